@@ -1,0 +1,132 @@
+/**
+ * @module The KV storage contract: key names and the manifest shape.
+ * Documented in docs/storage-schema.md; this file is the single source of truth in code.
+ * Pure: no Workers or Node imports (shared by the Worker and the CLI).
+ */
+
+/** Largest value we put in one KV entry (KV limit is 25 MiB; keep 1 KiB of headroom). */
+export const KV_CHUNK_BYTES = 25 * 1024 * 1024 - 1024
+
+export const MANIFEST_FORMAT = 1
+
+/** KV key of the pointer to the current version: the only key ever overwritten by publish. */
+export const CURRENT_KEY = 'current'
+/** KV key of the publication history (newest first). */
+export const HISTORY_KEY = 'history'
+
+export const manifestKey = (version: string): string => `manifest/${version}`
+export const blobKey = (sha256: string): string => `blob/${sha256}`
+export const chunkKey = (sha256: string, index: number): string => `blob/${sha256}/${index}`
+
+/** Reference to an immutable, content-addressed blob in KV. */
+export interface BlobRef {
+  /** `blob/<sha256>`; when chunks > 1 the bytes live at `<key>/<i>` instead. */
+  key: string
+  bytes: number
+  sha256: string
+  chunks: number
+}
+
+/** Keys a blob occupies in KV. */
+export function blobKeys(ref: BlobRef): string[] {
+  if (ref.chunks <= 1) return [ref.key]
+  return Array.from({ length: ref.chunks }, (_, i) => chunkKey(ref.sha256, i))
+}
+
+export interface CostType {
+  'cost-mode': string
+  'cost-metric': string
+  description?: string
+}
+
+export interface NetworkMapEntry {
+  vtag: string
+  'pid-count': number
+  pids: BlobRef
+  'lpm-v4': BlobRef | null
+  'lpm-v6': BlobRef | null
+  json: BlobRef
+  'prefix-counts': { ipv4: number; ipv6: number }
+}
+
+export interface CostMapEntry {
+  'network-map': string
+  'cost-type-name': string
+  'cost-type': CostType
+  tag: string
+  matrix: BlobRef
+  json: BlobRef
+}
+
+export interface PropertyEntry {
+  values: BlobRef
+  'lpm-v4': BlobRef | null
+  'lpm-v6': BlobRef | null
+  tag: string
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT
+  version: string
+  seq: number
+  created: string
+  'default-network-map': string
+  'cost-types': Record<string, CostType>
+  'network-maps': Record<string, NetworkMapEntry>
+  'cost-maps': Record<string, CostMapEntry>
+  properties: Record<string, PropertyEntry>
+  ird: BlobRef
+  'ird-tag': string
+}
+
+export interface CurrentPointer {
+  version: string
+  seq: number
+  manifest: string
+}
+
+export interface History {
+  versions: { version: string; seq: number; created: string }[]
+}
+
+/** Every blob a manifest references (for publish, verify and prune). */
+export function manifestBlobs(m: Manifest): BlobRef[] {
+  const refs: BlobRef[] = [m.ird]
+  for (const nm of Object.values(m['network-maps'])) {
+    refs.push(nm.pids, nm.json)
+    if (nm['lpm-v4']) refs.push(nm['lpm-v4'])
+    if (nm['lpm-v6']) refs.push(nm['lpm-v6'])
+  }
+  for (const cm of Object.values(m['cost-maps'])) refs.push(cm.matrix, cm.json)
+  for (const p of Object.values(m.properties)) {
+    refs.push(p.values)
+    if (p['lpm-v4']) refs.push(p['lpm-v4'])
+    if (p['lpm-v6']) refs.push(p['lpm-v6'])
+  }
+  return refs
+}
+
+/** IRD naming rules (docs/storage-schema.md, "IRD resource naming"). */
+export const resourceIds = {
+  filteredNetworkMap: (nm: string) => `${nm}-filtered`,
+  filteredCostMap: (nm: string) => `${nm}-costmap-filtered`,
+  endpointCost: (nm: string) => `${nm}-endpoint-cost`,
+  endpointProperty: 'endpoint-property',
+  costMap: (nm: string, costTypeName: string) => `${nm}-${costTypeName}`,
+} as const
+
+export const resourcePaths = {
+  directory: '/directory',
+  networkMap: (nm: string) => `/networkmap/${nm}`,
+  filteredNetworkMap: (nm: string) => `/networkmap/${nm}/filtered`,
+  costMap: (cm: string) => `/costmap/${cm}`,
+  filteredCostMap: (nm: string) => `/costmap/${nm}/filtered`,
+  endpointCost: (nm: string) => `/endpointcost/${nm}/lookup`,
+  endpointProperty: '/endpointprop/lookup',
+} as const
+
+/** `num-routingcost`, `ord-hopcount`, … */
+export function costTypeName(t: CostType): string {
+  const mode = t['cost-mode'] === 'numerical' ? 'num' : t['cost-mode'] === 'ordinal' ? 'ord' : t['cost-mode']
+  return `${mode}-${t['cost-metric']}`
+}

@@ -1,0 +1,19 @@
+/**
+ * @module Pure binary table formats (docs/binary-format.md). Imports nothing of ours.
+ * CONTRACT (signatures other modules code against; the implementation lives in the sibling
+ * modules and is re-exported here).
+ */
+export {
+  FORMAT_VERSION,
+  TableKind,
+  TableFormatError,
+  fxhash32,
+  encodeContainer,
+  openContainer,
+} from './container.ts'
+export { NO_MATCH, MAX_VALUES } from './values.ts'
+export { type Prefix4, buildLpm4, encodeLpm4, Lpm4, referenceLookup4 } from './lpm4.ts'
+export { type Prefix6, buildLpm6, encodeLpm6, Lpm6, referenceLookup6 } from './lpm6.ts'
+export { encodeStringTable, decodeStringTable } from './strings.ts'
+export { CostEncoding, encodeCostMatrix, CostMatrix, chooseCostEncoding } from './costmatrix.ts'
+export { parseIPv4, parseIPv6, formatIPv4, formatIPv6, parsePrefix, type ParsedPrefix } from './ip.ts'
