@@ -11,9 +11,25 @@ export {
   encodeContainer,
   openContainer,
 } from './container.ts'
-export { NO_MATCH, MAX_VALUES } from './values.ts'
-export { type Prefix4, buildLpm4, encodeLpm4, Lpm4, referenceLookup4 } from './lpm4.ts'
-export { type Prefix6, buildLpm6, encodeLpm6, Lpm6, referenceLookup6 } from './lpm6.ts'
+export { NO_MATCH, MAX_VALUES, REFINED, MAX_REFINED_BLOCKS } from './values.ts'
+export { type Prefix4, buildLpm4, Lpm4, referenceLookup4 } from './lpm4.ts'
+export { type Prefix6, buildLpm6, Lpm6, referenceLookup6 } from './lpm6.ts'
 export { encodeStringTable, decodeStringTable } from './strings.ts'
-export { CostEncoding, encodeCostMatrix, CostMatrix, chooseCostEncoding } from './costmatrix.ts'
-export { parseIPv4, parseIPv6, formatIPv4, formatIPv6, parsePrefix, type ParsedPrefix } from './ip.ts'
+export {
+  CostEncoding,
+  encodeCostMatrix,
+  CostMatrix,
+  chooseCostEncoding,
+  type CostRow,
+} from './costmatrix.ts'
+export {
+  parseIPv4,
+  parseIPv6,
+  formatIPv4,
+  formatIPv6,
+  parsePrefix,
+  parseAddress,
+  maskedPrefixString,
+  type ParsedPrefix,
+  type IPv6Words,
+} from './ip.ts'

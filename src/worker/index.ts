@@ -1,6 +1,4 @@
-import { Hono } from 'hono'
+/** @module Worker entry point (wrangler.toml `main`). */
+import { app } from './app.ts'
 
-type Env = { ALTO_KV: KVNamespace }
-const app = new Hono<{ Bindings: Env }>()
-app.get('/health', (c) => c.text('ok'))
 export default app

@@ -1,0 +1,124 @@
+/**
+ * @module Benchmark 4 (issue #4): a synthetic 2,500-PID cost map (6.25M entries). Generates a
+ * map set under bench/.work/scale (native format: 2,499 PIDs with one /20 each + `default`;
+ * costs.csv with seeded integer costs 1..250), compiles it with the real compiler (build time,
+ * KV bytes), then serves it from our Worker in workerd: time for the full cost map and a
+ * 100x100 filtered cost map, and the workerd process's peak RSS while serving.
+ *
+ * Memory: the Worker runs in a fresh Miniflare instance over the persisted KV (seeded by a
+ * previous instance), so the peak RSS is runtime + KV simulator + our isolate while serving;
+ * it is an upper bound of the isolate's memory (Workers' limit: 128 MB per isolate).
+ */
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import { resourceIds, resourcePaths } from '../src/store/manifest.ts'
+import { type BenchResult, SEED, log, lowerIsBetter, mulberry32, timeAsync } from './lib/harness.ts'
+import { WORK_DIR, buildOurWorker, compileDir, seedOurs, startWorker, workerdMemoryKb } from './lib/workers.ts'
+
+const SCALE_PIDS = 2500
+const NM = 'scale-network-map'
+const DIR = join(WORK_DIR, 'scale')
+
+const pidName = (i: number) => (i === SCALE_PIDS - 1 ? 'default' : `p${String(i).padStart(4, '0')}`)
+
+/** Writes the synthetic map set; deterministic. */
+export function writeScaleMapSet(dir = DIR): void {
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(
+    join(dir, 'alto-edge.json'),
+    JSON.stringify({
+      'default-network-map': NM,
+      history: { keep: 2 },
+      'network-maps': [{ file: 'network-map.json' }],
+      'cost-maps': [{ file: 'cost.json' }],
+      'endpoint-properties': [],
+    })
+  )
+  const pids: Record<string, { ipv4: string[]; ipv6?: string[] }> = {}
+  for (let i = 0; i < SCALE_PIDS - 1; i++) {
+    const base = (10 << 24) + i * 4096 // 10.0.0.0 onwards, one /20 each
+    pids[pidName(i)] = { ipv4: [`${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.0/20`] }
+  }
+  pids.default = { ipv4: ['0.0.0.0/0'], ipv6: ['::/0'] }
+  writeFileSync(join(dir, 'network-map.json'), JSON.stringify({ 'resource-id': NM, pids }))
+  writeFileSync(
+    join(dir, 'cost.json'),
+    JSON.stringify({ 'network-map': NM, 'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }, 'cost-csv': ['costs.csv'] })
+  )
+  const rand = mulberry32(SEED + 25)
+  const fd = openSync(join(dir, 'costs.csv'), 'w')
+  try {
+    writeSync(fd, 'src,dst,cost\n')
+    for (let s = 0; s < SCALE_PIDS; s++) {
+      let row = ''
+      for (let d = 0; d < SCALE_PIDS; d++) row += `${pidName(s)},${pidName(d)},${s === d ? 0 : 1 + (rand() % 250)}\n`
+      writeSync(fd, row)
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+export async function benchScale(opts: { quick: boolean }): Promise<BenchResult[]> {
+  const runs = opts.quick ? { warmup: 1, runs: 3 } : { warmup: 1, runs: 5 }
+  log(`writing the ${SCALE_PIDS}-PID map set`)
+  writeScaleMapSet()
+  const script = buildOurWorker()
+  const { build, seconds } = await compileDir(DIR)
+  const cm = build.manifest['cost-maps'][resourceIds.costMap(NM, 'num-routingcost')]
+  if (!cm) throw new Error('scale cost map missing from the manifest')
+  const nm = build.manifest['network-maps'][NM]
+  const kvBytes = cm.matrix.bytes + nm.pids.bytes + (nm['lpm-v4']?.bytes ?? 0) + (nm['lpm-v6']?.bytes ?? 0)
+  log(`compiled in ${seconds.toFixed(1)} s; matrix ${cm.matrix.bytes} B, JSON ${cm.json.bytes} B (${cm.json.chunks} chunks)`)
+
+  const persist = join(WORK_DIR, 'scale-state')
+  rmSync(persist, { recursive: true, force: true })
+  const seeder = await startWorker({ name: 'alto-edge', scriptPath: script, kvBinding: 'ALTO_KV', persistTo: persist })
+  try {
+    await seedOurs(seeder, build)
+  } finally {
+    await seeder.mf.dispose()
+  }
+
+  const w = await startWorker({ name: 'alto-edge', scriptPath: script, kvBinding: 'ALTO_KV', persistTo: persist })
+  const results: BenchResult[] = []
+  try {
+    const before = workerdMemoryKb()
+    const rand = mulberry32(SEED + 100)
+    const pick = () => Array.from({ length: 100 }, () => pidName(rand() % (SCALE_PIDS - 1)))
+    const filtered: RequestInit = {
+      method: 'POST',
+      headers: { 'content-type': 'application/alto-costmapfilter+json', accept: 'application/alto-costmap+json,application/alto-error+json' },
+      body: JSON.stringify({ 'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }, pids: { srcs: pick(), dsts: pick() } }),
+    }
+    let fullBytes = 0
+    const full = await timeAsync(async () => {
+      const r = await w.fetch(resourcePaths.costMap(resourceIds.costMap(NM, 'num-routingcost')))
+      if (r.status !== 200) throw new Error(`full cost map: HTTP ${r.status}`)
+      fullBytes = r.body.byteLength
+    }, runs)
+    const filt = await timeAsync(async () => {
+      const r = await w.fetch(resourcePaths.filteredCostMap(NM), filtered)
+      if (r.status !== 200) throw new Error(`filtered cost map: HTTP ${r.status} ${new TextDecoder().decode(r.body).slice(0, 200)}`)
+    }, runs)
+    const after = workerdMemoryKb()
+    const peakMb = after.peakKb / 1024
+    log(`workerd RSS before ${before.rssKb} kB, peak while serving ${after.peakKb} kB`)
+    results.push(
+      lowerIsBetter('Scale 2,500 PIDs: compile (build) time', 's', seconds, null, null, { note: '6.25M cost entries' }),
+      lowerIsBetter('Scale 2,500 PIDs: KV bytes (tables)', 'bytes', kvBytes, cm.json.bytes, 'RFC 7285 cost map JSON', {
+        note: `matrix ${cm.matrix.bytes} B; JSON body also stored: ${cm.json.chunks} chunks`,
+      }),
+      lowerIsBetter('Scale 2,500 PIDs: full cost map (GET)', 'ms/request', full.medianNs / 1e6, null, null, { note: `${fullBytes} B body` }),
+      lowerIsBetter('Scale 2,500 PIDs: filtered cost map 100x100', 'ms/request', filt.medianNs / 1e6, null, null),
+      lowerIsBetter('Scale 2,500 PIDs: workerd peak RSS while serving', 'MB', peakMb, null, null, {
+        target: '<128 MB',
+        meets: peakMb < 128,
+        note: `process-wide (runtime + KV simulator + isolate); before serving ${(before.rssKb / 1024).toFixed(0)} MB`,
+      })
+    )
+  } finally {
+    await w.mf.dispose()
+  }
+  return results
+}

@@ -1,0 +1,332 @@
+/**
+ * @module Pure planning of the large ASN-derived ALTO map (scripts/gen-asn-map.ts does the I/O).
+ *
+ * Inputs are the `-num` CSVs of `@ip-location-db/asn` (`start,end,asn,org`, addresses as
+ * decimal integers, inclusive ranges) and `@ip-location-db/asn-country` (`start,end,CC`).
+ * Rules (also in maps/asn/README.md):
+ *
+ * - weight of an ASN = its share of all IPv4 addresses the file covers + its share of all IPv6
+ *   addresses the file covers (each family counts for at most 1, so the huge IPv6 allocations do
+ *   not drown IPv4); the top N ASNs by weight (ties: lower ASN first) each get a PID `as<ASN>`;
+ * - every other range goes to `rest-<CC>`, CC = the country that covers most of the range in
+ *   asn-country (ties: smaller code), `ZZ` when no country range overlaps it;
+ * - contiguous ranges that end up in the same PID are merged, then each range is split greedily
+ *   into CIDR blocks;
+ * - PID `default` holds 0.0.0.0/0 and ::/0, so every address maps to a PID (RFC 7285 §11.2.2).
+ */
+import { type Cidr, rangeToCidrs4, rangeToCidrs6, formatCidr4, formatCidr6 } from './cidr.ts'
+import { type Region, regionOf, regionDistance } from './regions.ts'
+
+/** Arithmetic a family needs; IPv4 = number, IPv6 = bigint. */
+export interface AddrOps<A> {
+  parse(text: string): A
+  compare(a: A, b: A): number
+  succ(a: A): A
+  pred(a: A): A
+  /** Number of addresses in [start, end], as a double (weights only). */
+  span(start: A, end: A): number
+  toCidrs(start: A, end: A): Cidr<A>[]
+  formatCidr(c: Cidr<A>): string
+}
+
+export const IPV4_OPS: AddrOps<number> = {
+  parse(text) {
+    const n = Number(text)
+    if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32) throw new RangeError(`bad IPv4 number ${text}`)
+    return n
+  },
+  compare: (a, b) => a - b,
+  succ: (a) => a + 1,
+  pred: (a) => a - 1,
+  span: (s, e) => e - s + 1,
+  toCidrs: rangeToCidrs4,
+  formatCidr: formatCidr4,
+}
+
+export const IPV6_OPS: AddrOps<bigint> = {
+  parse(text) {
+    if (!/^\d+$/.test(text)) throw new RangeError(`bad IPv6 number ${text}`)
+    return BigInt(text)
+  },
+  compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  succ: (a) => a + 1n,
+  pred: (a) => a - 1n,
+  span: (s, e) => Number(e - s + 1n),
+  toCidrs: rangeToCidrs6,
+  formatCidr: formatCidr6,
+}
+
+export interface AsnRange<A> {
+  start: A
+  end: A
+  asn: number
+}
+
+export interface CountryRange<A> {
+  start: A
+  end: A
+  country: string
+}
+
+/** Code used for ranges no country range overlaps (ISO 3166 user-assigned "unknown"). */
+export const UNKNOWN_COUNTRY = 'ZZ'
+
+/** The first `count` comma-separated fields of a CSV line (later fields may be quoted text). */
+function leadingFields(line: string, count: number): string[] {
+  const out: string[] = []
+  let from = 0
+  for (let i = 0; i < count; i++) {
+    const comma = line.indexOf(',', from)
+    if (comma < 0) {
+      if (i < count - 1) throw new SyntaxError(`expected ${count} fields: ${line}`)
+      out.push(line.slice(from))
+      break
+    }
+    out.push(line.slice(from, comma))
+    from = comma + 1
+  }
+  return out
+}
+
+function* csvLines(text: string): Generator<{ line: string; lineNo: number }> {
+  let lineNo = 0
+  let from = 0
+  while (from < text.length) {
+    let nl = text.indexOf('\n', from)
+    if (nl < 0) nl = text.length
+    lineNo++
+    const line = text.slice(from, text[nl - 1] === '\r' ? nl - 1 : nl)
+    from = nl + 1
+    if (line !== '' && !line.startsWith('#')) yield { line, lineNo }
+  }
+}
+
+/** Rows `start,end,asn[,org]` of an `asn-ipv*-num.csv`. */
+export function parseAsnCsv<A>(text: string, ops: AddrOps<A>): AsnRange<A>[] {
+  const rows: AsnRange<A>[] = []
+  for (const { line, lineNo } of csvLines(text)) {
+    const [start, end, asn] = leadingFields(line, 3)
+    const asnNumber = Number(asn)
+    if (!Number.isInteger(asnNumber) || asnNumber < 0 || asn === '') {
+      throw new SyntaxError(`line ${lineNo}: bad ASN ${JSON.stringify(asn)}`)
+    }
+    rows.push({ start: ops.parse(start), end: ops.parse(end), asn: asnNumber })
+  }
+  return rows
+}
+
+/** Rows `start,end,CC` of an `asn-country-ipv*-num.csv`. */
+export function parseCountryCsv<A>(text: string, ops: AddrOps<A>): CountryRange<A>[] {
+  const rows: CountryRange<A>[] = []
+  for (const { line, lineNo } of csvLines(text)) {
+    const [start, end, country] = leadingFields(line, 3)
+    if (!/^[A-Z]{2}$/.test(country ?? '')) throw new SyntaxError(`line ${lineNo}: bad country ${country}`)
+    rows.push({ start: ops.parse(start), end: ops.parse(end), country })
+  }
+  return rows
+}
+
+/**
+ * Sorts ranges by start and removes overlaps: when a range starts inside its predecessor, the
+ * predecessor is cut short (the later start wins); a predecessor left empty is dropped.
+ * Returns a new array and the number of ranges that were cut or dropped.
+ */
+export function sortAndTrimOverlaps<A, R extends { start: A; end: A }>(
+  rows: readonly R[],
+  ops: AddrOps<A>
+): { rows: R[]; trimmed: number } {
+  const sorted = rows
+    .map((r) => ({ ...r }))
+    .sort((a, b) => ops.compare(a.start, b.start) || ops.compare(a.end, b.end))
+  const out: R[] = []
+  let trimmed = 0
+  for (const row of sorted) {
+    if (ops.compare(row.start, row.end) > 0) throw new RangeError('range with start > end')
+    while (out.length > 0 && ops.compare(out[out.length - 1].end, row.start) >= 0) {
+      const prev = out[out.length - 1]
+      trimmed++
+      if (ops.compare(prev.start, row.start) >= 0) out.pop()
+      else {
+        prev.end = ops.pred(row.start)
+        break
+      }
+    }
+    out.push(row)
+  }
+  return { rows: out, trimmed }
+}
+
+/**
+ * For each (sorted, disjoint) range, the country covering most of its addresses among the
+ * (sorted, disjoint) country ranges; ties go to the smaller code; UNKNOWN_COUNTRY when none
+ * overlaps. Linear merge over both lists.
+ */
+export function assignCountries<A>(
+  rows: readonly { start: A; end: A }[],
+  countries: readonly CountryRange<A>[],
+  ops: AddrOps<A>
+): string[] {
+  const out: string[] = []
+  let j = 0
+  for (const row of rows) {
+    while (j < countries.length && ops.compare(countries[j].end, row.start) < 0) j++
+    const overlap = new Map<string, number>()
+    for (let k = j; k < countries.length && ops.compare(countries[k].start, row.end) <= 0; k++) {
+      const c = countries[k]
+      const from = ops.compare(c.start, row.start) > 0 ? c.start : row.start
+      const to = ops.compare(c.end, row.end) < 0 ? c.end : row.end
+      overlap.set(c.country, (overlap.get(c.country) ?? 0) + ops.span(from, to))
+    }
+    out.push(argmaxKey(overlap) ?? UNKNOWN_COUNTRY)
+  }
+  return out
+}
+
+/** Key with the largest value; ties go to the smaller key. */
+function argmaxKey(m: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined
+  let bestValue = -Infinity
+  for (const [k, v] of m) {
+    if (v > bestValue || (v === bestValue && best !== undefined && k < best)) {
+      best = k
+      bestValue = v
+    }
+  }
+  return best
+}
+
+/** What the cost rule needs to know about a PID. */
+export interface PidInfo {
+  name: string
+  kind: 'asn' | 'rest' | 'default'
+  /** Dominant country (ISO alpha-2) or UNKNOWN_COUNTRY; null for `default`. */
+  country: string | null
+  region: Region | null
+}
+
+export const DEFAULT_PID = 'default'
+export const asnPidName = (asn: number): string => `as${asn}`
+export const restPidName = (country: string): string => `rest-${country}`
+
+/** One family's input, already sorted and trimmed, with the country of each range. */
+export interface FamilyInput<A> {
+  ops: AddrOps<A>
+  rows: readonly AsnRange<A>[]
+  countries: readonly string[]
+}
+
+export interface AsnWeight {
+  asn: number
+  weight: number
+  country: string
+}
+
+/**
+ * Ranks ASNs by weight (share of the family's covered space, summed over families; ties: lower
+ * ASN first) and finds each ASN's dominant country by the same weight.
+ */
+export function rankAsns(families: readonly FamilyInput<unknown>[]): AsnWeight[] {
+  const weight = new Map<number, number>()
+  const countryWeight = new Map<number, Map<string, number>>()
+  for (const { ops, rows, countries } of families) {
+    let total = 0
+    for (const r of rows) total += ops.span(r.start, r.end)
+    if (total === 0) continue
+    rows.forEach((r, i) => {
+      const w = ops.span(r.start, r.end) / total
+      weight.set(r.asn, (weight.get(r.asn) ?? 0) + w)
+      let cw = countryWeight.get(r.asn)
+      if (!cw) countryWeight.set(r.asn, (cw = new Map()))
+      cw.set(countries[i], (cw.get(countries[i]) ?? 0) + w)
+    })
+  }
+  return [...weight]
+    .map(([asn, w]) => ({ asn, weight: w, country: argmaxKey(countryWeight.get(asn)!) ?? UNKNOWN_COUNTRY }))
+    .sort((a, b) => b.weight - a.weight || a.asn - b.asn)
+}
+
+export interface FamilyPlan {
+  /** `pid,prefix` pairs in address order. */
+  prefixes: { pid: string; prefix: string }[]
+  /** Ranges after merging contiguous same-PID ranges. */
+  mergedRanges: number
+}
+
+/** Assigns each range its PID, merges contiguous same-PID ranges, splits them into CIDRs. */
+export function planFamily<A>(fam: FamilyInput<A>, pidOfAsn: ReadonlyMap<number, string>): FamilyPlan {
+  const { ops, rows, countries } = fam
+  const prefixes: { pid: string; prefix: string }[] = []
+  let mergedRanges = 0
+  let cur: { start: A; end: A; pid: string } | null = null
+  const flush = () => {
+    if (!cur) return
+    mergedRanges++
+    for (const c of ops.toCidrs(cur.start, cur.end)) prefixes.push({ pid: cur.pid, prefix: ops.formatCidr(c) })
+  }
+  rows.forEach((r, i) => {
+    const pid = pidOfAsn.get(r.asn) ?? restPidName(countries[i])
+    if (cur && cur.pid === pid && ops.compare(ops.succ(cur.end), r.start) === 0) {
+      cur.end = r.end
+      return
+    }
+    flush()
+    cur = { start: r.start, end: r.end, pid }
+  })
+  flush()
+  return { prefixes, mergedRanges }
+}
+
+/** The PID list (sorted by JavaScript string order, as the compiler stores it) with attributes. */
+export function planPids(topAsns: readonly AsnWeight[], restCountries: Iterable<string>): PidInfo[] {
+  const pids: PidInfo[] = [{ name: DEFAULT_PID, kind: 'default', country: null, region: null }]
+  for (const a of topAsns) {
+    pids.push({ name: asnPidName(a.asn), kind: 'asn', country: a.country, region: regionOf(a.country) })
+  }
+  for (const cc of new Set(restCountries)) {
+    pids.push({ name: restPidName(cc), kind: 'rest', country: cc, region: regionOf(cc) })
+  }
+  return pids.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+/** FNV-1a over the UTF-16 code units, then the murmur3 finalizer: a stable 32-bit hash. */
+export function stableHash32(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
+/** Symmetric per-pair jitter: the hash of the two names in sorted order. */
+export function pairJitter(a: string, b: string): number {
+  return a < b ? stableHash32(`${a}\n${b}`) : stableHash32(`${b}\n${a}`)
+}
+
+export const COST_RULE = {
+  self: 0,
+  default: 200,
+  sameCountry: { base: 10, jitter: 10 },
+  sameRegion: { base: 30, jitter: 20 },
+  otherRegion: { base: 60, jitter: 30 },
+} as const
+
+/**
+ * The routingcost between two PIDs (integer, symmetric, 0..200):
+ * self 0; to or from `default` 200; same known country 10-19; same known continent 30-49;
+ * otherwise 60 + continent distance (20-80) + 0-29. The jitter is pairJitter mod the band.
+ */
+export function routingCost(a: PidInfo, b: PidInfo): number {
+  if (a.name === b.name) return COST_RULE.self
+  if (a.kind === 'default' || b.kind === 'default') return COST_RULE.default
+  const j = pairJitter(a.name, b.name)
+  const ra = a.region ?? 'unknown'
+  const rb = b.region ?? 'unknown'
+  if (ra !== 'unknown' && a.country === b.country) {
+    return COST_RULE.sameCountry.base + (j % COST_RULE.sameCountry.jitter)
+  }
+  if (ra !== 'unknown' && ra === rb) return COST_RULE.sameRegion.base + (j % COST_RULE.sameRegion.jitter)
+  return COST_RULE.otherRegion.base + regionDistance(ra, rb) + (j % COST_RULE.otherRegion.jitter)
+}

@@ -1,0 +1,113 @@
+/**
+ * @module Request failures and their one mapping to HTTP responses.
+ *
+ * Two families:
+ * - {@link AltoError}: the four error codes RFC 7285 registers (§8.5.2, Table 1), answered with
+ *   `400` and an `application/alto-error+json` body `{"meta": {"code", "field"?, "value"?}}`.
+ *   "The ALTO server MUST return exactly one error" (§8.5.2), so a failure carries one error.
+ * - {@link HttpFailure}: conditions RFC 7285 has no error code for (unknown resource, wrong
+ *   method, unacceptable `Accept`, wrong request `Content-Type`, oversized body, storage
+ *   unavailable). §8.5.2 allows only registered codes in `meta.code` and none of the four
+ *   describes these, so they get the plain HTTP status and a short `text/plain` body
+ *   ("the server MAY ... omit the error resource when no ALTO-layer information is
+ *   available", §8.5.1). `503` carries `Retry-After` (§8.5.3).
+ *
+ * Handlers throw {@link RequestFailureError}; `app.onError` calls {@link failureResponse}.
+ */
+import { MEDIA_TYPES } from './media-types.ts'
+
+export type AltoError =
+  | { code: 'E_SYNTAX'; syntaxError: string }
+  | { code: 'E_MISSING_FIELD'; field: string }
+  | { code: 'E_INVALID_FIELD_TYPE'; field: string }
+  | { code: 'E_INVALID_FIELD_VALUE'; field: string; value: string }
+
+export type HttpFailure =
+  | { kind: 'not-found' }
+  | { kind: 'method-not-allowed'; allow: readonly string[] }
+  | { kind: 'not-acceptable'; produces: string }
+  | { kind: 'unsupported-media-type'; accepts: string }
+  | { kind: 'payload-too-large'; limitBytes: number }
+  | { kind: 'unavailable'; reason: string; retryAfterSeconds: number }
+
+export type RequestFailure = { kind: 'alto'; error: AltoError } | HttpFailure
+
+/** Thrown by request handling; carries exactly one failure. */
+export class RequestFailureError extends Error {
+  readonly failure: RequestFailure
+  constructor(failure: RequestFailure) {
+    super(failure.kind === 'alto' ? failure.error.code : failure.kind)
+    this.name = 'RequestFailureError'
+    this.failure = failure
+  }
+}
+
+/** Throws an ALTO error (400). */
+export function altoFail(error: AltoError): never {
+  throw new RequestFailureError({ kind: 'alto', error })
+}
+
+/** Throws a non-ALTO HTTP failure. */
+export function httpFail(failure: HttpFailure): never {
+  throw new RequestFailureError(failure)
+}
+
+/** Longest `value` echoed in an error; the rest is cut (bodies can be up to 1 MiB). */
+const MAX_ERROR_VALUE_CHARS = 256
+
+/**
+ * §8.5.2: "the value MUST be a JSONString ... a non-string invalid value MUST be converted to a
+ * string" (a number becomes its JSON text, an object its JSON text).
+ */
+export function errorValueString(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
+  return text.length > MAX_ERROR_VALUE_CHARS ? `${text.slice(0, MAX_ERROR_VALUE_CHARS)}…` : text
+}
+
+/** The `application/alto-error+json` body of an ALTO error (§8.5.2). */
+export function altoErrorBody(error: AltoError): { meta: Record<string, string> } {
+  switch (error.code) {
+    case 'E_SYNTAX':
+      return { meta: { code: error.code, 'syntax-error': error.syntaxError } }
+    case 'E_MISSING_FIELD':
+    case 'E_INVALID_FIELD_TYPE':
+      return { meta: { code: error.code, field: error.field } }
+    case 'E_INVALID_FIELD_VALUE':
+      return { meta: { code: error.code, field: error.field, value: error.value } }
+  }
+}
+
+/** Headers every error response carries: errors are never cached. */
+const ERROR_HEADERS = { 'Cache-Control': 'no-store' } as const
+
+function plain(status: number, text: string, extra: Record<string, string> = {}): Response {
+  return new Response(`${text}\n`, {
+    status,
+    headers: { ...ERROR_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...extra },
+  })
+}
+
+/** The one mapping from a request failure to its HTTP response. */
+export function failureResponse(failure: RequestFailure): Response {
+  switch (failure.kind) {
+    case 'alto':
+      return new Response(JSON.stringify(altoErrorBody(failure.error)), {
+        status: 400,
+        headers: { ...ERROR_HEADERS, 'Content-Type': MEDIA_TYPES.error },
+      })
+    case 'not-found':
+      return plain(404, 'Not Found: no such ALTO resource; see /directory')
+    case 'method-not-allowed':
+      return plain(405, 'Method Not Allowed', { Allow: failure.allow.join(', ') })
+    case 'not-acceptable':
+      return plain(406, `Not Acceptable: this resource produces ${failure.produces}`)
+    case 'unsupported-media-type':
+      return plain(415, `Unsupported Media Type: send Content-Type ${failure.accepts}`)
+    case 'payload-too-large':
+      return plain(413, `Payload Too Large: at most ${failure.limitBytes} bytes`)
+    case 'unavailable':
+      return plain(503, `Service Unavailable: ${failure.reason}`, {
+        'Retry-After': String(failure.retryAfterSeconds),
+      })
+  }
+}

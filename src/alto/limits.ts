@@ -1,0 +1,23 @@
+/**
+ * @module Per-request resource limits. RFC 7285 §15.5.2: "an ALTO server may be the target of
+ * a denial-of-service attack ... an n×m query is cheap to send and costly to serve". Every limit
+ * the Worker enforces is a constant here, so operators find them in one place.
+ */
+
+/** Largest request body read; a larger body is refused with 413 before it is parsed. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+/** Largest number of entries in one address or PID list (`endpoints`, `srcs`, `dsts`, `pids`). */
+export const MAX_LIST_ENTRIES = 10_000
+
+/** Largest number of requested properties in one endpoint property query. */
+export const MAX_PROPERTIES = 64
+
+/** Largest number of cost constraints in one request. */
+export const MAX_CONSTRAINTS = 16
+
+/**
+ * Largest number of (source, destination) pairs one filtered cost map or endpoint cost query may
+ * evaluate (after duplicates are removed). 1,000,000 pairs render to roughly 20 MB of JSON.
+ */
+export const MAX_COST_PAIRS = 1_000_000

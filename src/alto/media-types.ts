@@ -1,0 +1,20 @@
+/**
+ * @module ALTO media types (RFC 7285 §14.1, Table 2). None takes parameters, so a response's
+ * `Content-Type` is exactly one of these strings (no `; charset=`): JSON is UTF-8 by definition
+ * (RFC 8259 §8.1) and the ALTO registrations declare no parameters.
+ */
+
+export const MEDIA_TYPES = {
+  directory: 'application/alto-directory+json',
+  networkMap: 'application/alto-networkmap+json',
+  networkMapFilter: 'application/alto-networkmapfilter+json',
+  costMap: 'application/alto-costmap+json',
+  costMapFilter: 'application/alto-costmapfilter+json',
+  endpointProp: 'application/alto-endpointprop+json',
+  endpointPropParams: 'application/alto-endpointpropparams+json',
+  endpointCost: 'application/alto-endpointcost+json',
+  endpointCostParams: 'application/alto-endpointcostparams+json',
+  error: 'application/alto-error+json',
+} as const
+
+export type AltoMediaType = (typeof MEDIA_TYPES)[keyof typeof MEDIA_TYPES]

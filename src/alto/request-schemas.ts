@@ -1,0 +1,112 @@
+/**
+ * @module Request bodies of the POST resources (RFC 7285 §11.3.1.3, §11.3.2.3, §11.4.1.3,
+ * §11.5.1.3) as zod schemas, and the ONE place where JSON parse and validation failures become
+ * ALTO errors (§8.5.2).
+ *
+ * Objects are not strict: "ALTO implementations MUST ignore unknown fields when processing ALTO
+ * messages" (§8.3.7); zod's default object drops unknown keys. `description` of a cost type is
+ * not declared at all: "the ALTO server MUST ignore" it (§10.7) — even a wrongly typed one.
+ *
+ * Mapping of zod issues (first issue wins: "exactly one error", §8.5.2):
+ * - body not a JSON text → `E_SYNTAX` with `syntax-error`; body not an object → `E_SYNTAX`;
+ * - required field absent → `E_MISSING_FIELD`, `field` = full path (`cost-type/cost-metric`);
+ * - wrong JSON type → `E_INVALID_FIELD_TYPE`, `field`;
+ * - wrong element of an array (e.g. a number in `pids`) → `E_INVALID_FIELD_VALUE` with `field` =
+ *   the array and `value` = the element as a string (§8.5.2: "If the invalid value is an element
+ *   of an array, the field is the name of the array");
+ * - list too long / empty where `<1..*>` → `E_INVALID_FIELD_VALUE` on the list.
+ */
+import * as z from 'zod'
+import { errorValueString, type AltoError } from './errors.ts'
+import { MAX_CONSTRAINTS, MAX_LIST_ENTRIES, MAX_PROPERTIES } from './limits.ts'
+
+const list = (max: number) => z.array(z.string()).max(max)
+
+/** CostType (§10.7) as a request member: `description` ignored. */
+const costType = z.object({ 'cost-mode': z.string(), 'cost-metric': z.string() })
+
+/** §11.3.1.3 ReqFilteredNetworkMap: `pids<0..*>`, `[address-types<0..*>]`. */
+export const filteredNetworkMapRequest = z.object({
+  pids: list(MAX_LIST_ENTRIES),
+  'address-types': list(MAX_LIST_ENTRIES).optional(),
+})
+
+/** §11.3.2.3 ReqFilteredCostMap: `cost-type`, `[constraints]`, `[pids {srcs, dsts}]`. */
+export const filteredCostMapRequest = z.object({
+  'cost-type': costType,
+  constraints: list(MAX_CONSTRAINTS).optional(),
+  pids: z
+    .object({ srcs: list(MAX_LIST_ENTRIES).optional(), dsts: list(MAX_LIST_ENTRIES).optional() })
+    .optional(),
+})
+
+/** §11.4.1.3 ReqEndpointProp: `properties<1..*>`, `endpoints<1..*>`. */
+export const endpointPropertyRequest = z.object({
+  properties: list(MAX_PROPERTIES).min(1),
+  endpoints: list(MAX_LIST_ENTRIES).min(1),
+})
+
+/** §11.5.1.3 ReqEndpointCostMap: `cost-type`, `[constraints]`, `endpoints {[srcs], [dsts]}`. */
+export const endpointCostRequest = z.object({
+  'cost-type': costType,
+  constraints: list(MAX_CONSTRAINTS).optional(),
+  endpoints: z.object({
+    srcs: list(MAX_LIST_ENTRIES).optional(),
+    dsts: list(MAX_LIST_ENTRIES).optional(),
+  }),
+})
+
+export type FilteredNetworkMapRequest = z.infer<typeof filteredNetworkMapRequest>
+export type FilteredCostMapRequest = z.infer<typeof filteredCostMapRequest>
+export type EndpointPropertyRequest = z.infer<typeof endpointPropertyRequest>
+export type EndpointCostRequest = z.infer<typeof endpointCostRequest>
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: AltoError }
+
+/** `cost-type/cost-metric`: the full path of a field, array indexes left out. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.filter((segment) => typeof segment === 'string').join('/')
+}
+
+/** Maps one zod issue to the ALTO error it stands for (see the module comment). */
+export function altoErrorFromIssue(issue: z.core.$ZodIssue): AltoError {
+  const field = fieldPath(issue.path)
+  const last = issue.path[issue.path.length - 1]
+  const hasInput = 'input' in issue && issue.input !== undefined
+  if (issue.path.length === 0) {
+    return { code: 'E_SYNTAX', syntaxError: 'the request body must be a JSON object' }
+  }
+  if (typeof last === 'number') {
+    return { code: 'E_INVALID_FIELD_VALUE', field, value: errorValueString(hasInput ? issue.input : null) }
+  }
+  if (issue.code === 'invalid_type') {
+    return hasInput ? { code: 'E_INVALID_FIELD_TYPE', field } : { code: 'E_MISSING_FIELD', field }
+  }
+  if (issue.code === 'too_big' && Array.isArray(issue.input)) {
+    return {
+      code: 'E_INVALID_FIELD_VALUE',
+      field,
+      value: `${issue.input.length} entries; at most ${String(issue.maximum)} are served per request`,
+    }
+  }
+  return { code: 'E_INVALID_FIELD_VALUE', field, value: errorValueString(hasInput ? issue.input : null) }
+}
+
+/** Parses a request body text as JSON (RFC 8259), or reports `E_SYNTAX` (§8.5.2). */
+export function parseJsonText(text: string): Parsed<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown }
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    return { ok: false, error: { code: 'E_SYNTAX', syntaxError: `invalid JSON: ${detail}` } }
+  }
+}
+
+/** Parses and validates a request body against a schema; failures become one ALTO error. */
+export function parseRequestBody<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
+  const json = parseJsonText(text)
+  if (!json.ok) return json
+  const result = schema.safeParse(json.value, { reportInput: true })
+  if (result.success) return { ok: true, value: result.data }
+  return { ok: false, error: altoErrorFromIssue(result.error.issues[0]) }
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import {
+  buildEndpointCostMap,
+  buildEndpointProperties,
+  buildFilteredCostMap,
+  buildFilteredNetworkMap,
+  selectPids,
+  type NetworkMapBody,
+  type PidTable,
+} from './responses.ts'
+import { parseTypedAddress, type TypedAddress } from './typed-address.ts'
+
+const vtag = { 'resource-id': 'nm', tag: 'v1' }
+const full: NetworkMapBody = {
+  meta: { vtag },
+  'network-map': {
+    PID1: { ipv4: ['192.0.2.0/24', '198.51.100.0/25'] },
+    PID2: { ipv4: ['198.51.100.128/25'] },
+    PID3: { ipv4: ['0.0.0.0/0'], ipv6: ['::/0'] },
+  },
+}
+const names = ['PID1', 'PID2', 'PID3']
+const pids: PidTable = { names, indexOf: new Map(names.map((n, i) => [n, i])) }
+// RFC 7285 §11.2.3.7 cost map; PID3 → PID3 undefined.
+const matrix = [
+  [1, 5, 10],
+  [5, 1, 15],
+  [20, 15, NaN],
+]
+const costs = { get: (s: number, d: number) => matrix[s][d] }
+const costType = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost', description: 'ignored' }
+
+describe('buildFilteredNetworkMap', () => {
+  it('keeps requested, defined PIDs once; unknown ignored; full-map vtag', () => {
+    expect(buildFilteredNetworkMap(full, vtag, ['PID2', 'NOPE', 'PID2'], undefined)).toEqual({
+      meta: { vtag },
+      'network-map': { PID2: { ipv4: ['198.51.100.128/25'] } },
+    })
+  })
+  it('[] means all PIDs; address-types filters families, unknown types ignored', () => {
+    expect(buildFilteredNetworkMap(full, vtag, [], ['ipv6', 'foo'])['network-map']).toEqual({
+      PID1: {},
+      PID2: {},
+      PID3: { ipv6: ['::/0'] },
+    })
+    expect(buildFilteredNetworkMap(full, vtag, [], [])).toEqual(full)
+  })
+})
+
+describe('selectPids', () => {
+  it('maps names to indexes once, in request order; empty = all', () => {
+    expect(selectPids(pids, ['PID3', 'x', 'PID1', 'PID3'])).toEqual([2, 0])
+    expect(selectPids(pids, [])).toEqual([0, 1, 2])
+    expect(selectPids(pids, undefined)).toEqual([0, 1, 2])
+  })
+})
+
+describe('buildFilteredCostMap', () => {
+  const base = { pids, costs, dependentVtag: vtag, costType, accept: () => true }
+  it('omits undefined pairs and echoes mode and metric only', () => {
+    expect(buildFilteredCostMap({ ...base, srcs: [2], dsts: [0, 1, 2] })).toEqual({
+      meta: { 'dependent-vtags': [vtag], 'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' } },
+      'cost-map': { PID3: { PID1: 20, PID2: 15 } },
+    })
+  })
+  it('drops pairs failing the predicate, and rows left empty', () => {
+    const body = buildFilteredCostMap({ ...base, srcs: [0, 1, 2], dsts: [0, 1, 2], accept: (c) => c >= 15 })
+    expect(body).toMatchObject({ 'cost-map': { PID2: { PID3: 15 }, PID3: { PID1: 20, PID2: 15 } } })
+    expect(Object.keys((body as { 'cost-map': object })['cost-map'])).toEqual(['PID2', 'PID3'])
+  })
+})
+
+const endpoint = (text: string) => ({ text, address: parseTypedAddress(text)! })
+// A toy classifier: 192.0.2.0/24 → PID1, other IPv4 → PID3, IPv6 → no match.
+const pidOf = (a: TypedAddress) => (a.type === 'ipv6' ? null : a.address >>> 8 === 0xc00002 ? 0 : 2)
+
+describe('buildEndpointCostMap', () => {
+  it('keys by the client strings; unmapped addresses and undefined pairs are omitted', () => {
+    const body = buildEndpointCostMap({
+      srcs: [endpoint('ipv4:192.0.2.2'), endpoint('ipv6:::1')],
+      dsts: [endpoint('ipv4:192.0.2.89'), endpoint('ipv4:203.0.113.45'), endpoint('ipv6:::2')],
+      pidOf,
+      costs,
+      accept: () => true,
+      dependentVtag: vtag,
+      costType,
+    })
+    expect(body).toEqual({
+      meta: { 'dependent-vtags': [vtag], 'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' } },
+      'endpoint-cost-map': { 'ipv4:192.0.2.2': { 'ipv4:192.0.2.89': 1, 'ipv4:203.0.113.45': 10 } },
+    })
+  })
+})
+
+describe('buildEndpointProperties', () => {
+  it('omits an undefined property for that endpoint only (§11.4.1.6)', () => {
+    const body = buildEndpointProperties(
+      [endpoint('ipv4:192.0.2.34'), endpoint('ipv4:203.0.113.129')],
+      [
+        { name: 'nm.pid', valueOf: (a) => names[pidOf(a) ?? -1] },
+        { name: 'priv:p', valueOf: (a) => (pidOf(a) === 0 ? '1' : undefined) },
+      ],
+      [vtag]
+    )
+    expect(body).toEqual({
+      meta: { 'dependent-vtags': [vtag] },
+      'endpoint-properties': {
+        'ipv4:192.0.2.34': { 'nm.pid': 'PID1', 'priv:p': '1' },
+        'ipv4:203.0.113.129': { 'nm.pid': 'PID3' },
+      },
+    })
+  })
+})

@@ -1,0 +1,464 @@
+/**
+ * @module Turns a validated map set into content-addressed blobs and a manifest
+ * (docs/storage-schema.md, docs/binary-format.md). Deterministic: PIDs, prefixes, resources and
+ * JSON keys are emitted in a fixed order, so the same sources give byte-identical blobs, the same
+ * vtags and the same version.
+ */
+import { buildLpm4, buildLpm6, encodeCostMatrix, encodeStringTable } from '../tables/index.ts'
+import {
+  blobKey,
+  KV_CHUNK_BYTES,
+  MANIFEST_FORMAT,
+  resourceIds,
+  resourcePaths,
+  type BlobRef,
+  type CostMapEntry,
+  type CostType,
+  type Manifest,
+  type NetworkMapEntry,
+  type PropertyEntry,
+} from '../store/manifest.ts'
+import { canonicalJson, concatBytes, jsonString, sha256Hex, TextChunks } from './canonical.ts'
+import {
+  byCodeUnits,
+  type CostMapSource,
+  type LoadedMapSet,
+  type NetworkMapSource,
+  type PrefixItem,
+  type PropertySource,
+} from './load.ts'
+
+/** RFC 7285 §10.3: a tag is at most 64 characters of U+0021..U+007E; we use 40 hex digits. */
+export const TAG_HEX_DIGITS = 40
+/** docs/storage-schema.md: the version is the first 32 hex digits of the manifest hash. */
+export const VERSION_HEX_DIGITS = 32
+
+export const MEDIA_TYPES = {
+  directory: 'application/alto-directory+json',
+  networkMap: 'application/alto-networkmap+json',
+  networkMapFilter: 'application/alto-networkmapfilter+json',
+  costMap: 'application/alto-costmap+json',
+  costMapFilter: 'application/alto-costmapfilter+json',
+  endpointProp: 'application/alto-endpointprop+json',
+  endpointPropParams: 'application/alto-endpointpropparams+json',
+  endpointCost: 'application/alto-endpointcost+json',
+  endpointCostParams: 'application/alto-endpointcostparams+json',
+} as const
+
+export interface NetworkMapSummary {
+  id: string
+  pids: number
+  prefixes: { ipv4: number; ipv6: number }
+  /** LPM table bytes per family (0 when the family is absent). */
+  tableBytes: { ipv4: number; ipv6: number }
+  /** tableBytes / prefixes per family (0 when absent). */
+  bytesPerPrefix: { ipv4: number; ipv6: number }
+  jsonBytes: number
+  vtag: string
+}
+
+export interface CostMapSummary {
+  id: string
+  networkMap: string
+  costType: string
+  pids: number
+  entries: number
+  /** COST_MATRIX cell encoding name (U8, U16, U32, F32, F64). */
+  encoding: string
+  matrixBytes: number
+  jsonBytes: number
+  tag: string
+}
+
+export interface PropertySummary {
+  name: string
+  prefixes: { ipv4: number; ipv6: number }
+  values: number
+  tableBytes: number
+  tag: string
+}
+
+export interface BuildSummary {
+  version: string
+  networkMaps: NetworkMapSummary[]
+  costMaps: CostMapSummary[]
+  properties: PropertySummary[]
+  irdBytes: number
+  blobCount: number
+  totalBlobBytes: number
+  buildMs: number
+}
+
+/** A compiled map set: the manifest (seq 0, created '' — publish fills these) and its blobs. */
+export interface Build {
+  manifest: Manifest
+  /** sha256 hex → whole blob (publish splits blobs larger than KV_CHUNK_BYTES into chunks). */
+  blobs: Map<string, Uint8Array>
+  summary: BuildSummary
+}
+
+const ENCODING_NAMES: Record<number, string> = { 1: 'U8', 2: 'U16', 3: 'U32', 4: 'F32', 5: 'F64' }
+/** Offset of the COST_MATRIX `encoding` byte: 16-byte container header + 4-byte n. */
+const COST_ENCODING_OFFSET = 20
+
+const encoder = new TextEncoder()
+
+class BlobSet {
+  readonly blobs = new Map<string, Uint8Array>()
+
+  async add(bytes: Uint8Array): Promise<BlobRef> {
+    const sha256 = await sha256Hex(bytes)
+    this.blobs.set(sha256, bytes)
+    const chunks = Math.max(1, Math.ceil(bytes.length / KV_CHUNK_BYTES))
+    return { key: blobKey(sha256), bytes: bytes.length, sha256, chunks }
+  }
+}
+
+/** First `digits` hex of SHA-256 over a domain label, fields and a body. */
+async function contentTag(label: string, fields: string[], body: Uint8Array, digits = TAG_HEX_DIGITS): Promise<string> {
+  const head = encoder.encode(`alto-edge ${label} v1\n${fields.join('\n')}\n`)
+  return (await sha256Hex(concatBytes([head, body]))).slice(0, digits)
+}
+
+function comparePrefixes(a: PrefixItem, b: PrefixItem): number {
+  for (let i = 0; i < a.words.length; i++) {
+    if (a.words[i] !== b.words[i]) return a.words[i] - b.words[i]
+  }
+  return a.len - b.len
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function buildNetworkMap(
+  nm: NetworkMapSource,
+  blobs: BlobSet,
+): Promise<{ entry: NetworkMapEntry; summary: NetworkMapSummary }> {
+  const data = new TextChunks()
+  const lpm4: { addr: number; len: number; value: number }[] = []
+  const lpm6: { words: number[]; len: number; value: number }[] = []
+  data.push('{')
+  nm.pidNames.forEach((name, index) => {
+    const pid = nm.pids.get(name)!
+    const groups: string[] = []
+    for (const [family, list] of [['ipv4', pid.v4], ['ipv6', pid.v6]] as const) {
+      if (list.length === 0) continue
+      list.sort(comparePrefixes)
+      groups.push(`"${family}":[${list.map((p) => `"${p.text}"`).join(',')}]`)
+      for (const p of list) {
+        if (p.family === 4) lpm4.push({ addr: p.words[0], len: p.len, value: index })
+        else lpm6.push({ words: p.words, len: p.len, value: index })
+      }
+    }
+    data.push(`${index === 0 ? '' : ','}${jsonString(name)}:{${groups.join(',')}}`)
+  })
+  data.push('}')
+  const dataBytes = data.toBytes()
+  const vtag = await contentTag('network-map', [nm.id], dataBytes)
+  const head = encoder.encode(
+    `{"meta":{"vtag":{"resource-id":${jsonString(nm.id)},"tag":${jsonString(vtag)}}},"network-map":`,
+  )
+  const json = concatBytes([head, dataBytes, encoder.encode('}')])
+  const v4 = lpm4.length > 0 ? buildLpm4(lpm4) : null
+  const v6 = lpm6.length > 0 ? buildLpm6(lpm6) : null
+  const entry: NetworkMapEntry = {
+    vtag,
+    'pid-count': nm.pidNames.length,
+    pids: await blobs.add(encodeStringTable(nm.pidNames)),
+    'lpm-v4': v4 ? await blobs.add(v4) : null,
+    'lpm-v6': v6 ? await blobs.add(v6) : null,
+    json: await blobs.add(json),
+    'prefix-counts': { ipv4: lpm4.length, ipv6: lpm6.length },
+  }
+  const perPrefix = (bytes: number, count: number) => (count === 0 ? 0 : Math.round((bytes / count) * 100) / 100)
+  const summary: NetworkMapSummary = {
+    id: nm.id,
+    pids: nm.pidNames.length,
+    prefixes: { ipv4: lpm4.length, ipv6: lpm6.length },
+    tableBytes: { ipv4: v4?.length ?? 0, ipv6: v6?.length ?? 0 },
+    bytesPerPrefix: { ipv4: perPrefix(v4?.length ?? 0, lpm4.length), ipv6: perPrefix(v6?.length ?? 0, lpm6.length) },
+    jsonBytes: json.length,
+    vtag,
+  }
+  return { entry, summary }
+}
+
+/** `{"cost-mode":…,"cost-metric":…[,"description":…]}` in the RFC's field order. */
+function costTypeJson(t: CostType): string {
+  const description = t.description !== undefined ? `,"description":${jsonString(t.description)}` : ''
+  return `{"cost-mode":${jsonString(t['cost-mode'])},"cost-metric":${jsonString(t['cost-metric'])}${description}}`
+}
+
+async function buildCostMap(
+  cm: CostMapSource,
+  nm: NetworkMapSource,
+  nmVtag: string,
+  blobs: BlobSet,
+): Promise<{ entry: CostMapEntry; summary: CostMapSummary }> {
+  const n = cm.n
+  const names = nm.pidNames.map(jsonString)
+  const data = new TextChunks()
+  data.push('{')
+  let firstRow = true
+  const row: string[] = []
+  for (let src = 0; src < n; src++) {
+    row.length = 0
+    const base = src * n
+    for (let dst = 0; dst < n; dst++) {
+      const cost = cm.cells[base + dst]
+      if (cost === cost) row.push(`${names[dst]}:${JSON.stringify(cost)}`)
+    }
+    // RFC 7285 §11.2.3.6: pairs without a defined cost may be omitted; so are empty rows.
+    if (row.length === 0) continue
+    data.push(`${firstRow ? '' : ','}${names[src]}:{${row.join(',')}}`)
+    firstRow = false
+  }
+  data.push('}')
+  const dataBytes = data.toBytes()
+  const typeJson = costTypeJson(cm.costType)
+  const tag = await contentTag('cost-map', [cm.id, cm.networkMap, nmVtag, typeJson], dataBytes)
+  const head = encoder.encode(
+    `{"meta":{"dependent-vtags":[{"resource-id":${jsonString(cm.networkMap)},"tag":${jsonString(nmVtag)}}],"cost-type":${typeJson}},"cost-map":`,
+  )
+  const json = concatBytes([head, dataBytes, encoder.encode('}')])
+  const matrix = encodeCostMatrix(n, cm.cells)
+  const entry: CostMapEntry = {
+    'network-map': cm.networkMap,
+    'cost-type-name': cm.costTypeName,
+    'cost-type': cm.costType,
+    tag,
+    matrix: await blobs.add(matrix),
+    json: await blobs.add(json),
+  }
+  const summary: CostMapSummary = {
+    id: cm.id,
+    networkMap: cm.networkMap,
+    costType: cm.costTypeName,
+    pids: n,
+    entries: cm.entries,
+    encoding: ENCODING_NAMES[matrix[COST_ENCODING_OFFSET]] ?? `#${matrix[COST_ENCODING_OFFSET]}`,
+    matrixBytes: matrix.length,
+    jsonBytes: json.length,
+    tag,
+  }
+  return { entry, summary }
+}
+
+async function buildProperty(
+  prop: PropertySource,
+  blobs: BlobSet,
+): Promise<{ entry: PropertyEntry; summary: PropertySummary }> {
+  const entries = [...prop.entries].sort(
+    (a, b) => a.prefix.family - b.prefix.family || comparePrefixes(a.prefix, b.prefix),
+  )
+  const values = [...new Set(entries.map((e) => e.value))].sort(byCodeUnits)
+  const valueIndex = new Map(values.map((v, i) => [v, i]))
+  const lpm4: { addr: number; len: number; value: number }[] = []
+  const lpm6: { words: number[]; len: number; value: number }[] = []
+  for (const { prefix, value } of entries) {
+    const v = valueIndex.get(value)!
+    if (prefix.family === 4) lpm4.push({ addr: prefix.words[0], len: prefix.len, value: v })
+    else lpm6.push({ words: prefix.words, len: prefix.len, value: v })
+  }
+  const canonical = new TextChunks()
+  for (const { prefix, value } of entries) canonical.push(`${prefix.text}\t${jsonString(value)}\n`)
+  const tag = await contentTag('property', [prop.name], canonical.toBytes())
+  const v4 = lpm4.length > 0 ? buildLpm4(lpm4) : null
+  const v6 = lpm6.length > 0 ? buildLpm6(lpm6) : null
+  const valuesTable = encodeStringTable(values)
+  const entry: PropertyEntry = {
+    values: await blobs.add(valuesTable),
+    'lpm-v4': v4 ? await blobs.add(v4) : null,
+    'lpm-v6': v6 ? await blobs.add(v6) : null,
+    tag,
+  }
+  return {
+    entry,
+    summary: {
+      name: prop.name,
+      prefixes: { ipv4: lpm4.length, ipv6: lpm6.length },
+      values: values.length,
+      tableBytes: valuesTable.length + (v4?.length ?? 0) + (v6?.length ?? 0),
+      tag,
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// IRD
+
+type IrdEntry = {
+  uri: string
+  'media-type': string
+  accepts?: string
+  capabilities?: Record<string, unknown>
+  uses?: string[]
+}
+
+/** Network map ids with the default first, then the others in code-unit order. */
+export function networkMapOrder(manifest: Pick<Manifest, 'default-network-map' | 'network-maps'>): string[] {
+  const ids = Object.keys(manifest['network-maps']).sort(byCodeUnits)
+  const def = manifest['default-network-map']
+  return [def, ...ids.filter((id) => id !== def)]
+}
+
+/**
+ * The IRD (RFC 7285 §9.2.2) with relative URIs (docs/storage-schema.md, "IRD resource naming").
+ * Rendered from ordered entries so resource order is stable (default network map first).
+ */
+export function renderIrd(manifest: Omit<Manifest, 'ird' | 'ird-tag' | 'version'>): string {
+  const resources: [string, IrdEntry][] = []
+  const costMapIds = Object.keys(manifest['cost-maps']).sort(byCodeUnits)
+  for (const nmId of networkMapOrder(manifest)) {
+    resources.push([nmId, { uri: resourcePaths.networkMap(nmId), 'media-type': MEDIA_TYPES.networkMap }])
+    resources.push([
+      resourceIds.filteredNetworkMap(nmId),
+      {
+        uri: resourcePaths.filteredNetworkMap(nmId),
+        'media-type': MEDIA_TYPES.networkMap,
+        accepts: MEDIA_TYPES.networkMapFilter,
+        uses: [nmId],
+      },
+    ])
+    const ownCostMaps = costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId)
+    for (const cmId of ownCostMaps) {
+      // RFC 7285 §11.2.3.4: "cost-type-names" of a cost map has exactly one element.
+      resources.push([
+        cmId,
+        {
+          uri: resourcePaths.costMap(cmId),
+          'media-type': MEDIA_TYPES.costMap,
+          capabilities: { 'cost-type-names': [manifest['cost-maps'][cmId]['cost-type-name']] },
+          uses: [nmId],
+        },
+      ])
+    }
+    if (ownCostMaps.length === 0) continue
+    const typeNames = [...new Set(ownCostMaps.map((id) => manifest['cost-maps'][id]['cost-type-name']))].sort(byCodeUnits)
+    resources.push([
+      resourceIds.filteredCostMap(nmId),
+      {
+        uri: resourcePaths.filteredCostMap(nmId),
+        'media-type': MEDIA_TYPES.costMap,
+        accepts: MEDIA_TYPES.costMapFilter,
+        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
+        uses: [nmId],
+      },
+    ])
+    // RFC 7285 §11.5.1.5: the endpoint cost resource "MUST NOT specify the 'use' field".
+    resources.push([
+      resourceIds.endpointCost(nmId),
+      {
+        uri: resourcePaths.endpointCost(nmId),
+        'media-type': MEDIA_TYPES.endpointCost,
+        accepts: MEDIA_TYPES.endpointCostParams,
+        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
+      },
+    ])
+  }
+  // RFC 7285 §11.4.1.4 / §7.1.1: a `pid` property for every network map.
+  const propTypes = [
+    ...networkMapOrder(manifest).map((id) => `${id}.pid`),
+    ...Object.keys(manifest.properties).sort(byCodeUnits),
+  ]
+  resources.push([
+    resourceIds.endpointProperty,
+    {
+      uri: resourcePaths.endpointProperty,
+      'media-type': MEDIA_TYPES.endpointProp,
+      accepts: MEDIA_TYPES.endpointPropParams,
+      capabilities: { 'prop-types': propTypes },
+    },
+  ])
+  const costTypes = Object.keys(manifest['cost-types'])
+    .sort(byCodeUnits)
+    .map((name) => `${jsonString(name)}:${costTypeJson(manifest['cost-types'][name])}`)
+  const meta = `{"cost-types":{${costTypes.join(',')}},"default-alto-network-map":${jsonString(manifest['default-network-map'])}}`
+  const body = resources.map(([id, e]) => `${jsonString(id)}:${JSON.stringify(e)}`).join(',')
+  return `{"meta":${meta},"resources":{${body}}}`
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The hash input of a manifest's version: canonical JSON without version, seq and created. */
+export function manifestVersionInput(m: Manifest): string {
+  const { version: _v, seq: _s, created: _c, ...content } = m
+  return canonicalJson(content)
+}
+
+export async function computeVersion(m: Manifest): Promise<string> {
+  return (await sha256Hex(manifestVersionInput(m))).slice(0, VERSION_HEX_DIGITS)
+}
+
+export async function buildMapSet(
+  set: LoadedMapSet,
+  progress: (msg: string) => void = () => {},
+  startedAt = Date.now(),
+): Promise<Build> {
+  const blobs = new BlobSet()
+  const networkMaps: Record<string, NetworkMapEntry> = {}
+  const nmSummaries: NetworkMapSummary[] = []
+  const nmById = new Map(set.networkMaps.map((nm) => [nm.id, nm]))
+  for (const nm of set.networkMaps) {
+    progress(`building network map ${nm.id} (${nm.pidNames.length} PIDs)`)
+    const { entry, summary } = await buildNetworkMap(nm, blobs)
+    networkMaps[nm.id] = entry
+    nmSummaries.push(summary)
+  }
+  const costMaps: Record<string, CostMapEntry> = {}
+  const costTypes: Record<string, CostType> = {}
+  const cmSummaries: CostMapSummary[] = []
+  const describedDifferently = new Set<string>()
+  for (const cm of set.costMaps) {
+    progress(`building cost map ${cm.id} (${cm.entries} entries)`)
+    const { entry, summary } = await buildCostMap(cm, nmById.get(cm.networkMap)!, networkMaps[cm.networkMap].vtag, blobs)
+    costMaps[cm.id] = entry
+    cmSummaries.push(summary)
+    // The IRD's cost types are shared by every cost map of that type: a description is kept
+    // only when all of them agree on it (each cost map's own meta keeps its description).
+    const known = costTypes[cm.costTypeName]
+    if (!known) costTypes[cm.costTypeName] = cm.costType
+    else if (known.description !== cm.costType.description) {
+      costTypes[cm.costTypeName] = { 'cost-mode': known['cost-mode'], 'cost-metric': known['cost-metric'] }
+      describedDifferently.add(cm.costTypeName)
+    }
+  }
+  for (const name of describedDifferently) delete costTypes[name].description
+  const properties: Record<string, PropertyEntry> = {}
+  const propSummaries: PropertySummary[] = []
+  for (const prop of set.properties) {
+    progress(`building endpoint property ${prop.name}`)
+    const { entry, summary } = await buildProperty(prop, blobs)
+    properties[prop.name] = entry
+    propSummaries.push(summary)
+  }
+  const partial: Omit<Manifest, 'ird' | 'ird-tag' | 'version'> = {
+    format: MANIFEST_FORMAT,
+    seq: 0,
+    created: '',
+    'default-network-map': set.defaultNetworkMap,
+    'cost-types': costTypes,
+    'network-maps': networkMaps,
+    'cost-maps': costMaps,
+    properties,
+  }
+  const irdBytes = encoder.encode(renderIrd(partial))
+  const irdTag = (await sha256Hex(irdBytes)).slice(0, TAG_HEX_DIGITS)
+  const manifest: Manifest = { ...partial, version: '', ird: await blobs.add(irdBytes), 'ird-tag': irdTag }
+  manifest.version = await computeVersion(manifest)
+  let totalBlobBytes = 0
+  for (const b of blobs.blobs.values()) totalBlobBytes += b.length
+  return {
+    manifest,
+    blobs: blobs.blobs,
+    summary: {
+      version: manifest.version,
+      networkMaps: nmSummaries,
+      costMaps: cmSummaries,
+      properties: propSummaries,
+      irdBytes: irdBytes.length,
+      blobCount: blobs.blobs.size,
+      totalBlobBytes,
+      buildMs: Date.now() - startedAt,
+    },
+  }
+}

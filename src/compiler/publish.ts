@@ -1,0 +1,303 @@
+/**
+ * @module Publishing a Build to KV, rollback and prune (docs/storage-schema.md). PURE: talks to
+ * storage only through a KvStore, so it runs in Node (CLI via wrangler) and workerd (tests).
+ *
+ * Order of writes in a publish — a crash at any point leaves `current` on a complete version:
+ *   1. blobs not already stored (content-addressed, never overwritten)
+ *   2. `manifest/<version>` (if not already stored)
+ *   3. read-back verification (SHA-256 of every blob written, manifest parses and hashes to its
+ *      version)
+ *   4. `history` (newest first, trimmed to `keep`)
+ *   5. `current`, LAST: the single write that makes the version visible.
+ */
+import {
+  blobKeys,
+  chunkKey,
+  CURRENT_KEY,
+  HISTORY_KEY,
+  KV_CHUNK_BYTES,
+  manifestBlobs,
+  manifestKey,
+  type BlobRef,
+  type CurrentPointer,
+  type History,
+  type Manifest,
+} from '../store/manifest.ts'
+import { computeVersion, type Build } from './build.ts'
+import { concatBytes, sha256Hex } from './canonical.ts'
+import type { KvStore } from './kv-store.ts'
+import { DEFAULT_KEEP } from './load.ts'
+
+export type { KvStore } from './kv-store.ts'
+export { MemoryKvStore } from './kv-store.ts'
+
+/** A publish, rollback or prune that could not be completed (current is left untouched). */
+export class PublishError extends Error {
+  override name = 'PublishError'
+}
+
+export interface PublishOptions {
+  /** Versions kept in `history` (default 5, or the map set's `history.keep`). */
+  keep?: number
+  /** Publication time recorded in the manifest and history (default: now). */
+  now?: Date
+  /** Read back and check every blob written and the manifest (default true). */
+  verify?: boolean
+  hooks?: {
+    /** Runs after blobs and manifest are stored and verified, before history and `current`. */
+    afterBlobs?: () => Promise<void>
+  }
+  onProgress?: (msg: string) => void
+}
+
+export interface PublishResult {
+  version: string
+  seq: number
+  /** The version `current` named before (null on the first publication). */
+  previous: string | null
+  /** The version was already current: nothing was written. */
+  unchanged: boolean
+  keysWritten: number
+  bytesWritten: number
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+function parseJsonValue<T>(bytes: Uint8Array | null, what: string): T | null {
+  if (bytes === null) return null
+  try {
+    return JSON.parse(decoder.decode(bytes)) as T
+  } catch (e) {
+    throw new PublishError(`${what} is not valid JSON: ${(e as Error).message}`)
+  }
+}
+
+export async function readCurrent(kv: KvStore): Promise<CurrentPointer | null> {
+  return parseJsonValue<CurrentPointer>(await kv.get(CURRENT_KEY), `"${CURRENT_KEY}"`)
+}
+
+export async function readHistory(kv: KvStore): Promise<History> {
+  return parseJsonValue<History>(await kv.get(HISTORY_KEY), `"${HISTORY_KEY}"`) ?? { versions: [] }
+}
+
+export async function readManifest(kv: KvStore, version: string): Promise<Manifest | null> {
+  return parseJsonValue<Manifest>(await kv.get(manifestKey(version)), manifestKey(version))
+}
+
+/** The manifest `current` names, or null when nothing is published. */
+export async function readCurrentManifest(kv: KvStore): Promise<Manifest | null> {
+  const current = await readCurrent(kv)
+  if (!current) return null
+  const m = await readManifest(kv, current.version)
+  if (!m) throw new PublishError(`current names ${current.manifest}, which does not exist`)
+  return m
+}
+
+/** The KV entries of one blob: its key, or its chunks when larger than KV_CHUNK_BYTES. */
+export function blobEntries(ref: BlobRef, bytes: Uint8Array): { key: string; value: Uint8Array }[] {
+  if (ref.chunks <= 1) return [{ key: ref.key, value: bytes }]
+  return Array.from({ length: ref.chunks }, (_, i) => ({
+    key: chunkKey(ref.sha256, i),
+    value: bytes.subarray(i * KV_CHUNK_BYTES, Math.min(bytes.length, (i + 1) * KV_CHUNK_BYTES)),
+  }))
+}
+
+/** Reads a whole blob (joining chunks); null when any key is missing. */
+export async function readBlob(kv: KvStore, ref: BlobRef): Promise<Uint8Array | null> {
+  const parts: Uint8Array[] = []
+  for (const key of blobKeys(ref)) {
+    const part = await kv.get(key)
+    if (part === null) return null
+    parts.push(part)
+  }
+  return concatBytes(parts)
+}
+
+/** Unique blob refs of a manifest (two resources may share identical bytes). */
+function uniqueRefs(m: Manifest): BlobRef[] {
+  const seen = new Map<string, BlobRef>()
+  for (const ref of manifestBlobs(m)) seen.set(ref.sha256, ref)
+  return [...seen.values()]
+}
+
+/**
+ * Reads back `entries` and checks each value's SHA-256 against `expected` (key → hex sha256 of
+ * that key's bytes). Uses the store's bulk text read when it has one, falling back to `get` for
+ * any value the text read cannot reproduce (binary).
+ */
+async function verifyEntries(kv: KvStore, expected: Map<string, string>): Promise<void> {
+  const pending = new Set(expected.keys())
+  if (kv.getManyText && pending.size > 0) {
+    const texts = await kv.getManyText([...pending])
+    for (const [key, text] of texts) {
+      if (text !== null && (await sha256Hex(encoder.encode(text))) === expected.get(key)) pending.delete(key)
+    }
+  }
+  for (const key of pending) {
+    const value = await kv.get(key)
+    if (value === null) throw new PublishError(`read-back: ${key} is missing`)
+    const sha = await sha256Hex(value)
+    if (sha !== expected.get(key)) {
+      throw new PublishError(`read-back: ${key} has SHA-256 ${sha}, expected ${expected.get(key)}`)
+    }
+  }
+}
+
+async function verifyManifest(kv: KvStore, version: string): Promise<void> {
+  const m = await readManifest(kv, version)
+  if (!m) throw new PublishError(`read-back: ${manifestKey(version)} is missing`)
+  if (m.version !== version || (await computeVersion(m)) !== version) {
+    throw new PublishError(`read-back: ${manifestKey(version)} does not hash to version ${version}`)
+  }
+}
+
+function nextSeq(current: CurrentPointer | null, history: History): number {
+  return Math.max(current?.seq ?? 0, ...history.versions.map((v) => v.seq)) + 1
+}
+
+/**
+ * Publishes a build: blobs, manifest, verification, history, then `current` LAST. Publishing
+ * the version that is already current writes nothing (`unchanged: true`).
+ */
+export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptions = {}): Promise<PublishResult> {
+  const progress = opts.onProgress ?? (() => {})
+  const version = build.manifest.version
+  const current = await readCurrent(kv)
+  if (current?.version === version) {
+    return { version, seq: current.seq, previous: current.version, unchanged: true, keysWritten: 0, bytesWritten: 0 }
+  }
+  const history = await readHistory(kv)
+  const seq = nextSeq(current, history)
+  const created = (opts.now ?? new Date()).toISOString()
+  let keysWritten = 0
+  let bytesWritten = 0
+
+  // 1. Blobs that are not stored yet.
+  const stored = new Set(await kv.list('blob/'))
+  const toWrite: { key: string; value: Uint8Array }[] = []
+  for (const ref of uniqueRefs(build.manifest)) {
+    const bytes = build.blobs.get(ref.sha256)
+    if (!bytes) throw new PublishError(`build has no bytes for blob ${ref.sha256}`)
+    for (const entry of blobEntries(ref, bytes)) if (!stored.has(entry.key)) toWrite.push(entry)
+  }
+  progress(`writing ${toWrite.length} blob keys (${stored.size} keys already stored)`)
+  if (toWrite.length > 0) await kv.putMany(toWrite)
+  keysWritten += toWrite.length
+  bytesWritten += toWrite.reduce((n, e) => n + e.value.length, 0)
+
+  // 2. The manifest (immutable: kept as first written if an earlier attempt stored it).
+  const mKey = manifestKey(version)
+  if ((await kv.get(mKey)) === null) {
+    const body = encoder.encode(JSON.stringify({ ...build.manifest, seq, created }))
+    await kv.put(mKey, body)
+    keysWritten++
+    bytesWritten += body.length
+  }
+
+  // 3. Read-back.
+  if (opts.verify ?? true) {
+    progress('verifying')
+    const expected = new Map<string, string>()
+    for (const e of toWrite) expected.set(e.key, await sha256Hex(e.value))
+    await verifyEntries(kv, expected)
+    const present = new Set(await kv.list('blob/'))
+    for (const ref of uniqueRefs(build.manifest)) {
+      for (const key of blobKeys(ref)) if (!present.has(key)) throw new PublishError(`read-back: ${key} is missing`)
+    }
+    await verifyManifest(kv, version)
+  }
+
+  await opts.hooks?.afterBlobs?.()
+
+  // 4. History, 5. the pointer.
+  const keep = opts.keep ?? DEFAULT_KEEP
+  const newHistory: History = {
+    versions: [{ version, seq, created }, ...history.versions.filter((v) => v.version !== version)].slice(0, keep),
+  }
+  const historyBody = JSON.stringify(newHistory)
+  await kv.put(HISTORY_KEY, historyBody)
+  const pointer: CurrentPointer = { version, seq, manifest: mKey }
+  const pointerBody = JSON.stringify(pointer)
+  await kv.put(CURRENT_KEY, pointerBody)
+  keysWritten += 2
+  bytesWritten += historyBody.length + pointerBody.length
+  return { version, seq, previous: current?.version ?? null, unchanged: false, keysWritten, bytesWritten }
+}
+
+export interface RollbackResult {
+  version: string
+  seq: number
+  previous: string
+}
+
+/**
+ * Points `current` at an earlier version (default: the newest history entry that is not
+ * current). The target's manifest and every blob must still be stored. seq increases.
+ */
+export async function rollback(kv: KvStore, toVersion?: string, opts: { now?: Date } = {}): Promise<RollbackResult> {
+  const current = await readCurrent(kv)
+  if (!current) throw new PublishError('nothing is published: there is no current version')
+  const history = await readHistory(kv)
+  const target = toVersion ?? history.versions.find((v) => v.version !== current.version)?.version
+  if (!target) throw new PublishError('no earlier version in history to roll back to')
+  if (target === current.version) throw new PublishError(`version ${target} is already current`)
+  const manifest = await readManifest(kv, target)
+  if (!manifest) throw new PublishError(`version ${target} is not stored (${manifestKey(target)} missing; pruned?)`)
+  const present = new Set(await kv.list('blob/'))
+  for (const ref of uniqueRefs(manifest)) {
+    for (const key of blobKeys(ref)) {
+      if (!present.has(key)) throw new PublishError(`version ${target} is incomplete: ${key} is missing`)
+    }
+  }
+  const seq = nextSeq(current, history)
+  const created = (opts.now ?? new Date()).toISOString()
+  const newHistory: History = {
+    versions: [{ version: target, seq, created }, ...history.versions.filter((v) => v.version !== target)],
+  }
+  await kv.put(HISTORY_KEY, JSON.stringify(newHistory))
+  const pointer: CurrentPointer = { version: target, seq, manifest: manifestKey(target) }
+  await kv.put(CURRENT_KEY, JSON.stringify(pointer))
+  return { version: target, seq, previous: current.version }
+}
+
+export interface PruneResult {
+  kept: string[]
+  manifestsDeleted: string[]
+  blobKeysDeleted: number
+}
+
+/**
+ * Keeps the newest `keep` versions of history (and always the current one): deletes every other
+ * manifest, then every blob key no kept manifest references. Must not run concurrently with a
+ * publish (its blobs are unreferenced until its manifest exists).
+ */
+export async function prune(kv: KvStore, keep: number): Promise<PruneResult> {
+  if (!Number.isInteger(keep) || keep < 1) throw new PublishError(`keep must be a positive integer, got ${keep}`)
+  const current = await readCurrent(kv)
+  const history = await readHistory(kv)
+  const keptVersions = history.versions.slice(0, keep).map((v) => v.version)
+  if (current && !keptVersions.includes(current.version)) keptVersions.push(current.version)
+  const kept = new Set(keptVersions)
+  const referenced = new Set<string>()
+  for (const version of kept) {
+    const m = await readManifest(kv, version)
+    if (!m) {
+      if (version === current?.version) throw new PublishError(`current manifest ${manifestKey(version)} is missing; not pruning`)
+      kept.delete(version)
+      continue
+    }
+    for (const ref of manifestBlobs(m)) for (const key of blobKeys(ref)) referenced.add(key)
+  }
+  const newHistory: History = { versions: history.versions.filter((v) => kept.has(v.version)) }
+  if (newHistory.versions.length !== history.versions.length) await kv.put(HISTORY_KEY, JSON.stringify(newHistory))
+  const manifestsDeleted = (await kv.list('manifest/')).filter((k) => !kept.has(k.slice('manifest/'.length)))
+  if (manifestsDeleted.length > 0) await kv.delete(manifestsDeleted)
+  const blobsDeleted = (await kv.list('blob/')).filter((k) => !referenced.has(k))
+  if (blobsDeleted.length > 0) await kv.delete(blobsDeleted)
+  return {
+    kept: [...kept],
+    manifestsDeleted: manifestsDeleted.map((k) => k.slice('manifest/'.length)),
+    blobKeysDeleted: blobsDeleted.length,
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * @module zod schemas of the map-set sources (docs/source-format.md).
+ *
+ * Native files (config, native network map, cost map, property) are strict: an unknown key is
+ * an error, because it is almost always a typo. Imported RFC 7285 JSON is parsed the way a
+ * client would: "ALTO implementations MUST ignore unknown fields when processing ALTO messages"
+ * (RFC 7285 §8.3.7), so unknown keys are dropped.
+ */
+import { z } from 'zod'
+
+const relativeFile = z.string().min(1, 'file name is empty')
+
+export const mapEntrySchema = z.strictObject({
+  file: relativeFile,
+  optional: z.boolean().optional(),
+  'resource-id': z.string().optional(),
+})
+
+export const propertyEntrySchema = z.strictObject({
+  file: relativeFile,
+  optional: z.boolean().optional(),
+})
+
+export const configSchema = z.strictObject({
+  'default-network-map': z.string(),
+  history: z.strictObject({ keep: z.number().int().min(1).max(1000) }).optional(),
+  'network-maps': z.array(mapEntrySchema).min(1, 'a map set needs at least one network map'),
+  'cost-maps': z.array(mapEntrySchema).optional(),
+  'endpoint-properties': z.array(propertyEntrySchema).optional(),
+})
+export type MapSetConfig = z.infer<typeof configSchema>
+export type MapEntry = z.infer<typeof mapEntrySchema>
+
+const prefixList = z.array(z.string())
+
+export const nativeNetworkMapSchema = z.strictObject({
+  'resource-id': z.string(),
+  pids: z.record(z.string(), z.strictObject({ ipv4: prefixList.optional(), ipv6: prefixList.optional() })).optional(),
+  'prefix-csv': z.array(relativeFile).optional(),
+})
+
+const costTypeSchemaStrict = z.strictObject({
+  'cost-mode': z.string(),
+  'cost-metric': z.string(),
+  description: z.string().optional(),
+})
+
+/** Costs are checked by hand (finite, ordinal integers) so every bad cell gets its own error. */
+const costRows = z.record(z.string(), z.record(z.string(), z.unknown()))
+
+export const nativeCostMapSchema = z.strictObject({
+  'resource-id': z.string().optional(),
+  'network-map': z.string(),
+  'cost-type': costTypeSchemaStrict,
+  costs: costRows.optional(),
+  'cost-csv': z.array(relativeFile).optional(),
+})
+
+export const propertySchema = z.strictObject({
+  property: z.string(),
+  values: z.record(z.string(), z.string()).optional(),
+  'values-csv': z.array(relativeFile).optional(),
+})
+
+/** RFC 7285 §11.2.1.6 network map response (unknown keys ignored; the vtag is ours to compute). */
+export const rfcNetworkMapSchema = z.object({
+  meta: z.object({ vtag: z.object({ 'resource-id': z.string() }).optional() }).optional(),
+  'network-map': z.record(z.string(), z.record(z.string(), z.unknown())),
+})
+
+/** RFC 7285 §11.2.3.6 cost map response (unknown keys ignored). */
+export const rfcCostMapSchema = z.object({
+  meta: z.object({
+    'dependent-vtags': z.array(z.object({ 'resource-id': z.string() })).min(1),
+    'cost-type': z.object({
+      'cost-mode': z.string(),
+      'cost-metric': z.string(),
+      description: z.string().optional(),
+    }),
+  }),
+  'cost-map': costRows,
+})

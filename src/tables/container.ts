@@ -1,0 +1,223 @@
+/**
+ * @module The container every binary table blob is wrapped in (docs/binary-format.md, "Container").
+ *
+ * ```
+ * offset  size  field
+ * 0       4     magic      "ALTB" (0x41 0x4C 0x54 0x42)
+ * 4       2     version    FORMAT_VERSION = 1
+ * 6       2     kind       1 = LPM_V4, 2 = LPM_V6, 3 = STRING_TABLE, 4 = COST_MATRIX
+ * 8       4     length     payload byte length (blob length must be exactly 16 + length)
+ * 12      4     checksum   fxhash32 of the payload
+ * 16      ...   payload    (starts 8-aligned)
+ * ```
+ * All integers little-endian.
+ */
+
+/** Version of the binary formats written by this module (the only version it reads). */
+export const FORMAT_VERSION = 1
+
+/** Container kinds: what the payload holds. */
+export const TableKind = { LPM_V4: 1, LPM_V6: 2, STRING_TABLE: 3, COST_MATRIX: 4 } as const
+
+/** Byte length of the container header; the payload starts here. */
+export const CONTAINER_HEADER_BYTES = 16
+
+/** "ALTB" read as a little-endian u32. */
+const MAGIC_U32 = 0x42544c41
+const MAGIC_TEXT = 'ALTB'
+
+/** Alignment, in bytes, of the payload and of every typed-array section in it. */
+export const SECTION_ALIGN = 8
+
+const KIND_NAMES: Record<number, string> = {
+  [TableKind.LPM_V4]: 'LPM_V4',
+  [TableKind.LPM_V6]: 'LPM_V6',
+  [TableKind.STRING_TABLE]: 'STRING_TABLE',
+  [TableKind.COST_MATRIX]: 'COST_MATRIX',
+}
+
+/** Human name of a container kind, e.g. "LPM_V4 (1)". */
+export function kindName(kind: number): string {
+  const name = KIND_NAMES[kind]
+  return name === undefined ? `unknown kind ${kind}` : `${name} (${kind})`
+}
+
+/** A blob is not a valid table of the expected kind: corrupt, truncated, or of another format. */
+export class TableFormatError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TableFormatError'
+  }
+}
+
+/**
+ * True on little-endian platforms (every platform Workers and Node run on). The formats are
+ * little-endian and the decoders take typed-array views directly over the blob, so a big-endian
+ * platform is refused rather than silently misread.
+ */
+export const PLATFORM_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+/** Throws unless the platform is little-endian (see PLATFORM_IS_LITTLE_ENDIAN). */
+export function assertLittleEndianPlatform(): void {
+  if (!PLATFORM_IS_LITTLE_ENDIAN) {
+    throw new TableFormatError('big-endian platforms are not supported by the table decoders')
+  }
+}
+
+/** Rounds `n` up to a multiple of SECTION_ALIGN. */
+export function alignUp(n: number): number {
+  return Math.ceil(n / SECTION_ALIGN) * SECTION_ALIGN
+}
+
+/**
+ * Integrity checksum of a payload (not cryptographic; the manifest carries SHA-256 for that).
+ * Spec: h = 0x811C9DC5; for each little-endian u32 word w of the bytes (the tail, if any,
+ * zero-padded to 4 bytes): `h = Math.imul(h ^ w, 0x01000193); h ^= h >>> 15`; result `h >>> 0`.
+ * Every step is a bijection of h for a fixed w (and of w for a fixed h), so a change confined to
+ * one word always changes the result.
+ */
+export function fxhash32(bytes: Uint8Array): number {
+  const wholeWordBytes = bytes.byteLength & ~3
+  let h = 0x811c9dc5
+  if (PLATFORM_IS_LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    // Fast path: on a little-endian platform a Uint32Array element is the little-endian word.
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, wholeWordBytes >>> 2)
+    for (let i = 0; i < words.length; i++) {
+      h = Math.imul(h ^ words[i], 0x01000193)
+      h ^= h >>> 15
+    }
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    for (let i = 0; i < wholeWordBytes; i += 4) {
+      h = Math.imul(h ^ view.getUint32(i, true), 0x01000193)
+      h ^= h >>> 15
+    }
+  }
+  if (wholeWordBytes < bytes.byteLength) {
+    let tail = 0
+    for (let i = bytes.byteLength - 1; i >= wholeWordBytes; i--) tail = (tail << 8) | bytes[i]
+    h = Math.imul(h ^ tail, 0x01000193)
+    h ^= h >>> 15
+  }
+  return h >>> 0
+}
+
+/**
+ * Wraps `payload` in a container of the given kind: returns a new blob of 16 + payload.length
+ * bytes (header, then the payload copied verbatim).
+ */
+export function encodeContainer(kind: number, payload: Uint8Array): Uint8Array {
+  if (KIND_NAMES[kind] === undefined) throw new RangeError(`encodeContainer: ${kindName(kind)}`)
+  if (payload.byteLength > 0xffffffff) {
+    throw new RangeError(`encodeContainer: payload of ${payload.byteLength} bytes exceeds u32`)
+  }
+  const blob = new Uint8Array(CONTAINER_HEADER_BYTES + payload.byteLength)
+  const header = new DataView(blob.buffer)
+  header.setUint32(0, MAGIC_U32, true)
+  header.setUint16(4, FORMAT_VERSION, true)
+  header.setUint16(6, kind, true)
+  header.setUint32(8, payload.byteLength, true)
+  header.setUint32(12, fxhash32(payload), true)
+  blob.set(payload, CONTAINER_HEADER_BYTES)
+  return blob
+}
+
+/** Where a verified payload lives: `new Uint32Array(buffer, payloadOffset, ...)` is aligned. */
+export interface OpenedContainer {
+  buffer: ArrayBuffer
+  /** Byte offset of the payload in `buffer`; always a multiple of 8. */
+  payloadOffset: number
+  payloadLength: number
+}
+
+const hex32 = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`
+
+/** Printable form of 4 magic bytes, e.g. "ALTB" or "\x7fELF". */
+function describeMagic(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < 4; i++) {
+    const b = bytes[i]
+    s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`
+  }
+  return s
+}
+
+/**
+ * Verifies a blob's container and returns where its payload is. Throws TableFormatError (message
+ * naming the problem) when the blob is shorter than 16 bytes, the magic differs, the version is
+ * not FORMAT_VERSION, the kind is not `expectedKind`, the length field disagrees with the blob
+ * length, or the checksum differs. A Uint8Array whose byteOffset is not 8-aligned is copied once
+ * so that typed-array views over the payload are aligned; otherwise no bytes are copied.
+ */
+export function openContainer(
+  blob: ArrayBuffer | Uint8Array,
+  expectedKind: number,
+): OpenedContainer {
+  // ArrayBuffer.isView, not instanceof: a view from another realm (e.g. a Worker test pool) is
+  // still a view.
+  let bytes = ArrayBuffer.isView(blob)
+    ? new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength)
+    : new Uint8Array(blob)
+  if (bytes.byteOffset % SECTION_ALIGN !== 0) bytes = bytes.slice()
+  const expected = kindName(expectedKind)
+  if (bytes.byteLength < CONTAINER_HEADER_BYTES) {
+    throw new TableFormatError(
+      `truncated blob: ${bytes.byteLength} bytes is shorter than the ${CONTAINER_HEADER_BYTES}-byte container header (expected ${expected})`,
+    )
+  }
+  const header = new DataView(bytes.buffer, bytes.byteOffset, CONTAINER_HEADER_BYTES)
+  if (header.getUint32(0, true) !== MAGIC_U32) {
+    throw new TableFormatError(
+      `bad magic "${describeMagic(bytes)}": not an alto-edge table (expected "${MAGIC_TEXT}")`,
+    )
+  }
+  const version = header.getUint16(4, true)
+  if (version !== FORMAT_VERSION) {
+    throw new TableFormatError(
+      `unsupported format version ${version} (this decoder reads version ${FORMAT_VERSION})`,
+    )
+  }
+  const kind = header.getUint16(6, true)
+  if (kind !== expectedKind) {
+    throw new TableFormatError(`wrong table kind: blob holds ${kindName(kind)}, expected ${expected}`)
+  }
+  const payloadLength = header.getUint32(8, true)
+  const found = bytes.byteLength - CONTAINER_HEADER_BYTES
+  if (payloadLength !== found) {
+    throw new TableFormatError(
+      found < payloadLength
+        ? `truncated blob: header says ${payloadLength} payload bytes, found ${found}`
+        : `padded blob: header says ${payloadLength} payload bytes, found ${found}`,
+    )
+  }
+  const payload = bytes.subarray(CONTAINER_HEADER_BYTES)
+  const declared = header.getUint32(12, true)
+  const actual = fxhash32(payload)
+  if (declared !== actual) {
+    throw new TableFormatError(
+      `checksum mismatch: header says ${hex32(declared)}, payload hashes to ${hex32(actual)} (corrupt blob)`,
+    )
+  }
+  return {
+    buffer: bytes.buffer as ArrayBuffer,
+    payloadOffset: payload.byteOffset,
+    payloadLength,
+  }
+}
+
+/**
+ * Throws TableFormatError unless a payload of `payloadLength` bytes is exactly the size its
+ * header fields imply (`requiredLength`): a section that does not fit, or trailing bytes.
+ */
+export function assertPayloadSize(
+  what: string,
+  payloadLength: number,
+  requiredLength: number,
+  detail: string,
+): void {
+  if (payloadLength !== requiredLength) {
+    throw new TableFormatError(
+      `${what} payload is ${payloadLength} bytes but its header (${detail}) implies ${requiredLength}`,
+    )
+  }
+}

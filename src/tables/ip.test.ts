@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest'
+import {
+  firstHostBit,
+  formatIPv4,
+  formatIPv6,
+  maskedPrefixString,
+  parseAddress,
+  parseIPv4,
+  parseIPv6,
+  parsePrefix,
+} from './ip.ts'
+import { mulberry32, randomU32 } from './test-helpers.ts'
+
+describe('parseIPv4', () => {
+  it('parses dotted quads to unsigned u32', () => {
+    expect(parseIPv4('0.0.0.0')).toBe(0)
+    expect(parseIPv4('255.255.255.255')).toBe(0xffffffff)
+    expect(parseIPv4('192.0.2.1')).toBe(0xc0000201)
+    expect(parseIPv4('10.0.0.255')).toBe(0x0a0000ff)
+    expect(parseIPv4('128.0.0.0')).toBe(0x80000000) // unsigned, not negative
+  })
+
+  it.each([
+    '999.1.1.1',
+    '256.0.0.0',
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '1.2.3.04',
+    '00.0.0.0',
+    '1.2.3.4/8',
+    '1..2.3',
+    '.1.2.3',
+    '1.2.3.',
+    ' 1.2.3.4',
+    '1.2.3.4 ',
+    '1.2.3.-4',
+    '1.2.3.0x4',
+    '1.2.3.4a',
+    '',
+    '1234.1.1.1',
+    '::1',
+  ])('rejects %j', (s) => {
+    expect(parseIPv4(s)).toBeNull()
+  })
+
+  it('round trips with formatIPv4 on random addresses', () => {
+    const rng = mulberry32(0x1a2b3c4d)
+    for (let i = 0; i < 2000; i++) {
+      const n = randomU32(rng)
+      const text = formatIPv4(n)
+      expect(parseIPv4(text)).toBe(n)
+      expect(formatIPv4(n | 0)).toBe(text) // signed input formats the same
+    }
+  })
+})
+
+describe('parseIPv6', () => {
+  it.each([
+    ['::', [0, 0, 0, 0]],
+    ['::0', [0, 0, 0, 0]],
+    ['::1', [0, 0, 0, 1]],
+    ['1::', [0x00010000, 0, 0, 0]],
+    ['2001:db8::1', [0x20010db8, 0, 0, 1]],
+    ['2001:DB8::1', [0x20010db8, 0, 0, 1]],
+    ['2001:0db8:0000:0000:0000:0000:0000:0001', [0x20010db8, 0, 0, 1]],
+    ['ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]],
+    ['::ffff:1.2.3.4', [0, 0, 0xffff, 0x01020304]],
+    ['::FFFF:192.0.2.1', [0, 0, 0xffff, 0xc0000201]],
+    ['64:ff9b::192.0.2.33', [0x0064ff9b, 0, 0, 0xc0000221]],
+    ['1:2:3:4:5:6:1.2.3.4', [0x00010002, 0x00030004, 0x00050006, 0x01020304]],
+    ['1:2:3:4:5:6:7::', [0x00010002, 0x00030004, 0x00050006, 0x00070000]],
+    ['::2:3:4:5:6:7:8', [0x00000002, 0x00030004, 0x00050006, 0x00070008]],
+    ['fe80::1:2', [0xfe800000, 0, 0, 0x00010002]],
+  ] as const)('parses %s', (text, words) => {
+    expect(parseIPv6(text)).toEqual(words)
+  })
+
+  it.each([
+    '1::2::3',
+    '12345::',
+    ':::',
+    '::1::',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7',
+    '1:2:3:4:5:6:7:8::', // "::" must stand for at least one group
+    '::1:2:3:4:5:6:7:8',
+    ':1::2',
+    '1::2:',
+    '1:2:3:4:5:6:7:',
+    ':',
+    '',
+    'g::1',
+    '::1.2.3',
+    '::1.2.3.256',
+    '::01.2.3.4',
+    '1.2.3.4::',
+    '::1.2.3.4:5',
+    '1:2:3:4:5:6:7:1.2.3.4',
+    'fe80::1%eth0',
+    '::1/128',
+    '1.2.3.4',
+    ' ::1',
+  ])('rejects %j', (s) => {
+    expect(parseIPv6(s)).toBeNull()
+  })
+})
+
+describe('formatIPv6 (RFC 5952)', () => {
+  it.each([
+    // RFC 5952 §4.1: leading zeros MUST be suppressed
+    ['2001:0db8::0001', '2001:db8::1'],
+    // §4.2.1: "::" shortens as much as possible
+    ['2001:db8:0:0:0:0:2:1', '2001:db8::2:1'],
+    // §4.2.2: not for a single 16-bit 0 field
+    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'],
+    // §4.2.3: the longest run; on a tie, the first
+    ['2001:0:0:1:0:0:0:1', '2001:0:0:1::1'],
+    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+    // §4.3: lowercase
+    ['2001:DB8::AB:CDEF', '2001:db8::ab:cdef'],
+    ['::', '::'],
+    ['::1', '::1'],
+    ['1::', '1::'],
+    ['0:0:1::', '0:0:1::'],
+    ['1:0:0:0:1:0:0:0', '1::1:0:0:0'],
+    ['ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    // RFC 7285 §10.4.3 uses RFC 5952 §4 only: IPv4-mapped addresses stay in hex groups
+    ['::ffff:192.0.2.1', '::ffff:c000:201'],
+  ])('%s -> %s', (input, canonical) => {
+    const words = parseIPv6(input)
+    expect(words).not.toBeNull()
+    expect(formatIPv6(words!)).toBe(canonical)
+  })
+
+  it('round trips random addresses, including zero runs', () => {
+    const rng = mulberry32(0x5eed)
+    for (let i = 0; i < 3000; i++) {
+      const w = [randomU32(rng), randomU32(rng), randomU32(rng), randomU32(rng)]
+      // Zero some random groups so "::" placement is exercised.
+      for (let g = 0; g < 8; g++) {
+        if (rng() < 0.4) w[g >> 1] = (w[g >> 1] & (g & 1 ? 0xffff0000 : 0x0000ffff)) >>> 0
+      }
+      const text = formatIPv6(w)
+      expect(parseIPv6(text)).toEqual(w)
+      expect(text).toBe(text.toLowerCase())
+      expect(text).not.toMatch(/(^|:)0[0-9a-f]/) // no leading zeros
+    }
+  })
+})
+
+describe('parsePrefix', () => {
+  it('parses IPv4 and IPv6 prefixes, mixed case and ::0/0', () => {
+    expect(parsePrefix('192.0.2.0/24')).toEqual({ ok: true, family: 4, words: [0xc0000200], len: 24 })
+    expect(parsePrefix('0.0.0.0/0')).toEqual({ ok: true, family: 4, words: [0], len: 0 })
+    expect(parsePrefix('1.2.3.4/32')).toEqual({ ok: true, family: 4, words: [0x01020304], len: 32 })
+    expect(parsePrefix('::0/0')).toEqual({ ok: true, family: 6, words: [0, 0, 0, 0], len: 0 })
+    expect(parsePrefix('2001:DB8:8000::/33')).toEqual({
+      ok: true,
+      family: 6,
+      words: [0x20010db8, 0x80000000, 0, 0],
+      len: 33,
+    })
+    expect(parsePrefix('::1/128')).toEqual({ ok: true, family: 6, words: [0, 0, 0, 1], len: 128 })
+    expect(parsePrefix('ff80::/10')).toMatchObject({ ok: true, len: 10 })
+  })
+
+  it.each([
+    ['foo', 'not an IPv4 or IPv6 prefix: "foo"'],
+    ['999.1.1.1/8', 'not an IPv4 or IPv6 prefix: "999.1.1.1/8"'],
+    ['1::2::3/64', 'not an IPv4 or IPv6 prefix: "1::2::3/64"'],
+    ['1.2.3.0', 'missing prefix length: "1.2.3.0" is an IPv4 address, expected address/length'],
+    ['1.2.3.0/33', 'prefix length 33 out of range 0..32 for IPv4'],
+    ['::/129', 'prefix length 129 out of range 0..128 for IPv6'],
+    ['1.2.3.0/024', 'prefix length "024" is not a decimal number 0..32 in "1.2.3.0/024"'],
+    ['1.2.3.0/', 'prefix length "" is not a decimal number 0..32 in "1.2.3.0/"'],
+    ['1.2.3.0/-1', 'prefix length "-1" is not a decimal number 0..32 in "1.2.3.0/-1"'],
+    ['1.2.3.0/24/1', 'prefix length "24/1" is not a decimal number 0..32 in "1.2.3.0/24/1"'],
+  ])('rejects %j: %s', (input, error) => {
+    expect(parsePrefix(input)).toEqual({ ok: false, error })
+  })
+
+  it('names the first set host bit and suggests the masked prefix', () => {
+    expect(parsePrefix('192.0.2.1/24')).toEqual({
+      ok: false,
+      error:
+        'host bits not zero: bit 32 of 192.0.2.1/24 is set (address bits after the first 24 must be 0); did you mean 192.0.2.0/24?',
+    })
+    expect(parsePrefix('192.0.2.128/24')).toMatchObject({
+      error: expect.stringContaining('bit 25 of 192.0.2.128/24 is set'),
+    })
+    expect(parsePrefix('10.1.0.0/8')).toMatchObject({
+      error: expect.stringMatching(/bit 16 of 10\.1\.0\.0\/8 .*did you mean 10\.0\.0\.0\/8\?$/),
+    })
+    expect(parsePrefix('2001:DB8::1/64')).toEqual({
+      ok: false,
+      error:
+        'host bits not zero: bit 128 of 2001:DB8::1/64 is set (address bits after the first 64 must be 0); did you mean 2001:db8::/64?',
+    })
+    expect(parsePrefix('::1/0')).toMatchObject({ error: expect.stringContaining('did you mean ::/0?') })
+  })
+})
+
+describe('helpers', () => {
+  it('firstHostBit is 1-based from the left, 0 when clean', () => {
+    expect(firstHostBit([0x80000000], 0)).toBe(1)
+    expect(firstHostBit([0x00000001], 31)).toBe(32)
+    expect(firstHostBit([0x00000001], 32)).toBe(0)
+    expect(firstHostBit([0, 0, 0x00010000, 0], 64)).toBe(80)
+  })
+
+  it('maskedPrefixString and parseAddress', () => {
+    expect(maskedPrefixString(4, [0xc0000201], 24)).toBe('192.0.2.0/24')
+    expect(maskedPrefixString(6, [0x20010db8, 0xffffffff, 1, 1], 48)).toBe('2001:db8:ffff::/48')
+    expect(parseAddress('10.0.0.1')).toEqual({ family: 4, words: [0x0a000001] })
+    expect(parseAddress('::a')).toEqual({ family: 6, words: [0, 0, 0, 10] })
+    expect(parseAddress('nope')).toBeNull()
+  })
+})

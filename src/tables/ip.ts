@@ -1,0 +1,257 @@
+/**
+ * @module IP address and prefix text forms, as unsigned 32-bit words.
+ *
+ * IPv4 is one u32; IPv6 is four u32 words w0..w3, w0 the most significant. All words returned
+ * are unsigned (`>>> 0`).
+ */
+
+/** A parsed `address/length` prefix with zero host bits, or a human-readable error. */
+export type ParsedPrefix =
+  | { ok: true; family: 4 | 6; words: number[] /* 1 word for v4, 4 for v6 */; len: number }
+  | { ok: false; error: string }
+
+/** Four unsigned words of an IPv6 address, w0 the most significant. */
+export type IPv6Words = [number, number, number, number]
+
+const CHAR_0 = 0x30
+const CHAR_9 = 0x39
+const CHAR_DOT = 0x2e
+
+/**
+ * Parses a dotted-quad IPv4 address. Strict, as RFC 3986 §3.2.2 `IPv4address`:
+ * "dec-octet = DIGIT / %x31-39 DIGIT / "1" 2DIGIT / "25" %x30-35 / "2" %x30-34 DIGIT" — exactly
+ * four parts, each 0-255 with no leading zeros, no other characters. Returns the unsigned u32,
+ * or null.
+ */
+export function parseIPv4(s: string): number | null {
+  return parseIPv4Range(s, 0, s.length)
+}
+
+/** parseIPv4 over s[start, end). */
+function parseIPv4Range(s: string, start: number, end: number): number | null {
+  let result = 0
+  let parts = 0
+  let i = start
+  while (parts < 4) {
+    const partStart = i
+    let octet = 0
+    while (i < end) {
+      const c = s.charCodeAt(i)
+      if (c < CHAR_0 || c > CHAR_9) break
+      octet = octet * 10 + (c - CHAR_0)
+      i++
+    }
+    const digits = i - partStart
+    if (digits === 0 || digits > 3 || octet > 255) return null
+    if (digits > 1 && s.charCodeAt(partStart) === CHAR_0) return null
+    result = result * 256 + octet
+    parts++
+    if (parts < 4) {
+      if (i >= end || s.charCodeAt(i) !== CHAR_DOT) return null
+      i++
+    }
+  }
+  return i === end ? result : null
+}
+
+/** Value of one hex digit, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10 // a-f
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10 // A-F
+  return -1
+}
+
+/**
+ * Parses the groups of s[start, end) (no "::" inside) into `out`. Each group is 1-4 hex digits;
+ * when `allowIPv4Tail`, the last group may be a dotted quad counting as two groups. Returns false
+ * on a syntax error. An empty range yields no groups.
+ */
+function parseGroups(
+  s: string,
+  start: number,
+  end: number,
+  allowIPv4Tail: boolean,
+  out: number[],
+): boolean {
+  if (start === end) return true
+  let i = start
+  for (;;) {
+    const groupStart = i
+    let group = 0
+    while (i < end) {
+      const d = hexDigit(s.charCodeAt(i))
+      if (d < 0) break
+      group = group * 16 + d
+      i++
+    }
+    if (i < end && s.charCodeAt(i) === CHAR_DOT) {
+      // RFC 4291 §2.2 form 3: "x:x:x:x:x:x:d.d.d.d" — the dotted quad is the last 32 bits.
+      if (!allowIPv4Tail) return false
+      const v4 = parseIPv4Range(s, groupStart, end)
+      if (v4 === null) return false
+      out.push(v4 >>> 16, v4 & 0xffff)
+      return true
+    }
+    const digits = i - groupStart
+    if (digits === 0 || digits > 4) return false
+    out.push(group)
+    if (i === end) return true
+    if (s.charCodeAt(i) !== 0x3a /* ':' */) return false
+    i++
+    if (i === end) return false // trailing single ':'
+  }
+}
+
+/**
+ * Parses an IPv6 address in the text forms of RFC 4291 §2.2: eight groups of 1-4 hex digits
+ * (case-insensitive), "::" standing for "one or more groups of 16 bits of zeros" at most once,
+ * and an optional dotted-quad IPv4 tail (`::ffff:192.0.2.1`). Zone ids (`%eth0`) and
+ * prefix lengths are rejected. Returns the four unsigned words, or null.
+ */
+export function parseIPv6(s: string): IPv6Words | null {
+  const groups: number[] = []
+  const gap = s.indexOf('::')
+  if (gap < 0) {
+    if (!parseGroups(s, 0, s.length, true, groups) || groups.length !== 8) return null
+  } else {
+    if (s.indexOf('::', gap + 1) >= 0) return null // "::" twice, or ":::"
+    const head: number[] = []
+    if (!parseGroups(s, 0, gap, false, head)) return null
+    if (!parseGroups(s, gap + 2, s.length, true, groups)) return null
+    const zeros = 8 - head.length - groups.length
+    if (zeros < 1) return null
+    groups.unshift(...head, ...new Array<number>(zeros).fill(0))
+  }
+  return [
+    ((groups[0] << 16) | groups[1]) >>> 0,
+    ((groups[2] << 16) | groups[3]) >>> 0,
+    ((groups[4] << 16) | groups[5]) >>> 0,
+    ((groups[6] << 16) | groups[7]) >>> 0,
+  ]
+}
+
+/** Dotted-quad text of an IPv4 address given as a u32 (signed or unsigned). */
+export function formatIPv4(n: number): string {
+  const u = n >>> 0
+  return `${u >>> 24}.${(u >>> 16) & 0xff}.${(u >>> 8) & 0xff}.${u & 0xff}`
+}
+
+/**
+ * Canonical IPv6 text (RFC 5952 §4): lowercase hex without leading zeros; "::" replaces the
+ * longest run of two or more zero groups ("When there is an alternative choice in the placement
+ * of a '::', the longest run of consecutive 16-bit 0 fields MUST be shortened ... When the
+ * length of the consecutive 16-bit 0 fields are equal ..., the first sequence of zero bits MUST
+ * be shortened"; "The symbol '::' MUST NOT be used to shorten just one 16-bit 0 field").
+ * Every address, IPv4-mapped ones included, is written in hex groups: RFC 7285 §10.4.3 encodes
+ * IPv6 addresses "as specified in Section 4 of [RFC5952]", not §5's mixed notation, so
+ * `::ffff:192.0.2.1` is written `::ffff:c000:201`.
+ */
+export function formatIPv6(w: readonly number[]): string {
+  const groups: number[] = []
+  for (let i = 0; i < 4; i++) groups.push((w[i] >>> 16) & 0xffff, w[i] & 0xffff)
+  let bestStart = -1
+  let bestLength = 1 // a run must be longer than this to be compressed
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++
+      continue
+    }
+    let j = i
+    while (j < 8 && groups[j] === 0) j++
+    if (j - i > bestLength) {
+      bestStart = i
+      bestLength = j - i
+    }
+    i = j
+  }
+  const hex = (from: number, to: number): string =>
+    groups.slice(from, to).map((g) => g.toString(16)).join(':')
+  if (bestStart < 0) return hex(0, 8)
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`
+}
+
+/** Parses an address of either family: IPv4 dotted quad or IPv6 text. Null if neither. */
+export function parseAddress(s: string): { family: 4 | 6; words: number[] } | null {
+  const v4 = parseIPv4(s)
+  if (v4 !== null) return { family: 4, words: [v4] }
+  const v6 = parseIPv6(s)
+  return v6 === null ? null : { family: 6, words: v6 }
+}
+
+/** Address bits of a family: 32 or 128. */
+export const familyBits = (family: 4 | 6): number => (family === 4 ? 32 : 128)
+
+/** Netmask of the top `len` bits (0..32) of a u32 word, unsigned. */
+export const wordMask = (len: number): number => (len <= 0 ? 0 : len >= 32 ? 0xffffffff : (~0 << (32 - len)) >>> 0)
+
+/** Copy of `words` with every bit after the first `len` cleared (unsigned words). */
+export function maskWords(words: readonly number[], len: number): number[] {
+  return words.map((w, i) => (w & wordMask(len - 32 * i)) >>> 0)
+}
+
+/** 1-based position (from the left) of the first set bit after the first `len`, or 0 if none. */
+export function firstHostBit(words: readonly number[], len: number): number {
+  for (let i = 0; i < words.length; i++) {
+    const host = (words[i] & ~wordMask(len - 32 * i)) >>> 0
+    if (host !== 0) return 32 * i + Math.clz32(host) + 1
+  }
+  return 0
+}
+
+/** Text of an address of the given family from its words. */
+export function formatAddress(family: 4 | 6, words: readonly number[]): string {
+  return family === 4 ? formatIPv4(words[0]) : formatIPv6(words)
+}
+
+/** Canonical `address/length` text of a prefix, host bits cleared. */
+export function maskedPrefixString(family: 4 | 6, words: readonly number[], len: number): string {
+  return `${formatAddress(family, maskWords(words, len))}/${len}`
+}
+
+/**
+ * Parses an `address/length` prefix (RFC 7285 §10.4.3 "IPv4 and IPv6 prefixes are encoded as
+ * specified in Section 3.1 of [RFC4632] and Section 2.3 of [RFC4291]"). The length is a decimal
+ * without leading zeros in 0..32 (IPv4) or 0..128 (IPv6); bits after the prefix length must be
+ * zero. The address may use any form parseIPv4/parseIPv6 accept (mixed case, `::0/0`). Errors
+ * name what is wrong, e.g. "host bits not zero: bit 32 of 192.0.2.1/24 is set (address bits
+ * after the first 24 must be 0); did you mean 192.0.2.0/24?".
+ */
+export function parsePrefix(s: string): ParsedPrefix {
+  const slash = s.indexOf('/')
+  const addressText = slash < 0 ? s : s.slice(0, slash)
+  const address = parseAddress(addressText)
+  if (address === null) {
+    return { ok: false, error: `not an IPv4 or IPv6 prefix: ${JSON.stringify(s)}` }
+  }
+  const familyName = address.family === 4 ? 'IPv4' : 'IPv6'
+  if (slash < 0) {
+    return {
+      ok: false,
+      error: `missing prefix length: ${JSON.stringify(s)} is an ${familyName} address, expected address/length`,
+    }
+  }
+  const lengthText = s.slice(slash + 1)
+  const maxLen = familyBits(address.family)
+  if (!/^(0|[1-9][0-9]{0,2})$/.test(lengthText)) {
+    return {
+      ok: false,
+      error: `prefix length ${JSON.stringify(lengthText)} is not a decimal number 0..${maxLen} in ${JSON.stringify(s)}`,
+    }
+  }
+  const len = Number(lengthText)
+  if (len > maxLen) {
+    return { ok: false, error: `prefix length ${len} out of range 0..${maxLen} for ${familyName}` }
+  }
+  const bit = firstHostBit(address.words, len)
+  if (bit !== 0) {
+    const suggestion = maskedPrefixString(address.family, address.words, len)
+    return {
+      ok: false,
+      error:
+        `host bits not zero: bit ${bit} of ${s} is set (address bits after the first ${len} ` +
+        `must be 0); did you mean ${suggestion}?`,
+    }
+  }
+  return { ok: true, family: address.family, words: address.words, len }
+}

@@ -1,0 +1,73 @@
+/**
+ * @module Serving a GET resource whose whole body is a prebuilt JSON blob (IRD, network map, cost
+ * map): conditional request first (304 from the manifest alone), then the edge cache, then KV.
+ *
+ * Edge cache (Workers Cache API, local to the data center): the key is a synthetic URL naming the
+ * VERSION and the resource id, so an entry can never answer for another version; stored copies
+ * carry a long `max-age` (the body behind a version never changes) while clients get
+ * `ALTO_MAX_AGE`. The body is streamed from KV — a chunked blob chunk by chunk — never parsed
+ * and re-serialized per request.
+ */
+import type { BlobRef } from '../store/manifest.ts'
+import type { PublishedVersion } from './env.ts'
+import { notModifiedResponse, representationHeaders, requireAcceptable, type AppContext } from './http.ts'
+import { readBlobStream } from './store.ts'
+
+/** Origin of the synthetic cache keys (never fetched). */
+const CACHE_KEY_ORIGIN = 'https://alto-edge.cache.invalid'
+/** Lifetime of a stored copy: immutable per version, so only eviction pressure matters. */
+const EDGE_CACHE_MAX_AGE_SECONDS = 24 * 60 * 60
+
+export interface FullResource {
+  /** Resource kind and id, unique within a version (e.g. `networkmap/my-default-network-map`). */
+  cacheId: string
+  /** The quoted strong ETag. */
+  etag: string
+  mediaType: string
+  blob: BlobRef
+}
+
+export function edgeCacheKey(version: string, cacheId: string): string {
+  return `${CACHE_KEY_ORIGIN}/v/${encodeURIComponent(version)}/${cacheId}`
+}
+
+function edgeCache(): Cache | null {
+  return typeof caches === 'undefined' ? null : caches.default
+}
+
+function waitUntil(c: AppContext, promise: Promise<unknown>): void {
+  const guarded = promise.catch(() => {})
+  try {
+    c.executionCtx.waitUntil(guarded)
+  } catch {
+    // No execution context (e.g. app.request in a unit test): let it run unattended.
+  }
+}
+
+export async function serveFullResource(
+  c: AppContext,
+  version: PublishedVersion,
+  resource: FullResource
+): Promise<Response> {
+  requireAcceptable(c, resource.mediaType)
+  const headers = representationHeaders(c, version, resource.etag, resource.mediaType)
+  const notModified = notModifiedResponse(c, headers, version.lastModified)
+  if (notModified) return notModified
+  if (c.req.method === 'HEAD') {
+    headers.set('Content-Length', String(resource.blob.bytes))
+    return new Response(null, { headers })
+  }
+  const cache = edgeCache()
+  const key = edgeCacheKey(version.manifest.version, resource.cacheId)
+  const hit = await cache?.match(key).catch(() => undefined)
+  if (hit?.body) return new Response(hit.body, { headers })
+  const body = await readBlobStream(c.env.ALTO_KV, resource.blob)
+  if (!cache) return new Response(body, { headers })
+  const [forClient, forCache] = body.tee()
+  const stored = new Headers(headers)
+  stored.set('Cache-Control', `public, max-age=${EDGE_CACHE_MAX_AGE_SECONDS}`)
+  stored.set('Content-Length', String(resource.blob.bytes))
+  stored.delete('Vary') // the key already identifies the representation
+  waitUntil(c, cache.put(key, new Response(forCache, { headers: stored })))
+  return new Response(forClient, { headers })
+}

@@ -1,0 +1,137 @@
+/**
+ * @module Request guards and response headers shared by the routes.
+ *
+ * Order of checks for every resource: method (405, by the router) → the request's version
+ * (503) → resource exists (404) → `Accept` (406) → for GET: conditional request (304) → for POST:
+ * `Content-Type` (415) → body size (413) → JSON and schema (400 ALTO errors).
+ */
+import type { Context } from 'hono'
+import type * as z from 'zod'
+import { altoFail, httpFail } from '../alto/errors.ts'
+import { MAX_BODY_BYTES } from '../alto/limits.ts'
+import { isAcceptable, isContentType, ifNoneMatchMatches, notModifiedSince } from '../alto/negotiation.ts'
+import { parseRequestBody } from '../alto/request-schemas.ts'
+import { maxAgeSeconds, type AppEnv, type PublishedVersion } from './env.ts'
+import { loadPublishedVersion } from './store.ts'
+
+export type AppContext = Context<AppEnv>
+
+/**
+ * The version this request is answered from: the pointer is read once, on first use, and every
+ * later call in the same request returns the same manifest — a response never mixes versions.
+ */
+export function requestVersion(c: AppContext): Promise<PublishedVersion> {
+  let version = c.get('version')
+  if (!version) {
+    version = loadPublishedVersion(c.env.ALTO_KV)
+    c.set('version', version)
+  }
+  return version
+}
+
+/** 406 unless the request's `Accept` admits `mediaType`. */
+export function requireAcceptable(c: AppContext, mediaType: string): void {
+  if (!isAcceptable(c.req.header('Accept'), mediaType)) {
+    httpFail({ kind: 'not-acceptable', produces: mediaType })
+  }
+}
+
+/**
+ * Reads the request body as UTF-8 text, refusing more than {@link MAX_BODY_BYTES} (413) without
+ * buffering beyond the limit.
+ */
+async function readBodyText(request: Request): Promise<string> {
+  const tooLarge = (): never => httpFail({ kind: 'payload-too-large', limitBytes: MAX_BODY_BYTES })
+  const declared = Number(request.headers.get('Content-Length') ?? '0')
+  if (declared > MAX_BODY_BYTES) tooLarge()
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {})
+      tooLarge()
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } catch {
+    return altoFail({ code: 'E_SYNTAX', syntaxError: 'the request body is not valid UTF-8' })
+  }
+}
+
+/** Checks `Content-Type` (415), reads (413) and validates (400) a POST body. */
+export async function readAltoRequest<T>(
+  c: AppContext,
+  accepts: string,
+  schema: z.ZodType<T>
+): Promise<T> {
+  if (!isContentType(c.req.header('Content-Type'), accepts)) {
+    httpFail({ kind: 'unsupported-media-type', accepts })
+  }
+  const parsed = parseRequestBody(schema, await readBodyText(c.req.raw))
+  if (!parsed.ok) altoFail(parsed.error)
+  return parsed.value
+}
+
+/** A JSON response labelled with exactly its ALTO media type (RFC 7285 §8.3.3). */
+export function altoJsonResponse(body: unknown, mediaType: string): Response {
+  return new Response(JSON.stringify(body), {
+    headers: { 'Content-Type': mediaType, 'Cache-Control': 'no-store' },
+  })
+}
+
+/**
+ * Headers of a GET representation: strong `ETag` from the manifest's tag, `Last-Modified` from
+ * the manifest's `created`, `Cache-Control: public, max-age` and `Vary: Accept` (the IRD at `/`
+ * depends on `Accept`, and every resource answers 406 for some `Accept` values).
+ * `stale-while-revalidate` is for downstream HTTP caches (the Workers Cache API ignores it).
+ */
+export function representationHeaders(
+  c: AppContext,
+  version: PublishedVersion,
+  etag: string,
+  mediaType: string
+): Headers {
+  const maxAge = maxAgeSeconds(c.env)
+  return new Headers({
+    'Content-Type': mediaType,
+    ETag: etag,
+    'Last-Modified': version.lastModified.toUTCString(),
+    'Cache-Control': `public, max-age=${maxAge}, stale-while-revalidate=${maxAge}`,
+    Vary: 'Accept',
+  })
+}
+
+/** RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would have. */
+const HEADERS_KEPT_ON_304 = ['ETag', 'Last-Modified', 'Cache-Control', 'Vary'] as const
+
+/**
+ * The 304 response when the client's copy is current (`If-None-Match`, else
+ * `If-Modified-Since`), or null. Decided from the manifest alone: no blob is read.
+ */
+export function notModifiedResponse(c: AppContext, headers: Headers, lastModified: Date): Response | null {
+  const ifNoneMatch = c.req.header('If-None-Match')
+  const current =
+    ifNoneMatch !== undefined
+      ? ifNoneMatchMatches(ifNoneMatch, headers.get('ETag') ?? '')
+      : notModifiedSince(c.req.header('If-Modified-Since'), lastModified)
+  if (!current) return null
+  const kept = new Headers()
+  for (const name of HEADERS_KEPT_ON_304) {
+    const value = headers.get(name)
+    if (value !== null) kept.set(name, value)
+  }
+  return new Response(null, { status: 304, headers: kept })
+}

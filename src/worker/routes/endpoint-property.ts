@@ -1,0 +1,92 @@
+/**
+ * @module Endpoint property service `POST /endpointprop/lookup` (RFC 7285 §11.4.1).
+ *
+ * Properties: `<network-map-id>.pid` for every network map (§7.1.1, §10.8.1), and every
+ * operator property in the manifest (global names such as `priv:ietf-example-prop`, §10.8.2).
+ * Anything else is `E_INVALID_FIELD_VALUE` on `properties` (§11.4.1.3: properties MUST be among
+ * the resource's `prop-types`; the RFC names no code, §8.5.2's array rule fits).
+ * Endpoints: typed addresses; an invalid one is `E_INVALID_FIELD_VALUE` on `endpoints`.
+ */
+import { Hono } from 'hono'
+import { altoFail, httpFail } from '../../alto/errors.ts'
+import { MEDIA_TYPES } from '../../alto/media-types.ts'
+import { endpointPropertyRequest } from '../../alto/request-schemas.ts'
+import {
+  buildEndpointProperties,
+  distinct,
+  type Endpoint,
+  type PropertyResolver,
+  type VersionTag,
+} from '../../alto/responses.ts'
+import { parseTypedAddress } from '../../alto/typed-address.ts'
+import { resourcePaths, type Manifest } from '../../store/manifest.ts'
+import type { AppEnv } from '../env.ts'
+import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
+import { networkMapVtag } from '../resources.ts'
+import { pidLookup, pidTable, propertyLookup } from '../tables.ts'
+
+/** The `.pid` suffix of a resource-specific property (§10.8.1: `<ResourceID>.<property>`). */
+const PID_PROPERTY_SUFFIX = '.pid'
+
+type PropertyRequest =
+  | { kind: 'pid'; name: string; networkMap: string }
+  | { kind: 'operator'; name: string }
+
+/** Classifies a requested property name, or null when the resource does not offer it. */
+export function classifyProperty(manifest: Manifest, name: string): PropertyRequest | null {
+  if (Object.hasOwn(manifest.properties, name)) return { kind: 'operator', name }
+  if (name.endsWith(PID_PROPERTY_SUFFIX)) {
+    const networkMap = name.slice(0, -PID_PROPERTY_SUFFIX.length)
+    if (Object.hasOwn(manifest['network-maps'], networkMap)) return { kind: 'pid', name, networkMap }
+  }
+  return null
+}
+
+/** Parses every endpoint (distinct strings, first-seen order); the first bad one is an error. */
+export function parseEndpoints(texts: readonly string[], field: string): Endpoint[] {
+  return distinct(texts).map((text) => {
+    const address = parseTypedAddress(text)
+    if (!address) altoFail({ code: 'E_INVALID_FIELD_VALUE', field, value: text })
+    return { text, address }
+  })
+}
+
+export const endpointPropertyRoutes = new Hono<AppEnv>()
+  .post(resourcePaths.endpointProperty, async (c) => {
+    const version = await requestVersion(c)
+    const { manifest } = version
+    requireAcceptable(c, MEDIA_TYPES.endpointProp)
+    const request = await readAltoRequest(c, MEDIA_TYPES.endpointPropParams, endpointPropertyRequest)
+    const properties = distinct(request.properties).map(
+      (name) =>
+        classifyProperty(manifest, name) ??
+        altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: name })
+    )
+    const endpoints = parseEndpoints(request.endpoints, 'endpoints')
+    const kv = c.env.ALTO_KV
+    const dependentVtags: VersionTag[] = []
+    const resolvers: PropertyResolver[] = await Promise.all(
+      properties.map(async (property): Promise<PropertyResolver> => {
+        if (property.kind === 'operator') {
+          return { name: property.name, valueOf: await propertyLookup(kv, manifest.properties[property.name]) }
+        }
+        const nm = manifest['network-maps'][property.networkMap]
+        const [pids, lookup] = await Promise.all([pidTable(kv, nm), pidLookup(kv, nm)])
+        return {
+          name: property.name,
+          valueOf: (address) => {
+            const index = lookup(address)
+            return index === null ? undefined : pids.names[index]
+          },
+        }
+      })
+    )
+    // §11.4.1.6: "dependent-vtags ... MUST include the version tags of all network maps
+    // whose 'pid' property was queried".
+    for (const property of properties) {
+      if (property.kind === 'pid') dependentVtags.push(networkMapVtag(manifest, property.networkMap))
+    }
+    const body = buildEndpointProperties(endpoints, resolvers, dependentVtags)
+    return altoJsonResponse(body, MEDIA_TYPES.endpointProp)
+  })
+  .all(resourcePaths.endpointProperty, () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))

@@ -1,0 +1,106 @@
+/**
+ * @module Decoded tables of the current version, cached per isolate.
+ *
+ * Blobs are immutable and content-addressed, so a decoded table is cached under its blob key
+ * forever (no expiry, no version check) — only evicted, least recently used first, when the total
+ * exceeds {@link TABLE_CACHE_BYTES}. The weight of a decoded table is the blob's byte length
+ * (decoders take zero-copy views over the blob), except for parsed JSON and string tables, which
+ * are weighted with a factor for their JS object overhead.
+ */
+import type { TypedAddress } from '../alto/typed-address.ts'
+import type { AddressLookup, CostLookup, NetworkMapBody, PidTable } from '../alto/responses.ts'
+import { CostMatrix, Lpm4, Lpm6, NO_MATCH, decodeStringTable } from '../tables/index.ts'
+import type { BlobRef, CostMapEntry, NetworkMapEntry, PropertyEntry } from '../store/manifest.ts'
+import { ByteLru } from './byte-lru.ts'
+import { readBlobBytes } from './store.ts'
+
+/** Budget of the per-isolate table cache (isolates have 128 MB). */
+export const TABLE_CACHE_BYTES = 64 * 1024 * 1024
+/** Estimated heap bytes per source byte of parsed JSON / decoded strings. */
+const OBJECT_OVERHEAD_FACTOR = 4
+
+const cache = new ByteLru<unknown>(TABLE_CACHE_BYTES)
+
+/** Test hook: forget every decoded table (the next read goes to KV). */
+export function clearTableCache(): void {
+  cache.clear()
+}
+
+async function cached<T>(
+  kv: KVNamespace,
+  ref: BlobRef,
+  kind: string,
+  weightFactor: number,
+  decode: (bytes: Uint8Array) => T
+): Promise<T> {
+  const key = `${kind}:${ref.key}`
+  const hit = cache.get(key)
+  if (hit !== undefined) return hit as T
+  const value = decode(await readBlobBytes(kv, ref))
+  cache.set(key, value, ref.bytes * weightFactor)
+  return value
+}
+
+/** The PID names of a network map and their index. */
+export function pidTable(kv: KVNamespace, nm: NetworkMapEntry): Promise<PidTable> {
+  return cached(kv, nm.pids, 'pids', OBJECT_OVERHEAD_FACTOR, (bytes) => {
+    const names = decodeStringTable(bytes)
+    return { names, indexOf: new Map(names.map((name, index) => [name, index])) }
+  })
+}
+
+/** Longest-prefix match over both families of an LPM pair (value index, or null for no match). */
+async function addressLookup(
+  kv: KVNamespace,
+  v4: BlobRef | null,
+  v6: BlobRef | null
+): Promise<AddressLookup> {
+  const [lpm4, lpm6] = await Promise.all([
+    v4 ? cached(kv, v4, 'lpm4', 1, (b) => Lpm4.open(b)) : null,
+    v6 ? cached(kv, v6, 'lpm6', 1, (b) => Lpm6.open(b)) : null,
+  ])
+  return (address: TypedAddress): number | null => {
+    let value: number
+    if (address.type === 'ipv4') {
+      if (!lpm4) return null
+      value = lpm4.lookup(address.address)
+    } else {
+      if (!lpm6) return null
+      const [w0, w1, w2, w3] = address.words
+      value = lpm6.lookup(w0, w1, w2, w3)
+    }
+    return value === NO_MATCH ? null : value
+  }
+}
+
+/** Address → PID index of a network map. */
+export function pidLookup(kv: KVNamespace, nm: NetworkMapEntry): Promise<AddressLookup> {
+  return addressLookup(kv, nm['lpm-v4'], nm['lpm-v6'])
+}
+
+/** The cost matrix of a cost map. */
+export function costMatrix(kv: KVNamespace, cm: CostMapEntry): Promise<CostLookup> {
+  return cached(kv, cm.matrix, 'costs', 1, (b) => CostMatrix.open(b))
+}
+
+/** The parsed full network map body (for filtering). */
+export function networkMapBody(kv: KVNamespace, nm: NetworkMapEntry): Promise<NetworkMapBody> {
+  return cached(kv, nm.json, 'json', OBJECT_OVERHEAD_FACTOR, (bytes) => {
+    return JSON.parse(new TextDecoder().decode(bytes)) as NetworkMapBody
+  })
+}
+
+/** Address → value of an operator-defined endpoint property (undefined when not defined). */
+export async function propertyLookup(
+  kv: KVNamespace,
+  property: PropertyEntry
+): Promise<(address: TypedAddress) => string | undefined> {
+  const [values, lookup] = await Promise.all([
+    cached(kv, property.values, 'strings', OBJECT_OVERHEAD_FACTOR, (b) => decodeStringTable(b)),
+    addressLookup(kv, property['lpm-v4'], property['lpm-v6']),
+  ])
+  return (address) => {
+    const index = lookup(address)
+    return index === null ? undefined : values[index]
+  }
+}

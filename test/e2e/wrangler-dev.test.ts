@@ -1,0 +1,164 @@
+/**
+ * Black-box conformance run: starts `wrangler dev` exactly the way `npm start` does
+ * (scripts/start.ts: compile maps/ → publish to local KV through wrangler → wrangler dev), then
+ * exercises every resource the IRD announces over real HTTP on 127.0.0.1.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = resolve(import.meta.dirname, '../..')
+const port = 18000 + (process.pid % 1000)
+const base = `http://127.0.0.1:${port}`
+let server: ChildProcess | undefined
+let persist = ''
+let log = ''
+
+interface IrdEntry {
+  uri: string
+  'media-type': string
+  accepts?: string
+  capabilities?: Record<string, unknown>
+  uses?: string[]
+}
+let ird: { meta: Record<string, unknown>; resources: Record<string, IrdEntry> }
+
+async function waitForServer(deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs
+  while (Date.now() < until) {
+    if (server?.exitCode !== null && server?.exitCode !== undefined) {
+      throw new Error(`npm start exited early (${server.exitCode}):\n${log.slice(-4000)}`)
+    }
+    try {
+      const res = await fetch(`${base}/directory`)
+      if (res.status === 200) return
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  throw new Error(`wrangler dev did not become ready:\n${log.slice(-4000)}`)
+}
+
+beforeAll(async () => {
+  persist = mkdtempSync(join(tmpdir(), 'alto-e2e-'))
+  server = spawn(
+    join(root, 'node_modules/.bin/node'),
+    [join(root, 'scripts/start.ts'), '--no-asn', '--port', String(port), '--persist-to', persist],
+    { cwd: root, detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } }
+  )
+  server.stdout?.on('data', (d) => (log += d))
+  server.stderr?.on('data', (d) => (log += d))
+  await waitForServer(200_000)
+  const res = await fetch(`${base}/directory`, { headers: { accept: 'application/alto-directory+json' } })
+  ird = (await res.json()) as typeof ird
+})
+
+afterAll(() => {
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, 'SIGTERM')
+    } catch {
+      /* already gone */
+    }
+  }
+  if (persist) rmSync(persist, { recursive: true, force: true })
+})
+
+const url = (uri: string) => new URL(uri, `${base}/directory`).toString()
+
+describe('npm start → wrangler dev, over HTTP', () => {
+  it('serves the IRD with the ALTO media type at /directory and / (Accept)', async () => {
+    const res = await fetch(`${base}/`, { headers: { accept: 'application/alto-directory+json' } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('application/alto-directory+json')
+    expect(ird.meta['default-alto-network-map']).toBe('my-default-network-map')
+    expect(Object.keys(ird.resources).length).toBeGreaterThanOrEqual(10)
+  })
+
+  it('answers every GET resource with its media type, a strong ETag and 304 on revalidation', async () => {
+    const gets = Object.entries(ird.resources).filter(([, e]) => !e.accepts)
+    expect(gets.length).toBeGreaterThan(3)
+    for (const [id, entry] of gets) {
+      const res = await fetch(url(entry.uri), { headers: { accept: `${entry['media-type']},application/alto-error+json` } })
+      expect(res.status, id).toBe(200)
+      expect(res.headers.get('content-type'), id).toBe(entry['media-type'])
+      const etag = res.headers.get('etag')
+      expect(etag, id).toMatch(/^"[\x21\x23-\x7e]+"$/)
+      const body = (await res.json()) as { meta: Record<string, unknown> }
+      expect(body.meta, id).toBeTypeOf('object')
+      const again = await fetch(url(entry.uri), { headers: { 'if-none-match': etag! } })
+      expect(again.status, id).toBe(304)
+      expect(again.headers.get('etag'), id).toBe(etag)
+    }
+  })
+
+  it('answers every POST resource', async () => {
+    const posts = Object.entries(ird.resources).filter(([, e]) => e.accepts)
+    for (const [id, entry] of posts) {
+      const body = samplePostBody(entry)
+      const res = await fetch(url(entry.uri), {
+        method: 'POST',
+        headers: { 'content-type': entry.accepts!, accept: `${entry['media-type']},application/alto-error+json` },
+        body: JSON.stringify(body),
+      })
+      const text = await res.text()
+      expect(res.status, `${id}: ${text}`).toBe(200)
+      expect(res.headers.get('content-type'), id).toBe(entry['media-type'])
+      expect(JSON.parse(text).meta, id).toBeTypeOf('object')
+    }
+  })
+
+  it('answers the IETF-93 interop ECS request with the interop routingcost map', async () => {
+    const entry = ird.resources['my-default-network-map-endpoint-cost']
+    const req = readFileSync(join(root, 'maps/interop-ietf93/epcs_req2.json'), 'utf8')
+    const res = await fetch(url(entry.uri), {
+      method: 'POST',
+      headers: { 'content-type': 'application/alto-endpointcostparams+json' },
+      body: req,
+    })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { 'endpoint-cost-map': Record<string, Record<string, number>> }
+    // 100.0.0.128 → mine1a? no: 100.0.0.0/24 is not in mine1a (100.0.1.0/24 is), so mine1 (/10);
+    // 100.131.39.11 → mine3 (100.128.0.0/10). Costs from routingcost-costmap.json.
+    expect(body['endpoint-cost-map']['ipv4:100.0.0.128']['ipv4:100.0.1.100']).toBe(2) // mine1 → mine1a
+    expect(body['endpoint-cost-map']['ipv4:100.131.39.11']['ipv4:130.0.1.100']).toBe(25) // mine3 → peer1
+  })
+
+  it('rejects bad input with an ALTO error, never a 5xx', async () => {
+    const entry = ird.resources['my-default-network-map-costmap-filtered']
+    const res = await fetch(url(entry.uri), {
+      method: 'POST',
+      headers: { 'content-type': entry.accepts! },
+      body: '{"cost-type":',
+    })
+    expect(res.status).toBe(400)
+    expect(res.headers.get('content-type')).toBe('application/alto-error+json')
+    expect(((await res.json()) as { meta: { code: string } }).meta.code).toBe('E_SYNTAX')
+  })
+})
+
+function samplePostBody(entry: IrdEntry): unknown {
+  const names = (entry.capabilities?.['cost-type-names'] as string[] | undefined) ?? []
+  const types = ird.meta['cost-types'] as Record<string, { 'cost-mode': string; 'cost-metric': string }>
+  switch (entry.accepts) {
+    case 'application/alto-networkmapfilter+json':
+      return { pids: [] }
+    case 'application/alto-costmapfilter+json':
+      return { 'cost-type': types[names[0]] }
+    case 'application/alto-endpointpropparams+json':
+      return {
+        properties: (entry.capabilities?.['prop-types'] as string[]).slice(0, 3),
+        endpoints: ['ipv4:192.0.2.34', 'ipv6:2001:db8::1', 'ipv4:100.0.1.7'],
+      }
+    case 'application/alto-endpointcostparams+json':
+      return {
+        'cost-type': types[names[0]],
+        endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:192.0.2.89', 'ipv6:2001:db8::1', 'ipv4:100.0.1.7'] },
+      }
+    default:
+      throw new Error(`no sample body for ${entry.accepts}`)
+  }
+}
