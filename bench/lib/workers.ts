@@ -12,7 +12,7 @@ import { compileMapSet, type Build } from '../../src/compiler/index.ts'
 import { publishBuild } from '../../src/compiler/publish.ts'
 import { kvStoreFromBinding, type KvNamespaceLike } from '../../src/compiler/kv-binding.ts'
 import { readMapSet } from '../../src/cli/read-map-set.ts'
-import { blobKeys, chunkKey, type Manifest } from '../../src/store/manifest.ts'
+import type { Manifest } from '../../src/store/manifest.ts'
 import { log } from './harness.ts'
 
 export const WORK_DIR = 'bench/.work'
@@ -112,13 +112,6 @@ export async function seedNaive(w: RunningWorker, build: Build): Promise<void> {
     await kv.put(`costmap/${cm['network-map']}/${cm['cost-type-name']}`, blobBytes(build, cm.json.sha256))
   }
 }
-
-/** Total KV bytes of one blob reference (all chunks), and the keys. */
-export function kvFootprint(refBytes: number, ref: Parameters<typeof blobKeys>[0]): { bytes: number; keys: number } {
-  return { bytes: refBytes, keys: blobKeys(ref).length }
-}
-
-export { chunkKey }
 
 /** Peak and current RSS (kB) of the workerd processes that are children of this process. */
 export function workerdMemoryKb(): { peakKb: number; rssKb: number } {

@@ -6,11 +6,12 @@
  *   `400` and an `application/alto-error+json` body `{"meta": {"code", "field"?, "value"?}}`.
  *   "The ALTO server MUST return exactly one error" (§8.5.2), so a failure carries one error.
  * - {@link HttpFailure}: conditions RFC 7285 has no error code for (unknown resource, wrong
- *   method, unacceptable `Accept`, wrong request `Content-Type`, oversized body, storage
- *   unavailable). §8.5.2 allows only registered codes in `meta.code` and none of the four
- *   describes these, so they get the plain HTTP status and a short `text/plain` body
- *   ("the server MAY ... omit the error resource when no ALTO-layer information is
- *   available", §8.5.1). `503` carries `Retry-After` (§8.5.3).
+ *   method, unacceptable `Accept`, wrong request `Content-Type`, oversized body, missing
+ *   credentials, too many requests, storage unavailable). §8.5.2 allows only registered codes in
+ *   `meta.code` and none of the four describes these, so they get the plain HTTP status and a
+ *   short `text/plain` body ("the server MAY ... omit the error resource when no ALTO-layer
+ *   information is available", §8.5.1). `503` and `429` carry `Retry-After` (§8.5.3; RFC 6585
+ *   §4); `401` carries one `WWW-Authenticate` challenge per scheme offered (RFC 9110 §11.6.1).
  *
  * Handlers throw {@link RequestFailureError}; `app.onError` calls {@link failureResponse}.
  */
@@ -29,6 +30,8 @@ export type HttpFailure =
   | { kind: 'unsupported-media-type'; accepts: string }
   | { kind: 'payload-too-large'; limitBytes: number }
   | { kind: 'unavailable'; reason: string; retryAfterSeconds: number }
+  | { kind: 'unauthorized'; challenges: readonly string[] }
+  | { kind: 'rate-limited'; status: 429 | 503; retryAfterSeconds: number }
 
 export type RequestFailure = { kind: 'alto'; error: AltoError } | HttpFailure
 
@@ -60,7 +63,10 @@ const MAX_ERROR_VALUE_CHARS = 256
  * string" (a number becomes its JSON text, an object its JSON text).
  */
 export function errorValueString(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
+  // String(n) for numbers: JSON.stringify would turn a non-finite one (1e309 parses to
+  // Infinity) into "null".
+  const text =
+    typeof value === 'string' ? value : typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))
   return text.length > MAX_ERROR_VALUE_CHARS ? `${text.slice(0, MAX_ERROR_VALUE_CHARS)}…` : text
 }
 
@@ -109,5 +115,12 @@ export function failureResponse(failure: RequestFailure): Response {
       return plain(503, `Service Unavailable: ${failure.reason}`, {
         'Retry-After': String(failure.retryAfterSeconds),
       })
+    case 'rate-limited':
+      return plain(failure.status, failure.status === 429 ? 'Too Many Requests' : 'Service Unavailable: too many requests', { 'Retry-After': String(failure.retryAfterSeconds) })
+    case 'unauthorized': {
+      const response = plain(401, 'Unauthorized: this ALTO server requires client authentication')
+      for (const challenge of failure.challenges) response.headers.append('WWW-Authenticate', challenge)
+      return response
+    }
   }
 }

@@ -21,3 +21,10 @@ export const MAX_CONSTRAINTS = 16
  * evaluate (after duplicates are removed). 1,000,000 pairs render to roughly 20 MB of JSON.
  */
 export const MAX_COST_PAIRS = 1_000_000
+
+/**
+ * Deepest nesting of JSON arrays/objects in a request body. ALTO requests nest three levels
+ * (`{"pids": {"srcs": [...]}}`); unknown members (ignored, §8.3.7) may add a few. RFC 8259 §9:
+ * "An implementation may set limits on the maximum depth of nesting." Deeper is `E_SYNTAX`.
+ */
+export const MAX_JSON_DEPTH = 32

@@ -9,6 +9,11 @@
  *
  * Mapping of zod issues (first issue wins: "exactly one error", §8.5.2):
  * - body not a JSON text → `E_SYNTAX` with `syntax-error`; body not an object → `E_SYNTAX`;
+ * - a JSON text nested deeper than {@link MAX_JSON_DEPTH}, or an object with two members of the
+ *   same name → `E_SYNTAX` (RFC 8259 §4: "The names within an object SHOULD be unique ... the
+ *   behavior of software that receives such an object is unpredictable"; §9 allows a depth
+ *   limit). A duplicate is refused rather than resolved last-wins, so a request means the same
+ *   to every parser on its path;
  * - required field absent → `E_MISSING_FIELD`, `field` = full path (`cost-type/cost-metric`);
  * - wrong JSON type → `E_INVALID_FIELD_TYPE`, `field`;
  * - wrong element of an array (e.g. a number in `pids`) → `E_INVALID_FIELD_VALUE` with `field` =
@@ -18,7 +23,7 @@
  */
 import * as z from 'zod'
 import { errorValueString, type AltoError } from './errors.ts'
-import { MAX_CONSTRAINTS, MAX_LIST_ENTRIES, MAX_PROPERTIES } from './limits.ts'
+import { MAX_CONSTRAINTS, MAX_JSON_DEPTH, MAX_LIST_ENTRIES, MAX_PROPERTIES } from './limits.ts'
 
 const list = (max: number) => z.array(z.string()).max(max)
 
@@ -92,14 +97,79 @@ export function altoErrorFromIssue(issue: z.core.$ZodIssue): AltoError {
   return { code: 'E_INVALID_FIELD_VALUE', field, value: errorValueString(hasInput ? issue.input : null) }
 }
 
-/** Parses a request body text as JSON (RFC 8259), or reports `E_SYNTAX` (§8.5.2). */
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const COMMA = 0x2c
+const OPEN_OBJECT = 0x7b
+const CLOSE_OBJECT = 0x7d
+const OPEN_ARRAY = 0x5b
+const CLOSE_ARRAY = 0x5d
+
+/**
+ * One linear pass over a VALID JSON text (JSON.parse accepted it): the first structural problem
+ * JSON.parse does not report — nesting deeper than `maxDepth`, or a repeated member name in one
+ * object (names compared after unescaping, so `"a"` and `"\u0061"` collide) — or null.
+ * Iterative (an explicit stack), so depth costs no call stack.
+ */
+export function jsonStructureProblem(text: string, maxDepth: number): string | null {
+  // One entry per open container: the member names seen so far (object) or null (array).
+  const open: (Set<string> | null)[] = []
+  let nextStringIsName = false
+  let i = 0
+  while (i < text.length) {
+    const c = text.charCodeAt(i)
+    if (c === QUOTE) {
+      const start = i++
+      let escaped = false
+      for (;;) {
+        const d = text.charCodeAt(i)
+        if (d === BACKSLASH) {
+          escaped = true
+          i += 2
+        } else if (d === QUOTE) break
+        else i++
+      }
+      i++
+      if (nextStringIsName) {
+        const raw = text.slice(start, i)
+        const name = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1)
+        const names = open[open.length - 1]!
+        if (names.has(name)) return `duplicate member name ${errorValueString(JSON.stringify(name))}`
+        names.add(name)
+        nextStringIsName = false
+      }
+      continue
+    }
+    if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      open.push(c === OPEN_OBJECT ? new Set() : null)
+      if (open.length > maxDepth) return `JSON nested deeper than ${maxDepth} levels`
+      nextStringIsName = c === OPEN_OBJECT
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      open.pop()
+      nextStringIsName = false
+    } else if (c === COMMA) {
+      nextStringIsName = open[open.length - 1] instanceof Set
+    }
+    i++
+  }
+  return null
+}
+
+/**
+ * Parses a request body text as JSON (RFC 8259), or reports `E_SYNTAX` (§8.5.2) — also for the
+ * structural limits of {@link jsonStructureProblem}.
+ */
 export function parseJsonText(text: string): Parsed<unknown> {
+  let value: unknown
   try {
-    return { ok: true, value: JSON.parse(text) as unknown }
+    value = JSON.parse(text) as unknown
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error)
-    return { ok: false, error: { code: 'E_SYNTAX', syntaxError: `invalid JSON: ${detail}` } }
+    return { ok: false, error: { code: 'E_SYNTAX', syntaxError: `invalid JSON: ${errorValueString(detail)}` } }
   }
+  const problem = jsonStructureProblem(text, MAX_JSON_DEPTH)
+  if (problem) return { ok: false, error: { code: 'E_SYNTAX', syntaxError: problem } }
+  return { ok: true, value }
 }
 
 /** Parses and validates a request body against a schema; failures become one ALTO error. */

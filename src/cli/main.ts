@@ -25,9 +25,8 @@ import {
   prune,
   publishBuild,
   PublishError,
-  readCurrent,
   readCurrentManifest,
-  readHistory,
+  readPointerAndHistory,
   rollback,
   validateMapSet,
   type Build,
@@ -56,6 +55,7 @@ const USAGE = `usage: alto-edge <command> [options]
   versions --local|--remote
 
   --persist-to DIR   local KV state directory (default: wrangler's .wrangler/state)
+  --skip-optional    leave out config entries marked "optional" (e.g. the generated ASN map)
   --quiet            no progress output on stderr
 
 exit codes: 0 ok, 1 validation errors, 2 usage, 3 publish failure`
@@ -84,6 +84,7 @@ function parse(argv: string[]) {
       'persist-to': { type: 'string' },
       to: { type: 'string' },
       'no-verify': { type: 'boolean' },
+      'skip-optional': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -118,7 +119,7 @@ function mapSetDir(p: Parsed): string {
 
 /** Compiles the map set; prints errors and returns null on validation failure. */
 async function compile(dir: string, p: Parsed, io: Io): Promise<{ build: Build; keep: number } | null> {
-  const files = await readMapSet(dir)
+  const files = await readMapSet(dir, { skipOptional: p.values['skip-optional'] === true })
   const progress = p.values.quiet ? undefined : (msg: string) => io.err(`  ${msg}`)
   const result = await compileMapSet(files, { onProgress: progress })
   for (const n of result.notices) io.err(`notice: ${n}`)
@@ -132,7 +133,7 @@ async function compile(dir: string, p: Parsed, io: Io): Promise<{ build: Build; 
 
 async function cmdValidate(p: Parsed, io: Io): Promise<number> {
   const dir = mapSetDir(p)
-  const { errors, notices } = validateMapSet(await readMapSet(dir))
+  const { errors, notices } = validateMapSet(await readMapSet(dir, { skipOptional: p.values['skip-optional'] === true }))
   for (const n of notices) io.err(`notice: ${n}`)
   for (const e of errors) io.out(formatSourceError(e))
   if (errors.length > 0) {
@@ -234,8 +235,7 @@ async function cmdPrune(p: Parsed, io: Io): Promise<number> {
 async function cmdVersions(p: Parsed, io: Io): Promise<number> {
   const kv = storeFor(p, io)
   try {
-    const current = await readCurrent(kv)
-    const history = await readHistory(kv)
+    const { current, history } = await readPointerAndHistory(kv)
     if (!current) {
       io.out('nothing published')
       return EXIT_OK

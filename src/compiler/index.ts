@@ -49,6 +49,7 @@ export {
   prune,
   readCurrent,
   readHistory,
+  readPointerAndHistory,
   readManifest,
   readCurrentManifest,
   readBlob,

@@ -116,7 +116,7 @@ describe('publishBuild', () => {
   })
 
   it('verification with a text bulk read falls back to get for binary blobs', async () => {
-    const kv = new MemoryKvStore()
+    const kv: MemoryKvStore & KvStore = new MemoryKvStore()
     const gets: string[] = []
     const get = kv.get.bind(kv)
     kv.get = async (key) => {
@@ -124,7 +124,7 @@ describe('publishBuild', () => {
       return get(key)
     }
     // Like `wrangler kv bulk get`: UTF-8 decoding, lossy for binary values.
-    kv.getManyText = async (keys) => new Map(keys.map((k) => [k, kv.text(k)]))
+    kv.getManyText = async (keys: string[]) => new Map(keys.map((k) => [k, kv.text(k)]))
     const b = await variant(2)
     await publishBuild(kv, b)
     const jsonKeys = [b.manifest.ird.key, b.manifest['network-maps'].net.json.key]

@@ -73,16 +73,40 @@ function parseJsonValue<T>(bytes: Uint8Array | null, what: string): T | null {
   }
 }
 
+/** Reads JSON-valued keys (text), in one bulk read when the store has one. */
+async function readJsonKeys(kv: KvStore, keys: string[]): Promise<(Uint8Array | null)[]> {
+  if (kv.getManyText) {
+    const texts = await kv.getManyText(keys)
+    return keys.map((k) => {
+      const t = texts.get(k)
+      return t === null || t === undefined ? null : encoder.encode(t)
+    })
+  }
+  return Promise.all(keys.map((k) => kv.get(k)))
+}
+
 export async function readCurrent(kv: KvStore): Promise<CurrentPointer | null> {
-  return parseJsonValue<CurrentPointer>(await kv.get(CURRENT_KEY), `"${CURRENT_KEY}"`)
+  const [current] = await readJsonKeys(kv, [CURRENT_KEY])
+  return parseJsonValue<CurrentPointer>(current, `"${CURRENT_KEY}"`)
 }
 
 export async function readHistory(kv: KvStore): Promise<History> {
-  return parseJsonValue<History>(await kv.get(HISTORY_KEY), `"${HISTORY_KEY}"`) ?? { versions: [] }
+  const [history] = await readJsonKeys(kv, [HISTORY_KEY])
+  return parseJsonValue<History>(history, `"${HISTORY_KEY}"`) ?? { versions: [] }
+}
+
+/** `current` and `history` in one read. */
+export async function readPointerAndHistory(kv: KvStore): Promise<{ current: CurrentPointer | null; history: History }> {
+  const [current, history] = await readJsonKeys(kv, [CURRENT_KEY, HISTORY_KEY])
+  return {
+    current: parseJsonValue<CurrentPointer>(current, `"${CURRENT_KEY}"`),
+    history: parseJsonValue<History>(history, `"${HISTORY_KEY}"`) ?? { versions: [] },
+  }
 }
 
 export async function readManifest(kv: KvStore, version: string): Promise<Manifest | null> {
-  return parseJsonValue<Manifest>(await kv.get(manifestKey(version)), manifestKey(version))
+  const [m] = await readJsonKeys(kv, [manifestKey(version)])
+  return parseJsonValue<Manifest>(m, manifestKey(version))
 }
 
 /** The manifest `current` names, or null when nothing is published. */
@@ -134,15 +158,23 @@ async function verifyEntries(kv: KvStore, expected: Map<string, string>): Promis
       if (text !== null && (await sha256Hex(encoder.encode(text))) === expected.get(key)) pending.delete(key)
     }
   }
-  for (const key of pending) {
-    const value = await kv.get(key)
-    if (value === null) throw new PublishError(`read-back: ${key} is missing`)
-    const sha = await sha256Hex(value)
-    if (sha !== expected.get(key)) {
-      throw new PublishError(`read-back: ${key} has SHA-256 ${sha}, expected ${expected.get(key)}`)
-    }
+  const keys = [...pending]
+  for (let i = 0; i < keys.length; i += PARALLEL_READS) {
+    await Promise.all(
+      keys.slice(i, i + PARALLEL_READS).map(async (key) => {
+        const value = await kv.get(key)
+        if (value === null) throw new PublishError(`read-back: ${key} is missing`)
+        const sha = await sha256Hex(value)
+        if (sha !== expected.get(key)) {
+          throw new PublishError(`read-back: ${key} has SHA-256 ${sha}, expected ${expected.get(key)}`)
+        }
+      }),
+    )
   }
 }
+
+/** Reads issued at once during verification (each may be a wrangler process). */
+const PARALLEL_READS = 4
 
 async function verifyManifest(kv: KvStore, version: string): Promise<void> {
   const m = await readManifest(kv, version)
@@ -163,11 +195,10 @@ function nextSeq(current: CurrentPointer | null, history: History): number {
 export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptions = {}): Promise<PublishResult> {
   const progress = opts.onProgress ?? (() => {})
   const version = build.manifest.version
-  const current = await readCurrent(kv)
+  const { current, history } = await readPointerAndHistory(kv)
   if (current?.version === version) {
     return { version, seq: current.seq, previous: current.version, unchanged: true, keysWritten: 0, bytesWritten: 0 }
   }
-  const history = await readHistory(kv)
   const seq = nextSeq(current, history)
   const created = (opts.now ?? new Date()).toISOString()
   let keysWritten = 0
@@ -188,7 +219,7 @@ export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptio
 
   // 2. The manifest (immutable: kept as first written if an earlier attempt stored it).
   const mKey = manifestKey(version)
-  if ((await kv.get(mKey)) === null) {
+  if (!(await kv.list(mKey)).includes(mKey)) {
     const body = encoder.encode(JSON.stringify({ ...build.manifest, seq, created }))
     await kv.put(mKey, body)
     keysWritten++
@@ -200,11 +231,8 @@ export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptio
     progress('verifying')
     const expected = new Map<string, string>()
     for (const e of toWrite) expected.set(e.key, await sha256Hex(e.value))
+    // Blobs stored before this publish were verified when written (and are immutable).
     await verifyEntries(kv, expected)
-    const present = new Set(await kv.list('blob/'))
-    for (const ref of uniqueRefs(build.manifest)) {
-      for (const key of blobKeys(ref)) if (!present.has(key)) throw new PublishError(`read-back: ${key} is missing`)
-    }
     await verifyManifest(kv, version)
   }
 
@@ -236,9 +264,8 @@ export interface RollbackResult {
  * current). The target's manifest and every blob must still be stored. seq increases.
  */
 export async function rollback(kv: KvStore, toVersion?: string, opts: { now?: Date } = {}): Promise<RollbackResult> {
-  const current = await readCurrent(kv)
+  const { current, history } = await readPointerAndHistory(kv)
   if (!current) throw new PublishError('nothing is published: there is no current version')
-  const history = await readHistory(kv)
   const target = toVersion ?? history.versions.find((v) => v.version !== current.version)?.version
   if (!target) throw new PublishError('no earlier version in history to roll back to')
   if (target === current.version) throw new PublishError(`version ${target} is already current`)
@@ -274,8 +301,7 @@ export interface PruneResult {
  */
 export async function prune(kv: KvStore, keep: number): Promise<PruneResult> {
   if (!Number.isInteger(keep) || keep < 1) throw new PublishError(`keep must be a positive integer, got ${keep}`)
-  const current = await readCurrent(kv)
-  const history = await readHistory(kv)
+  const { current, history } = await readPointerAndHistory(kv)
   const keptVersions = history.versions.slice(0, keep).map((v) => v.version)
   if (current && !keptVersions.includes(current.version)) keptVersions.push(current.version)
   const kept = new Set(keptVersions)

@@ -1,24 +1,41 @@
 /**
  * @module The alto-edge Worker: an ALTO server (RFC 7285) answering from the version published
- * in KV (docs/storage-schema.md). One module per resource under `routes/`; this module wires the
- * cross-cutting behaviour:
- * - CORS for browser clients (validators and `Retry-After` exposed), OPTIONS preflight;
- * - `X-Content-Type-Options: nosniff` on every response;
- * - every failure mapped in one place (`failureResponse`); storage and table-format problems are
- *   503 + `Retry-After`; anything else is a server bug: 500, logged without request data
- *   (no addresses, no bodies).
+ * in KV (docs/storage-schema.md). One module per resource under `routes/`, one per cross-cutting
+ * concern under `middleware/`; this module only wires them, in this order:
+ *
+ *   cors                    CORS for browser clients (validators, `Retry-After` and
+ *                           `WWW-Authenticate` exposed); answers OPTIONS preflights
+ *   securityHeaders         hardening headers on every response
+ *   GET /health             liveness, no KV, no credentials
+ *   lastGoodFallback        storage fault → replay on the isolate's last good version
+ *   clientAuthentication    optional Digest / bearer (401), sets the client
+ *   rateLimit               per-client limit (429/503 + Retry-After)
+ *   routes                  IRD, network maps, cost maps, endpoint property, endpoint cost
+ *
+ * New resources (e.g. TIPS, SSE) add a route module and mount it below; they get every
+ * middleware above and must call `requireVisible` (access.ts) with their IRD resource id.
+ * Every failure is mapped in one place (`failureResponse`); storage and table-format problems are
+ * 503 + `Retry-After`; anything else is a server bug: 500, logged without request data
+ * (no addresses, no bodies).
  */
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { RequestFailureError, failureResponse } from '../alto/errors.ts'
 import { TableFormatError } from '../tables/index.ts'
 import type { AppEnv } from './env.ts'
+import { clientAuthentication } from './middleware/auth.ts'
+import { lastGoodFallback } from './middleware/last-good.ts'
+import { rateLimit } from './middleware/rate-limit.ts'
+import { securityHeaders } from './middleware/security-headers.ts'
 import { costMapRoutes } from './routes/cost-map.ts'
 import { directoryRoutes } from './routes/directory.ts'
 import { endpointCostRoutes } from './routes/endpoint-cost.ts'
 import { endpointPropertyRoutes } from './routes/endpoint-property.ts'
 import { networkMapRoutes } from './routes/network-map.ts'
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './store.ts'
+
+/** Longest error message logged for an unexpected error. */
+const MAX_LOGGED_MESSAGE_CHARS = 200
 
 export function errorToResponse(error: unknown): Response {
   if (error instanceof RequestFailureError) return failureResponse(error.failure)
@@ -31,7 +48,7 @@ export function errorToResponse(error: unknown): Response {
     })
   }
   const name = error instanceof Error ? error.name : typeof error
-  const message = error instanceof Error ? error.message : ''
+  const message = error instanceof Error ? error.message.slice(0, MAX_LOGGED_MESSAGE_CHARS) : ''
   console.error('alto-edge: internal error:', name, message)
   return new Response('Internal Server Error\n', {
     status: 500,
@@ -39,21 +56,21 @@ export function errorToResponse(error: unknown): Response {
   })
 }
 
-export const app = new Hono<AppEnv>()
+export const app: Hono<AppEnv> = new Hono<AppEnv>()
   .use(
     cors({
       origin: '*',
       allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'Accept', 'If-None-Match', 'If-Modified-Since'],
-      exposeHeaders: ['ETag', 'Last-Modified', 'Retry-After'],
+      allowHeaders: ['Content-Type', 'Accept', 'If-None-Match', 'If-Modified-Since', 'Authorization'],
+      exposeHeaders: ['ETag', 'Last-Modified', 'Retry-After', 'WWW-Authenticate'],
       maxAge: 86400,
     })
   )
-  .use(async (c, next) => {
-    await next()
-    c.res.headers.set('X-Content-Type-Options', 'nosniff')
-  })
+  .use(securityHeaders)
   .get('/health', (c) => c.text('ok'))
+  .use(lastGoodFallback((request, env, ctx) => app.fetch(request, env, ctx)))
+  .use(clientAuthentication)
+  .use(rateLimit)
   .route('/', directoryRoutes)
   .route('/', networkMapRoutes)
   .route('/', costMapRoutes)

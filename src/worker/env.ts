@@ -1,4 +1,4 @@
-/** @module Worker bindings (wrangler.toml) and the hono environment shared by every route. */
+/** @module Worker bindings (wrangler.toml, secrets) and the hono environment shared by every route. */
 import type { Manifest } from '../store/manifest.ts'
 
 export interface Env {
@@ -6,6 +6,20 @@ export interface Env {
   ALTO_KV: KVNamespace
   /** Seconds caches may reuse a GET response before revalidating (`Cache-Control: max-age`). */
   ALTO_MAX_AGE?: string
+  /** Client authentication (docs/security.md): `off` (default) | `digest` | `bearer` | `both`. */
+  ALTO_AUTH?: string
+  /** SECRET: JSON list of clients with hashed credentials and visible resources (auth/clients.ts). */
+  ALTO_CLIENTS?: string
+  /** SECRET: key of the HMAC that makes Digest nonces stateless (required for `digest`/`both`). */
+  ALTO_NONCE_KEY?: string
+  /** Digest/Bearer realm (default `alto-edge`). Part of every Digest HA1: changing it voids them. */
+  ALTO_REALM?: string
+  /** Workers Rate Limiting binding (`[[ratelimits]]`); absent = no rate limiting. */
+  ALTO_RATE_LIMITER?: RateLimit
+  /** `429` (default) or `503`: the status of a rate-limited request; `off` disables the limiter. */
+  ALTO_RATE_LIMIT?: string
+  /** Seconds in `Retry-After` of a rate-limited request: the binding's `period` (default 60). */
+  ALTO_RATE_LIMIT_PERIOD?: string
 }
 
 /** The one published version a request is answered from. */
@@ -15,11 +29,21 @@ export interface PublishedVersion {
   lastModified: Date
 }
 
+/** An authenticated client and the resources it may see (`*` = all). */
+export interface AltoClient {
+  name: string
+  resources: '*' | ReadonlySet<string>
+}
+
 export type AppEnv = {
   Bindings: Env
   Variables: {
     /** Set once per request by `requestVersion`; every handler reads the same manifest. */
     version: Promise<PublishedVersion>
+    /** The authenticated client; unset when authentication is off (everything visible). */
+    client: AltoClient
+    /** The POST body text once read (kept so a request can be replayed on the last good version). */
+    requestBody: string
   }
 }
 

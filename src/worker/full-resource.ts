@@ -5,18 +5,26 @@
  * Edge cache (Workers Cache API, local to the data center): the key is a synthetic URL naming the
  * VERSION and the resource id, so an entry can never answer for another version; stored copies
  * carry a long `max-age` (the body behind a version never changes) while clients get
- * `ALTO_MAX_AGE`. The body is streamed from KV — a chunked blob chunk by chunk — never parsed
- * and re-serialized per request.
+ * `ALTO_MAX_AGE`. The body is never parsed and re-serialized per request.
+ *
+ * Integrity: a body read from KV is checked against the manifest's SHA-256 before it is served
+ * or stored in the edge cache (only verified bodies are ever cached). Up to
+ * {@link VERIFY_BEFORE_RESPONSE_BYTES} the blob is buffered and checked before the response
+ * starts, so a corrupt or missing blob is a 503 (or an answer from the last good version); a
+ * larger blob is streamed chunk by chunk with its end withheld until the checksum holds — a
+ * corrupt one ends in a broken transfer instead of a complete-looking body.
  */
 import type { BlobRef } from '../store/manifest.ts'
 import type { PublishedVersion } from './env.ts'
 import { notModifiedResponse, representationHeaders, requireAcceptable, type AppContext } from './http.ts'
-import { readBlobStream } from './store.ts'
+import { readBlobBytes, verifiedBlobStream } from './store.ts'
 
 /** Origin of the synthetic cache keys (never fetched). */
 const CACHE_KEY_ORIGIN = 'https://alto-edge.cache.invalid'
 /** Lifetime of a stored copy: immutable per version, so only eviction pressure matters. */
 const EDGE_CACHE_MAX_AGE_SECONDS = 24 * 60 * 60
+/** Largest blob buffered and verified before the response starts (isolates have 128 MB). */
+export const VERIFY_BEFORE_RESPONSE_BYTES = 8 * 1024 * 1024
 
 export interface FullResource {
   /** Resource kind and id, unique within a version (e.g. `networkmap/my-default-network-map`). */
@@ -61,13 +69,19 @@ export async function serveFullResource(
   const key = edgeCacheKey(version.manifest.version, resource.cacheId)
   const hit = await cache?.match(key).catch(() => undefined)
   if (hit?.body) return new Response(hit.body, { headers })
-  const body = await readBlobStream(c.env.ALTO_KV, resource.blob)
-  if (!cache) return new Response(body, { headers })
-  const [forClient, forCache] = body.tee()
   const stored = new Headers(headers)
   stored.set('Cache-Control', `public, max-age=${EDGE_CACHE_MAX_AGE_SECONDS}`)
   stored.set('Content-Length', String(resource.blob.bytes))
   stored.delete('Vary') // the key already identifies the representation
+  if (resource.blob.bytes <= VERIFY_BEFORE_RESPONSE_BYTES) {
+    const bytes = await readBlobBytes(c.env.ALTO_KV, resource.blob)
+    if (cache) waitUntil(c, cache.put(key, new Response(bytes.slice(), { headers: stored })))
+    return new Response(bytes, { headers })
+  }
+  const body = await verifiedBlobStream(c.env.ALTO_KV, resource.blob)
+  if (!cache) return new Response(body, { headers })
+  const [forClient, forCache] = body.tee()
+  // A stream that errors (checksum mismatch) makes `put` reject: nothing is stored.
   waitUntil(c, cache.put(key, new Response(forCache, { headers: stored })))
   return new Response(forClient, { headers })
 }

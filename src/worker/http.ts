@@ -12,6 +12,7 @@ import { MAX_BODY_BYTES } from '../alto/limits.ts'
 import { isAcceptable, isContentType, ifNoneMatchMatches, notModifiedSince } from '../alto/negotiation.ts'
 import { parseRequestBody } from '../alto/request-schemas.ts'
 import { maxAgeSeconds, type AppEnv, type PublishedVersion } from './env.ts'
+import { replayPin } from './middleware/last-good.ts'
 import { loadPublishedVersion } from './store.ts'
 
 export type AppContext = Context<AppEnv>
@@ -21,9 +22,10 @@ export type AppContext = Context<AppEnv>
  * later call in the same request returns the same manifest — a response never mixes versions.
  */
 export function requestVersion(c: AppContext): Promise<PublishedVersion> {
-  let version = c.get('version')
+  let version = c.get('version') as Promise<PublishedVersion> | undefined
   if (!version) {
-    version = loadPublishedVersion(c.env.ALTO_KV)
+    const pinned = replayPin(c.req.raw)
+    version = pinned ? Promise.resolve(pinned.version) : loadPublishedVersion(c.env.ALTO_KV)
     c.set('version', version)
   }
   return version
@@ -80,7 +82,9 @@ export async function readAltoRequest<T>(
   if (!isContentType(c.req.header('Content-Type'), accepts)) {
     httpFail({ kind: 'unsupported-media-type', accepts })
   }
-  const parsed = parseRequestBody(schema, await readBodyText(c.req.raw))
+  const text = await readBodyText(c.req.raw)
+  c.set('requestBody', text)
+  const parsed = parseRequestBody(schema, text)
   if (!parsed.ok) altoFail(parsed.error)
   return parsed.value
 }
@@ -97,6 +101,9 @@ export function altoJsonResponse(body: unknown, mediaType: string): Response {
  * the manifest's `created`, `Cache-Control: public, max-age` and `Vary: Accept` (the IRD at `/`
  * depends on `Accept`, and every resource answers 406 for some `Accept` values).
  * `stale-while-revalidate` is for downstream HTTP caches (the Workers Cache API ignores it).
+ * With client authentication on, `private` replaces `public`: a shared cache may store a
+ * response to an authenticated request when it is marked `public` (RFC 9111 §3.5) and would
+ * then serve it to clients without credentials.
  */
 export function representationHeaders(
   c: AppContext,
@@ -109,7 +116,7 @@ export function representationHeaders(
     'Content-Type': mediaType,
     ETag: etag,
     'Last-Modified': version.lastModified.toUTCString(),
-    'Cache-Control': `public, max-age=${maxAge}, stale-while-revalidate=${maxAge}`,
+    'Cache-Control': `${c.get('client') ? 'private' : 'public'}, max-age=${maxAge}, stale-while-revalidate=${maxAge}`,
     Vary: 'Accept',
   })
 }

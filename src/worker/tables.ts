@@ -9,10 +9,10 @@
  */
 import type { TypedAddress } from '../alto/typed-address.ts'
 import type { AddressLookup, CostLookup, NetworkMapBody, PidTable } from '../alto/responses.ts'
-import { CostMatrix, Lpm4, Lpm6, NO_MATCH, decodeStringTable } from '../tables/index.ts'
-import type { BlobRef, CostMapEntry, NetworkMapEntry, PropertyEntry } from '../store/manifest.ts'
+import { CostMatrix, Lpm4, Lpm6, NO_MATCH, TableFormatError, decodeStringTable } from '../tables/index.ts'
+import type { BlobRef, CostMapEntry, Manifest, NetworkMapEntry, PropertyEntry } from '../store/manifest.ts'
 import { ByteLru } from './byte-lru.ts'
-import { readBlobBytes } from './store.ts'
+import { StorageFault, readBlobBytes } from './store.ts'
 
 /** Budget of the per-isolate table cache (isolates have 128 MB). */
 export const TABLE_CACHE_BYTES = 64 * 1024 * 1024
@@ -36,7 +36,18 @@ async function cached<T>(
   const key = `${kind}:${ref.key}`
   const hit = cache.get(key)
   if (hit !== undefined) return hit as T
-  const value = decode(await readBlobBytes(kv, ref))
+  const bytes = await readBlobBytes(kv, ref)
+  let value: T
+  try {
+    value = decode(bytes)
+  } catch (error) {
+    // The bytes passed their checksum, so the publisher stored an undecodable table (a
+    // compiler/format mismatch): as unusable as a missing blob.
+    if (error instanceof TableFormatError || error instanceof SyntaxError) {
+      throw new StorageFault(`${ref.key} cannot be decoded as ${kind}: ${error.message}`)
+    }
+    throw error
+  }
   cache.set(key, value, ref.bytes * weightFactor)
   return value
 }
@@ -103,4 +114,9 @@ export async function propertyLookup(
     const index = lookup(address)
     return index === null ? undefined : values[index]
   }
+}
+
+/** The parsed IRD of a version (relative URIs), for per-client filtering. */
+export function irdBody(kv: KVNamespace, manifest: Manifest): Promise<unknown> {
+  return cached(kv, manifest.ird, 'ird', OBJECT_OVERHEAD_FACTOR, (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
 }

@@ -11,6 +11,8 @@ import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { strongEtag } from '../../alto/negotiation.ts'
 import { filteredCostMapRequest } from '../../alto/request-schemas.ts'
 import { buildFilteredCostMap, selectPids } from '../../alto/responses.ts'
+import { resourceIds } from '../../store/manifest.ts'
+import { requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
 import { serveFullResource } from '../full-resource.ts'
 import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
@@ -22,6 +24,7 @@ export const costMapRoutes = new Hono<AppEnv>()
     const version = await requestVersion(c)
     const id = c.req.param('id')
     const cm = costMapOr404(version.manifest, id)
+    await requireVisible(c, id)
     return serveFullResource(c, version, {
       cacheId: `costmap/${encodeURIComponent(id)}`,
       etag: strongEtag(cm.tag),
@@ -34,6 +37,7 @@ export const costMapRoutes = new Hono<AppEnv>()
     const { manifest } = version
     const nmId = c.req.param('nm')
     const nm = networkMapOr404(manifest, nmId)
+    await requireVisible(c, resourceIds.filteredCostMap(nmId))
     requireAcceptable(c, MEDIA_TYPES.costMap)
     const request = await readAltoRequest(c, MEDIA_TYPES.costMapFilter, filteredCostMapRequest)
     const cm = costMapForType(manifest, nmId, request['cost-type'])

@@ -11,16 +11,53 @@ import { acceptsExplicitly, strongEtag } from '../../alto/negotiation.ts'
 import { resourcePaths } from '../../store/manifest.ts'
 import type { AppEnv } from '../env.ts'
 import { serveFullResource } from '../full-resource.ts'
-import { requestVersion, type AppContext } from '../http.ts'
+import { restrictIrd, type Ird } from '../../alto/ird-view.ts'
+import { requestVisibility } from '../access.ts'
+import { toHex } from '../auth/digest.ts'
+import type { PublishedVersion } from '../env.ts'
+import { notModifiedResponse, representationHeaders, requestVersion, requireAcceptable, type AppContext } from '../http.ts'
+import { irdBody } from '../tables.ts'
 
 async function serveDirectory(c: AppContext): Promise<Response> {
   const version = await requestVersion(c)
+  const visibility = await requestVisibility(c)
+  if (visibility !== '*') return serveRestrictedDirectory(c, version, visibility)
   return serveFullResource(c, version, {
     cacheId: 'directory',
     etag: strongEtag(version.manifest['ird-tag']),
     mediaType: MEDIA_TYPES.directory,
     blob: version.manifest.ird,
   })
+}
+
+const MAX_CACHED_VIEWS = 64
+const restrictedBodies = new Map<string, { body: string; etag: string }>()
+
+/**
+ * A client's own directory (RFC 7285 §9.1; alto/ird-view.ts): built from the version's IRD once
+ * per (version, view) per isolate. Its ETag is the IRD's tag plus a hash of the view, so two
+ * views never share a validator.
+ */
+async function serveRestrictedDirectory(
+  c: AppContext,
+  version: PublishedVersion,
+  visible: ReadonlySet<string>
+): Promise<Response> {
+  requireAcceptable(c, MEDIA_TYPES.directory)
+  const viewKey = [...visible].sort().join('\n')
+  const key = `${version.manifest.version}\n${viewKey}`
+  let view = restrictedBodies.get(key)
+  if (!view) {
+    const ird = (await irdBody(c.env.ALTO_KV, version.manifest)) as Ird
+    const viewHash = toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(viewKey))).slice(0, 16)
+    view = { body: JSON.stringify(restrictIrd(ird, visible)), etag: strongEtag(`${version.manifest['ird-tag']}-${viewHash}`) }
+    if (restrictedBodies.size >= MAX_CACHED_VIEWS) restrictedBodies.delete(restrictedBodies.keys().next().value!)
+    restrictedBodies.set(key, view)
+  }
+  const headers = representationHeaders(c, version, view.etag, MEDIA_TYPES.directory)
+  const notModified = notModifiedResponse(c, headers, version.lastModified)
+  if (notModified) return notModified
+  return new Response(c.req.method === 'HEAD' ? null : view.body, { headers })
 }
 
 const ROOT_POINTER =

@@ -18,6 +18,8 @@ import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { endpointCostRequest } from '../../alto/request-schemas.ts'
 import { buildEndpointCostMap, type Endpoint } from '../../alto/responses.ts'
 import { typedAddressOfIp } from '../../alto/typed-address.ts'
+import { resourceIds } from '../../store/manifest.ts'
+import { requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
 import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable, type AppContext } from '../http.ts'
 import { costMapForType, networkMapOr404, networkMapVtag } from '../resources.ts'
@@ -38,6 +40,7 @@ export const endpointCostRoutes = new Hono<AppEnv>()
     const { manifest } = version
     const nmId = c.req.param('nm')
     const nm = networkMapOr404(manifest, nmId)
+    await requireVisible(c, resourceIds.endpointCost(nmId))
     requireAcceptable(c, MEDIA_TYPES.endpointCost)
     const request = await readAltoRequest(c, MEDIA_TYPES.endpointCostParams, endpointCostRequest)
     const cm = costMapForType(manifest, nmId, request['cost-type'])

@@ -19,7 +19,8 @@ import {
   type VersionTag,
 } from '../../alto/responses.ts'
 import { parseTypedAddress } from '../../alto/typed-address.ts'
-import { resourcePaths, type Manifest } from '../../store/manifest.ts'
+import { resourceIds, resourcePaths, type Manifest } from '../../store/manifest.ts'
+import { isVisible, requestVisibility, requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
 import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
 import { networkMapVtag } from '../resources.ts'
@@ -55,13 +56,18 @@ export const endpointPropertyRoutes = new Hono<AppEnv>()
   .post(resourcePaths.endpointProperty, async (c) => {
     const version = await requestVersion(c)
     const { manifest } = version
+    await requireVisible(c, resourceIds.endpointProperty)
+    const visibility = await requestVisibility(c)
     requireAcceptable(c, MEDIA_TYPES.endpointProp)
     const request = await readAltoRequest(c, MEDIA_TYPES.endpointPropParams, endpointPropertyRequest)
-    const properties = distinct(request.properties).map(
-      (name) =>
-        classifyProperty(manifest, name) ??
-        altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: name })
-    )
+    // `<nm>.pid` of a network map hidden from this client is not among its prop-types.
+    const offered = (property: PropertyRequest | null) =>
+      property !== null && (property.kind === 'operator' || isVisible(visibility, property.networkMap))
+    const properties = distinct(request.properties).map((name) => {
+      const property = classifyProperty(manifest, name)
+      if (!offered(property)) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: name })
+      return property!
+    })
     const endpoints = parseEndpoints(request.endpoints, 'endpoints')
     const kv = c.env.ALTO_KV
     const dependentVtags: VersionTag[] = []

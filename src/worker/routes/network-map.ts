@@ -8,6 +8,8 @@ import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { strongEtag } from '../../alto/negotiation.ts'
 import { filteredNetworkMapRequest } from '../../alto/request-schemas.ts'
 import { buildFilteredNetworkMap } from '../../alto/responses.ts'
+import { resourceIds } from '../../store/manifest.ts'
+import { requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
 import { serveFullResource } from '../full-resource.ts'
 import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
@@ -19,6 +21,7 @@ export const networkMapRoutes = new Hono<AppEnv>()
     const version = await requestVersion(c)
     const id = c.req.param('id')
     const nm = networkMapOr404(version.manifest, id)
+    await requireVisible(c, id)
     return serveFullResource(c, version, {
       cacheId: `networkmap/${encodeURIComponent(id)}`,
       etag: strongEtag(nm.vtag),
@@ -30,6 +33,7 @@ export const networkMapRoutes = new Hono<AppEnv>()
     const version = await requestVersion(c)
     const id = c.req.param('id')
     const nm = networkMapOr404(version.manifest, id)
+    await requireVisible(c, resourceIds.filteredNetworkMap(id))
     requireAcceptable(c, MEDIA_TYPES.networkMap)
     const request = await readAltoRequest(c, MEDIA_TYPES.networkMapFilter, filteredNetworkMapRequest)
     const full = await networkMapBody(c.env.ALTO_KV, nm)

@@ -1,0 +1,124 @@
+/**
+ * The real operator CLI against local KV through wrangler (`--local --persist-to <tmp>`):
+ * publish, versions, then a second publish killed (SIGKILL) after its blobs are written and
+ * before history/current: `current` must still name the first version, complete and intact.
+ * Each wrangler call takes 1-5 s, so this file uses the small RFC-example map set.
+ */
+import { spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PAUSE_MARKER } from '../../src/cli/main.ts'
+import { WranglerKvStore } from '../../src/cli/wrangler-kv.ts'
+import { readBlob, readManifest, readPointerAndHistory, sha256Hex } from '../../src/compiler/index.ts'
+import { manifestBlobs } from '../../src/store/manifest.ts'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+const CLI = join(ROOT, 'src', 'cli', 'main.ts')
+
+interface Run {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the CLI; with `killAt`, SIGKILLs it as soon as that line appears on stdout. */
+function runCli(args: string[], opts: { env?: Record<string, string>; killAt?: string } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args, '--quiet'], {
+      cwd: ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d
+      if (opts.killAt && stdout.split('\n').includes(opts.killAt)) child.kill('SIGKILL')
+    })
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+  })
+}
+
+const versionOf = (stdout: string): string => {
+  const m = /^version ([0-9a-f]{32}):/m.exec(stdout)
+  if (!m) throw new Error(`no version in output:\n${stdout}`)
+  return m[1]
+}
+
+describe('alto-edge publish --local (wrangler)', () => {
+  let tmp: string
+  let mapsDir: string
+  let state: string
+
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'alto-edge-cli-'))
+    mapsDir = join(tmp, 'maps')
+    state = join(tmp, 'state')
+    cpSync(join(ROOT, 'maps', 'example'), join(mapsDir, 'example'), { recursive: true })
+    writeFileSync(
+      join(mapsDir, 'alto-edge.json'),
+      JSON.stringify({
+        'default-network-map': 'rfc-example-network-map',
+        'network-maps': [{ file: 'example/network-map.json' }],
+        'cost-maps': [{ file: 'example/cost-routingcost.json' }, { file: 'example/cost-ordinal-routingcost.json' }],
+        'endpoint-properties': [{ file: 'example/properties.json' }],
+      }),
+    )
+  })
+
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+  it('publishes, lists versions, and survives a publish killed after its blobs', { timeout: 240_000 }, async () => {
+    const kvArgs = ['--local', '--persist-to', state]
+
+    const first = await runCli(['publish', mapsDir, ...kvArgs])
+    expect(first.stderr).toBe('')
+    expect(first.code).toBe(0)
+    const v1 = versionOf(first.stdout)
+    expect(first.stdout).toContain(`published version ${v1} as seq 1 (previous: none)`)
+
+    const versions = await runCli(['versions', ...kvArgs])
+    expect(versions.code).toBe(0)
+    expect(versions.stdout).toContain(`current: ${v1} (seq 1)`)
+
+    // A modified copy: one cost changes → new cost map blobs, new version.
+    const costFile = join(mapsDir, 'example', 'cost-routingcost.json')
+    const cost = JSON.parse(readFileSync(costFile, 'utf8'))
+    cost.costs.PID1.PID2 = 6
+    writeFileSync(costFile, JSON.stringify(cost))
+    const killed = await runCli(['publish', mapsDir, ...kvArgs], {
+      env: { ALTO_EDGE_TEST_PAUSE_AFTER_BLOBS: '1' },
+      killAt: PAUSE_MARKER,
+    })
+    expect(killed.signal).toBe('SIGKILL')
+    const v2 = versionOf(killed.stdout)
+    expect(v2).not.toBe(v1)
+
+    const kv = new WranglerKvStore({ mode: 'local', persistTo: state })
+    try {
+      const { current, history } = await readPointerAndHistory(kv)
+      expect(current).toEqual({ version: v1, seq: 1, manifest: `manifest/${v1}` })
+      expect(history.versions.map((v) => v.version)).toEqual([v1])
+      // The killed publish got as far as its manifest (so its blobs were written)...
+      expect((await kv.list('manifest/')).sort()).toEqual([`manifest/${v1}`, `manifest/${v2}`].sort())
+      // ...and the current version is complete and intact.
+      const m1 = await readManifest(kv, v1)
+      expect(m1?.version).toBe(v1)
+      const refs = manifestBlobs(m1!)
+      const texts = await kv.getManyText(refs.map((r) => r.key))
+      for (const ref of refs) {
+        const text = texts.get(ref.key)
+        expect(text, ref.key).not.toBeNull()
+        const bytes = (await sha256Hex(new TextEncoder().encode(text!))) === ref.sha256 ? null : await readBlob(kv, ref)
+        if (bytes) expect(await sha256Hex(bytes), ref.key).toBe(ref.sha256)
+      }
+    } finally {
+      await kv.close()
+    }
+  })
+})

@@ -1,0 +1,93 @@
+/**
+ * The operator CLI's offline commands (validate, build) and usage handling, called in-process
+ * through main() with captured output. No wrangler involved.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EXIT_USAGE, EXIT_VALIDATION, main } from '../../src/cli/main.ts'
+import { sha256Hex } from '../../src/compiler/index.ts'
+import type { Manifest } from '../../src/store/manifest.ts'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+
+async function run(args: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) })
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+describe('alto-edge validate / build', () => {
+  let tmp: string
+  let maps: string
+
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'alto-edge-cli-unit-'))
+    maps = join(tmp, 'maps')
+    cpSync(join(ROOT, 'maps', 'example'), join(maps, 'example'), { recursive: true })
+    writeFileSync(
+      join(maps, 'alto-edge.json'),
+      JSON.stringify({
+        'default-network-map': 'rfc-example-network-map',
+        'network-maps': [{ file: 'example/network-map.json' }, { file: 'asn/generated/network-map.json', optional: true }],
+        'cost-maps': [{ file: 'example/cost-routingcost.json' }],
+        'endpoint-properties': [{ file: 'example/properties.json' }],
+      }),
+    )
+  })
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+  it('validate: OK with a notice for the missing optional file', async () => {
+    const r = await run(['validate', maps])
+    expect(r.code).toBe(0)
+    expect(r.out).toBe(`${maps}: OK`)
+    expect(r.err).toBe('notice: skipped optional asn/generated/network-map.json: file not found')
+  })
+
+  it('validate: prints every error as `file:line path: message (value)` and exits 1', async () => {
+    const bad = join(tmp, 'bad')
+    cpSync(maps, bad, { recursive: true })
+    const nm = JSON.parse(readFileSync(join(bad, 'example', 'network-map.json'), 'utf8'))
+    nm['prefix-csv'] = ['extra.csv']
+    nm.pids.PID2.ipv4.push('198.51.100.129/25')
+    writeFileSync(join(bad, 'example', 'network-map.json'), JSON.stringify(nm))
+    writeFileSync(join(bad, 'example', 'extra.csv'), 'pid,prefix\nPID4,203.0.113.0/24\nPID4,2001:db8::1/32\n')
+    const r = await run(['validate', bad])
+    expect(r.code).toBe(EXIT_VALIDATION)
+    expect(r.out.split('\n')).toEqual([
+      expect.stringMatching(/^example\/network-map\.json pids\.PID2\.ipv4\[1\]: host bits not zero: .* \(198\.51\.100\.129\/25\)$/),
+      expect.stringMatching(/^example\/extra\.csv:3 prefix: host bits not zero: .* \(2001:db8::1\/32\)$/),
+    ])
+    expect(r.err).toContain('2 errors')
+  })
+
+  it('build: writes manifest.json and a wrangler bulk file matching the manifest, prints the summary', async () => {
+    const out = join(tmp, 'build')
+    const r = await run(['build', maps, '--out', out, '--quiet'])
+    expect(r.code).toBe(0)
+    const manifest: Manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
+    expect(r.out).toContain(`version ${manifest.version}:`)
+    expect(r.out).toMatch(/rfc-example-network-map\s+3\s+4\s+1\s/)
+    expect(r.out).toContain(manifest['network-maps']['rfc-example-network-map'].vtag)
+    const bulk: { key: string; value: string; base64: boolean }[] = JSON.parse(readFileSync(join(out, 'kv-bulk.json'), 'utf8'))
+    for (const entry of bulk) {
+      expect(entry.base64).toBe(true)
+      if (entry.key.startsWith('blob/')) {
+        expect(await sha256Hex(Buffer.from(entry.value, 'base64'))).toBe(entry.key.slice('blob/'.length))
+      }
+    }
+    expect(bulk.map((e) => e.key)).toContain(`manifest/${manifest.version}`)
+    expect(bulk.map((e) => e.key)).toContain(manifest.ird.key)
+  })
+
+  it('usage errors exit 2', async () => {
+    expect((await run([])).code).toBe(EXIT_USAGE)
+    expect((await run(['frobnicate'])).code).toBe(EXIT_USAGE)
+    expect((await run(['publish', maps])).err).toContain('choose exactly one of --local or --remote')
+    expect((await run(['publish', maps, '--local', '--remote'])).code).toBe(EXIT_USAGE)
+    expect((await run(['prune', '--local', '--keep', '0'])).code).toBe(EXIT_USAGE)
+    expect((await run(['versions', '--bogus'])).code).toBe(EXIT_USAGE)
+  })
+})
