@@ -62,66 +62,70 @@ function hexDigit(c: number): number {
   return -1
 }
 
-/**
- * Parses the groups of s[start, end) (no "::" inside) into `out`. Each group is 1-4 hex digits;
- * when `allowIPv4Tail`, the last group may be a dotted quad counting as two groups. Returns false
- * on a syntax error. An empty range yields no groups.
- */
-function parseGroups(
-  s: string,
-  start: number,
-  end: number,
-  allowIPv4Tail: boolean,
-  out: number[],
-): boolean {
-  if (start === end) return true
-  let i = start
-  for (;;) {
-    const groupStart = i
-    let group = 0
-    while (i < end) {
-      const d = hexDigit(s.charCodeAt(i))
-      if (d < 0) break
-      group = group * 16 + d
-      i++
-    }
-    if (i < end && s.charCodeAt(i) === CHAR_DOT) {
-      // RFC 4291 §2.2 form 3: "x:x:x:x:x:x:d.d.d.d" — the dotted quad is the last 32 bits.
-      if (!allowIPv4Tail) return false
-      const v4 = parseIPv4Range(s, groupStart, end)
-      if (v4 === null) return false
-      out.push(v4 >>> 16, v4 & 0xffff)
-      return true
-    }
-    const digits = i - groupStart
-    if (digits === 0 || digits > 4) return false
-    out.push(group)
-    if (i === end) return true
-    if (s.charCodeAt(i) !== 0x3a /* ':' */) return false
-    i++
-    if (i === end) return false // trailing single ':'
-  }
-}
+const CHAR_COLON = 0x3a
+
+/** The 16-bit groups of the address being parsed (parseIPv6 is synchronous and not reentrant). */
+const groupScratch = new Int32Array(8)
 
 /**
  * Parses an IPv6 address in the text forms of RFC 4291 §2.2: eight groups of 1-4 hex digits
  * (case-insensitive), "::" standing for "one or more groups of 16 bits of zeros" at most once,
- * and an optional dotted-quad IPv4 tail (`::ffff:192.0.2.1`). Zone ids (`%eth0`) and
- * prefix lengths are rejected. Returns the four unsigned words, or null.
+ * and an optional dotted-quad IPv4 tail (`::ffff:192.0.2.1`, RFC 4291 §2.2 form 3:
+ * "x:x:x:x:x:x:d.d.d.d"). Zone ids (`%eth0`) and prefix lengths are rejected. Returns the four
+ * unsigned words, or null. One pass over the characters, no intermediate arrays: this runs once
+ * per endpoint in every endpoint-cost and endpoint-property request.
  */
 export function parseIPv6(s: string): IPv6Words | null {
-  const groups: number[] = []
-  const gap = s.indexOf('::')
-  if (gap < 0) {
-    if (!parseGroups(s, 0, s.length, true, groups) || groups.length !== 8) return null
+  const n = s.length
+  // The longest valid form is "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" (45 characters).
+  if (n < 2 || n > 45) return null
+  const groups = groupScratch
+  let count = 0
+  let gapAt = -1
+  let i = 0
+  if (s.charCodeAt(0) === CHAR_COLON) {
+    if (s.charCodeAt(1) !== CHAR_COLON) return null
+    gapAt = 0
+    i = 2
+  }
+  while (i < n) {
+    const groupStart = i
+    let group = 0
+    while (i < n) {
+      const d = hexDigit(s.charCodeAt(i))
+      if (d < 0) break
+      group = (group << 4) | d
+      i++
+    }
+    if (i < n && s.charCodeAt(i) === CHAR_DOT) {
+      if (count > 6) return null
+      const v4 = parseIPv4Range(s, groupStart, n)
+      if (v4 === null) return null
+      groups[count++] = v4 >>> 16
+      groups[count++] = v4 & 0xffff
+      break
+    }
+    const digits = i - groupStart
+    if (digits === 0 || digits > 4 || count === 8) return null
+    groups[count++] = group
+    if (i === n) break
+    if (s.charCodeAt(i) !== CHAR_COLON) return null
+    i++
+    if (i < n && s.charCodeAt(i) === CHAR_COLON) {
+      if (gapAt >= 0) return null // "::" twice, or ":::"
+      gapAt = count
+      i++
+    } else if (i === n) {
+      return null // trailing single ':'
+    }
+  }
+  if (gapAt < 0) {
+    if (count !== 8) return null
   } else {
-    if (s.indexOf('::', gap + 1) >= 0) return null // "::" twice, or ":::"
-    const head: number[] = []
-    if (!parseGroups(s, 0, gap, false, head)) return null
-    if (!parseGroups(s, gap + 2, s.length, true, groups)) return null
-    const zeros = 8 - head.length - groups.length
-    if (zeros < 1) return null
-    groups.unshift(...head, ...new Array<number>(zeros).fill(0))
+    if (count > 7) return null // "::" must stand for at least one group
+    const tail = count - gapAt
+    for (let k = 0; k < tail; k++) groups[7 - k] = groups[count - 1 - k]
+    for (let k = gapAt; k < 8 - tail; k++) groups[k] = 0
   }
   return [
     ((groups[0] << 16) | groups[1]) >>> 0,

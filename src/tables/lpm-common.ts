@@ -20,6 +20,18 @@ export function chooseDirectBits(segmentCount: number): number {
   return Math.ceil(Math.log2(Math.max(1, segmentCount)))
 }
 
+/**
+ * Direct-index bits for an LPM_V6 table of `segmentCount` top-level segments: about one chunk
+ * per 32 segments. Every chunk costs an inserted start entry (10 bytes) plus 4 bytes of base[],
+ * and IPv6 routes crowd into 2000::/3 (one eighth of the chunks), so the IPv4 rule (K = 16)
+ * would spend most of a large IPv6 table on chunk starts of empty space. K = 13 for a full
+ * BGP-sized table (~160k segments) keeps in-chunk binary searches to a few steps.
+ */
+export function chooseDirectBits6(segmentCount: number): number {
+  const k = Math.ceil(Math.log2(Math.max(1, segmentCount))) - 5
+  return Math.min(MAX_DIRECT_BITS, Math.max(0, k))
+}
+
 /** Throws a RangeError unless `k` is an integer in 0..MAX_DIRECT_BITS. */
 export function assertDirectBits(k: number, what: string): void {
   if (!Number.isInteger(k) || k < 0 || k > MAX_DIRECT_BITS) {

@@ -31,7 +31,7 @@ import {
   openContainer,
 } from './container.ts'
 import { formatIPv6, wordMask } from './ip.ts'
-import { U32List, assertDirectBits, assertRangeIndex, chooseDirectBits, MAX_DIRECT_BITS } from './lpm-common.ts'
+import { U32List, assertDirectBits, assertRangeIndex, chooseDirectBits6, MAX_DIRECT_BITS } from './lpm-common.ts'
 import { MAX_REFINED_BLOCKS, NO_MATCH, REFINED, assertValueIndex } from './values.ts'
 
 /** An IPv6 prefix (four u32 words, w0 most significant; host bits zero) mapped to a value index. */
@@ -215,12 +215,12 @@ function splitAt64(starts: bigint[], values: number[]) {
  * Builds an LPM_V6 container blob from (possibly nested) prefixes; longest match wins, uncovered
  * addresses get NO_MATCH. Prefixes longer than /64 (or not ending on a /64 boundary) produce
  * refined /64 blocks; more than 32,767 of them throw. `directBits` (K on w0, 0..16) defaults to
- * chooseDirectBits(top-level segment count). The output depends only on the set of prefixes.
+ * chooseDirectBits6(top-level segment count). The output depends only on the set of prefixes.
  */
 export function buildLpm6(prefixes: readonly Prefix6[], opts?: { directBits?: number }): Uint8Array {
   const segments = resolveSegments6(prefixes)
   const { topKeys, topValues, refineBase, subKeys, subValues } = splitAt64(segments.starts, segments.values)
-  const directBits = opts?.directBits ?? chooseDirectBits(topKeys.length)
+  const directBits = opts?.directBits ?? chooseDirectBits6(topKeys.length)
   assertDirectBits(directBits, 'buildLpm6')
   const chunkCount = 2 ** directBits
   const chunkShift = BigInt(64 - directBits)

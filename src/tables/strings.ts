@@ -57,7 +57,17 @@ export function decodeStringTable(blob: ArrayBuffer | Uint8Array): string[] {
     )
   }
   const data = new Uint8Array(buffer, payloadOffset + dataOffset, dataLength)
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+  let text = ''
+  try {
+    // One decode for the whole data section (PID names are typically thousands of short
+    // strings; one TextDecoder call each costs more than the lookups that follow).
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data)
+  } catch {
+    // Invalid somewhere: the per-string path below names the string.
+  }
+  // When every byte is ASCII, byte offsets are string offsets and each string is a slice.
+  const ascii = text.length === dataLength
+  const decoder = ascii ? null : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
   const strings: string[] = new Array(count)
   let start = view.getUint32(STRING_TABLE_COUNT_BYTES, true)
   if (start !== 0) throw new TableFormatError(`STRING_TABLE offsets[0] is ${start}, expected 0`)
@@ -68,10 +78,14 @@ export function decodeStringTable(blob: ArrayBuffer | Uint8Array): string[] {
         `STRING_TABLE offsets[${i + 1}] = ${end} is outside ${start}..${dataLength}`,
       )
     }
-    try {
-      strings[i] = decoder.decode(data.subarray(start, end))
-    } catch {
-      throw new TableFormatError(`STRING_TABLE string ${i} is not valid UTF-8`)
+    if (decoder === null) {
+      strings[i] = text.slice(start, end)
+    } else {
+      try {
+        strings[i] = decoder.decode(data.subarray(start, end))
+      } catch {
+        throw new TableFormatError(`STRING_TABLE string ${i} is not valid UTF-8`)
+      }
     }
     start = end
   }
