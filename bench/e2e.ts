@@ -23,9 +23,11 @@ const NM = 'asn-network-map'
 const COST_TYPE = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
 export const PERSIST_DIR = `${WORK_DIR}/state/v3` // shared with `wrangler dev --persist-to bench/.work/state`
 
+const ACCEPT = ['endpointcost', 'costmap', 'endpointprop', 'error'].map((t) => `application/alto-${t}+json`).join(',')
+
 const post = (type: string, body: unknown): RequestInit => ({
   method: 'POST',
-  headers: { 'content-type': `application/alto-${type}+json`, accept: 'application/alto-endpointcost+json,application/alto-costmap+json,application/alto-endpointprop+json,application/alto-error+json' },
+  headers: { 'content-type': `application/alto-${type}+json`, accept: ACCEPT },
   body: JSON.stringify(body),
 })
 

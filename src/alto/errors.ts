@@ -79,7 +79,8 @@ export function altoErrorBody(error: AltoError): { meta: Record<string, string> 
     case 'E_INVALID_FIELD_TYPE':
       return { meta: { code: error.code, field: error.field } }
     case 'E_INVALID_FIELD_VALUE':
-      return { meta: { code: error.code, field: error.field, value: error.value } }
+      // Truncated here, once, whatever produced it: a value may echo up to 1 MiB of body.
+      return { meta: { code: error.code, field: error.field, value: errorValueString(error.value) } }
   }
 }
 

@@ -23,6 +23,13 @@ export const MAX_CONSTRAINTS = 16
 export const MAX_COST_PAIRS = 1_000_000
 
 /**
+ * Largest number of (source, destination) address pairs one endpoint cost query may evaluate.
+ * Lower than {@link MAX_COST_PAIRS}: every pair costs two longest-prefix matches and its response
+ * keys are the clients' own (long) address strings — 100,000 pairs render to about 5 MB.
+ */
+export const MAX_ENDPOINT_COST_PAIRS = 100_000
+
+/**
  * Deepest nesting of JSON arrays/objects in a request body. ALTO requests nest three levels
  * (`{"pids": {"srcs": [...]}}`); unknown members (ignored, §8.3.7) may add a few. RFC 8259 §9:
  * "An implementation may set limits on the maximum depth of nesting." Deeper is `E_SYNTAX`.

@@ -9,6 +9,7 @@
  *   rollback [--to VERSION] --local|--remote [--persist-to DIR]
  *   prune    [--keep N] --local|--remote [--persist-to DIR]
  *   versions --local|--remote [--persist-to DIR]
+ *   watch    <server-url> --resource ID [--via tips|sse] [--count N]
  *
  * Exit codes: 0 ok, 1 validation errors, 2 usage, 3 publish/storage failure.
  */
@@ -32,7 +33,10 @@ import {
   type Build,
 } from '../compiler/index.ts'
 import { manifestKey } from '../store/manifest.ts'
+import { DEFAULT_UPDATE_WINDOW } from '../updates/history.ts'
+import type { ResourceUpdate } from '../compiler/publish.ts'
 import { formatBytes, formatSummary } from './format.ts'
+import { watch } from './watch.ts'
 import { readMapSet } from './read-map-set.ts'
 import { WranglerError, WranglerKvStore } from './wrangler-kv.ts'
 
@@ -49,11 +53,16 @@ const USAGE = `usage: alto-edge <command> [options]
   validate [dir]                       check the map set (default dir: maps)
   build    [dir] [--out DIR]           compile; write DIR/manifest.json and DIR/kv-bulk.json (default build/)
   diff     [dir] --local|--remote      compare the map set with the published version
-  publish  [dir] --local|--remote [--keep N] [--no-verify]
-  rollback [--to VERSION] --local|--remote
+  publish  [dir] --local|--remote [--keep N] [--no-verify] [--updates-window N] [--notify URL]
+  rollback [--to VERSION] --local|--remote [--updates-window N] [--notify URL]
   prune    [--keep N] --local|--remote
   versions --local|--remote
+  watch    <server-url> --resource ID [--via tips|sse] [--count N]
+                                       follow a map through TIPS (default) or SSE, print each change
 
+  --updates-window N versions kept per resource for TIPS/SSE updates (default ${DEFAULT_UPDATE_WINDOW})
+  --notify URL       after the pointer flips, POST the new update logs to URL/_alto/notify
+                     (bearer: env ALTO_OPERATOR_TOKEN) so long polls and streams wake at once
   --persist-to DIR   local KV state directory (default: wrangler's .wrangler/state)
   --skip-optional    leave out config entries marked "optional" (e.g. the generated ASN map)
   --quiet            no progress output on stderr
@@ -85,6 +94,11 @@ function parse(argv: string[]) {
       to: { type: 'string' },
       'no-verify': { type: 'boolean' },
       'skip-optional': { type: 'boolean' },
+      'updates-window': { type: 'string' },
+      notify: { type: 'string' },
+      resource: { type: 'string' },
+      via: { type: 'string' },
+      count: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -110,6 +124,49 @@ function keepOption(p: Parsed, fallback: number): number {
   const keep = Number(p.values.keep)
   if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--keep must be a positive integer, got ${p.values.keep}`)
   return keep
+}
+
+function positiveInt(p: Parsed, name: 'updates-window' | 'count'): number | undefined {
+  const raw = p.values[name]
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${raw}`)
+  return n
+}
+
+/** One line per tracked resource: its seq, and the patch against the previous seq. */
+function printUpdates(updates: ResourceUpdate[] | undefined, io: Io): void {
+  for (const u of updates ?? []) {
+    const change = !u.changed
+      ? 'unchanged'
+      : u.patch
+        ? `${u.patch.mediaType === 'application/merge-patch+json' ? 'merge patch' : u.patch.mediaType} ${formatBytes(u.patch.bytes)} (full ${formatBytes(u.fullBytes)})`
+        : `first seq (full ${formatBytes(u.fullBytes)})`
+    io.out(`  ${u.resourceId}: seq ${u.seq}, ${change}`)
+  }
+}
+
+/** `--notify URL`: the Worker's publish hook (src/worker/updates/notify.ts). Failure only warns. */
+async function notifyServer(p: Parsed, updates: ResourceUpdate[] | undefined, io: Io): Promise<void> {
+  const url = p.values.notify
+  if (!url) return
+  const token = process.env.ALTO_OPERATOR_TOKEN
+  if (!token) {
+    io.err('warning: --notify needs ALTO_OPERATOR_TOKEN in the environment; not notified')
+    return
+  }
+  const logs = (updates ?? []).filter((u) => u.changed).map((u) => u.log)
+  try {
+    const res = await fetch(new URL('/_alto/notify', url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ logs }),
+    })
+    if (res.ok) io.out(`notified ${url}: ${await res.text()}`)
+    else io.err(`warning: notify ${url} answered ${res.status}; clients learn of the version at the next poll`)
+  } catch (e) {
+    io.err(`warning: notify ${url} failed (${(e as Error).message}); clients learn of the version at the next poll`)
+  }
 }
 
 function mapSetDir(p: Parsed): string {
@@ -196,6 +253,7 @@ async function cmdPublish(p: Parsed, io: Io): Promise<number> {
     const result = await publishBuild(kv, compiled.build, {
       keep: keepOption(p, compiled.keep),
       verify: !p.values['no-verify'],
+      updates: { window: positiveInt(p, 'updates-window') },
       hooks: pause ? { afterBlobs: () => pauseForTest(io) } : undefined,
       onProgress: p.values.quiet ? undefined : (msg) => io.err(`  ${msg}`),
     })
@@ -204,6 +262,8 @@ async function cmdPublish(p: Parsed, io: Io): Promise<number> {
       io.out(
         `published version ${result.version} as seq ${result.seq} (previous: ${result.previous ?? 'none'}); ${result.keysWritten} keys, ${formatBytes(result.bytesWritten)} written`,
       )
+    printUpdates(result.updates, io)
+    if (!result.unchanged) await notifyServer(p, result.updates, io)
     return EXIT_OK
   } finally {
     await kv.close()
@@ -213,8 +273,10 @@ async function cmdPublish(p: Parsed, io: Io): Promise<number> {
 async function cmdRollback(p: Parsed, io: Io): Promise<number> {
   const kv = storeFor(p, io)
   try {
-    const r = await rollback(kv, p.values.to)
+    const r = await rollback(kv, p.values.to, { updates: { window: positiveInt(p, 'updates-window') } })
     io.out(`rolled back from ${r.previous} to ${r.version} (seq ${r.seq})`)
+    printUpdates(r.updates, io)
+    await notifyServer(p, r.updates, io)
     return EXIT_OK
   } finally {
     await kv.close()
@@ -250,6 +312,22 @@ async function cmdVersions(p: Parsed, io: Io): Promise<number> {
   }
 }
 
+async function cmdWatch(p: Parsed, io: Io): Promise<number> {
+  const server = p.positionals[1]
+  if (!server || p.positionals.length > 2) throw new UsageError('watch takes one server URL')
+  const resourceId = p.values.resource
+  if (!resourceId) throw new UsageError('watch needs --resource ID (a network map or cost map)')
+  const via = p.values.via ?? 'tips'
+  if (via !== 'tips' && via !== 'sse') throw new UsageError(`--via must be tips or sse, got ${via}`)
+  try {
+    await watch({ server, resourceId, via, count: positiveInt(p, 'count'), token: process.env.ALTO_CLIENT_TOKEN }, io.out)
+  } catch (e) {
+    io.err(`error: ${(e as Error).message}`)
+    return EXIT_PUBLISH
+  }
+  return EXIT_OK
+}
+
 const COMMANDS: Record<string, (p: Parsed, io: Io) => Promise<number>> = {
   validate: cmdValidate,
   build: cmdBuild,
@@ -258,6 +336,7 @@ const COMMANDS: Record<string, (p: Parsed, io: Io) => Promise<number>> = {
   rollback: cmdRollback,
   prune: cmdPrune,
   versions: cmdVersions,
+  watch: cmdWatch,
 }
 
 /** Runs the CLI; returns the exit code. */
@@ -279,7 +358,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.err(`unknown command ${command}\n\n${USAGE}`)
     return EXIT_USAGE
   }
-  if (command !== 'validate' && command !== 'build' && command !== 'diff' && command !== 'publish' && parsed.positionals.length > 1) {
+  if (command !== 'validate' && command !== 'build' && command !== 'diff' && command !== 'publish' && command !== 'watch' && parsed.positionals.length > 1) {
     io.err(`${command} takes no directory\n\n${USAGE}`)
     return EXIT_USAGE
   }

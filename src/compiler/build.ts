@@ -43,7 +43,16 @@ export const MEDIA_TYPES = {
   endpointPropParams: 'application/alto-endpointpropparams+json',
   endpointCost: 'application/alto-endpointcost+json',
   endpointCostParams: 'application/alto-endpointcostparams+json',
+  tips: 'application/alto-tips+json',
+  tipsParams: 'application/alto-tipsparams+json',
+  eventStream: 'text/event-stream',
+  updateStreamParams: 'application/alto-updatestreamparams+json',
+  mergePatch: 'application/merge-patch+json',
 } as const
+
+/** IRD ids and URIs of the incremental-update resources (docs/updates.md). */
+export const UPDATE_RESOURCE_IDS = { tips: 'tips', updateStream: 'update-stream' } as const
+export const UPDATE_RESOURCE_PATHS = { tips: '/tips', updateStream: '/updates/stream' } as const
 
 export interface NetworkMapSummary {
   id: string
@@ -367,6 +376,34 @@ export function renderIrd(manifest: Omit<Manifest, 'ird' | 'ird-tag' | 'version'
       'media-type': MEDIA_TYPES.endpointProp,
       accepts: MEDIA_TYPES.endpointPropParams,
       capabilities: { 'prop-types': propTypes },
+    },
+  ])
+  // Incremental updates of every GET-mode map (docs/updates.md): TIPS (RFC 9569 "TIPS IRD
+  // Announcement") and the ALTO/SSE update stream (RFC 8895 §6.2-§6.4). `uses` lists every network
+  // map with its cost maps right after it (closed under dependency, as both RFCs recommend).
+  const updatable = networkMapOrder(manifest).flatMap((nmId) => [
+    nmId,
+    ...costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId),
+  ])
+  const changeTypes = Object.fromEntries(updatable.map((id) => [id, MEDIA_TYPES.mergePatch]))
+  resources.push([
+    UPDATE_RESOURCE_IDS.tips,
+    {
+      uri: UPDATE_RESOURCE_PATHS.tips,
+      'media-type': MEDIA_TYPES.tips,
+      accepts: MEDIA_TYPES.tipsParams,
+      capabilities: { 'incremental-change-media-types': changeTypes },
+      uses: updatable,
+    },
+  ])
+  resources.push([
+    UPDATE_RESOURCE_IDS.updateStream,
+    {
+      uri: UPDATE_RESOURCE_PATHS.updateStream,
+      'media-type': MEDIA_TYPES.eventStream,
+      accepts: MEDIA_TYPES.updateStreamParams,
+      capabilities: { 'incremental-change-media-types': changeTypes, 'support-stream-control': true },
+      uses: updatable,
     },
   ])
   const costTypes = Object.keys(manifest['cost-types'])

@@ -7,8 +7,10 @@
  *   2. `manifest/<version>` (if not already stored)
  *   3. read-back verification (SHA-256 of every blob written, manifest parses and hashes to its
  *      version)
- *   4. `history` (newest first, trimmed to `keep`)
- *   5. `current`, LAST: the single write that makes the version visible.
+ *   4. update logs (TIPS RFC 9569 / SSE RFC 8895, docs/updates.md): for every network map and cost
+ *      map whose tag changed, its patch blob (content-addressed) and then `updates/<resource-id>`
+ *   5. `history` (newest first, trimmed to `keep`)
+ *   6. `current`, LAST: the single write that makes the version visible.
  */
 import {
   blobKeys,
@@ -23,6 +25,15 @@ import {
   type History,
   type Manifest,
 } from '../store/manifest.ts'
+import {
+  advanceUpdateLog,
+  DEFAULT_UPDATE_WINDOW,
+  trackedResources,
+  UPDATE_LOG_PREFIX,
+  updateLogBlobs,
+  updateLogKey,
+  type UpdateLog,
+} from '../updates/history.ts'
 import { computeVersion, type Build } from './build.ts'
 import { concatBytes, sha256Hex } from './canonical.ts'
 import type { KvStore } from './kv-store.ts'
@@ -43,6 +54,12 @@ export interface PublishOptions {
   now?: Date
   /** Read back and check every blob written and the manifest (default true). */
   verify?: boolean
+  /**
+   * Advance the per-resource update logs (TIPS / SSE, docs/updates.md) before the pointer. Off
+   * when absent (the CLI turns it on). Skipping it for a publication is safe: the next one patches
+   * from the last logged state, that version just never appears as a seq.
+   */
+  updates?: UpdateLogPublishOptions
   hooks?: {
     /** Runs after blobs and manifest are stored and verified, before history and `current`. */
     afterBlobs?: () => Promise<void>
@@ -59,6 +76,28 @@ export interface PublishResult {
   unchanged: boolean
   keysWritten: number
   bytesWritten: number
+  /** Per tracked resource (network maps, cost maps): its update-log seq; only with `opts.updates`. */
+  updates?: ResourceUpdate[]
+}
+
+export interface UpdateLogPublishOptions {
+  /** Versions (seqs) kept per resource (default: the stored log's, else DEFAULT_UPDATE_WINDOW = 16). */
+  window?: number
+}
+
+/** What a publication (or rollback) did to one resource's update log (docs/updates.md). */
+export interface ResourceUpdate {
+  resourceId: string
+  /** The resource's seq (RFC 9569 version number) now; unchanged when its tag did not change. */
+  seq: number
+  /** The tag changed: a new seq was appended. */
+  changed: boolean
+  /** Size of the full body at `seq` (edge 0 → seq). */
+  fullBytes: number
+  /** Edge seq-1 → seq, when `changed` and a previous seq is kept: its media type and size. */
+  patch?: { mediaType: string; bytes: number }
+  /** The log as stored (sent with the publish notification). */
+  log: UpdateLog
 }
 
 const encoder = new TextEncoder()
@@ -238,7 +277,22 @@ export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptio
 
   await opts.hooks?.afterBlobs?.()
 
-  // 4. History, 5. the pointer.
+  // 4. Update logs (after every blob of the version exists, before the pointer names it).
+  let updates: ResourceUpdate[] | undefined
+  if (opts.updates) {
+    progress('advancing update logs')
+    const advanced = await advanceUpdateLogs(kv, build.manifest, {
+      window: opts.updates.window,
+      stored,
+      localBlobs: build.blobs,
+      verify: opts.verify ?? true,
+    })
+    keysWritten += advanced.keysWritten
+    bytesWritten += advanced.bytesWritten
+    updates = advanced.updates
+  }
+
+  // 5. History, 6. the pointer.
   const keep = opts.keep ?? DEFAULT_KEEP
   const newHistory: History = {
     versions: [{ version, seq, created }, ...history.versions.filter((v) => v.version !== version)].slice(0, keep),
@@ -250,20 +304,91 @@ export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptio
   await kv.put(CURRENT_KEY, pointerBody)
   keysWritten += 2
   bytesWritten += historyBody.length + pointerBody.length
-  return { version, seq, previous: current?.version ?? null, unchanged: false, keysWritten, bytesWritten }
+  return { version, seq, previous: current?.version ?? null, unchanged: false, keysWritten, bytesWritten, ...(updates ? { updates } : {}) }
+}
+
+/**
+ * Step 4 of publish and rollback: for every tracked resource of `manifest` (docs/updates.md §6),
+ * `advanceUpdateLog` from the stored `updates/<rid>`; writes the new patch blobs (skipping stored
+ * keys), reads them back when `verify`, then the changed logs. A crash before the pointer flips
+ * leaves logs that name a version `current` never named: every item they name exists, seqs still
+ * only grow, and the next publication patches from that state (RFC 9569 versions are
+ * path-independent), so the invariants hold.
+ */
+async function advanceUpdateLogs(
+  kv: KvStore,
+  manifest: Manifest,
+  opts: { window?: number; stored: Set<string>; localBlobs?: Map<string, Uint8Array>; verify: boolean },
+): Promise<{ updates: ResourceUpdate[]; keysWritten: number; bytesWritten: number }> {
+  const resources = trackedResources(manifest)
+  if (resources.length === 0) return { updates: [], keysWritten: 0, bytesWritten: 0 }
+  const stored = await readJsonKeys(kv, resources.map((r) => updateLogKey(r.resourceId)))
+  const parsed = new Map<string, unknown>()
+  const loadSnapshot = async (ref: BlobRef): Promise<unknown> => {
+    if (parsed.has(ref.sha256)) return parsed.get(ref.sha256)
+    const bytes = opts.localBlobs?.get(ref.sha256) ?? (await readBlob(kv, ref))
+    if (!bytes) throw new PublishError(`update log: snapshot ${ref.key} is missing`)
+    const value = parseJsonValue<unknown>(bytes, ref.key)
+    parsed.set(ref.sha256, value)
+    return value
+  }
+  const updates: ResourceUpdate[] = []
+  const blobs: { key: string; value: Uint8Array }[] = []
+  const logs: { key: string; value: string }[] = []
+  for (const [k, rv] of resources.entries()) {
+    const prev = parseJsonValue<UpdateLog>(stored[k], updateLogKey(rv.resourceId))
+    const result = await advanceUpdateLog(prev, rv, loadSnapshot, { window: opts.window ?? prev?.window ?? DEFAULT_UPDATE_WINDOW })
+    for (const b of result.newBlobs) {
+      for (const entry of blobEntries(b.ref, b.bytes)) if (!opts.stored.has(entry.key)) blobs.push(entry)
+    }
+    if (result.changed) logs.push({ key: updateLogKey(rv.resourceId), value: JSON.stringify(result.log) })
+    const last = result.log.seqs[result.log.seqs.length - 1]
+    const lastPrev = prev?.seqs[prev.seqs.length - 1]
+    const appended = lastPrev === undefined || last.seq !== lastPrev.seq
+    const patchRef = last['patch-from-prev']
+    updates.push({
+      resourceId: rv.resourceId,
+      seq: last.seq,
+      changed: appended,
+      fullBytes: last.snapshot.bytes,
+      ...(appended && patchRef ? { patch: { mediaType: last['patch-media-type'] ?? rv.mediaType, bytes: patchRef.bytes } } : {}),
+      log: result.log,
+    })
+  }
+  if (blobs.length > 0) {
+    await kv.putMany(blobs)
+    for (const b of blobs) opts.stored.add(b.key)
+    if (opts.verify) {
+      const expected = new Map<string, string>()
+      for (const b of blobs) expected.set(b.key, await sha256Hex(b.value))
+      await verifyEntries(kv, expected)
+    }
+  }
+  for (const log of logs) await kv.put(log.key, log.value)
+  return {
+    updates,
+    keysWritten: blobs.length + logs.length,
+    bytesWritten: blobs.reduce((n, b) => n + b.value.length, 0) + logs.reduce((n, l) => n + encoder.encode(l.value).length, 0),
+  }
 }
 
 export interface RollbackResult {
   version: string
   seq: number
   previous: string
+  /** Only with `opts.updates`. */
+  updates?: ResourceUpdate[]
 }
 
 /**
  * Points `current` at an earlier version (default: the newest history entry that is not
  * current). The target's manifest and every blob must still be stored. seq increases.
  */
-export async function rollback(kv: KvStore, toVersion?: string, opts: { now?: Date } = {}): Promise<RollbackResult> {
+export async function rollback(
+  kv: KvStore,
+  toVersion?: string,
+  opts: { now?: Date; updates?: UpdateLogPublishOptions } = {},
+): Promise<RollbackResult> {
   const { current, history } = await readPointerAndHistory(kv)
   if (!current) throw new PublishError('nothing is published: there is no current version')
   const target = toVersion ?? history.versions.find((v) => v.version !== current.version)?.version
@@ -279,13 +404,17 @@ export async function rollback(kv: KvStore, toVersion?: string, opts: { now?: Da
   }
   const seq = nextSeq(current, history)
   const created = (opts.now ?? new Date()).toISOString()
+  // A rollback is a change like any other for the update logs: new seqs, never a reset.
+  const advanced = opts.updates
+    ? await advanceUpdateLogs(kv, manifest, { window: opts.updates.window, stored: present, verify: true })
+    : undefined
   const newHistory: History = {
     versions: [{ version: target, seq, created }, ...history.versions.filter((v) => v.version !== target)],
   }
   await kv.put(HISTORY_KEY, JSON.stringify(newHistory))
   const pointer: CurrentPointer = { version: target, seq, manifest: manifestKey(target) }
   await kv.put(CURRENT_KEY, JSON.stringify(pointer))
-  return { version: target, seq, previous: current.version }
+  return { version: target, seq, previous: current.version, ...(advanced ? { updates: advanced.updates } : {}) }
 }
 
 export interface PruneResult {
@@ -296,7 +425,7 @@ export interface PruneResult {
 
 /**
  * Keeps the newest `keep` versions of history (and always the current one): deletes every other
- * manifest, then every blob key no kept manifest references. Must not run concurrently with a
+ * manifest, then every blob key neither a kept manifest nor an update log (`updates/*`) references. Must not run concurrently with a
  * publish (its blobs are unreferenced until its manifest exists).
  */
 export async function prune(kv: KvStore, keep: number): Promise<PruneResult> {
@@ -315,6 +444,14 @@ export async function prune(kv: KvStore, keep: number): Promise<PruneResult> {
     }
     for (const ref of manifestBlobs(m)) for (const key of blobKeys(ref)) referenced.add(key)
   }
+  // Update logs name snapshots of versions older than `keep` and patch blobs no manifest names
+  // (docs/updates.md §4): all live, or TIPS edges and SSE catch-up would point at deleted blobs.
+  const logKeys = await kv.list(UPDATE_LOG_PREFIX)
+  const logs = logKeys.length > 0 ? await readJsonKeys(kv, logKeys) : []
+  logs.forEach((bytes, k) => {
+    const log = parseJsonValue<UpdateLog>(bytes, logKeys[k])
+    if (log) for (const ref of updateLogBlobs(log)) for (const key of blobKeys(ref)) referenced.add(key)
+  })
   const newHistory: History = { versions: history.versions.filter((v) => kept.has(v.version)) }
   if (newHistory.versions.length !== history.versions.length) await kv.put(HISTORY_KEY, JSON.stringify(newHistory))
   const manifestsDeleted = (await kv.list('manifest/')).filter((k) => !kept.has(k.slice('manifest/'.length)))

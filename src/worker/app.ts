@@ -32,6 +32,7 @@ import { directoryRoutes } from './routes/directory.ts'
 import { endpointCostRoutes } from './routes/endpoint-cost.ts'
 import { endpointPropertyRoutes } from './routes/endpoint-property.ts'
 import { networkMapRoutes } from './routes/network-map.ts'
+import { notifyRoutes, updateRoutes } from './updates/index.ts'
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './store.ts'
 
 /** Longest error message logged for an unexpected error. */
@@ -68,6 +69,8 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
   )
   .use(securityHeaders)
   .get('/health', (c) => c.text('ok'))
+  // The publisher's hook: its own bearer secret (ALTO_OPERATOR_TOKEN), not a client credential.
+  .route('/', notifyRoutes)
   .use(lastGoodFallback((request, env, ctx) => app.fetch(request, env, ctx)))
   .use(clientAuthentication)
   .use(rateLimit)
@@ -76,5 +79,7 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
   .route('/', costMapRoutes)
   .route('/', endpointPropertyRoutes)
   .route('/', endpointCostRoutes)
+  // TIPS (RFC 9569) and ALTO/SSE (RFC 8895): src/worker/updates, docs/updates.md.
+  .route('/', updateRoutes)
   .notFound(() => failureResponse({ kind: 'not-found' }))
   .onError((error) => errorToResponse(error))

@@ -2,3 +2,6 @@
 import { app } from './app.ts'
 
 export default app
+// Durable Objects of the update services (wrangler.toml [[durable_objects.bindings]]).
+export { UpdateHub } from './updates/hub.ts'
+export { UpdateStream } from './updates/stream.ts'

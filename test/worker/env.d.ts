@@ -4,6 +4,10 @@ declare namespace Cloudflare {
   interface Env {
     ALTO_KV: KVNamespace
     ALTO_MAX_AGE: string
+    ALTO_AUTH: string
+    ALTO_RATE_LIMIT: string
+    ALTO_RATE_LIMIT_PERIOD: string
+    ALTO_RATE_LIMITER: RateLimit
   }
   interface GlobalProps {
     mainModule: typeof import('../../src/worker/index.ts')

@@ -9,7 +9,8 @@
  *
  * Key: the authenticated client's name; otherwise the connecting address from `CF-Connecting-IP`
  * (IPv6 by /64, the usual allocation to one host, so address rotation does not evade the limit).
- * A request with neither (only local runs have no `CF-Connecting-IP`) is not limited. The
+ * A request with neither, or from a loopback address, is not limited: only local runs lack
+ * `CF-Connecting-IP` or carry `127.0.0.1`/`::1` there (`wrangler dev`, benchmarks). The
  * binding counts per Cloudflare location and approximately (platform docs). A limiter that fails
  * lets the request through (fail open: the limiter protects capacity, not data).
  */
@@ -29,8 +30,12 @@ export function rateLimitKey(c: AppContext): string | null {
   const ip = c.req.header('CF-Connecting-IP')
   const typed = ip ? typedAddressOfIp(ip.trim()) : null
   if (!typed) return null
-  if (typed.address.type === 'ipv4') return `ip:${typed.text.slice('ipv4:'.length)}`
-  const [w0, w1] = typed.address.words
+  if (typed.address.type === 'ipv4') {
+    if (typed.address.address >>> 24 === 127) return null // 127.0.0.0/8 loopback
+    return `ip:${typed.text.slice('ipv4:'.length)}`
+  }
+  const [w0, w1, w2, w3] = typed.address.words
+  if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 1) return null // ::1 loopback
   return `ip6:${w0.toString(16)}:${w1.toString(16)}::/64`
 }
 

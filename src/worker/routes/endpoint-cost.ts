@@ -13,7 +13,7 @@
 import { Hono } from 'hono'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { constraintPredicate, parseConstraints } from '../../alto/constraints.ts'
-import { MAX_COST_PAIRS } from '../../alto/limits.ts'
+import { MAX_ENDPOINT_COST_PAIRS } from '../../alto/limits.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { endpointCostRequest } from '../../alto/request-schemas.ts'
 import { buildEndpointCostMap, type Endpoint } from '../../alto/responses.ts'
@@ -60,11 +60,11 @@ export const endpointCostRoutes = new Hono<AppEnv>()
       if (srcs.length === 0) srcs.push(client)
       else dsts.push(client)
     }
-    if (srcs.length * dsts.length > MAX_COST_PAIRS) {
+    if (srcs.length * dsts.length > MAX_ENDPOINT_COST_PAIRS) {
       altoFail({
         code: 'E_INVALID_FIELD_VALUE',
         field: 'endpoints',
-        value: `${srcs.length}×${dsts.length} pairs; at most ${MAX_COST_PAIRS} are served per request`,
+        value: `${srcs.length}×${dsts.length} pairs; at most ${MAX_ENDPOINT_COST_PAIRS} are served per request`,
       })
     }
     const [pidOf, costs] = await Promise.all([pidLookup(c.env.ALTO_KV, nm), costMatrix(c.env.ALTO_KV, cm)])

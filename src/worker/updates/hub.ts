@@ -1,0 +1,166 @@
+/**
+ * @module `UpdateHub`: the one Durable Object per KV namespace that learns of new publications
+ * and tells whoever waits — TIPS long polls (`GET <view>/ug/<e>/<e+1>` held until seq e+1 exists)
+ * and the open ALTO/SSE streams (each its own `UpdateStream` object).
+ *
+ * How it learns, without a busy loop:
+ * - alarm: while anything waits (a long poll or a registered stream), an alarm every
+ *   {@link POLL_INTERVAL_MS} reads the small `current` pointer; when the pointer names another
+ *   version it re-reads the update logs (`updates/<rid>`) of the resources someone waits on.
+ *   Nothing waits → no alarm, no reads.
+ * - publish hook: `POST /_alto/notify` (bearer `ALTO_OPERATOR_TOKEN`, notify.ts) hands the new
+ *   logs straight to {@link UpdateHub.notify} right after the publisher flips the pointer. This
+ *   also bypasses KV's edge caching of the mutable keys, which can hide a new pointer/log from the
+ *   hub's location for up to ~60 s.
+ *
+ * A log only replaces the known one when its end-seq is higher (RFC 9569 "right shift" only), so
+ * a stale KV read or a replayed notification never moves a waiter backwards.
+ *
+ * Waiters live in memory: they are tied to in-flight requests, which keep the object alive. The
+ * stream registry is persisted (the hub may be evicted between alarms while streams are open).
+ */
+import { DurableObject } from 'cloudflare:workers'
+import type { UpdateLog } from '../../updates/history.ts'
+import { endSeqOf, readPointer, readUpdateLog, type UpdatesEnv } from './common.ts'
+
+/** Alarm period while something waits. */
+export const POLL_INTERVAL_MS = 1_000
+/** Default cap on long polls held at once (beyond: 429); `ALTO_TIPS_MAX_POLLS` overrides. */
+export const MAX_WAITERS = 10_000
+
+export type WaitResult = { status: 'ready'; log: UpdateLog } | { status: 'timeout' } | { status: 'busy' }
+
+interface Waiter {
+  resourceId: string
+  seq: number
+  deadline: number
+  resolve: (r: WaitResult) => void
+}
+
+const STREAMS_KEY = 'streams'
+
+export class UpdateHub extends DurableObject<UpdatesEnv> {
+  private readonly logs = new Map<string, UpdateLog>()
+  private readonly waiters = new Set<Waiter>()
+  /** Stream object id (hex) → resource ids it follows. */
+  private streams = new Map<string, string[]>()
+  private pointerVersion: string | null = null
+
+  constructor(ctx: DurableObjectState, env: UpdatesEnv) {
+    super(ctx, env)
+    void ctx.blockConcurrencyWhile(async () => {
+      const saved = await ctx.storage.get<[string, string[]][]>(STREAMS_KEY)
+      this.streams = new Map(saved ?? [])
+    })
+  }
+
+  /** The newest known log of `resourceId` (KV on first use). */
+  private async knownLog(resourceId: string): Promise<UpdateLog | null> {
+    const known = this.logs.get(resourceId)
+    if (known) return known
+    const log = await readUpdateLog(this.env.ALTO_KV, resourceId)
+    if (log) this.adopt(log)
+    return this.logs.get(resourceId) ?? null
+  }
+
+  /** Keeps `log` when it is newer than the known one; true when it advanced. */
+  private adopt(log: UpdateLog): boolean {
+    const known = this.logs.get(log['resource-id'])
+    if (known && endSeqOf(known) >= endSeqOf(log)) return false
+    this.logs.set(log['resource-id'], log)
+    return true
+  }
+
+  /**
+   * Resolves when `resourceId` has seq `seq` (`ready`, with the log that has it), when `holdMs`
+   * passes (`timeout`), or at once with `busy` when `maxWaiters` requests already wait.
+   */
+  async waitForSeq(resourceId: string, seq: number, holdMs: number, maxWaiters = MAX_WAITERS): Promise<WaitResult> {
+    const log = await this.knownLog(resourceId)
+    if (log && endSeqOf(log) >= seq) return { status: 'ready', log }
+    if (this.waiters.size >= maxWaiters) return { status: 'busy' }
+    const result = new Promise<WaitResult>((resolve) => {
+      this.waiters.add({ resourceId, seq, deadline: Date.now() + holdMs, resolve })
+    })
+    await this.ensureAlarm()
+    return result
+  }
+
+  /** Newest known logs of `resourceIds` (streams start from these). */
+  async currentLogs(resourceIds: string[]): Promise<Record<string, UpdateLog | null>> {
+    const out: Record<string, UpdateLog | null> = {}
+    for (const rid of resourceIds) out[rid] = await this.knownLog(rid)
+    return out
+  }
+
+  /** A stream follows `resourceIds` from now on; returns their newest known logs. */
+  async subscribe(streamId: string, resourceIds: string[]): Promise<Record<string, UpdateLog | null>> {
+    this.streams.set(streamId, resourceIds)
+    await this.ctx.storage.put(STREAMS_KEY, [...this.streams])
+    await this.ensureAlarm()
+    return this.currentLogs(resourceIds)
+  }
+
+  async unsubscribe(streamId: string): Promise<void> {
+    if (!this.streams.delete(streamId)) return
+    await this.ctx.storage.put(STREAMS_KEY, [...this.streams])
+  }
+
+  /** Publish hook: adopt the given logs, then check the pointer as an alarm would. */
+  async notify(logs: UpdateLog[]): Promise<{ advanced: string[] }> {
+    const advanced = logs.filter((log) => this.adopt(log)).map((log) => log['resource-id'])
+    const fromKv = await this.poll()
+    await this.deliver(new Set([...advanced, ...fromKv]))
+    return { advanced: [...new Set([...advanced, ...fromKv])] }
+  }
+
+  override async alarm(): Promise<void> {
+    const advanced = await this.poll()
+    await this.deliver(new Set(advanced))
+    if (this.waiters.size > 0 || this.streams.size > 0) await this.ctx.storage.setAlarm(Date.now() + POLL_INTERVAL_MS)
+  }
+
+  /** Pointer changed → re-read the logs someone waits on; returns the resources that advanced. */
+  private async poll(): Promise<string[]> {
+    const pointer = await readPointer(this.env.ALTO_KV)
+    if (!pointer || pointer.version === this.pointerVersion) return []
+    this.pointerVersion = pointer.version
+    const watched = new Set<string>([...this.logs.keys()])
+    for (const w of this.waiters) watched.add(w.resourceId)
+    for (const rids of this.streams.values()) for (const rid of rids) watched.add(rid)
+    const advanced: string[] = []
+    for (const rid of watched) {
+      const log = await readUpdateLog(this.env.ALTO_KV, rid)
+      if (log && this.adopt(log)) advanced.push(rid)
+    }
+    return advanced
+  }
+
+  /** Wakes satisfied and expired long polls; pushes advanced logs to every stream following them. */
+  private async deliver(advanced: Set<string>): Promise<void> {
+    const now = Date.now()
+    for (const w of this.waiters) {
+      const log = this.logs.get(w.resourceId)
+      if (log && endSeqOf(log) >= w.seq) w.resolve({ status: 'ready', log })
+      else if (now >= w.deadline) w.resolve({ status: 'timeout' })
+      else continue
+      this.waiters.delete(w)
+    }
+    if (advanced.size === 0) return
+    const gone: string[] = []
+    await Promise.all(
+      [...this.streams].map(async ([streamId, rids]) => {
+        const logs = rids.filter((rid) => advanced.has(rid)).map((rid) => this.logs.get(rid)!)
+        if (logs.length === 0) return
+        const stub = this.env.ALTO_UPDATE_STREAM.get(this.env.ALTO_UPDATE_STREAM.idFromString(streamId))
+        const open = await stub.publish(logs).catch(() => false)
+        if (!open) gone.push(streamId)
+      }),
+    )
+    for (const id of gone) await this.unsubscribe(id)
+  }
+
+  private async ensureAlarm(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + POLL_INTERVAL_MS)
+  }
+}

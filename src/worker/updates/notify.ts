@@ -1,0 +1,57 @@
+/**
+ * @module The publisher's hook `POST /_alto/notify` (not an ALTO resource, not in the IRD): the
+ * CLI calls it right after flipping `current`, with the update logs it just wrote, so long polls
+ * and update streams learn of the publication at once instead of at the hub's next pointer poll
+ * (and without waiting for KV's edge caches to expire).
+ *
+ * Authentication: `Authorization: Bearer <ALTO_OPERATOR_TOKEN>` (a secret). Both sides are
+ * SHA-256 hashed, then compared in constant time, so neither the token's length nor the position
+ * of the first difference leaks. Unset secret → the route does not exist (404).
+ *
+ * Body: `{ "logs": UpdateLog[] }` (may be `{}`: then the hub just re-reads the pointer). 202 with
+ * `{ "advanced": [resource ids whose end-seq moved] }`.
+ */
+import { Hono } from 'hono'
+import { httpFail } from '../../alto/errors.ts'
+import { MAX_BODY_BYTES } from '../../alto/limits.ts'
+import type { UpdateLog } from '../../updates/history.ts'
+import { digestHex, timingSafeEqual } from '../auth/digest.ts'
+import type { AppEnv } from '../env.ts'
+import { hubStub, parseUpdateLog, plainStatus, updatesEnv } from './common.ts'
+
+export const NOTIFY_PATH = '/_alto/notify'
+
+async function isOperator(authorization: string | undefined, token: string): Promise<boolean> {
+  const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? ''
+  const [a, b] = await Promise.all([digestHex('SHA-256', presented), digestHex('SHA-256', token)])
+  return timingSafeEqual(a, b) && presented !== ''
+}
+
+export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
+  const env = updatesEnv(c)
+  const token = env.ALTO_OPERATOR_TOKEN
+  if (!token) httpFail({ kind: 'not-found' })
+  if (!(await isOperator(c.req.header('Authorization'), token))) {
+    return plainStatus(401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer realm="alto-edge-operator"' })
+  }
+  if (Number(c.req.header('Content-Length') ?? '0') > MAX_BODY_BYTES) httpFail({ kind: 'payload-too-large', limitBytes: MAX_BODY_BYTES })
+  let body: unknown
+  try {
+    body = JSON.parse((await c.req.text()) || '{}')
+  } catch {
+    return plainStatus(400, 'Bad Request: the body must be JSON { "logs": [...] }')
+  }
+  const raw = (body as { logs?: unknown }).logs ?? []
+  if (!Array.isArray(raw)) return plainStatus(400, 'Bad Request: "logs" must be an array of update logs')
+  const logs: UpdateLog[] = []
+  for (const item of raw) {
+    const log = parseUpdateLog(item)
+    if (!log) return plainStatus(400, 'Bad Request: an entry of "logs" is not a valid update log')
+    logs.push(log)
+  }
+  const result = await hubStub(env).notify(logs)
+  return new Response(JSON.stringify(result), {
+    status: 202,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+  })
+})

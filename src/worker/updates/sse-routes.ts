@@ -1,0 +1,76 @@
+/**
+ * @module ALTO/SSE (RFC 8895) routes: the update stream service and its stream control service.
+ *
+ *   POST /updates/stream              application/alto-updatestreamparams+json → text/event-stream
+ *   POST /updates/streams/<id>        application/alto-updatestreamparams+json → 204 / 400 / 404
+ *
+ * The opening request is validated here (§6.6: on any error "the server MUST NOT create a
+ * stream"); a valid one gets a fresh `UpdateStream` object whose id is the control URI's last
+ * segment, and that object answers with the event stream (stream.ts).
+ */
+import { Hono } from 'hono'
+import * as z from 'zod'
+import { altoErrorBody, altoFail, httpFail } from '../../alto/errors.ts'
+import { MEDIA_TYPES } from '../../alto/media-types.ts'
+import { EVENT_STREAM_MEDIA_TYPE, UPDATE_STREAM_PARAMS_MEDIA_TYPE, validateOpenRequest } from '../../updates/sse.ts'
+import type { AppEnv } from '../env.ts'
+import { readAltoRequest, requireAcceptable } from '../http.ts'
+import { updateStreamResource, updatesEnv } from './common.ts'
+import type { OpenStreamInit } from './stream.ts'
+
+const anyJson = z.unknown()
+
+/** Durable Object ids are 64 hex digits. */
+const STREAM_ID = /^[0-9a-f]{64}$/
+
+export const controlPath = (streamId: string): string => `/updates/streams/${streamId}`
+
+export const sseRoutes = new Hono<AppEnv>()
+  .post('/updates/stream', async (c) => {
+    const resource = await updateStreamResource(c)
+    if (!resource) httpFail({ kind: 'not-found' })
+    requireAcceptable(c, EVENT_STREAM_MEDIA_TYPE)
+    const body = await readAltoRequest(c, UPDATE_STREAM_PARAMS_MEDIA_TYPE, anyJson)
+    const request = validateOpenRequest(body, { uses: new Set(resource.uses) })
+    if (!request.ok) altoFail(request.error)
+    for (const [sid, add] of Object.entries(request.value.add)) {
+      // Only GET-mode maps are offered: no input (§6.6: the error the resource would return).
+      if (add.input !== undefined) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: `add/${sid}/input`, value: JSON.stringify(add.input) })
+    }
+    const env = updatesEnv(c)
+    const id = env.ALTO_UPDATE_STREAM.newUniqueId()
+    const init: OpenStreamInit = {
+      request: request.value,
+      controlUri: new URL(controlPath(id.toString()), c.req.url).href,
+      uses: [...resource.mediaTypes],
+    }
+    return env.ALTO_UPDATE_STREAM.get(id).fetch('https://update-stream.invalid/open', {
+      method: 'POST',
+      body: JSON.stringify(init),
+    })
+  })
+  .post('/updates/streams/:id', async (c) => {
+    const streamId = c.req.param('id')
+    if (!STREAM_ID.test(streamId)) httpFail({ kind: 'not-found' })
+    const resource = await updateStreamResource(c)
+    if (!resource) httpFail({ kind: 'not-found' })
+    const body = await readAltoRequest(c, UPDATE_STREAM_PARAMS_MEDIA_TYPE, anyJson)
+    const env = updatesEnv(c)
+    let id: DurableObjectId
+    try {
+      id = env.ALTO_UPDATE_STREAM.idFromString(streamId)
+    } catch {
+      return httpFail({ kind: 'not-found' })
+    }
+    const result = await env.ALTO_UPDATE_STREAM.get(id).control(body)
+    if (result.status === 404) httpFail({ kind: 'not-found' })
+    if (result.status === 400) {
+      return new Response(JSON.stringify(altoErrorBody(result.error)), {
+        status: 400,
+        headers: { 'Content-Type': MEDIA_TYPES.error, 'Cache-Control': 'no-store' },
+      })
+    }
+    return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } })
+  })
+  .all('/updates/stream', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
+  .all('/updates/streams/:id', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))

@@ -1,0 +1,200 @@
+/**
+ * @module `UpdateStream`: one Durable Object per ALTO/SSE update stream (RFC 8895). It owns the
+ * client's `text/event-stream` body (a TransformStream), the stream-control state, and what each
+ * substream has been sent. Its id (random, 256 bits, from `newUniqueId`) is the last segment of
+ * the control URI `/updates/streams/<id>` — §7.1: the URI alone identifies the stream, "random
+ * enough to resist guessing"; an id that does not parse is a 404 before any object is reached.
+ *
+ *   open    first event `{"control-uri": …}` (§6.7 MUST), then for every substream without a
+ *           current `tag` a full replacement, network maps before the cost maps that depend on
+ *           them (§6.7.2); registers with the hub.
+ *   publish (from the hub) the new logs: per substream, the merge patches from the seq it holds to
+ *           the new end-seq (from the update log's immutable patch blobs), or one full replacement
+ *           when `incremental-changes` is false or it fell behind the log's window. Network maps
+ *           first.
+ *   control POST to the control URI: add (→ `started` + full data), remove (→ `stopped`),
+ *           `remove: []` closes (§7.6). Answered 204: the state changes before the
+ *           response; the events follow on the stream.
+ *   keep-alive a comment every 15 s (§6.8).
+ *
+ * All writes go through one promise chain, so events never interleave or reorder. A write that
+ * fails (client gone) closes the stream and unregisters it from the hub.
+ */
+import { DurableObject } from 'cloudflare:workers'
+import type { AltoError } from '../../alto/errors.ts'
+import { edgeItem, type UpdateLog } from '../../updates/history.ts'
+import {
+  EVENT_STREAM_MEDIA_TYPE,
+  KEEPALIVE_INTERVAL_MS,
+  applyControlRequest,
+  formatControlEvent,
+  formatKeepAlive,
+  formatSseEvent,
+  openStreamState,
+  splitJsonLines,
+  sseEventType,
+  type AddUpdateReq,
+  type StreamState,
+  type UpdateStreamReq,
+} from '../../updates/sse.ts'
+import type { BlobRef } from '../../store/manifest.ts'
+import { readBlobBytes } from '../store.ts'
+import { endSeqOf, hubStub, type UpdatesEnv } from './common.ts'
+
+const NETWORK_MAP_MEDIA_TYPE = 'application/alto-networkmap+json'
+
+/** What the Worker hands the object to open a stream. */
+export interface OpenStreamInit {
+  request: UpdateStreamReq
+  controlUri: string
+  /** `uses` the client may see, and their media types. */
+  uses: [resourceId: string, mediaType: string][]
+}
+
+interface Substream {
+  id: string
+  resourceId: string
+  mediaType: string
+  incremental: boolean
+  /** Seq the client holds (0: nothing sent yet). */
+  seq: number
+}
+
+export type ControlResult = { status: 204 } | { status: 400; error: AltoError } | { status: 404 }
+
+const decoder = new TextDecoder()
+const encoder = new TextEncoder()
+
+export class UpdateStream extends DurableObject<UpdatesEnv> {
+  private writer: WritableStreamDefaultWriter<Uint8Array> | null = null
+  private state: StreamState | null = null
+  private uses = new Map<string, string>()
+  private readonly substreams = new Map<string, Substream>()
+  private chain: Promise<void> = Promise.resolve()
+  private keepAlive: ReturnType<typeof setInterval> | null = null
+
+  /** POST from the Worker: the body is an {@link OpenStreamInit}; the answer is the event stream. */
+  override async fetch(request: Request): Promise<Response> {
+    if (this.state) return new Response('stream already open\n', { status: 409 })
+    const init = (await request.json()) as OpenStreamInit
+    this.uses = new Map(init.uses)
+    this.state = openStreamState(init.request)
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>()
+    this.writer = writable.getWriter()
+    this.enqueue(async () => {
+      await this.write(formatControlEvent({ 'control-uri': init.controlUri }))
+      await this.start(init.request.add)
+    })
+    this.keepAlive = setInterval(() => this.enqueue(() => this.write(formatKeepAlive())), KEEPALIVE_INTERVAL_MS)
+    return new Response(readable, {
+      headers: { 'Content-Type': EVENT_STREAM_MEDIA_TYPE, 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
+    })
+  }
+
+  /** From the hub: newer update logs. False when this stream is closed (the hub forgets it). */
+  async publish(logs: UpdateLog[]): Promise<boolean> {
+    if (!this.writer || this.state?.closed) return false
+    const ordered = [...logs].sort((a, b) => rank(a['media-type']) - rank(b['media-type']))
+    this.enqueue(async () => {
+      for (const log of ordered) {
+        for (const sub of this.substreams.values()) if (sub.resourceId === log['resource-id']) await this.catchUp(sub, log)
+      }
+    })
+    // Not awaited: a slow reader must not stall the hub's fan-out.
+    return true
+  }
+
+  /** POST to the control URI (§7.6), body already parsed. */
+  async control(body: unknown): Promise<ControlResult> {
+    if (!this.state || !this.writer) return { status: 404 }
+    const outcome = applyControlRequest(this.state, body, { uses: new Set(this.uses.keys()) }, true)
+    if (!outcome.ok) return outcome.status === 400 ? { status: 400, error: outcome.error } : { status: 404 }
+    // Applied now (state and substreams); the events follow on the stream in order.
+    this.state = outcome.state
+    for (const id of outcome.stopped) this.substreams.delete(id)
+    const added = Object.keys(outcome.add)
+    this.enqueue(async () => {
+      if (added.length > 0) {
+        await this.write(formatControlEvent({ started: added }))
+        await this.start(outcome.add)
+      }
+      if (outcome.stopped.length > 0) {
+        await this.write(formatControlEvent({ stopped: outcome.stopped, description: 'removed by the client' }))
+      }
+      if (outcome.close) await this.close()
+    })
+    return { status: 204 }
+  }
+
+  /** Registers new substreams and sends their initial data, network maps first. */
+  private async start(add: Record<string, AddUpdateReq>): Promise<void> {
+    const added = Object.entries(add).sort(([, a], [, b]) => rank(this.uses.get(a['resource-id'])) - rank(this.uses.get(b['resource-id'])))
+    const logs = await hubStub(this.env).subscribe(this.ctx.id.toString(), [
+      ...new Set([...this.substreams.values()].map((s) => s.resourceId).concat(added.map(([, a]) => a['resource-id']))),
+    ])
+    for (const [id, req] of added) {
+      const sub: Substream = {
+        id,
+        resourceId: req['resource-id'],
+        mediaType: this.uses.get(req['resource-id'])!,
+        incremental: req['incremental-changes'] ?? true,
+        seq: 0,
+      }
+      this.substreams.set(id, sub)
+      const log = logs[sub.resourceId]
+      if (!log) continue // not published with update logs yet: data follows the first publication
+      const latest = log.seqs[log.seqs.length - 1]
+      // §6.5: a current tag lets the server skip the initial full replacement.
+      if (req.tag !== undefined && req.tag === latest.tag) sub.seq = latest.seq
+      else await this.sendFull(sub, latest.snapshot, latest.seq)
+    }
+  }
+
+  /** Brings one substream to the end of `log`: patches when it can, else one full replacement. */
+  private async catchUp(sub: Substream, log: UpdateLog): Promise<void> {
+    const end = endSeqOf(log)
+    if (sub.seq >= end) return
+    const start = log.seqs[0].seq
+    if (!sub.incremental || sub.seq === 0 || sub.seq < start) {
+      await this.sendFull(sub, log.seqs[log.seqs.length - 1].snapshot, end)
+      return
+    }
+    for (let seq = sub.seq + 1; seq <= end; seq++) {
+      const item = edgeItem(log, seq - 1, seq)!
+      const text = decoder.decode(await readBlobBytes(this.env.ALTO_KV, item.ref))
+      await this.write(formatSseEvent(sseEventType(item.mediaType, sub.id), splitJsonLines(text)))
+      sub.seq = seq
+    }
+  }
+
+  private async sendFull(sub: Substream, ref: BlobRef, seq: number): Promise<void> {
+    const text = decoder.decode(await readBlobBytes(this.env.ALTO_KV, ref))
+    await this.write(formatSseEvent(sseEventType(sub.mediaType, sub.id), splitJsonLines(text)))
+    sub.seq = seq
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.chain = this.chain.then(task).catch(async (error: unknown) => {
+      console.error('alto-edge: update stream closed:', error instanceof Error ? error.message : String(error))
+      await this.close()
+    })
+  }
+
+  private async write(text: string): Promise<void> {
+    if (!this.writer) throw new Error('stream is closed')
+    await this.writer.write(encoder.encode(text))
+  }
+
+  private async close(): Promise<void> {
+    if (this.keepAlive !== null) clearInterval(this.keepAlive)
+    this.keepAlive = null
+    if (this.state) this.state = { ...this.state, closed: true }
+    const writer = this.writer
+    this.writer = null
+    await writer?.close().catch(() => {})
+    await hubStub(this.env).unsubscribe(this.ctx.id.toString()).catch(() => {})
+  }
+}
+
+/** §6.7.2 order: network maps before the cost maps that depend on them. */
+const rank = (mediaType: string | undefined): number => (mediaType === NETWORK_MAP_MEDIA_TYPE ? 0 : 1)

@@ -1,0 +1,185 @@
+/**
+ * @module TIPS (RFC 9569) routes: open a view, the next-edge recommendation, and the update
+ * items `GET <view>/ug/<i>/<j>` with long poll of the next edge.
+ *
+ *   POST /tips                      application/alto-tipsparams+json → application/alto-tips+json
+ *   POST /tips/view/<rid>/ug        application/alto-tipsparams+json → application/merge-patch+json
+ *   GET  /tips/view/<rid>/ug/<i>/<j>  → the resource's type (snapshot, full replacement) or a patch type
+ *
+ * Views are shared, one per resource (`/tips/view/<resource-id>`), never closed: RFC 9569 allows a
+ * view that "may already exist ... because the server perpetually maintains a TIPS view for an
+ * often-requested resource"; the same request body always gets the same URI and two resources
+ * never share one. Only GET-mode maps are offered, so a request with `input` is refused.
+ *
+ * The updates graph of a view is the resource's update log (KV `updates/<rid>`, written by the
+ * publisher before the pointer). Items are immutable content-addressed blobs: `ug/i/j` for
+ * j ≤ end-seq never changes (seqs never move left), so it is served with a strong ETag (the
+ * blob's SHA-256) and `Cache-Control: ..., max-age=31536000, immutable`, from the Workers edge
+ * cache once read.
+ */
+import { Hono } from 'hono'
+import * as z from 'zod'
+import { altoFail, httpFail } from '../../alto/errors.ts'
+import { isAcceptable, ifNoneMatchMatches } from '../../alto/negotiation.ts'
+import { MERGE_PATCH_MEDIA_TYPE } from '../../updates/merge-patch.ts'
+import { TIPS_MEDIA_TYPE, TIPS_PARAMS_MEDIA_TYPE, addTipsResponse, classifyEdgeRequest, nextEdgeResponse, seqOfTag, summarizeGraph } from '../../updates/graph.ts'
+import { edgeItem, graphFromUpdateLog, type UpdateLog } from '../../updates/history.ts'
+import { validateNextEdgeRequest, validateTipsRequest } from '../../updates/tips.ts'
+import type { BlobRef } from '../../store/manifest.ts'
+import type { AppEnv } from '../env.ts'
+import { VERIFY_BEFORE_RESPONSE_BYTES } from '../full-resource.ts'
+import { altoJsonResponse, readAltoRequest, requireAcceptable, type AppContext } from '../http.ts'
+import { readBlobBytes, verifiedBlobStream } from '../store.ts'
+import { MAX_WAITERS } from './hub.ts'
+import { LOG_CACHE_TTL_SECONDS, hubStub, plainStatus, readUpdateLog, tipsResource, updatesEnv } from './common.ts'
+
+/** `ug/<end>/<end+1>` may be requested before it exists (RFC 9569: "RECOMMENDED that the server allows for at least the prefetch of <end-seq> -> <end-seq + 1>"). */
+export const LONG_POLL_WINDOW = 1
+/** Longest hold of a long poll before answering 503 + `Retry-After: 0` (below common proxy idle timeouts). */
+export const LONG_POLL_HOLD_MS = 25_000
+/** Edges never change: one year, `immutable` (RFC 8246). */
+const IMMUTABLE_MAX_AGE_SECONDS = 31_536_000
+const CACHE_KEY_ORIGIN = 'https://alto-edge.cache.invalid'
+
+export const tipsViewPath = (resourceId: string): string => `/tips/view/${encodeURIComponent(resourceId)}`
+
+/** Any JSON value; the TIPS validators check the shape (RFC 9569 error rules). */
+const anyJson = z.unknown()
+
+/** The view's resource and its update log; 404 when the view does not exist (or is not visible). */
+async function openView(c: AppContext, resourceId: string): Promise<{ log: UpdateLog; mediaType: string }> {
+  const tips = await tipsResource(c)
+  const mediaType = tips?.mediaTypes.get(resourceId)
+  if (!tips || !mediaType) httpFail({ kind: 'not-found' })
+  const log = await readUpdateLog(c.env.ALTO_KV, resourceId, LOG_CACHE_TTL_SECONDS)
+  if (!log) httpFail({ kind: 'not-found' })
+  return { log, mediaType }
+}
+
+/** Seq of the client's tag among kept versions; 0 (start from a snapshot) when absent or unknown. */
+const tagSeq = (log: UpdateLog, tag: string | undefined): number =>
+  tag === undefined ? 0 : (seqOfTag(graphFromUpdateLog(log), tag) ?? 0)
+
+/** `i`/`j` path segments: plain non-negative decimal integers, else NaN (→ 404). */
+function parseSeq(text: string): number {
+  return /^(0|[1-9][0-9]{0,14})$/.test(text) ? Number(text) : Number.NaN
+}
+
+/** Serves one immutable update item: strong ETag, conditional GET, edge cache, verified body. */
+async function serveItem(c: AppContext, ref: BlobRef, mediaType: string): Promise<Response> {
+  const etag = `"${ref.sha256}"`
+  const headers = new Headers({
+    'Content-Type': mediaType,
+    ETag: etag,
+    'Cache-Control': `${c.get('client') ? 'private' : 'public'}, max-age=${IMMUTABLE_MAX_AGE_SECONDS}, immutable`,
+    Vary: 'Accept',
+  })
+  if (ifNoneMatchMatches(c.req.header('If-None-Match'), etag)) {
+    return new Response(null, { status: 304, headers })
+  }
+  if (c.req.method === 'HEAD') {
+    headers.set('Content-Length', String(ref.bytes))
+    return new Response(null, { headers })
+  }
+  const cache = typeof caches === 'undefined' ? null : caches.default
+  // Content-addressed key: the same bytes under the same type, whatever view or edge names them.
+  const key = `${CACHE_KEY_ORIGIN}/item/${ref.sha256}/${encodeURIComponent(mediaType)}`
+  const hit = await cache?.match(key).catch(() => undefined)
+  if (hit?.body) return new Response(hit.body, { headers })
+  const stored = new Headers(headers)
+  stored.set('Cache-Control', `public, max-age=${IMMUTABLE_MAX_AGE_SECONDS}, immutable`)
+  stored.set('Content-Length', String(ref.bytes))
+  stored.delete('Vary')
+  const keep = (p: Promise<unknown>) => {
+    try {
+      c.executionCtx.waitUntil(p.catch(() => {}))
+    } catch {
+      void p.catch(() => {})
+    }
+  }
+  if (ref.bytes <= VERIFY_BEFORE_RESPONSE_BYTES) {
+    const bytes = await readBlobBytes(c.env.ALTO_KV, ref)
+    if (cache) keep(cache.put(key, new Response(bytes.slice(), { headers: stored })))
+    return new Response(bytes, { headers })
+  }
+  const body = await verifiedBlobStream(c.env.ALTO_KV, ref)
+  if (!cache) return new Response(body, { headers })
+  const [forClient, forCache] = body.tee()
+  keep(cache.put(key, new Response(forCache, { headers: stored })))
+  return new Response(forClient, { headers })
+}
+
+/**
+ * RFC 9569: "415 (Unsupported Media Type): if the media type(s) accepted by the client does not
+ * include the media type of the update chosen by the server."
+ */
+const unacceptable = (mediaType: string) =>
+  plainStatus(415, `Unsupported Media Type: this update item is ${mediaType}; include it in Accept`)
+
+export const tipsRoutes = new Hono<AppEnv>()
+  .post('/tips', async (c) => {
+    const tips = await tipsResource(c)
+    if (!tips) httpFail({ kind: 'not-found' })
+    requireAcceptable(c, TIPS_MEDIA_TYPE)
+    const body = await readAltoRequest(c, TIPS_PARAMS_MEDIA_TYPE, anyJson)
+    const request = validateTipsRequest(body, new Set(tips.uses))
+    if (!request.ok) altoFail(request.error)
+    const { 'resource-id': resourceId, tag, input } = request.value
+    // Every resource of this TIPS is a GET-mode map: there is no input to give it.
+    if (input !== undefined) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'input', value: JSON.stringify(input) })
+    const { log } = await openView(c, resourceId)
+    const summary = summarizeGraph(graphFromUpdateLog(log), tagSeq(log, tag))
+    // RFC 9569: tips-view-uri is an absolute http(s) URI.
+    const uri = new URL(tipsViewPath(resourceId), c.req.url).href
+    return altoJsonResponse(addTipsResponse(uri, summary), TIPS_MEDIA_TYPE)
+  })
+  .post('/tips/view/:rid/ug', async (c) => {
+    const resourceId = c.req.param('rid')
+    const { log } = await openView(c, resourceId)
+    requireAcceptable(c, MERGE_PATCH_MEDIA_TYPE)
+    const body = await readAltoRequest(c, TIPS_PARAMS_MEDIA_TYPE, anyJson)
+    const request = validateNextEdgeRequest(body, resourceId)
+    if (!request.ok) altoFail(request.error)
+    // RFC 9569 "New Next Edge Recommendation": a merge patch of the client's summary.
+    const summary = summarizeGraph(graphFromUpdateLog(log), tagSeq(log, request.value.tag))
+    return altoJsonResponse(nextEdgeResponse(summary), MERGE_PATCH_MEDIA_TYPE)
+  })
+  .get('/tips/view/:rid/ug/:i/:j', async (c) => {
+    const resourceId = c.req.param('rid')
+    const { log, mediaType } = await openView(c, resourceId)
+    const i = parseSeq(c.req.param('i'))
+    const j = parseSeq(c.req.param('j'))
+    const accept = c.req.header('Accept')
+    let current = log
+    let decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, { longPollWindow: LONG_POLL_WINDOW })
+    if (decision.action === 'hold') {
+      // A future item is the resource's type (snapshot / full replacement) or a merge patch.
+      if (!isAcceptable(accept, mediaType) && !isAcceptable(accept, MERGE_PATCH_MEDIA_TYPE)) return unacceptable(MERGE_PATCH_MEDIA_TYPE)
+      const env = updatesEnv(c)
+      const maxPolls = Number(env.ALTO_TIPS_MAX_POLLS)
+      const waited = await hubStub(env).waitForSeq(
+        resourceId,
+        decision.untilEndSeq,
+        LONG_POLL_HOLD_MS,
+        Number.isInteger(maxPolls) && maxPolls >= 0 ? maxPolls : MAX_WAITERS,
+      )
+      if (waited.status === 'busy') return plainStatus(429, 'Too Many Requests: too many pending long polls', { 'Retry-After': '1' })
+      if (waited.status === 'timeout') {
+        return plainStatus(503, `Service Unavailable: seq ${j} was not published within ${LONG_POLL_HOLD_MS / 1000} s; poll again`, { 'Retry-After': '0' })
+      }
+      current = waited.log
+      decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, { longPollWindow: LONG_POLL_WINDOW })
+    }
+    if (decision.action === 'reject') {
+      const text = { 404: 'Not Found', 410: 'Gone', 425: 'Too Early' }[decision.status]
+      return plainStatus(decision.status, `${text}: ${decision.reason}`)
+    }
+    if (decision.action === 'hold') return plainStatus(503, 'Service Unavailable: poll again', { 'Retry-After': '0' })
+    const item = edgeItem(current, i, j)
+    if (!item) httpFail({ kind: 'not-found' })
+    if (!isAcceptable(accept, item.mediaType)) return unacceptable(item.mediaType)
+    return serveItem(c, item.ref, item.mediaType)
+  })
+  .all('/tips', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
+  .all('/tips/view/:rid/ug', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
+  .all('/tips/view/:rid/ug/:i/:j', () => httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] }))

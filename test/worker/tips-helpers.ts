@@ -1,0 +1,35 @@
+/** Shared by the TIPS and SSE Worker tests: publishing with update logs, and example variants. */
+import { env } from 'cloudflare:workers'
+import type { Build } from '../../src/compiler/index.ts'
+import { kvStoreFromBinding } from '../../src/compiler/kv-binding.ts'
+import { publishBuild, type PublishResult } from '../../src/compiler/publish.ts'
+import { compileRealMapSet, exampleVariant } from './map-set.ts'
+
+export const NM = 'rfc-example-network-map'
+
+let minute = 0
+
+/** Publishes like the CLI does: update logs advanced before the pointer flips. */
+export async function publishWithUpdates(build: Build, window?: number): Promise<PublishResult> {
+  const created = new Date(Date.UTC(2026, 10, 26, 18, ++minute)).toISOString()
+  return publishBuild(kvStoreFromBinding(env.ALTO_KV), build, { now: new Date(created), updates: { window } })
+}
+
+/** Four distinct versions: the PID1 → PID2 cost changes each time; v3 also moves a prefix (new vtag). */
+export async function fourVersions(): Promise<Build[]> {
+  return Promise.all([
+    compileRealMapSet(exampleVariant(11)),
+    compileRealMapSet(exampleVariant(22)),
+    compileRealMapSet(exampleVariant(33, '203.0.113.0/24')),
+    compileRealMapSet(exampleVariant(44, '203.0.113.0/24')),
+  ])
+}
+
+/** The numerical routingcost cost map of the RFC example network map. */
+export function exampleCostMapId(build: Build): string {
+  const id = Object.entries(build.manifest['cost-maps']).find(
+    ([, cm]) => cm['network-map'] === NM && cm['cost-type']['cost-mode'] === 'numerical',
+  )?.[0]
+  if (!id) throw new Error('no numerical cost map for the example network map')
+  return id
+}
