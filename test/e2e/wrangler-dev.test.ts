@@ -96,7 +96,8 @@ describe('npm start → wrangler dev, over HTTP', () => {
   })
 
   it('answers every POST resource', async () => {
-    const posts = Object.entries(ird.resources).filter(([, e]) => e.accepts)
+    const updateServices = new Set(['application/alto-tips+json', 'text/event-stream'])
+    const posts = Object.entries(ird.resources).filter(([, e]) => e.accepts && !updateServices.has(e['media-type']))
     for (const [id, entry] of posts) {
       const body = samplePostBody(entry)
       const res = await fetch(url(entry.uri), {
@@ -125,6 +126,58 @@ describe('npm start → wrangler dev, over HTTP', () => {
     // 100.131.39.11 → mine3 (100.128.0.0/10). Costs from routingcost-costmap.json.
     expect(body['endpoint-cost-map']['ipv4:100.0.0.128']['ipv4:100.0.1.100']).toBe(2) // mine1 → mine1a
     expect(body['endpoint-cost-map']['ipv4:100.131.39.11']['ipv4:130.0.1.100']).toBe(25) // mine3 → peer1
+  })
+
+  it('opens a TIPS view whose snapshot edge equals the full network map', async () => {
+    const tips = ird.resources['tips']
+    const open = await fetch(url(tips.uri), {
+      method: 'POST',
+      headers: { 'content-type': tips.accepts!, accept: 'application/alto-tips+json,application/alto-error+json' },
+      body: JSON.stringify({ 'resource-id': 'my-default-network-map' }),
+    })
+    expect(open.status, await open.clone().text()).toBe(200)
+    expect(open.headers.get('content-type')).toBe('application/alto-tips+json')
+    const view = (await open.json()) as {
+      'tips-view-uri': string
+      'tips-view-summary': { 'updates-graph-summary': { 'start-seq': number; 'end-seq': number } }
+    }
+    const { 'end-seq': end } = view['tips-view-summary']['updates-graph-summary']
+    expect(end).toBeGreaterThanOrEqual(1)
+    const edge = await fetch(url(`${view['tips-view-uri']}/ug/0/${end}`))
+    expect(edge.status).toBe(200)
+    expect(edge.headers.get('cache-control')).toContain('immutable')
+    const full = await fetch(url(ird.resources['my-default-network-map'].uri))
+    expect(await edge.json()).toEqual(await full.json())
+    // RFC 9569 §7.3: a seq beyond the long-poll window is 425 (Too Early); an edge that can
+    // never exist (i >= j) is 404 — never a 5xx.
+    const future = await fetch(url(`${view['tips-view-uri']}/ug/${end + 5}/${end + 6}`))
+    expect(future.status).toBe(425)
+    const never = await fetch(url(`${view['tips-view-uri']}/ug/${end}/0`))
+    expect(never.status).toBe(404)
+  })
+
+  it('streams full data first on an ALTO/SSE update stream', async () => {
+    const stream = ird.resources['update-stream']
+    const controller = new AbortController()
+    const res = await fetch(url(stream.uri), {
+      method: 'POST',
+      headers: { 'content-type': stream.accepts!, accept: 'text/event-stream,application/alto-error+json' },
+      body: JSON.stringify({ add: { net: { 'resource-id': 'rfc-example-network-map' } } }),
+      signal: controller.signal,
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/event-stream')
+    const reader = res.body!.getReader()
+    let text = ''
+    while (!text.includes('application/alto-networkmap+json,net')) {
+      const { value, done } = await reader.read()
+      if (done) break
+      text += new TextDecoder().decode(value)
+    }
+    controller.abort()
+    expect(text).toContain('event: application/alto-updatestreamcontrol+json')
+    expect(text).toContain('event: application/alto-networkmap+json,net')
+    expect(text).toContain('"resource-id":"rfc-example-network-map"')
   })
 
   it('rejects bad input with an ALTO error, never a 5xx', async () => {
