@@ -3,6 +3,7 @@
  * Pure (no Node imports). IPv4 addresses are plain numbers in [0, 2^32); IPv6 addresses are
  * bigints in [0, 2^128).
  */
+import { formatIPv4 as formatIPv4Words, formatIPv6 as formatIPv6Words } from '../../src/tables/ip.ts'
 
 /** A CIDR block: its first address and its prefix length. */
 export interface Cidr<A> {
@@ -67,38 +68,13 @@ export function rangeToCidrs6(start: bigint, end: bigint): Cidr<bigint>[] {
   return out
 }
 
-/** Dotted-quad text of a u32. */
-export function formatIPv4(addr: number): string {
-  return `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`
-}
+/** Dotted-quad text of a u32 (the table module's formatter). */
+export const formatIPv4 = formatIPv4Words
 
-/**
- * RFC 5952 canonical text of an IPv6 address: lower-case hex without leading zeros (§4.1,
- * §4.3); "The symbol '::' MUST be used to its maximum capability" on the longest run of zero
- * groups, the first one on a tie (§4.2.1, §4.2.3), and "MUST NOT be used to shorten just one
- * 16-bit 0 field" (§4.2.2). (No dotted-quad tail: these maps hold no IPv4-mapped space.)
- */
+/** RFC 5952 canonical text of an IPv6 address given as a bigint (the table module's formatter). */
 export function formatIPv6(addr: bigint): string {
-  const groups: number[] = []
-  for (let i = 7; i >= 0; i--) groups.push(Number((addr >> BigInt(i * 16)) & 0xffffn))
-  let bestStart = -1
-  let bestLen = 1 // runs of length 1 are never compressed
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && groups[j] === 0) j++
-    if (j - i > bestLen) {
-      bestStart = i
-      bestLen = j - i
-    }
-    i = j
-  }
-  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':')
-  if (bestStart < 0) return hex(groups)
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`
+  const word = (k: number) => Number((addr >> BigInt(96 - 32 * k)) & 0xffffffffn)
+  return formatIPv6Words([word(0), word(1), word(2), word(3)])
 }
 
 export const formatCidr4 = (c: Cidr<number>): string => `${formatIPv4(c.start)}/${c.len}`

@@ -15,6 +15,12 @@ export const MEDIA_TYPES = {
   endpointCost: 'application/alto-endpointcost+json',
   endpointCostParams: 'application/alto-endpointcostparams+json',
   error: 'application/alto-error+json',
+  // RFC 9569 (TIPS) and RFC 8895 (ALTO/SSE)
+  tips: 'application/alto-tips+json',
+  tipsParams: 'application/alto-tipsparams+json',
+  eventStream: 'text/event-stream',
+  updateStreamParams: 'application/alto-updatestreamparams+json',
+  mergePatch: 'application/merge-patch+json',
 } as const
 
 export type AltoMediaType = (typeof MEDIA_TYPES)[keyof typeof MEDIA_TYPES]

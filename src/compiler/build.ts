@@ -19,6 +19,7 @@ import {
   type PropertyEntry,
 } from '../store/manifest.ts'
 import { canonicalJson, concatBytes, jsonString, sha256Hex, TextChunks } from './canonical.ts'
+import { MEDIA_TYPES } from '../alto/media-types.ts'
 import {
   byCodeUnits,
   type CostMapSource,
@@ -33,22 +34,7 @@ export const TAG_HEX_DIGITS = 40
 /** docs/storage-schema.md: the version is the first 32 hex digits of the manifest hash. */
 export const VERSION_HEX_DIGITS = 32
 
-export const MEDIA_TYPES = {
-  directory: 'application/alto-directory+json',
-  networkMap: 'application/alto-networkmap+json',
-  networkMapFilter: 'application/alto-networkmapfilter+json',
-  costMap: 'application/alto-costmap+json',
-  costMapFilter: 'application/alto-costmapfilter+json',
-  endpointProp: 'application/alto-endpointprop+json',
-  endpointPropParams: 'application/alto-endpointpropparams+json',
-  endpointCost: 'application/alto-endpointcost+json',
-  endpointCostParams: 'application/alto-endpointcostparams+json',
-  tips: 'application/alto-tips+json',
-  tipsParams: 'application/alto-tipsparams+json',
-  eventStream: 'text/event-stream',
-  updateStreamParams: 'application/alto-updatestreamparams+json',
-  mergePatch: 'application/merge-patch+json',
-} as const
+export { MEDIA_TYPES }
 
 /** IRD ids and URIs of the incremental-update resources (docs/updates.md). */
 export const UPDATE_RESOURCE_IDS = { tips: 'tips', updateStream: 'update-stream' } as const
