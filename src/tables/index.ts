@@ -25,6 +25,7 @@ export {
 export {
   parseIPv4,
   parseIPv6,
+  parseIPv6Into,
   formatIPv4,
   formatIPv6,
   parsePrefix,

@@ -64,27 +64,41 @@ function hexDigit(c: number): number {
 
 const CHAR_COLON = 0x3a
 
-/** The 16-bit groups of the address being parsed (parseIPv6 is synchronous and not reentrant). */
+/** Hex digit value by character code (-1: not a hex digit), for the IPv6 parser's inner loop. */
+const HEX_VALUE = (() => {
+  const t = new Int8Array(128).fill(-1)
+  for (let d = 0; d < 10; d++) t[0x30 + d] = d
+  for (let d = 0; d < 6; d++) {
+    t[0x61 + d] = 10 + d // a-f
+    t[0x41 + d] = 10 + d // A-F
+  }
+  return t
+})()
+
+/** The 16-bit groups of the address being parsed (the parser is synchronous and not reentrant). */
 const groupScratch = new Int32Array(8)
+/** Output of parseIPv6 before it is copied into a fresh tuple. */
+const wordScratch = new Uint32Array(4)
 
 /**
  * Parses an IPv6 address in the text forms of RFC 4291 §2.2: eight groups of 1-4 hex digits
  * (case-insensitive), "::" standing for "one or more groups of 16 bits of zeros" at most once,
  * and an optional dotted-quad IPv4 tail (`::ffff:192.0.2.1`, RFC 4291 §2.2 form 3:
- * "x:x:x:x:x:x:d.d.d.d"). Zone ids (`%eth0`) and prefix lengths are rejected. Returns the four
- * unsigned words, or null. One pass over the characters, no intermediate arrays: this runs once
- * per endpoint in every endpoint-cost and endpoint-property request.
+ * "x:x:x:x:x:x:d.d.d.d"). Zone ids (`%eth0`) and prefix lengths are rejected. Writes the four
+ * words (w0 most significant) into `out` and returns true, or returns false (then `out` is
+ * unspecified). One pass over the characters and no allocation: this runs once per endpoint in
+ * every endpoint-cost and endpoint-property request.
  */
-export function parseIPv6(s: string): IPv6Words | null {
+export function parseIPv6Into(s: string, out: Uint32Array): boolean {
   const n = s.length
   // The longest valid form is "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" (45 characters).
-  if (n < 2 || n > 45) return null
+  if (n < 2 || n > 45) return false
   const groups = groupScratch
   let count = 0
   let gapAt = -1
   let i = 0
   if (s.charCodeAt(0) === CHAR_COLON) {
-    if (s.charCodeAt(1) !== CHAR_COLON) return null
+    if (s.charCodeAt(1) !== CHAR_COLON) return false
     gapAt = 0
     i = 2
   }
@@ -92,47 +106,54 @@ export function parseIPv6(s: string): IPv6Words | null {
     const groupStart = i
     let group = 0
     while (i < n) {
-      const d = hexDigit(s.charCodeAt(i))
+      const c = s.charCodeAt(i)
+      const d = c < 128 ? HEX_VALUE[c] : -1
       if (d < 0) break
       group = (group << 4) | d
       i++
     }
     if (i < n && s.charCodeAt(i) === CHAR_DOT) {
-      if (count > 6) return null
+      if (count > 6) return false
       const v4 = parseIPv4Range(s, groupStart, n)
-      if (v4 === null) return null
+      if (v4 === null) return false
       groups[count++] = v4 >>> 16
       groups[count++] = v4 & 0xffff
       break
     }
     const digits = i - groupStart
-    if (digits === 0 || digits > 4 || count === 8) return null
+    if (digits === 0 || digits > 4 || count === 8) return false
     groups[count++] = group
     if (i === n) break
-    if (s.charCodeAt(i) !== CHAR_COLON) return null
+    if (s.charCodeAt(i) !== CHAR_COLON) return false
     i++
     if (i < n && s.charCodeAt(i) === CHAR_COLON) {
-      if (gapAt >= 0) return null // "::" twice, or ":::"
+      if (gapAt >= 0) return false // "::" twice, or ":::"
       gapAt = count
       i++
     } else if (i === n) {
-      return null // trailing single ':'
+      return false // trailing single ':'
     }
   }
   if (gapAt < 0) {
-    if (count !== 8) return null
+    if (count !== 8) return false
   } else {
-    if (count > 7) return null // "::" must stand for at least one group
+    if (count > 7) return false // "::" must stand for at least one group
     const tail = count - gapAt
     for (let k = 0; k < tail; k++) groups[7 - k] = groups[count - 1 - k]
     for (let k = gapAt; k < 8 - tail; k++) groups[k] = 0
   }
-  return [
-    ((groups[0] << 16) | groups[1]) >>> 0,
-    ((groups[2] << 16) | groups[3]) >>> 0,
-    ((groups[4] << 16) | groups[5]) >>> 0,
-    ((groups[6] << 16) | groups[7]) >>> 0,
-  ]
+  out[0] = (groups[0] << 16) | groups[1]
+  out[1] = (groups[2] << 16) | groups[3]
+  out[2] = (groups[4] << 16) | groups[5]
+  out[3] = (groups[6] << 16) | groups[7]
+  return true
+}
+
+/** parseIPv6Into returning a fresh tuple of the four unsigned words, or null. */
+export function parseIPv6(s: string): IPv6Words | null {
+  const w = wordScratch
+  if (!parseIPv6Into(s, w)) return null
+  return [w[0], w[1], w[2], w[3]]
 }
 
 /** Dotted-quad text of an IPv4 address given as a u32 (signed or unsigned). */
