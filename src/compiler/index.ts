@@ -6,6 +6,7 @@
  */
 import { buildMapSet, type Build } from './build.ts'
 import { loadMapSet, type SourceFiles } from './load.ts'
+import { addJsonLines } from './json-lines.ts'
 import { Diagnostics, type SourceError } from './source-error.ts'
 
 export type CompileResult =
@@ -26,7 +27,10 @@ export async function compileMapSet(files: SourceFiles, opts: CompileOptions = {
   const diag = new Diagnostics()
   const progress = opts.onProgress ?? (() => {})
   const set = loadMapSet(diag, files, progress)
-  if (!set) return { ok: false, errors: diag.errors, notices: diag.notices }
+  if (!set) {
+    addJsonLines(diag.errors, files)
+    return { ok: false, errors: diag.errors, notices: diag.notices }
+  }
   const build = await buildMapSet(set, progress, startedAt)
   return { ok: true, build, notices: diag.notices, keep: set.keep }
 }
@@ -35,6 +39,7 @@ export async function compileMapSet(files: SourceFiles, opts: CompileOptions = {
 export function validateMapSet(files: SourceFiles): { errors: SourceError[]; notices: string[] } {
   const diag = new Diagnostics()
   loadMapSet(diag, files)
+  addJsonLines(diag.errors, files)
   return { errors: diag.errors, notices: diag.notices }
 }
 

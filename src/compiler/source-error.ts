@@ -10,7 +10,7 @@ export interface SourceError {
   file: string
   /** Location inside the file: `pids.PID1.ipv4[0]`, `cost-map.PID1.PID2`, or a CSV column. */
   path: string
-  /** 1-based line number (CSV files, and JSON syntax errors). */
+  /** 1-based line number (CSV lines; JSON syntax errors; the line of the path in a JSON file). */
   line?: number
   /** The offending value, as text. */
   value?: string
