@@ -1,6 +1,6 @@
 /**
  * Generates the large, real ASN-derived ALTO map set in the native source format
- * (docs: maps/asn/README.md, /work/notes/source-format.md):
+ * (docs: maps/asn/README.md, docs/source-format.md):
  *
  *   node scripts/gen-asn-map.ts [--top N] [--out maps/asn/generated] [--data node_modules/@ip-location-db]
  *
