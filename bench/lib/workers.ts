@@ -58,11 +58,14 @@ export async function startWorker(opts: {
   scriptPath: string
   kvBinding: string
   persistTo?: string
+  /** Enables workerd's V8 inspector (0 = any free port; see bench/lib/isolate-memory.ts). */
+  inspectorPort?: number
 }): Promise<RunningWorker> {
   if (opts.persistTo) mkdirSync(opts.persistTo, { recursive: true })
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       ...(opts.persistTo ? { resourcePersistencePath: opts.persistTo } : {}),
+      ...(opts.inspectorPort !== undefined ? { inspectorPort: opts.inspectorPort } : {}),
       workers: [
         {
           name: opts.name,

@@ -52,15 +52,18 @@ describe('alto-edge validate / build', () => {
     const nm = JSON.parse(readFileSync(join(bad, 'example', 'network-map.json'), 'utf8'))
     nm['prefix-csv'] = ['extra.csv']
     nm.pids.PID2.ipv4.push('198.51.100.129/25')
-    writeFileSync(join(bad, 'example', 'network-map.json'), JSON.stringify(nm))
+    writeFileSync(join(bad, 'example', 'network-map.json'), JSON.stringify(nm, null, 2))
     writeFileSync(join(bad, 'example', 'extra.csv'), 'pid,prefix\nPID4,203.0.113.0/24\nPID4,2001:db8::1/32\n')
     const r = await run(['validate', bad])
     expect(r.code).toBe(EXIT_VALIDATION)
     expect(r.out.split('\n')).toEqual([
-      expect.stringMatching(/^example\/network-map\.json pids\.PID2\.ipv4\[1\]: host bits not zero: .* \(198\.51\.100\.129\/25\)$/),
+      expect.stringMatching(/^example\/network-map\.json:\d+ pids\.PID2\.ipv4\[1\]: host bits not zero: .* \(198\.51\.100\.129\/25\)$/),
       expect.stringMatching(/^example\/extra\.csv:3 prefix: host bits not zero: .* \(2001:db8::1\/32\)$/),
     ])
     expect(r.err).toContain('2 errors')
+    // The JSON error's line is the line of the offending prefix in the file.
+    const line = Number(/^example\/network-map\.json:(\d+) /.exec(r.out)![1])
+    expect(readFileSync(join(bad, 'example', 'network-map.json'), 'utf8').split('\n')[line - 1]).toContain('198.51.100.129/25')
   })
 
   it('build: writes manifest.json and a wrangler bulk file matching the manifest, prints the summary', async () => {
