@@ -45,6 +45,14 @@ describe('buildFilteredNetworkMap', () => {
     })
     expect(buildFilteredNetworkMap(full, vtag, [], [])).toEqual(full)
   })
+  it('a list left empty once unknown names are dropped means all (§11.3.1.6 "as if ... did not appear")', () => {
+    expect(buildFilteredNetworkMap(full, vtag, ['NOPE'], undefined)).toEqual(full)
+    expect(buildFilteredNetworkMap(full, vtag, ['PID3'], ['foo'])['network-map']).toEqual({
+      PID3: { ipv4: ['0.0.0.0/0'], ipv6: ['::/0'] },
+    })
+    // `__proto__` is not a PID of the map (own properties only).
+    expect(buildFilteredNetworkMap(full, vtag, ['__proto__'], undefined)).toEqual(full)
+  })
 })
 
 describe('selectPids', () => {
@@ -52,6 +60,9 @@ describe('selectPids', () => {
     expect(selectPids(pids, ['PID3', 'x', 'PID1', 'PID3'])).toEqual([2, 0])
     expect(selectPids(pids, [])).toEqual([0, 1, 2])
     expect(selectPids(pids, undefined)).toEqual([0, 1, 2])
+  })
+  it('only unknown names: as if none appeared, so all PIDs (§11.3.2.6, §11.3.2.3)', () => {
+    expect(selectPids(pids, ['x', 'y'])).toEqual([0, 1, 2])
   })
 })
 

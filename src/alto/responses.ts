@@ -42,10 +42,17 @@ export function distinct(values: readonly string[]): string[] {
   return [...new Set(values)]
 }
 
+/** Address types this server knows (RFC 7285 §14.4 registry entries it can serve). */
+export const KNOWN_ADDRESS_TYPES: ReadonlySet<string> = new Set(['ipv4', 'ipv6'])
+
 /**
- * §11.3.1.6 filtered network map: only requested PIDs that are defined (undefined ones are
- * ignored), only requested address types (missing/empty list = all), the vtag of the FULL map.
- * PIDs keep the full map's order.
+ * §11.3.1.6 filtered network map, the vtag of the FULL map, PIDs in the full map's order.
+ * "If the input parameters contain a PID name that is not currently defined by the ALTO server,
+ * the ALTO server MUST behave as if the PID did not appear in the input parameters" — and
+ * §11.3.1.3: "If the list of PIDs is empty, the ALTO server MUST interpret the list as if it
+ * contained a list of all currently defined PIDs". So unknown names are dropped FIRST, and a list
+ * left empty means all PIDs (`{"pids":["NOPE"]}` is the full map). Address types likewise: an
+ * unknown type is as if absent, and an empty list means all types.
  */
 export function buildFilteredNetworkMap(
   full: NetworkMapBody,
@@ -53,8 +60,10 @@ export function buildFilteredNetworkMap(
   pids: readonly string[],
   addressTypes: readonly string[] | undefined
 ): NetworkMapBody {
-  const wantedPids = pids.length === 0 ? null : new Set(pids)
-  const wantedTypes = addressTypes && addressTypes.length > 0 ? new Set(addressTypes) : null
+  const knownPids = pids.filter((p) => Object.hasOwn(full['network-map'], p))
+  const knownTypes = (addressTypes ?? []).filter((t) => KNOWN_ADDRESS_TYPES.has(t))
+  const wantedPids = knownPids.length === 0 ? null : new Set(knownPids)
+  const wantedTypes = knownTypes.length === 0 ? null : new Set(knownTypes)
   const map: Record<string, Record<string, string[]>> = {}
   for (const [pid, group] of Object.entries(full['network-map'])) {
     if (wantedPids && !wantedPids.has(pid)) continue
@@ -67,18 +76,22 @@ export function buildFilteredNetworkMap(
   return { meta: { vtag }, 'network-map': map }
 }
 
-/** PID indexes of a request list: empty/absent = all PIDs; unknown names ignored; no repeats. */
+/**
+ * PID indexes of a request list, without repeats. §11.3.2.6: an undefined PID name is treated
+ * "as if the PID did not appear in the input parameters", and §11.3.2.3: "If a list is empty,
+ * the ALTO server MUST interpret it as the full set of currently defined PIDs" — so unknown
+ * names are dropped first and a list left empty (or absent) selects every PID.
+ */
 export function selectPids(table: PidTable, names: readonly string[] | undefined): number[] {
-  if (!names || names.length === 0) return table.names.map((_, i) => i)
   const selected: number[] = []
   const seen = new Set<number>()
-  for (const name of names) {
+  for (const name of names ?? []) {
     const index = table.indexOf.get(name)
     if (index === undefined || seen.has(index)) continue
     seen.add(index)
     selected.push(index)
   }
-  return selected
+  return selected.length > 0 ? selected : table.names.map((_, i) => i)
 }
 
 export interface FilteredCostMapInput {
