@@ -297,7 +297,8 @@ export type EdgeRequestDecision =
  */
 export function classifyEdgeRequest(g: UpdatesGraph, i: number, j: number, opts: EdgeRequestOptions = {}): EdgeRequestDecision {
   const window = opts.longPollWindow ?? 1
-  if (!Number.isSafeInteger(i) || !Number.isSafeInteger(j) || i < 0 || j <= i) {
+  // j may exceed 2^53 (a client's far-future guess): still "beyond the window" below, not malformed.
+  if (!Number.isSafeInteger(i) || !Number.isInteger(j) || i < 0 || j <= i) {
     return { action: 'reject', status: 404, reason: `no edge ${i} → ${j}: need integers 0 ≤ i < j` }
   }
   if (g.nodes.length === 0) return { action: 'reject', status: 404, reason: 'the view has no versions' }

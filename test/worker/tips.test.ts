@@ -156,6 +156,12 @@ describe('TIPS views, edges and the publisher', () => {
     const notAcceptable = await edge(path, 1, 2, { Accept: 'application/alto-costmap+json' })
     expect(notAcceptable.status).toBe(415)
     expect((await edge(path, 0, e, { Accept: 'application/alto-costmap+json' })).status).toBe(200)
+    // A future snapshot (0 → e+1) can only be the cost map type: refused at once, not after a hold.
+    expect((await edge(path, 0, e + 1, { Accept: MERGE_PATCH })).status).toBe(415)
+    // A seq too large to be exact is still beyond the window, not malformed.
+    expect((await get(`${path}/ug/0/99999999999999999999`)).status).toBe(425)
+    // The next-edge recommendation is a merge patch: 415 when Accept excludes it (RFC 9569).
+    expect((await post(`${path}/ug`, TIPS_PARAMS, {}, { Accept: TIPS })).status).toBe(415)
     expect((await get('/tips')).status).toBe(405)
   })
 
@@ -258,5 +264,38 @@ describe('TIPS views, edges and the publisher', () => {
     expect(await runDurableObjectAlarm(hubStub(env as unknown as UpdatesEnv))).toBe(true)
     await done
     expect(lines[2]).toMatch(/merge patch, \d+ values changed, \d+ bytes; tag [0-9a-f]{40}$/)
+  })
+  it('a handler whose log read is stale (KV edge cache) defers to the hub: no 425, no step back (RFC 9569 right shift)', async () => {
+    const hub = hubStub(env as unknown as UpdatesEnv)
+    await openView(costMapId) // the hub need not know the resource beforehand
+    const staleLog = await storedLog(costMapId)
+    const staleEnd = staleLog.seqs[staleLog.seqs.length - 1].seq
+    // A publication the hub hears of (publish hook) while this location's KV still serves the old log.
+    const latest = builds.find((b) => b.manifest['cost-maps'][costMapId].tag !== staleLog.seqs[staleLog.seqs.length - 1].tag)!
+    const r = await publishWithUpdates(latest)
+    const fresh = r.updates!.find((u) => u.resourceId === costMapId)!.log
+    expect(fresh.seqs[fresh.seqs.length - 1].seq).toBe(staleEnd + 1)
+    await hub.notify([fresh])
+    await env.ALTO_KV.put(updateLogKey(costMapId), JSON.stringify(staleLog)) // the stale read, simulated
+
+    // A client that already holds the new version's tag is not sent back to an older snapshot.
+    const { summary } = await openView(costMapId, latest.manifest['cost-maps'][costMapId].tag)
+    expect(summary['end-seq']).toBe(staleEnd + 1)
+    expect(summary['start-edge-rec']).toEqual({ 'seq-i': staleEnd + 1, 'seq-j': staleEnd + 2 })
+
+    // Its long poll of the next edge is held (not 425 Too Early) and answered on the next publication.
+    const path = `/tips/view/${costMapId}`
+    const pending = edge(path, staleEnd + 1, staleEnd + 2)
+    let settled = false
+    void pending.then(() => (settled = true))
+    await new Promise((r) => setTimeout(r, 50))
+    expect(settled).toBe(false)
+    await env.ALTO_KV.put(updateLogKey(costMapId), JSON.stringify(fresh)) // the edge cache catches up
+    const next = builds.find((b) => b.manifest['cost-maps'][costMapId].tag !== latest.manifest['cost-maps'][costMapId].tag)!
+    const r2 = await publishWithUpdates(next)
+    await hub.notify([r2.updates!.find((u) => u.resourceId === costMapId)!.log])
+    const res = await pending
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe(MERGE_PATCH)
   })
 })

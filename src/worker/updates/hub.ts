@@ -20,11 +20,18 @@
  * stream registry is persisted (the hub may be evicted between alarms while streams are open).
  */
 import { DurableObject } from 'cloudflare:workers'
+import type { Manifest } from '../../store/manifest.ts'
 import type { UpdateLog } from '../../updates/history.ts'
 import { endSeqOf, readPointer, readUpdateLog, type UpdatesEnv } from './common.ts'
 
 /** Alarm period while something waits. */
 export const POLL_INTERVAL_MS = 1_000
+/**
+ * How long after a pointer change a watched log that does not yet show the new version's tag is
+ * re-read on every alarm: KV caches each key separately at the edge (up to ~60 s), so the new
+ * pointer can be seen before the new logs are, and a stale log read must not count as "seen".
+ */
+export const LOG_SETTLE_MS = 90_000
 /** Default cap on long polls held at once (beyond: 429); `ALTO_TIPS_MAX_POLLS` overrides. */
 export const MAX_WAITERS = 10_000
 
@@ -45,6 +52,10 @@ export class UpdateHub extends DurableObject<UpdatesEnv> {
   /** Stream object id (hex) → resource ids it follows. */
   private streams = new Map<string, string[]>()
   private pointerVersion: string | null = null
+  /** Until when (ms) lagging logs are re-read on every poll (see LOG_SETTLE_MS). */
+  private settleUntil = 0
+  /** Tag of each resource in the pointer's version (from its manifest), to spot lagging logs. */
+  private expectedTags = new Map<string, string>()
 
   constructor(ctx: DurableObjectState, env: UpdatesEnv) {
     super(ctx, env)
@@ -54,7 +65,11 @@ export class UpdateHub extends DurableObject<UpdatesEnv> {
     })
   }
 
-  /** The newest known log of `resourceId` (KV on first use). */
+  /**
+   * The newest known log of `resourceId` (KV on first use). Not re-read on every call: a log
+   * adopted here would skip `deliver`, so streams would miss it; logs advance through `poll`
+   * (pointer changes, then LOG_SETTLE_MS of re-reading lagging logs) and the publish hook.
+   */
   private async knownLog(resourceId: string): Promise<UpdateLog | null> {
     const known = this.logs.get(resourceId)
     if (known) return known
@@ -120,20 +135,54 @@ export class UpdateHub extends DurableObject<UpdatesEnv> {
     if (this.waiters.size > 0 || this.streams.size > 0) await this.ctx.storage.setAlarm(Date.now() + POLL_INTERVAL_MS)
   }
 
-  /** Pointer changed → re-read the logs someone waits on; returns the resources that advanced. */
+  /**
+   * Pointer changed → re-read the logs someone waits on; then, for up to LOG_SETTLE_MS, keep
+   * re-reading those whose newest tag is not yet the one the pointer's manifest names (a stale
+   * edge-cached read). Returns the resources that advanced.
+   */
   private async poll(): Promise<string[]> {
     const pointer = await readPointer(this.env.ALTO_KV)
-    if (!pointer || pointer.version === this.pointerVersion) return []
-    this.pointerVersion = pointer.version
+    const now = Date.now()
+    let changed = false
+    if (pointer && pointer.version !== this.pointerVersion) {
+      this.pointerVersion = pointer.version
+      this.settleUntil = now + LOG_SETTLE_MS
+      this.expectedTags = await this.manifestTags(pointer.manifest)
+      changed = true
+    }
+    if (!changed && now > this.settleUntil) return []
     const watched = new Set<string>([...this.logs.keys()])
     for (const w of this.waiters) watched.add(w.resourceId)
     for (const rids of this.streams.values()) for (const rid of rids) watched.add(rid)
     const advanced: string[] = []
     for (const rid of watched) {
+      if (!changed && !this.lagging(rid)) continue
       const log = await readUpdateLog(this.env.ALTO_KV, rid)
       if (log && this.adopt(log)) advanced.push(rid)
     }
     return advanced
+  }
+
+  /** True when the known log of `rid` does not end with the tag the current version has. */
+  private lagging(rid: string): boolean {
+    const expected = this.expectedTags.get(rid)
+    const known = this.logs.get(rid)
+    if (expected === undefined || !known) return false
+    return known.seqs[known.seqs.length - 1].tag !== expected
+  }
+
+  /** Resource id → tag in a version's manifest (network map vtags, cost map tags); {} on error. */
+  private async manifestTags(manifestKey: string): Promise<Map<string, string>> {
+    const tags = new Map<string, string>()
+    try {
+      const m = (await this.env.ALTO_KV.get(manifestKey, { type: 'json' })) as Manifest | null
+      if (!m) return tags
+      for (const [rid, nm] of Object.entries(m['network-maps'] ?? {})) tags.set(rid, nm.vtag)
+      for (const [rid, cm] of Object.entries(m['cost-maps'] ?? {})) tags.set(rid, cm.tag)
+    } catch {
+      // Unreadable manifest: no settling; the next pointer change or publish hook catches up.
+    }
+    return tags
   }
 
   /** Wakes satisfied and expired long polls; pushes advanced logs to every stream following them. */

@@ -31,7 +31,7 @@ import { VERIFY_BEFORE_RESPONSE_BYTES } from '../full-resource.ts'
 import { altoJsonResponse, readAltoRequest, requireAcceptable, type AppContext } from '../http.ts'
 import { readBlobBytes, verifiedBlobStream } from '../store.ts'
 import { MAX_WAITERS } from './hub.ts'
-import { LOG_CACHE_TTL_SECONDS, hubStub, plainStatus, readUpdateLog, tipsResource, updatesEnv } from './common.ts'
+import { LOG_CACHE_TTL_SECONDS, endSeqOf, hubStub, plainStatus, readUpdateLog, tipsResource, updatesEnv } from './common.ts'
 
 /** `ug/<end>/<end+1>` may be requested before it exists (RFC 9569: "RECOMMENDED that the server allows for at least the prefetch of <end-seq> -> <end-seq + 1>"). */
 export const LONG_POLL_WINDOW = 1
@@ -56,13 +56,34 @@ async function openView(c: AppContext, resourceId: string): Promise<{ log: Updat
   return { log, mediaType }
 }
 
+/**
+ * The newer of the handler's log and the hub's. Handlers read `updates/<rid>` through KV's edge
+ * cache, which can lag a publication by up to a minute, while the hub may already have handed a
+ * long-polling client the next seq. RFC 9569's "right shift" invariant (start and end seqs never
+ * move left) must hold for that client too, so whenever the handler's log would turn a client
+ * away or send it back to an older snapshot (a 425, an unknown tag), it asks the hub first.
+ */
+async function freshestLog(c: AppContext, resourceId: string, log: UpdateLog): Promise<UpdateLog> {
+  const fromHub = (await hubStub(updatesEnv(c)).currentLogs([resourceId]))[resourceId]
+  return fromHub && endSeqOf(fromHub) > endSeqOf(log) ? fromHub : log
+}
+
+/** The log to summarize for a client with `tag`: the hub's when the tag is unknown here. */
+async function logForTag(c: AppContext, resourceId: string, log: UpdateLog, tag: string | undefined): Promise<UpdateLog> {
+  if (tag === undefined || seqOfTag(graphFromUpdateLog(log), tag) !== undefined) return log
+  return freshestLog(c, resourceId, log)
+}
+
 /** Seq of the client's tag among kept versions; 0 (start from a snapshot) when absent or unknown. */
 const tagSeq = (log: UpdateLog, tag: string | undefined): number =>
   tag === undefined ? 0 : (seqOfTag(graphFromUpdateLog(log), tag) ?? 0)
 
-/** `i`/`j` path segments: plain non-negative decimal integers, else NaN (→ 404). */
+/**
+ * `i`/`j` path segments: plain non-negative decimal integers, else NaN (→ 404). A number too large
+ * to be exact is still "beyond the long-poll window" (425), not malformed.
+ */
 function parseSeq(text: string): number {
-  return /^(0|[1-9][0-9]{0,14})$/.test(text) ? Number(text) : Number.NaN
+  return /^(0|[1-9][0-9]*)$/.test(text) ? Number(text) : Number.NaN
 }
 
 /** Serves one immutable update item: strong ETag, conditional GET, edge cache, verified body. */
@@ -103,10 +124,9 @@ async function serveItem(c: AppContext, ref: BlobRef, mediaType: string): Promis
     return new Response(bytes, { headers })
   }
   const body = await verifiedBlobStream(c.env.ALTO_KV, ref)
-  if (!cache) return new Response(body, { headers })
-  const [forClient, forCache] = body.tee()
-  keep(cache.put(key, new Response(forCache, { headers: stored })))
-  return new Response(forClient, { headers })
+  // A second KV stream for the cache, not tee(): see serveFullResource (a tee buffers the body).
+  if (cache) keep(verifiedBlobStream(c.env.ALTO_KV, ref).then((copy) => cache.put(key, new Response(copy, { headers: stored }))))
+  return new Response(body, { headers })
 }
 
 /**
@@ -127,19 +147,25 @@ export const tipsRoutes = new Hono<AppEnv>()
     const { 'resource-id': resourceId, tag, input } = request.value
     // Every resource of this TIPS is a GET-mode map: there is no input to give it.
     if (input !== undefined) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'input', value: JSON.stringify(input) })
-    const { log } = await openView(c, resourceId)
+    const opened = await openView(c, resourceId)
+    const log = await logForTag(c, resourceId, opened.log, tag)
     const summary = summarizeGraph(graphFromUpdateLog(log), tagSeq(log, tag))
-    // RFC 9569: tips-view-uri is an absolute http(s) URI.
+    // RFC 9569: tips-view-uri is an absolute http(s) URI. The view is the resource's updates
+    // graph, shared by every client of that resource; `tag` only changes the recommended edge
+    // in the summary, so bodies differing only in `tag` name the same view.
     const uri = new URL(tipsViewPath(resourceId), c.req.url).href
     return altoJsonResponse(addTipsResponse(uri, summary), TIPS_MEDIA_TYPE)
   })
   .post('/tips/view/:rid/ug', async (c) => {
     const resourceId = c.req.param('rid')
-    const { log } = await openView(c, resourceId)
-    requireAcceptable(c, MERGE_PATCH_MEDIA_TYPE)
+    const opened = await openView(c, resourceId)
+    // RFC 9569 (New Next Edge Recommendation): "415 (Unsupported Media Type): if the media
+    // type(s) accepted by the client does not include the media type application/merge-patch+json".
+    if (!isAcceptable(c.req.header('Accept'), MERGE_PATCH_MEDIA_TYPE)) return unacceptable(MERGE_PATCH_MEDIA_TYPE)
     const body = await readAltoRequest(c, TIPS_PARAMS_MEDIA_TYPE, anyJson)
     const request = validateNextEdgeRequest(body, resourceId)
     if (!request.ok) altoFail(request.error)
+    const log = await logForTag(c, resourceId, opened.log, request.value.tag)
     // RFC 9569 "New Next Edge Recommendation": a merge patch of the client's summary.
     const summary = summarizeGraph(graphFromUpdateLog(log), tagSeq(log, request.value.tag))
     return altoJsonResponse(nextEdgeResponse(summary), MERGE_PATCH_MEDIA_TYPE)
@@ -152,9 +178,17 @@ export const tipsRoutes = new Hono<AppEnv>()
     const accept = c.req.header('Accept')
     let current = log
     let decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, { longPollWindow: LONG_POLL_WINDOW })
+    if (decision.action === 'reject' && decision.status === 425) {
+      // Maybe only this handler's cached log is behind (see freshestLog).
+      current = await freshestLog(c, resourceId, current)
+      decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, { longPollWindow: LONG_POLL_WINDOW })
+    }
     if (decision.action === 'hold') {
-      // A future item is the resource's type (snapshot / full replacement) or a merge patch.
-      if (!isAcceptable(accept, mediaType) && !isAcceptable(accept, MERGE_PATCH_MEDIA_TYPE)) return unacceptable(MERGE_PATCH_MEDIA_TYPE)
+      // A future item is a snapshot (i = 0: the resource's own type) or, for i > 0, a merge patch
+      // or a full replacement. Refuse at once what the client could not accept after waiting.
+      const acceptsSnapshot = isAcceptable(accept, mediaType)
+      if (i === 0 && !acceptsSnapshot) return unacceptable(mediaType)
+      if (!acceptsSnapshot && !isAcceptable(accept, MERGE_PATCH_MEDIA_TYPE)) return unacceptable(MERGE_PATCH_MEDIA_TYPE)
       const env = updatesEnv(c)
       const maxPolls = Number(env.ALTO_TIPS_MAX_POLLS)
       const waited = await hubStub(env).waitForSeq(
