@@ -35,6 +35,11 @@ export interface FullResource {
   blob: BlobRef
 }
 
+/** Cache key of an immutable update item (content-addressed: same bytes, same type, one entry). */
+export function itemCacheKey(sha256: string, mediaType: string): string {
+  return `${CACHE_KEY_ORIGIN}/item/${sha256}/${encodeURIComponent(mediaType)}`
+}
+
 export function edgeCacheKey(version: string, cacheId: string): string {
   return `${CACHE_KEY_ORIGIN}/v/${encodeURIComponent(version)}/${cacheId}`
 }
@@ -65,20 +70,43 @@ export async function serveFullResource(
     headers.set('Content-Length', String(resource.blob.bytes))
     return new Response(null, { headers })
   }
+  return serveBlobThroughEdgeCache(c, {
+    key: edgeCacheKey(version.manifest.version, resource.cacheId),
+    blob: resource.blob,
+    headers,
+    storedCacheControl: `public, max-age=${EDGE_CACHE_MAX_AGE_SECONDS}`,
+  })
+}
+
+export interface EdgeCachedBlob {
+  /** Cache API key (a synthetic URL that identifies the bytes and their representation). */
+  key: string
+  blob: BlobRef
+  /** Headers of the response to the client. */
+  headers: Headers
+  /** `Cache-Control` of the stored copy (the client's may be shorter or `private`). */
+  storedCacheControl: string
+}
+
+/**
+ * Answers with an immutable blob's bytes from the edge cache, else from KV (verified against its
+ * SHA-256) while filling the cache in the background. Shared by full maps and TIPS items.
+ */
+export async function serveBlobThroughEdgeCache(c: AppContext, item: EdgeCachedBlob): Promise<Response> {
+  const { key, blob, headers } = item
   const cache = edgeCache()
-  const key = edgeCacheKey(version.manifest.version, resource.cacheId)
   const hit = await cache?.match(key).catch(() => undefined)
   if (hit?.body) return new Response(hit.body, { headers })
   const stored = new Headers(headers)
-  stored.set('Cache-Control', `public, max-age=${EDGE_CACHE_MAX_AGE_SECONDS}`)
-  stored.set('Content-Length', String(resource.blob.bytes))
+  stored.set('Cache-Control', item.storedCacheControl)
+  stored.set('Content-Length', String(blob.bytes))
   stored.delete('Vary') // the key already identifies the representation
-  if (resource.blob.bytes <= VERIFY_BEFORE_RESPONSE_BYTES) {
-    const bytes = await readBlobBytes(c.env.ALTO_KV, resource.blob)
+  if (blob.bytes <= VERIFY_BEFORE_RESPONSE_BYTES) {
+    const bytes = await readBlobBytes(c.env.ALTO_KV, blob)
     if (cache) waitUntil(c, cache.put(key, new Response(bytes.slice(), { headers: stored })))
     return new Response(bytes, { headers })
   }
-  const body = await verifiedBlobStream(c.env.ALTO_KV, resource.blob)
+  const body = await verifiedBlobStream(c.env.ALTO_KV, blob)
   if (cache) {
     // Not `body.tee()`: a tee lets the cache branch read KV as fast as it can while the client
     // branch drains at network speed, so the isolate ends up holding the whole body (measured:
@@ -87,9 +115,7 @@ export async function serveFullResource(
     // center. A stream that errors (checksum mismatch) makes `put` reject: nothing is stored.
     waitUntil(
       c,
-      verifiedBlobStream(c.env.ALTO_KV, resource.blob).then((copy) =>
-        cache.put(key, new Response(copy, { headers: stored }))
-      )
+      verifiedBlobStream(c.env.ALTO_KV, blob).then((copy) => cache.put(key, new Response(copy, { headers: stored })))
     )
   }
   return new Response(body, { headers })

@@ -27,9 +27,8 @@ import { edgeItem, graphFromUpdateLog, type UpdateLog } from '../../updates/hist
 import { validateNextEdgeRequest, validateTipsRequest } from '../../updates/tips.ts'
 import type { BlobRef } from '../../store/manifest.ts'
 import type { AppEnv } from '../env.ts'
-import { VERIFY_BEFORE_RESPONSE_BYTES } from '../full-resource.ts'
+import { itemCacheKey, serveBlobThroughEdgeCache } from '../full-resource.ts'
 import { altoJsonResponse, readAltoRequest, requireAcceptable, type AppContext } from '../http.ts'
-import { readBlobBytes, verifiedBlobStream } from '../store.ts'
 import { MAX_WAITERS } from './hub.ts'
 import { LOG_CACHE_TTL_SECONDS, endSeqOf, hubStub, plainStatus, readUpdateLog, tipsResource, updatesEnv } from './common.ts'
 
@@ -39,7 +38,6 @@ export const LONG_POLL_WINDOW = 1
 export const LONG_POLL_HOLD_MS = 25_000
 /** Edges never change: one year, `immutable` (RFC 8246). */
 const IMMUTABLE_MAX_AGE_SECONDS = 31_536_000
-const CACHE_KEY_ORIGIN = 'https://alto-edge.cache.invalid'
 
 export const tipsViewPath = (resourceId: string): string => `/tips/view/${encodeURIComponent(resourceId)}`
 
@@ -102,31 +100,13 @@ async function serveItem(c: AppContext, ref: BlobRef, mediaType: string): Promis
     headers.set('Content-Length', String(ref.bytes))
     return new Response(null, { headers })
   }
-  const cache = typeof caches === 'undefined' ? null : caches.default
-  // Content-addressed key: the same bytes under the same type, whatever view or edge names them.
-  const key = `${CACHE_KEY_ORIGIN}/item/${ref.sha256}/${encodeURIComponent(mediaType)}`
-  const hit = await cache?.match(key).catch(() => undefined)
-  if (hit?.body) return new Response(hit.body, { headers })
-  const stored = new Headers(headers)
-  stored.set('Cache-Control', `public, max-age=${IMMUTABLE_MAX_AGE_SECONDS}, immutable`)
-  stored.set('Content-Length', String(ref.bytes))
-  stored.delete('Vary')
-  const keep = (p: Promise<unknown>) => {
-    try {
-      c.executionCtx.waitUntil(p.catch(() => {}))
-    } catch {
-      void p.catch(() => {})
-    }
-  }
-  if (ref.bytes <= VERIFY_BEFORE_RESPONSE_BYTES) {
-    const bytes = await readBlobBytes(c.env.ALTO_KV, ref)
-    if (cache) keep(cache.put(key, new Response(bytes.slice(), { headers: stored })))
-    return new Response(bytes, { headers })
-  }
-  const body = await verifiedBlobStream(c.env.ALTO_KV, ref)
-  // A second KV stream for the cache, not tee(): see serveFullResource (a tee buffers the body).
-  if (cache) keep(verifiedBlobStream(c.env.ALTO_KV, ref).then((copy) => cache.put(key, new Response(copy, { headers: stored }))))
-  return new Response(body, { headers })
+  return serveBlobThroughEdgeCache(c, {
+    // Content-addressed key: the same bytes under the same type, whatever view or edge names them.
+    key: itemCacheKey(ref.sha256, mediaType),
+    blob: ref,
+    headers,
+    storedCacheControl: `public, max-age=${IMMUTABLE_MAX_AGE_SECONDS}, immutable`,
+  })
 }
 
 /**
