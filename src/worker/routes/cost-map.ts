@@ -44,7 +44,7 @@ export const costMapRoutes = new Hono<AppEnv>()
     const constraints = parseConstraints(request.constraints)
     if (!constraints.ok) altoFail(constraints.error)
     const [pids, costs] = await Promise.all([pidTable(c.env.ALTO_KV, nm), costMatrix(c.env.ALTO_KV, cm)])
-    // §11.3.2.3: an empty or absent list means all PIDs; unknown PIDs are ignored.
+    // §11.3.2.3/§11.3.2.6: unknown PIDs are dropped; a list left empty (or absent) means all PIDs.
     const srcs = selectPids(pids, request.pids?.srcs)
     const dsts = selectPids(pids, request.pids?.dsts)
     if (srcs.length * dsts.length > MAX_COST_PAIRS) {
