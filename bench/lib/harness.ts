@@ -83,44 +83,29 @@ export interface BenchResult {
 
 const round = (x: number, digits = 3) => Number(x.toPrecision(digits + 3))
 
-/** A comparison row where smaller is better for both sides (time, bytes). */
-export function lowerIsBetter(
-  name: string,
-  unit: string,
-  ours: number,
-  baseline: number | null,
-  baselineName: string | null,
-  extra: Pick<BenchResult, 'target' | 'meets' | 'note'> = {}
-): BenchResult {
+type RowExtra = Pick<BenchResult, 'target' | 'meets' | 'note'>
+
+/** A result row; `ratio` is computed by the caller's rule (> 1 means we are better). */
+function row(name: string, unit: string, ours: number, baseline: number | null, baselineName: string | null, ratio: number | null, extra: RowExtra): BenchResult {
   return {
     name,
     unit,
     ours: round(ours),
     baseline: baseline === null ? null : round(baseline),
     baseline_name: baselineName,
-    ratio: baseline === null ? null : round(baseline / ours, 0),
+    ratio: ratio === null ? null : round(ratio, 0),
     ...extra,
   }
 }
 
+/** A comparison row where smaller is better for both sides (time, bytes): ratio = baseline / ours. */
+export function lowerIsBetter(name: string, unit: string, ours: number, baseline: number | null, baselineName: string | null, extra: RowExtra = {}): BenchResult {
+  return row(name, unit, ours, baseline, baselineName, baseline === null ? null : baseline / ours, extra)
+}
+
 /** A row where larger is better (throughput): ratio = ours / baseline. */
-export function higherIsBetter(
-  name: string,
-  unit: string,
-  ours: number,
-  baseline: number | null,
-  baselineName: string | null,
-  extra: Pick<BenchResult, 'target' | 'meets' | 'note'> = {}
-): BenchResult {
-  return {
-    name,
-    unit,
-    ours: round(ours),
-    baseline: baseline === null ? null : round(baseline),
-    baseline_name: baselineName,
-    ratio: baseline === null ? null : round(ours / baseline, 0),
-    ...extra,
-  }
+export function higherIsBetter(name: string, unit: string, ours: number, baseline: number | null, baselineName: string | null, extra: RowExtra = {}): BenchResult {
+  return row(name, unit, ours, baseline, baselineName, baseline === null ? null : ours / baseline, extra)
 }
 
 /** A row for something that could not be measured in this run. */
