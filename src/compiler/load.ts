@@ -6,7 +6,7 @@
 import type { z } from 'zod'
 import { formatIPv4, formatIPv6, MAX_VALUES, parsePrefix } from '../tables/index.ts'
 import { costTypeName, resourceIds, type CostType } from '../store/manifest.ts'
-import { parseCsv } from './csv.ts'
+import { parseCsv, type CsvRecord } from './csv.ts'
 import {
   COST_MODES,
   costMetricProblem,
@@ -231,20 +231,33 @@ function addPrefixTo(pid: PidSource, prefix: PrefixItem | undefined): void {
   else pid.v6.push(prefix)
 }
 
-function loadPrefixCsv(diag: Diagnostics, files: SourceFiles, csvFile: string, refAt: Origin, pids: Map<string, PidSource>): void {
-  const text = files[csvFile]
-  if (text === undefined) {
-    diag.error(refAt, 'file not found', csvFile)
-    return
-  }
-  const { records, problems } = parseCsv(text, ['pid', 'prefix'])
-  for (const p of problems) diag.error({ file: csvFile, path: '', line: p.line }, p.message, p.value)
-  for (const r of records) {
-    const [pidName, prefixText] = r.fields
-    const pid = pidEntry(diag, pids, pidName, { file: csvFile, path: 'pid', line: r.line })
-    const prefix = readPrefix(diag, prefixText, { file: csvFile, path: 'prefix', line: r.line })
-    if (pid) addPrefixTo(pid, prefix)
-  }
+/**
+ * Reads the CSV files a source lists under `key` (paths relative to the source): reports a bad
+ * path, a missing file and every malformed line, and hands each record, with its file, to
+ * `onRecord`.
+ */
+function readCsvFiles(
+  diag: Diagnostics,
+  files: SourceFiles,
+  file: string,
+  key: string,
+  refs: readonly string[] | undefined,
+  columns: string[],
+  onRecord: (record: CsvRecord, csvFile: string) => void,
+): void {
+  refs?.forEach((rel, i) => {
+    const at: Origin = { file, path: joinPath([key, i]) }
+    const csvFile = resolveFileRef(diag, dirname(file), rel, at)
+    if (csvFile === undefined) return
+    const text = files[csvFile]
+    if (text === undefined) {
+      diag.error(at, 'file not found', csvFile)
+      return
+    }
+    const { records, problems } = parseCsv(text, columns)
+    for (const p of problems) diag.error({ file: csvFile, path: '', line: p.line }, p.message, p.value)
+    for (const r of records) onRecord(r, csvFile)
+  })
 }
 
 function loadNetworkMap(
@@ -304,10 +317,11 @@ function loadNetworkMap(
         })
       }
     }
-    native['prefix-csv']?.forEach((rel, i) => {
-      const at: Origin = { file, path: joinPath(['prefix-csv', i]) }
-      const csvFile = resolveFileRef(diag, dirname(file), rel, at)
-      if (csvFile !== undefined) loadPrefixCsv(diag, files, csvFile, at, pids)
+    readCsvFiles(diag, files, file, 'prefix-csv', native['prefix-csv'], ['pid', 'prefix'], (r, csvFile) => {
+      const [pidName, prefixText] = r.fields
+      const pid = pidEntry(diag, pids, pidName, { file: csvFile, path: 'pid', line: r.line })
+      const prefix = readPrefix(diag, prefixText, { file: csvFile, path: 'prefix', line: r.line })
+      if (pid) addPrefixTo(pid, prefix)
     })
   }
   const idProblem = resourceIdProblem(id)
@@ -480,24 +494,12 @@ function loadCostMap(
       setCell(src, dst, raw, srcAt, dstAt, dstAt)
     }
   }
-  csvRefs.forEach((rel, i) => {
-    const at: Origin = { file, path: joinPath(['cost-csv', i]) }
-    const csvFile = resolveFileRef(diag, dirname(file), rel, at)
-    if (csvFile === undefined) return
-    const text = files[csvFile]
-    if (text === undefined) {
-      diag.error(at, 'file not found', csvFile)
-      return
-    }
-    const { records, problems } = parseCsv(text, ['src', 'dst', 'cost'])
-    for (const p of problems) diag.error({ file: csvFile, path: '', line: p.line }, p.message, p.value)
-    for (const r of records) {
-      const [src, dst, costText] = r.fields
-      const line = r.line
-      const costAt: Origin = { file: csvFile, path: 'cost', line }
-      const cost = JSON_NUMBER.test(costText) ? Number(costText) : costText
-      setCell(src, dst, cost, { file: csvFile, path: 'src', line }, { file: csvFile, path: 'dst', line }, costAt)
-    }
+  readCsvFiles(diag, files, file, 'cost-csv', csvRefs, ['src', 'dst', 'cost'], (r, csvFile) => {
+    const [src, dst, costText] = r.fields
+    const line = r.line
+    const costAt: Origin = { file: csvFile, path: 'cost', line }
+    const cost = JSON_NUMBER.test(costText) ? Number(costText) : costText
+    setCell(src, dst, cost, { file: csvFile, path: 'src', line }, { file: csvFile, path: 'dst', line }, costAt)
   })
   if (!ok) return undefined
   const cleanType: CostType = { 'cost-mode': mode, 'cost-metric': costType['cost-metric'] }
@@ -530,19 +532,9 @@ function loadProperty(diag: Diagnostics, files: SourceFiles, file: string, data:
   for (const [prefixText, value] of Object.entries(src.values ?? {})) {
     add(prefixText, value, { file, path: joinPath(['values', prefixText]) })
   }
-  src['values-csv']?.forEach((rel, i) => {
-    const at: Origin = { file, path: joinPath(['values-csv', i]) }
-    const csvFile = resolveFileRef(diag, dirname(file), rel, at)
-    if (csvFile === undefined) return
-    const text = files[csvFile]
-    if (text === undefined) {
-      diag.error(at, 'file not found', csvFile)
-      return
-    }
-    const { records, problems } = parseCsv(text, ['prefix', 'value'])
-    for (const p of problems) diag.error({ file: csvFile, path: '', line: p.line }, p.message, p.value)
-    for (const r of records) add(r.fields[0], r.fields[1], { file: csvFile, path: 'prefix', line: r.line })
-  })
+  readCsvFiles(diag, files, file, 'values-csv', src['values-csv'], ['prefix', 'value'], (r, csvFile) =>
+    add(r.fields[0], r.fields[1], { file: csvFile, path: 'prefix', line: r.line }),
+  )
   const distinct = new Set(entries.map((e) => e.value)).size
   if (distinct > MAX_VALUES) diag.error(origin, `property has ${distinct} distinct values; at most ${MAX_VALUES} are supported`, src.property)
   return problem ? undefined : { name: src.property, file, origin, entries }
