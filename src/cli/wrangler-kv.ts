@@ -50,6 +50,11 @@ export function sliceBySize<T>(items: T[], size: (t: T) => number, maxItems: num
   return slices
 }
 
+/** How the local SQLite store reports a lock held by another process (transient). */
+const LOCAL_STORE_BUSY = /SQLITE_BUSY|database is locked/
+/** Attempts per command when the local store is busy (backoff 0.25, 0.5, 1, 2 s). */
+const BUSY_RETRIES = 5
+
 export class WranglerError extends Error {
   override name = 'WranglerError'
 }
@@ -68,7 +73,25 @@ export class WranglerKvStore implements KvStore {
     return args
   }
 
+  /**
+   * Runs one wrangler kv command. Local KV is a SQLite file shared by every wrangler process (and
+   * `wrangler dev`): concurrent commands can hit "database is locked" (SQLITE_BUSY), which says
+   * nothing about the data — those are retried with backoff. Every command we run is idempotent
+   * (gets, lists, puts of fixed values, deletes), so a retry cannot change the outcome.
+   */
   async #run(args: string[]): Promise<Buffer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#runOnce(args)
+      } catch (error) {
+        const transient = error instanceof WranglerError && LOCAL_STORE_BUSY.test(error.message)
+        if (!transient || attempt >= BUSY_RETRIES) throw error
+        await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)))
+      }
+    }
+  }
+
+  async #runOnce(args: string[]): Promise<Buffer> {
     const full = ['kv', ...args, ...this.#target()]
     this.#opts.onCommand?.(full)
     return new Promise((resolvePromise, reject) => {
