@@ -4,7 +4,7 @@
  * the naive Worker (bench/naive-worker.ts: RFC 7285 JSON in KV, JSON.parse per request, linear
  * LPM), on the large `asn-network-map`. Both answers are compared before timing.
  */
-import { resourcePaths, resourceIds } from '../src/store/manifest.ts'
+import { resourcePaths, resourceIds } from '../src/alto/resources.ts'
 import { loadAsnMap } from './lib/asn-map-data.ts'
 import { type BenchResult, SEED, log, lowerIsBetter, mulberry32, timeAsync } from './lib/harness.ts'
 import {

@@ -19,7 +19,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { resourceIds, resourcePaths } from '../src/store/manifest.ts'
+import { resourceIds, resourcePaths } from '../src/alto/resources.ts'
 import { PERSIST_DIR as E2E_PERSIST_DIR, e2eRequests } from './e2e.ts'
 import { type BenchResult, SEED, log, lowerIsBetter, mulberry32, skipped, timeAsync } from './lib/harness.ts'
 import { type MeasuredCall, connectIsolateInspector, isolateBytes } from './lib/isolate-memory.ts'

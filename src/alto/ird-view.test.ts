@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { restrictIrd, visibleResourceIds, type Ird } from './ird-view.ts'
+import { restrictIrd, visibleResourceIds } from './ird-view.ts'
+import { type Ird } from './ird.ts'
 
 const NM = 'application/alto-networkmap+json'
 const ird: Ird = {

@@ -7,21 +7,9 @@
  * `uses`: what a client needs), so granting one grants the other. Resources outside the view
  * answer 404 exactly like resources that do not exist, so a client learns nothing about them.
  */
+import type { Ird, IrdEntry } from './ird.ts'
+import { MEDIA_TYPES } from './media-types.ts'
 
-export interface IrdEntry {
-  uri: string
-  'media-type': string
-  accepts?: string
-  capabilities?: Record<string, unknown>
-  uses?: string[]
-}
-
-export interface Ird {
-  meta: Record<string, unknown> & { 'cost-types'?: Record<string, unknown>; 'default-alto-network-map'?: string }
-  resources: Record<string, IrdEntry>
-}
-
-const NETWORK_MAP_MEDIA_TYPE = 'application/alto-networkmap+json'
 /** §10.8.1 resource-specific property `<ResourceID>.pid`. */
 const PID_PROPERTY = /^(.+)\.pid$/
 
@@ -70,7 +58,7 @@ export function restrictIrd(ird: Ird, visible: ReadonlySet<string>): Ird {
   }
   const defaultMap = ird.meta['default-alto-network-map']
   if (defaultMap !== undefined && !visible.has(defaultMap)) {
-    const firstVisible = Object.keys(resources).find((id) => resources[id]['media-type'] === NETWORK_MAP_MEDIA_TYPE)
+    const firstVisible = Object.keys(resources).find((id) => resources[id]['media-type'] === MEDIA_TYPES.networkMap)
     if (firstVisible) meta['default-alto-network-map'] = firstVisible
   }
   return { ...ird, meta, resources }

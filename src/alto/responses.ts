@@ -3,7 +3,7 @@
  * Worker supplies the tables through the small interfaces below. Full maps are never built here:
  * they are served from the prebuilt JSON blobs.
  */
-import type { CostType } from '../store/manifest.ts'
+import type { CostType } from './cost-types.ts'
 import type { TypedAddress } from './typed-address.ts'
 
 /** RFC 7285 §10.3 VersionTag. */

@@ -4,41 +4,29 @@
  * JSON keys are emitted in a fixed order, so the same sources give byte-identical blobs, the same
  * vtags and the same version.
  */
-import { buildLpm4, buildLpm6, encodeCostMatrix, encodeStringTable } from '../tables/index.ts'
 import {
-  blobKey,
-  KV_CHUNK_BYTES,
-  MANIFEST_FORMAT,
-  resourceIds,
-  resourcePaths,
-  type BlobRef,
-  type CostMapEntry,
-  type CostType,
-  type Manifest,
-  type NetworkMapEntry,
-  type PropertyEntry,
-} from '../store/manifest.ts'
+  buildLpm4,
+  buildLpm6,
+  chooseCostEncoding,
+  costEncodingName,
+  encodeCostMatrix,
+  encodeStringTable,
+} from '../tables/index.ts'
+import { blobKey, KV_CHUNK_BYTES, MANIFEST_FORMAT, type BlobRef, type CostMapEntry, type Manifest, type NetworkMapEntry, type PropertyEntry } from '../store/manifest.ts'
+import { type CostType } from '../alto/cost-types.ts'
+import { resourceIds, resourcePaths } from '../alto/resources.ts'
 import { canonicalJson, concatBytes, jsonString, sha256Hex, TextChunks } from './canonical.ts'
-import { MEDIA_TYPES } from '../alto/media-types.ts'
-import {
-  byCodeUnits,
-  type CostMapSource,
-  type LoadedMapSet,
-  type NetworkMapSource,
-  type PrefixItem,
-  type PropertySource,
-} from './load.ts'
+import { costTypeJson } from '../alto/cost-types.ts'
+import { renderIrd } from '../alto/ird.ts'
+import { type CostMapSource, type LoadedMapSet, type NetworkMapSource, type PrefixItem, type PropertySource } from './load.ts'
+import { byCodeUnits } from '../alto/identifiers.ts'
 
 /** RFC 7285 §10.3: a tag is at most 64 characters of U+0021..U+007E; we use 40 hex digits. */
 export const TAG_HEX_DIGITS = 40
 /** docs/storage-schema.md: the version is the first 32 hex digits of the manifest hash. */
 export const VERSION_HEX_DIGITS = 32
 
-export { MEDIA_TYPES }
 
-/** IRD ids and URIs of the incremental-update resources (docs/updates.md). */
-export const UPDATE_RESOURCE_IDS = { tips: 'tips', updateStream: 'update-stream' } as const
-export const UPDATE_RESOURCE_PATHS = { tips: '/tips', updateStream: '/updates/stream' } as const
 
 export interface NetworkMapSummary {
   id: string
@@ -92,9 +80,6 @@ export interface Build {
   summary: BuildSummary
 }
 
-const ENCODING_NAMES: Record<number, string> = { 1: 'U8', 2: 'U16', 3: 'U32', 4: 'F32', 5: 'F64' }
-/** Offset of the COST_MATRIX `encoding` byte: 16-byte container header + 4-byte n. */
-const COST_ENCODING_OFFSET = 20
 
 const encoder = new TextEncoder()
 
@@ -177,12 +162,6 @@ async function buildNetworkMap(
   return { entry, summary }
 }
 
-/** `{"cost-mode":…,"cost-metric":…[,"description":…]}` in the RFC's field order. */
-function costTypeJson(t: CostType): string {
-  const description = t.description !== undefined ? `,"description":${jsonString(t.description)}` : ''
-  return `{"cost-mode":${jsonString(t['cost-mode'])},"cost-metric":${jsonString(t['cost-metric'])}${description}}`
-}
-
 async function buildCostMap(
   cm: CostMapSource,
   nm: NetworkMapSource,
@@ -215,7 +194,8 @@ async function buildCostMap(
     `{"meta":{"dependent-vtags":[{"resource-id":${jsonString(cm.networkMap)},"tag":${jsonString(nmVtag)}}],"cost-type":${typeJson}},"cost-map":`,
   )
   const json = concatBytes([head, dataBytes, encoder.encode('}')])
-  const matrix = encodeCostMatrix(n, cm.cells)
+  const encoding = chooseCostEncoding(cm.cells)
+  const matrix = encodeCostMatrix(n, cm.cells, encoding)
   const entry: CostMapEntry = {
     'network-map': cm.networkMap,
     'cost-type-name': cm.costTypeName,
@@ -230,7 +210,7 @@ async function buildCostMap(
     costType: cm.costTypeName,
     pids: n,
     entries: cm.entries,
-    encoding: ENCODING_NAMES[matrix[COST_ENCODING_OFFSET]] ?? `#${matrix[COST_ENCODING_OFFSET]}`,
+    encoding: costEncodingName(encoding),
     matrixBytes: matrix.length,
     jsonBytes: json.length,
     tag,
@@ -276,128 +256,6 @@ async function buildProperty(
       tag,
     },
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// IRD
-
-type IrdEntry = {
-  uri: string
-  'media-type': string
-  accepts?: string
-  capabilities?: Record<string, unknown>
-  uses?: string[]
-}
-
-/** Network map ids with the default first, then the others in code-unit order. */
-export function networkMapOrder(manifest: Pick<Manifest, 'default-network-map' | 'network-maps'>): string[] {
-  const ids = Object.keys(manifest['network-maps']).sort(byCodeUnits)
-  const def = manifest['default-network-map']
-  return [def, ...ids.filter((id) => id !== def)]
-}
-
-/**
- * The IRD (RFC 7285 §9.2.2) with relative URIs (docs/storage-schema.md, "IRD resource naming").
- * Rendered from ordered entries so resource order is stable (default network map first).
- */
-export function renderIrd(manifest: Omit<Manifest, 'ird' | 'ird-tag' | 'version'>): string {
-  const resources: [string, IrdEntry][] = []
-  const costMapIds = Object.keys(manifest['cost-maps']).sort(byCodeUnits)
-  for (const nmId of networkMapOrder(manifest)) {
-    resources.push([nmId, { uri: resourcePaths.networkMap(nmId), 'media-type': MEDIA_TYPES.networkMap }])
-    resources.push([
-      resourceIds.filteredNetworkMap(nmId),
-      {
-        uri: resourcePaths.filteredNetworkMap(nmId),
-        'media-type': MEDIA_TYPES.networkMap,
-        accepts: MEDIA_TYPES.networkMapFilter,
-        uses: [nmId],
-      },
-    ])
-    const ownCostMaps = costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId)
-    for (const cmId of ownCostMaps) {
-      // RFC 7285 §11.2.3.4: "cost-type-names" of a cost map has exactly one element.
-      resources.push([
-        cmId,
-        {
-          uri: resourcePaths.costMap(cmId),
-          'media-type': MEDIA_TYPES.costMap,
-          capabilities: { 'cost-type-names': [manifest['cost-maps'][cmId]['cost-type-name']] },
-          uses: [nmId],
-        },
-      ])
-    }
-    if (ownCostMaps.length === 0) continue
-    const typeNames = [...new Set(ownCostMaps.map((id) => manifest['cost-maps'][id]['cost-type-name']))].sort(byCodeUnits)
-    resources.push([
-      resourceIds.filteredCostMap(nmId),
-      {
-        uri: resourcePaths.filteredCostMap(nmId),
-        'media-type': MEDIA_TYPES.costMap,
-        accepts: MEDIA_TYPES.costMapFilter,
-        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
-        uses: [nmId],
-      },
-    ])
-    // RFC 7285 §11.5.1.5: the endpoint cost resource "MUST NOT specify the 'use' field".
-    resources.push([
-      resourceIds.endpointCost(nmId),
-      {
-        uri: resourcePaths.endpointCost(nmId),
-        'media-type': MEDIA_TYPES.endpointCost,
-        accepts: MEDIA_TYPES.endpointCostParams,
-        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
-      },
-    ])
-  }
-  // RFC 7285 §11.4.1.4 / §7.1.1: a `pid` property for every network map.
-  const propTypes = [
-    ...networkMapOrder(manifest).map((id) => `${id}.pid`),
-    ...Object.keys(manifest.properties).sort(byCodeUnits),
-  ]
-  resources.push([
-    resourceIds.endpointProperty,
-    {
-      uri: resourcePaths.endpointProperty,
-      'media-type': MEDIA_TYPES.endpointProp,
-      accepts: MEDIA_TYPES.endpointPropParams,
-      capabilities: { 'prop-types': propTypes },
-    },
-  ])
-  // Incremental updates of every GET-mode map (docs/updates.md): TIPS (RFC 9569 "TIPS IRD
-  // Announcement") and the ALTO/SSE update stream (RFC 8895 §6.2-§6.4). `uses` lists every network
-  // map with its cost maps right after it (closed under dependency, as both RFCs recommend).
-  const updatable = networkMapOrder(manifest).flatMap((nmId) => [
-    nmId,
-    ...costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId),
-  ])
-  const changeTypes = Object.fromEntries(updatable.map((id) => [id, MEDIA_TYPES.mergePatch]))
-  resources.push([
-    UPDATE_RESOURCE_IDS.tips,
-    {
-      uri: UPDATE_RESOURCE_PATHS.tips,
-      'media-type': MEDIA_TYPES.tips,
-      accepts: MEDIA_TYPES.tipsParams,
-      capabilities: { 'incremental-change-media-types': changeTypes },
-      uses: updatable,
-    },
-  ])
-  resources.push([
-    UPDATE_RESOURCE_IDS.updateStream,
-    {
-      uri: UPDATE_RESOURCE_PATHS.updateStream,
-      'media-type': MEDIA_TYPES.eventStream,
-      accepts: MEDIA_TYPES.updateStreamParams,
-      capabilities: { 'incremental-change-media-types': changeTypes, 'support-stream-control': true },
-      uses: updatable,
-    },
-  ])
-  const costTypes = Object.keys(manifest['cost-types'])
-    .sort(byCodeUnits)
-    .map((name) => `${jsonString(name)}:${costTypeJson(manifest['cost-types'][name])}`)
-  const meta = `{"cost-types":{${costTypes.join(',')}},"default-alto-network-map":${jsonString(manifest['default-network-map'])}}`
-  const body = resources.map(([id, e]) => `${jsonString(id)}:${JSON.stringify(e)}`).join(',')
-  return `{"meta":${meta},"resources":{${body}}}`
 }
 
 // ---------------------------------------------------------------------------------------------

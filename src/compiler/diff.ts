@@ -4,7 +4,7 @@
  */
 import type { Manifest } from '../store/manifest.ts'
 import type { Build } from './build.ts'
-import { byCodeUnits } from './load.ts'
+import { byCodeUnits } from '../alto/identifiers.ts'
 
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged'
 

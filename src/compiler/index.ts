@@ -44,7 +44,7 @@ export function validateMapSet(files: SourceFiles): { errors: SourceError[]; not
 }
 
 export type { Build, BuildSummary, CostMapSummary, NetworkMapSummary, PropertySummary } from './build.ts'
-export { computeVersion, MEDIA_TYPES, renderIrd, networkMapOrder } from './build.ts'
+export { computeVersion } from './build.ts'
 export { CONFIG_FILE, DEFAULT_KEEP, referencedFiles, type SourceFiles } from './load.ts'
 export { formatSourceError, type SourceError } from './source-error.ts'
 export { sha256Hex, canonicalJson } from './canonical.ts'

@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod'
 import { formatIPv4, formatIPv6, MAX_VALUES, parsePrefix } from '../tables/index.ts'
-import { costTypeName, resourceIds, type CostType } from '../store/manifest.ts'
+import { costTypeName, type CostType } from '../alto/cost-types.ts'
+import { resourceIds } from '../alto/resources.ts'
 import { parseCsv, type CsvRecord } from './csv.ts'
 import {
   COST_MODES,
@@ -13,7 +14,7 @@ import {
   pidNameProblem,
   propertyNameProblem,
   resourceIdProblem,
-} from './identifiers.ts'
+} from '../alto/identifiers.ts'
 import { dirname, resolveRelative } from './paths.ts'
 import {
   configSchema,

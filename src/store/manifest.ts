@@ -3,6 +3,7 @@
  * Documented in docs/storage-schema.md; this file is the single source of truth in code.
  * Pure: no Workers or Node imports (shared by the Worker and the CLI).
  */
+import type { CostType } from '../alto/cost-types.ts'
 
 /** Largest value we put in one KV entry (KV limit is 25 MiB; keep 1 KiB of headroom). */
 export const KV_CHUNK_BYTES = 25 * 1024 * 1024 - 1024
@@ -31,12 +32,6 @@ export interface BlobRef {
 export function blobKeys(ref: BlobRef): string[] {
   if (ref.chunks <= 1) return [ref.key]
   return Array.from({ length: ref.chunks }, (_, i) => chunkKey(ref.sha256, i))
-}
-
-export interface CostType {
-  'cost-mode': string
-  'cost-metric': string
-  description?: string
 }
 
 export interface NetworkMapEntry {
@@ -104,29 +99,4 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
     if (p['lpm-v6']) refs.push(p['lpm-v6'])
   }
   return refs
-}
-
-/** IRD naming rules (docs/storage-schema.md, "IRD resource naming"). */
-export const resourceIds = {
-  filteredNetworkMap: (nm: string) => `${nm}-filtered`,
-  filteredCostMap: (nm: string) => `${nm}-costmap-filtered`,
-  endpointCost: (nm: string) => `${nm}-endpoint-cost`,
-  endpointProperty: 'endpoint-property',
-  costMap: (nm: string, costTypeName: string) => `${nm}-${costTypeName}`,
-} as const
-
-export const resourcePaths = {
-  directory: '/directory',
-  networkMap: (nm: string) => `/networkmap/${nm}`,
-  filteredNetworkMap: (nm: string) => `/networkmap/${nm}/filtered`,
-  costMap: (cm: string) => `/costmap/${cm}`,
-  filteredCostMap: (nm: string) => `/costmap/${nm}/filtered`,
-  endpointCost: (nm: string) => `/endpointcost/${nm}/lookup`,
-  endpointProperty: '/endpointprop/lookup',
-} as const
-
-/** `num-routingcost`, `ord-hopcount`, … */
-export function costTypeName(t: CostType): string {
-  const mode = t['cost-mode'] === 'numerical' ? 'num' : t['cost-mode'] === 'ordinal' ? 'ord' : t['cost-mode']
-  return `${mode}-${t['cost-metric']}`
 }

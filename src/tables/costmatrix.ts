@@ -86,6 +86,11 @@ export function chooseCostEncoding(cells: Float64Array): number {
   return NARROWEST_FIRST[candidate]
 }
 
+/** The name of a cell encoding (`U8` … `F64`), for summaries and messages. */
+export function costEncodingName(encoding: number): string {
+  return ENCODINGS[encoding]?.name ?? `#${encoding}`
+}
+
 /**
  * Encodes an n x n cost matrix (`cells` row-major, length n*n, NaN = no entry) as a COST_MATRIX
  * container blob. `encoding` defaults to chooseCostEncoding(cells); a given encoding that cannot

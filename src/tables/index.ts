@@ -20,6 +20,7 @@ export {
   encodeCostMatrix,
   CostMatrix,
   chooseCostEncoding,
+  costEncodingName,
   type CostRow,
 } from './costmatrix.ts'
 export {

@@ -19,7 +19,7 @@
  */
 
 import type { AltoError } from '../alto/errors.ts'
-import { RESOURCE_ID } from '../compiler/identifiers.ts'
+import { RESOURCE_ID } from '../alto/identifiers.ts'
 import { isJsonObject } from './json.ts'
 
 export const EVENT_STREAM_MEDIA_TYPE = 'text/event-stream'

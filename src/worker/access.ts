@@ -8,7 +8,8 @@
  * Routes added later (TIPS, SSE) must do the same.
  */
 import { httpFail } from '../alto/errors.ts'
-import { visibleResourceIds, type Ird } from '../alto/ird-view.ts'
+import { visibleResourceIds } from '../alto/ird-view.ts'
+import { type Ird } from '../alto/ird.ts'
 import type { PublishedVersion } from './env.ts'
 import { requestVersion, type AppContext } from './http.ts'
 import { irdBody } from './tables.ts'

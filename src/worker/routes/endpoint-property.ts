@@ -19,7 +19,8 @@ import {
   type VersionTag,
 } from '../../alto/responses.ts'
 import { parseTypedAddress } from '../../alto/typed-address.ts'
-import { resourceIds, resourcePaths, type Manifest } from '../../store/manifest.ts'
+import { type Manifest } from '../../store/manifest.ts'
+import { resourceIds, resourcePaths } from '../../alto/resources.ts'
 import { isVisible, requestVisibility, requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
 import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'

@@ -4,10 +4,10 @@
  * responses for statuses the shared error mapping does not have (410, 425, 429, a 415 about
  * `Accept`). docs/updates.md §7 describes the deployment.
  */
-import { UPDATE_RESOURCE_IDS } from '../../compiler/build.ts'
+import { resourceIds } from '../../alto/resources.ts'
 import { CURRENT_KEY, type CurrentPointer } from '../../store/manifest.ts'
 import { checkUpdateLog, updateLogKey, type UpdateLog } from '../../updates/history.ts'
-import type { Ird, IrdEntry } from '../../alto/ird-view.ts'
+import type { Ird, IrdEntry } from '../../alto/ird.ts'
 import { isVisible, requestVisibility } from '../access.ts'
 import type { Env } from '../env.ts'
 import { requestVersion, type AppContext } from '../http.ts'
@@ -58,8 +58,8 @@ export async function updateResource(c: AppContext, id: string): Promise<UpdateR
   return { entry, uses, mediaTypes: new Map(uses.map((rid) => [rid, ird.resources[rid]['media-type']])) }
 }
 
-export const tipsResource = (c: AppContext) => updateResource(c, UPDATE_RESOURCE_IDS.tips)
-export const updateStreamResource = (c: AppContext) => updateResource(c, UPDATE_RESOURCE_IDS.updateStream)
+export const tipsResource = (c: AppContext) => updateResource(c, resourceIds.tips)
+export const updateStreamResource = (c: AppContext) => updateResource(c, resourceIds.updateStream)
 
 /** KV edge-cache TTL of update logs read by request handlers (like the pointer). */
 export const LOG_CACHE_TTL_SECONDS = 60

@@ -64,3 +64,6 @@ export function propertyNameProblem(name: string): string | null {
     return 'property names other than "priv:..." must be registered with IANA (RFC 7285 §10.8.2); use a "priv:" name'
   return null
 }
+
+/** Sorts by UTF-16 code units (JavaScript's default order), the order of every PID table. */
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)

@@ -1,0 +1,149 @@
+/**
+ * @module The Information Resource Directory (RFC 7285 §9): its entry type and its renderer.
+ * The compiler renders the IRD once per version from the manifest; the Worker serves that body
+ * and restricts it per client (ird-view.ts).
+ */
+import { costTypeJson, type CostType } from './cost-types.ts'
+import { byCodeUnits } from './identifiers.ts'
+import { MEDIA_TYPES } from './media-types.ts'
+import { resourceIds, resourcePaths } from './resources.ts'
+
+/** RFC 7285 §9.2.2 IRDResourceEntry. */
+export interface IrdEntry {
+  uri: string
+  'media-type': string
+  accepts?: string
+  capabilities?: Record<string, unknown>
+  uses?: string[]
+}
+
+/** RFC 7285 §9.2.1 InfoResourceDirectory. */
+export interface Ird {
+  meta: Record<string, unknown> & {
+    'cost-types'?: Record<string, unknown>
+    'default-alto-network-map'?: string
+  }
+  resources: Record<string, IrdEntry>
+}
+
+/** What the IRD is rendered from: the parts of a manifest that name resources. */
+export interface IrdSource {
+  'default-network-map': string
+  'cost-types': Record<string, CostType>
+  'network-maps': Record<string, unknown>
+  'cost-maps': Record<string, { 'network-map': string; 'cost-type-name': string }>
+  properties: Record<string, unknown>
+}
+
+
+
+/** Network map ids with the default first, then the others in code-unit order. */
+export function networkMapOrder(manifest: Pick<IrdSource, 'default-network-map' | 'network-maps'>): string[] {
+  const ids = Object.keys(manifest['network-maps']).sort(byCodeUnits)
+  const def = manifest['default-network-map']
+  return [def, ...ids.filter((id) => id !== def)]
+}
+
+/**
+ * The IRD (RFC 7285 §9.2.2) with relative URIs (docs/storage-schema.md, "IRD resource naming").
+ * Rendered from ordered entries so resource order is stable (default network map first).
+ */
+export function renderIrd(manifest: IrdSource): string {
+  const resources: [string, IrdEntry][] = []
+  const costMapIds = Object.keys(manifest['cost-maps']).sort(byCodeUnits)
+  for (const nmId of networkMapOrder(manifest)) {
+    resources.push([nmId, { uri: resourcePaths.networkMap(nmId), 'media-type': MEDIA_TYPES.networkMap }])
+    resources.push([
+      resourceIds.filteredNetworkMap(nmId),
+      {
+        uri: resourcePaths.filteredNetworkMap(nmId),
+        'media-type': MEDIA_TYPES.networkMap,
+        accepts: MEDIA_TYPES.networkMapFilter,
+        uses: [nmId],
+      },
+    ])
+    const ownCostMaps = costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId)
+    for (const cmId of ownCostMaps) {
+      // RFC 7285 §11.2.3.4: "cost-type-names" of a cost map has exactly one element.
+      resources.push([
+        cmId,
+        {
+          uri: resourcePaths.costMap(cmId),
+          'media-type': MEDIA_TYPES.costMap,
+          capabilities: { 'cost-type-names': [manifest['cost-maps'][cmId]['cost-type-name']] },
+          uses: [nmId],
+        },
+      ])
+    }
+    if (ownCostMaps.length === 0) continue
+    const typeNames = [...new Set(ownCostMaps.map((id) => manifest['cost-maps'][id]['cost-type-name']))].sort(byCodeUnits)
+    resources.push([
+      resourceIds.filteredCostMap(nmId),
+      {
+        uri: resourcePaths.filteredCostMap(nmId),
+        'media-type': MEDIA_TYPES.costMap,
+        accepts: MEDIA_TYPES.costMapFilter,
+        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
+        uses: [nmId],
+      },
+    ])
+    // RFC 7285 §11.5.1.5: the endpoint cost resource "MUST NOT specify the 'use' field".
+    resources.push([
+      resourceIds.endpointCost(nmId),
+      {
+        uri: resourcePaths.endpointCost(nmId),
+        'media-type': MEDIA_TYPES.endpointCost,
+        accepts: MEDIA_TYPES.endpointCostParams,
+        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
+      },
+    ])
+  }
+  // RFC 7285 §11.4.1.4 / §7.1.1: a `pid` property for every network map.
+  const propTypes = [
+    ...networkMapOrder(manifest).map((id) => `${id}.pid`),
+    ...Object.keys(manifest.properties).sort(byCodeUnits),
+  ]
+  resources.push([
+    resourceIds.endpointProperty,
+    {
+      uri: resourcePaths.endpointProperty,
+      'media-type': MEDIA_TYPES.endpointProp,
+      accepts: MEDIA_TYPES.endpointPropParams,
+      capabilities: { 'prop-types': propTypes },
+    },
+  ])
+  // Incremental updates of every GET-mode map (docs/updates.md): TIPS (RFC 9569 "TIPS IRD
+  // Announcement") and the ALTO/SSE update stream (RFC 8895 §6.2-§6.4). `uses` lists every network
+  // map with its cost maps right after it (closed under dependency, as both RFCs recommend).
+  const updatable = networkMapOrder(manifest).flatMap((nmId) => [
+    nmId,
+    ...costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId),
+  ])
+  const changeTypes = Object.fromEntries(updatable.map((id) => [id, MEDIA_TYPES.mergePatch]))
+  resources.push([
+    resourceIds.tips,
+    {
+      uri: resourcePaths.tips,
+      'media-type': MEDIA_TYPES.tips,
+      accepts: MEDIA_TYPES.tipsParams,
+      capabilities: { 'incremental-change-media-types': changeTypes },
+      uses: updatable,
+    },
+  ])
+  resources.push([
+    resourceIds.updateStream,
+    {
+      uri: resourcePaths.updateStream,
+      'media-type': MEDIA_TYPES.eventStream,
+      accepts: MEDIA_TYPES.updateStreamParams,
+      capabilities: { 'incremental-change-media-types': changeTypes, 'support-stream-control': true },
+      uses: updatable,
+    },
+  ])
+  const costTypes = Object.keys(manifest['cost-types'])
+    .sort(byCodeUnits)
+    .map((name) => `${JSON.stringify(name)}:${costTypeJson(manifest['cost-types'][name])}`)
+  const meta = `{"cost-types":{${costTypes.join(',')}},"default-alto-network-map":${JSON.stringify(manifest['default-network-map'])}}`
+  const body = resources.map(([id, e]) => `${JSON.stringify(id)}:${JSON.stringify(e)}`).join(',')
+  return `{"meta":${meta},"resources":{${body}}}`
+}

@@ -1,0 +1,30 @@
+/**
+ * @module Resource ids and URIs of everything the IRD announces (docs/storage-schema.md, "IRD
+ * resource naming"). The compiler names resources with these and the Worker routes by them.
+ */
+
+/** IRD resource ids, derived from the network map id `nm` (and the cost type name). */
+export const resourceIds = {
+  filteredNetworkMap: (nm: string) => `${nm}-filtered`,
+  filteredCostMap: (nm: string) => `${nm}-costmap-filtered`,
+  endpointCost: (nm: string) => `${nm}-endpoint-cost`,
+  endpointProperty: 'endpoint-property',
+  costMap: (nm: string, costTypeName: string) => `${nm}-${costTypeName}`,
+  /** RFC 9569 TIPS (docs/updates.md). */
+  tips: 'tips',
+  /** RFC 8895 update stream (docs/updates.md). */
+  updateStream: 'update-stream',
+} as const
+
+/** Relative URIs of the resources (RFC 7285 §9.2.2 allows relative URIs in the IRD). */
+export const resourcePaths = {
+  directory: '/directory',
+  networkMap: (nm: string) => `/networkmap/${nm}`,
+  filteredNetworkMap: (nm: string) => `/networkmap/${nm}/filtered`,
+  costMap: (cm: string) => `/costmap/${cm}`,
+  filteredCostMap: (nm: string) => `/costmap/${nm}/filtered`,
+  endpointCost: (nm: string) => `/endpointcost/${nm}/lookup`,
+  endpointProperty: '/endpointprop/lookup',
+  tips: '/tips',
+  updateStream: '/updates/stream',
+} as const
