@@ -20,7 +20,10 @@ export const MEDIA_TYPES = {
   tipsParams: 'application/alto-tipsparams+json',
   eventStream: 'text/event-stream',
   updateStreamParams: 'application/alto-updatestreamparams+json',
+  updateStreamControl: 'application/alto-updatestreamcontrol+json',
+  // RFC 7396 merge patch and RFC 6902 JSON patch (incremental update items)
   mergePatch: 'application/merge-patch+json',
+  jsonPatch: 'application/json-patch+json',
 } as const
 
 export type AltoMediaType = (typeof MEDIA_TYPES)[keyof typeof MEDIA_TYPES]

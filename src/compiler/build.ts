@@ -12,10 +12,11 @@ import {
   encodeCostMatrix,
   encodeStringTable,
 } from '../tables/index.ts'
-import { blobKey, KV_CHUNK_BYTES, MANIFEST_FORMAT, type BlobRef, type CostMapEntry, type Manifest, type NetworkMapEntry, type PropertyEntry } from '../store/manifest.ts'
+import { blobRefFor, MANIFEST_FORMAT, type BlobRef, type CostMapEntry, type Manifest, type NetworkMapEntry, type PropertyEntry } from '../store/manifest.ts'
 import { type CostType } from '../alto/cost-types.ts'
 import { resourceIds, resourcePaths } from '../alto/resources.ts'
-import { canonicalJson, concatBytes, jsonString, sha256Hex, TextChunks } from './canonical.ts'
+import { sha256Hex } from '../tables/bytes.ts'
+import { canonicalJson, concatBytes, jsonString, TextChunks } from './canonical.ts'
 import { costTypeJson } from '../alto/cost-types.ts'
 import { renderIrd } from '../alto/ird.ts'
 import { type CostMapSource, type LoadedMapSet, type NetworkMapSource, type PrefixItem, type PropertySource } from './load.ts'
@@ -87,10 +88,9 @@ class BlobSet {
   readonly blobs = new Map<string, Uint8Array>()
 
   async add(bytes: Uint8Array): Promise<BlobRef> {
-    const sha256 = await sha256Hex(bytes)
-    this.blobs.set(sha256, bytes)
-    const chunks = Math.max(1, Math.ceil(bytes.length / KV_CHUNK_BYTES))
-    return { key: blobKey(sha256), bytes: bytes.length, sha256, chunks }
+    const ref = await blobRefFor(bytes)
+    this.blobs.set(ref.sha256, bytes)
+    return ref
   }
 }
 

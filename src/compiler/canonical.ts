@@ -4,21 +4,6 @@
  * string builder for large JSON bodies.
  */
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-
-export function toHex(bytes: Uint8Array): string {
-  let s = ''
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]]
-  return s
-}
-
-/** Lowercase hex SHA-256 of `data`. */
-export async function sha256Hex(data: Uint8Array | string): Promise<string> {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)
-  return toHex(new Uint8Array(digest))
-}
-
 /**
  * Canonical JSON: object keys sorted by UTF-16 code units, arrays in order, no whitespace,
  * `undefined` members dropped. Objects are rendered from their entries so integer-like keys keep

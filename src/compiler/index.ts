@@ -47,7 +47,8 @@ export type { Build, BuildSummary, CostMapSummary, NetworkMapSummary, PropertySu
 export { computeVersion } from './build.ts'
 export { CONFIG_FILE, DEFAULT_KEEP, referencedFiles, type SourceFiles } from './load.ts'
 export { formatSourceError, type SourceError } from './source-error.ts'
-export { sha256Hex, canonicalJson } from './canonical.ts'
+export { canonicalJson } from './canonical.ts'
+export { sha256Hex } from '../tables/bytes.ts'
 export {
   publishBuild,
   rollback,

@@ -12,6 +12,8 @@
  *   5. `history` (newest first, trimmed to `keep`)
  *   6. `current`, LAST: the single write that makes the version visible.
  */
+import * as store from '../store/read.ts'
+import { StoreError, type StoreReader } from '../store/read.ts'
 import {
   blobKeys,
   chunkKey,
@@ -25,17 +27,11 @@ import {
   type History,
   type Manifest,
 } from '../store/manifest.ts'
-import {
-  advanceUpdateLog,
-  DEFAULT_UPDATE_WINDOW,
-  trackedResources,
-  UPDATE_LOG_PREFIX,
-  updateLogBlobs,
-  updateLogKey,
-  type UpdateLog,
-} from '../updates/history.ts'
+import { advanceUpdateLog, DEFAULT_UPDATE_WINDOW, trackedResources, updateLogBlobs } from '../updates/history.ts'
+import { UPDATE_LOG_PREFIX, updateLogKey, type UpdateLog } from '../store/update-log.ts'
 import { computeVersion, type Build } from './build.ts'
-import { concatBytes, sha256Hex } from './canonical.ts'
+import { sha256Hex } from '../tables/bytes.ts'
+import { concatBytes } from './canonical.ts'
 import type { KvStore } from './kv-store.ts'
 import { DEFAULT_KEEP } from './load.ts'
 
@@ -103,58 +99,57 @@ export interface ResourceUpdate {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-function parseJsonValue<T>(bytes: Uint8Array | null, what: string): T | null {
-  if (bytes === null) return null
-  try {
-    return JSON.parse(decoder.decode(bytes)) as T
-  } catch (e) {
-    throw new PublishError(`${what} is not valid JSON: ${(e as Error).message}`)
+/** The store reader (src/store/read.ts) over a KvStore: one bulk read when the store has one. */
+export function storeReaderOf(kv: KvStore): StoreReader {
+  return {
+    async texts(keys) {
+      if (kv.getManyText) {
+        const texts = await kv.getManyText([...keys])
+        return keys.map((k) => texts.get(k) ?? null)
+      }
+      const values = await Promise.all(keys.map((k) => kv.get(k)))
+      return values.map((v) => (v === null ? null : decoder.decode(v)))
+    },
   }
 }
 
-/** Reads JSON-valued keys (text), in one bulk read when the store has one. */
-async function readJsonKeys(kv: KvStore, keys: string[]): Promise<(Uint8Array | null)[]> {
-  if (kv.getManyText) {
-    const texts = await kv.getManyText(keys)
-    return keys.map((k) => {
-      const t = texts.get(k)
-      return t === null || t === undefined ? null : encoder.encode(t)
-    })
+/** Runs a store read; a stored record that cannot be used stops the operation (exit 3). */
+async function reading<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read()
+  } catch (error) {
+    if (error instanceof StoreError) throw new PublishError(error.message)
+    throw error
   }
-  return Promise.all(keys.map((k) => kv.get(k)))
 }
 
 export async function readCurrent(kv: KvStore): Promise<CurrentPointer | null> {
-  const [current] = await readJsonKeys(kv, [CURRENT_KEY])
-  return parseJsonValue<CurrentPointer>(current, `"${CURRENT_KEY}"`)
+  return reading(() => store.readPointer(storeReaderOf(kv)))
 }
 
 export async function readHistory(kv: KvStore): Promise<History> {
-  const [history] = await readJsonKeys(kv, [HISTORY_KEY])
-  return parseJsonValue<History>(history, `"${HISTORY_KEY}"`) ?? { versions: [] }
+  return (await readPointerAndHistory(kv)).history
 }
 
 /** `current` and `history` in one read. */
-export async function readPointerAndHistory(kv: KvStore): Promise<{ current: CurrentPointer | null; history: History }> {
-  const [current, history] = await readJsonKeys(kv, [CURRENT_KEY, HISTORY_KEY])
-  return {
-    current: parseJsonValue<CurrentPointer>(current, `"${CURRENT_KEY}"`),
-    history: parseJsonValue<History>(history, `"${HISTORY_KEY}"`) ?? { versions: [] },
-  }
+export async function readPointerAndHistory(
+  kv: KvStore
+): Promise<{ current: CurrentPointer | null; history: History }> {
+  return reading(() => store.readPointerAndHistory(storeReaderOf(kv)))
 }
 
 export async function readManifest(kv: KvStore, version: string): Promise<Manifest | null> {
-  const [m] = await readJsonKeys(kv, [manifestKey(version)])
-  return parseJsonValue<Manifest>(m, manifestKey(version))
+  return reading(() => store.readManifest(storeReaderOf(kv), version))
 }
 
 /** The manifest `current` names, or null when nothing is published. */
 export async function readCurrentManifest(kv: KvStore): Promise<Manifest | null> {
-  const current = await readCurrent(kv)
-  if (!current) return null
-  const m = await readManifest(kv, current.version)
-  if (!m) throw new PublishError(`current names ${current.manifest}, which does not exist`)
-  return m
+  return (await reading(() => store.readCurrentManifest(storeReaderOf(kv))))?.manifest ?? null
+}
+
+/** Update logs of `resourceIds` (null where absent). */
+function readUpdateLogs(kv: KvStore, resourceIds: string[]): Promise<(UpdateLog | null)[]> {
+  return reading(() => store.readUpdateLogs(storeReaderOf(kv), resourceIds))
 }
 
 /** The KV entries of one blob: its key, or its chunks when larger than KV_CHUNK_BYTES. */
@@ -322,13 +317,18 @@ async function advanceUpdateLogs(
 ): Promise<{ updates: ResourceUpdate[]; keysWritten: number; bytesWritten: number }> {
   const resources = trackedResources(manifest)
   if (resources.length === 0) return { updates: [], keysWritten: 0, bytesWritten: 0 }
-  const stored = await readJsonKeys(kv, resources.map((r) => updateLogKey(r.resourceId)))
+  const stored = await readUpdateLogs(kv, resources.map((r) => r.resourceId))
   const parsed = new Map<string, unknown>()
   const loadSnapshot = async (ref: BlobRef): Promise<unknown> => {
     if (parsed.has(ref.sha256)) return parsed.get(ref.sha256)
     const bytes = opts.localBlobs?.get(ref.sha256) ?? (await readBlob(kv, ref))
     if (!bytes) throw new PublishError(`update log: snapshot ${ref.key} is missing`)
-    const value = parseJsonValue<unknown>(bytes, ref.key)
+    let value: unknown
+    try {
+      value = JSON.parse(decoder.decode(bytes))
+    } catch (e) {
+      throw new PublishError(`update log: snapshot ${ref.key} is not valid JSON: ${(e as Error).message}`)
+    }
     parsed.set(ref.sha256, value)
     return value
   }
@@ -336,7 +336,7 @@ async function advanceUpdateLogs(
   const blobs: { key: string; value: Uint8Array }[] = []
   const logs: { key: string; value: string }[] = []
   for (const [k, rv] of resources.entries()) {
-    const prev = parseJsonValue<UpdateLog>(stored[k], updateLogKey(rv.resourceId))
+    const prev = stored[k]
     const result = await advanceUpdateLog(prev, rv, loadSnapshot, { window: opts.window ?? prev?.window ?? DEFAULT_UPDATE_WINDOW })
     for (const b of result.newBlobs) {
       for (const entry of blobEntries(b.ref, b.bytes)) if (!opts.stored.has(entry.key)) blobs.push(entry)
@@ -449,9 +449,8 @@ export async function prune(kv: KvStore, keep: number): Promise<PruneResult> {
   // Update logs name snapshots of versions older than `keep` and patch blobs no manifest names
   // (docs/updates.md §4): all live, or TIPS edges and SSE catch-up would point at deleted blobs.
   const logKeys = await kv.list(UPDATE_LOG_PREFIX)
-  const logs = logKeys.length > 0 ? await readJsonKeys(kv, logKeys) : []
-  logs.forEach((bytes, k) => {
-    const log = parseJsonValue<UpdateLog>(bytes, logKeys[k])
+  const logs = await readUpdateLogs(kv, logKeys.map((k) => k.slice(UPDATE_LOG_PREFIX.length)))
+  logs.forEach((log) => {
     if (log) for (const ref of updateLogBlobs(log)) for (const key of blobKeys(ref)) referenced.add(key)
   })
   const newHistory: History = { versions: history.versions.filter((v) => kept.has(v.version)) }

@@ -4,6 +4,7 @@
  * Pure: no Workers or Node imports (shared by the Worker and the CLI).
  */
 import type { CostType } from '../alto/cost-types.ts'
+import { sha256Hex } from '../tables/bytes.ts'
 
 /** Largest value we put in one KV entry (KV limit is 25 MiB; keep 1 KiB of headroom). */
 export const KV_CHUNK_BYTES = 25 * 1024 * 1024 - 1024
@@ -26,6 +27,17 @@ export interface BlobRef {
   bytes: number
   sha256: string
   chunks: number
+}
+
+/** The content-addressed BlobRef of `bytes` (chunked above {@link KV_CHUNK_BYTES}). */
+export async function blobRefFor(bytes: Uint8Array): Promise<BlobRef> {
+  const sha256 = await sha256Hex(bytes)
+  return {
+    key: blobKey(sha256),
+    bytes: bytes.length,
+    sha256,
+    chunks: Math.max(1, Math.ceil(bytes.length / KV_CHUNK_BYTES)),
+  }
 }
 
 /** Keys a blob occupies in KV. */

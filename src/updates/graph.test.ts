@@ -19,11 +19,11 @@ import {
   startSeq,
   summarizeGraph,
 } from './graph.ts'
-import { MERGE_PATCH_MEDIA_TYPE } from './merge-patch.ts'
+import { MEDIA_TYPES } from '../alto/media-types.ts'
 
 const COSTMAP = 'application/alto-costmap+json'
 const snap = (bytes: number) => ({ mediaType: COSTMAP, bytes })
-const patch = (bytes: number) => ({ mediaType: MERGE_PATCH_MEDIA_TYPE, bytes })
+const patch = (bytes: number) => ({ mediaType: MEDIA_TYPES.mergePatch, bytes })
 
 /** Versions 1..n, snapshots of `snapshotBytes`, patches of `patchBytes`. */
 function linearGraph(n: number, snapshotBytes = 10_000, patchBytes = 100): UpdatesGraph {
@@ -216,7 +216,7 @@ describe('classifyEdgeRequest', () => {
   it('200 serve: existing snapshot and incremental edges', () => {
     expect(classifyEdgeRequest(g, 0, 3)).toMatchObject({ action: 'serve', status: 200, edge: { kind: 'snapshot' } })
     expect(classifyEdgeRequest(g, 0, 6)).toMatchObject({ action: 'serve', edge: { from: 0, to: 6 } })
-    expect(classifyEdgeRequest(g, 5, 6)).toMatchObject({ action: 'serve', edge: { kind: 'incremental', mediaType: MERGE_PATCH_MEDIA_TYPE } })
+    expect(classifyEdgeRequest(g, 5, 6)).toMatchObject({ action: 'serve', edge: { kind: 'incremental', mediaType: MEDIA_TYPES.mergePatch } })
   })
 
   it('410 Gone: a seq below start-seq', () => {

@@ -21,8 +21,6 @@
  * - "Right shift" only: "If t' > t, then n1' >= n1 and n2' >= n2."
  */
 
-export const TIPS_MEDIA_TYPE = 'application/alto-tips+json'
-export const TIPS_PARAMS_MEDIA_TYPE = 'application/alto-tipsparams+json'
 
 export type EdgeKind = 'snapshot' | 'incremental' | 'shortcut'
 

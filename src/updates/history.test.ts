@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { BlobRef, Manifest } from '../store/manifest.ts'
 import { checkGraphInvariants, classifyEdgeRequest, recommendNextEdge, summarizeGraph } from './graph.ts'
-import {
-  type ResourceVersion,
-  type UpdateLog,
-  COST_MAP_MEDIA_TYPE,
-  NETWORK_MAP_MEDIA_TYPE,
-  advanceUpdateLog,
-  blobRefFor,
-  buildUpdateLog,
-  checkUpdateLog,
-  edgeItem,
-  encodeIncrementalUpdate,
-  graphFromUpdateLog,
-  trackedResources,
-  updateLogBlobs,
-  updateLogKey,
-} from './history.ts'
-import { JSON_PATCH_MEDIA_TYPE, applyJsonPatch } from './json-patch.ts'
+import { type ResourceVersion, advanceUpdateLog, buildUpdateLog, edgeItem, encodeIncrementalUpdate, graphFromUpdateLog, trackedResources, updateLogBlobs } from './history.ts'
+import { blobRefFor } from '../store/manifest.ts'
+import { type UpdateLog, checkUpdateLog, updateLogKey } from '../store/update-log.ts'
+import { applyJsonPatch } from './json-patch.ts'
 import { canonicalJson, jsonEqual } from './json.ts'
-import { MERGE_PATCH_MEDIA_TYPE, applyMergePatch } from './merge-patch.ts'
+import { applyMergePatch } from './merge-patch.ts'
 import { evolveCostMap, evolveNetworkMap, mulberry32, syntheticCostMap, syntheticNetworkMap } from './test-helpers.ts'
+import { MEDIA_TYPES } from '../alto/media-types.ts'
 
 /** An in-memory stand-in for KV blobs (content-addressed, like the publisher writes them). */
 class BlobStore {
@@ -65,8 +53,8 @@ function clientFollow(store: BlobStore, log: UpdateLog, fromSeq: number, held?: 
     const item = edgeItem(log, i, j)!
     const content = store.json(item.ref)
     fetched.push(`${i}->${j}`)
-    if (item.mediaType === MERGE_PATCH_MEDIA_TYPE) body = applyMergePatch(body, content)
-    else if (item.mediaType === JSON_PATCH_MEDIA_TYPE) body = applyJsonPatch(body, content as never)
+    if (item.mediaType === MEDIA_TYPES.mergePatch) body = applyMergePatch(body, content)
+    else if (item.mediaType === MEDIA_TYPES.jsonPatch) body = applyJsonPatch(body, content as never)
     else body = content
     at = j
     edge = [j, j + 1]
@@ -77,19 +65,19 @@ function clientFollow(store: BlobStore, log: UpdateLog, fromSeq: number, held?: 
 describe('update log: seq assignment', () => {
   it('starts at 1 and increments only when the tag changes', async () => {
     const store = new BlobStore()
-    let r = await publish(store, null, 'nm', NETWORK_MAP_MEDIA_TYPE, 'ver-a', 't1', { a: 1 })
+    let r = await publish(store, null, 'nm', MEDIA_TYPES.networkMap, 'ver-a', 't1', { a: 1 })
     expect(r.log.seqs.map((e) => e.seq)).toEqual([1])
-    r = await publish(store, r.log, 'nm', NETWORK_MAP_MEDIA_TYPE, 'ver-b', 't1', { a: 1 })
+    r = await publish(store, r.log, 'nm', MEDIA_TYPES.networkMap, 'ver-b', 't1', { a: 1 })
     expect(r.changed).toBe(false)
     expect(r.newBlobs).toEqual([])
-    r = await publish(store, r.log, 'nm', NETWORK_MAP_MEDIA_TYPE, 'ver-c', 't2', { a: 2 })
+    r = await publish(store, r.log, 'nm', MEDIA_TYPES.networkMap, 'ver-c', 't2', { a: 2 })
     expect(r.changed).toBe(true)
     expect(r.log.seqs.map((e) => [e.seq, e.tag, e.version])).toEqual([
       [1, 't1', 'ver-a'],
       [2, 't2', 'ver-c'],
     ])
     // a rollback to old content is a new seq: never move left
-    r = await publish(store, r.log, 'nm', NETWORK_MAP_MEDIA_TYPE, 'ver-a', 't1', { a: 1 })
+    r = await publish(store, r.log, 'nm', MEDIA_TYPES.networkMap, 'ver-a', 't1', { a: 1 })
     expect(r.log.seqs.map((e) => [e.seq, e.tag])).toEqual([
       [1, 't1'],
       [2, 't2'],
@@ -103,7 +91,7 @@ describe('update log: seq assignment', () => {
     const store = new BlobStore()
     let log: UpdateLog | null = null
     for (let v = 1; v <= 6; v++) {
-      const r = await advanceUpdateLog(log, { resourceId: 'cm', mediaType: COST_MAP_MEDIA_TYPE, version: `v${v}`, tag: `t${v}`, snapshot: await store.put({ c: v, pad: 'x'.repeat(200) }) }, store.load, { window: 3 })
+      const r = await advanceUpdateLog(log, { resourceId: 'cm', mediaType: MEDIA_TYPES.costMap, version: `v${v}`, tag: `t${v}`, snapshot: await store.put({ c: v, pad: 'x'.repeat(200) }) }, store.load, { window: 3 })
       store.write(r.newBlobs)
       log = r.log
     }
@@ -121,7 +109,7 @@ describe('update log: seq assignment', () => {
     const store = new BlobStore()
     const versions: ResourceVersion[] = []
     for (let v = 1; v <= 5; v++) {
-      versions.push({ resourceId: 'cm', mediaType: COST_MAP_MEDIA_TYPE, version: `v${v}`, tag: `t${v}`, snapshot: await store.put({ c: v, pad: 'y'.repeat(300) }) })
+      versions.push({ resourceId: 'cm', mediaType: MEDIA_TYPES.costMap, version: `v${v}`, tag: `t${v}`, snapshot: await store.put({ c: v, pad: 'y'.repeat(300) }) })
     }
     const { log, newBlobs } = await buildUpdateLog(versions, store.load, { window: 2 })
     expect(log!.seqs.map((e) => e.seq)).toEqual([4, 5])
@@ -130,51 +118,51 @@ describe('update log: seq assignment', () => {
 
   it('rejects a log of another resource', async () => {
     const store = new BlobStore()
-    const r = await publish(store, null, 'a', NETWORK_MAP_MEDIA_TYPE, 'v', 't', {})
-    await expect(advanceUpdateLog(r.log, { resourceId: 'b', mediaType: NETWORK_MAP_MEDIA_TYPE, version: 'v', tag: 'u', snapshot: r.log.seqs[0].snapshot }, store.load)).rejects.toThrow()
+    const r = await publish(store, null, 'a', MEDIA_TYPES.networkMap, 'v', 't', {})
+    await expect(advanceUpdateLog(r.log, { resourceId: 'b', mediaType: MEDIA_TYPES.networkMap, version: 'v', tag: 'u', snapshot: r.log.seqs[0].snapshot }, store.load)).rejects.toThrow()
   })
 })
 
 describe('incremental encoding choice', () => {
   it('merge patch by default', () => {
-    expect(encodeIncrementalUpdate({ a: 1, pad: 'z'.repeat(50) }, { a: 2, pad: 'z'.repeat(50) }, COST_MAP_MEDIA_TYPE)).toEqual({ mediaType: MERGE_PATCH_MEDIA_TYPE, body: '{"a":2}' })
+    expect(encodeIncrementalUpdate({ a: 1, pad: 'z'.repeat(50) }, { a: 2, pad: 'z'.repeat(50) }, MEDIA_TYPES.costMap)).toEqual({ mediaType: MEDIA_TYPES.mergePatch, body: '{"a":2}' })
   })
   it('JSON patch when a null must be written and JSON patch is announced', () => {
     const r = encodeIncrementalUpdate({ a: 1, pad: 'z'.repeat(80) }, { a: null, pad: 'z'.repeat(80) }, 'application/x+json', { encodings: ['merge-patch', 'json-patch'] })
-    expect(r).toEqual({ mediaType: JSON_PATCH_MEDIA_TYPE, body: '[{"op":"replace","path":"/a","value":null}]' })
+    expect(r).toEqual({ mediaType: MEDIA_TYPES.jsonPatch, body: '[{"op":"replace","path":"/a","value":null}]' })
   })
   it('a full replacement when nothing announced can express it, or the patch is not smaller', () => {
     expect(encodeIncrementalUpdate({ a: 1 }, { a: null }, 'application/x+json').mediaType).toBe('application/x+json')
-    expect(encodeIncrementalUpdate({ a: 1 }, { b: 2 }, COST_MAP_MEDIA_TYPE)).toEqual({ mediaType: COST_MAP_MEDIA_TYPE, body: '{"b":2}' })
+    expect(encodeIncrementalUpdate({ a: 1 }, { b: 2 }, MEDIA_TYPES.costMap)).toEqual({ mediaType: MEDIA_TYPES.costMap, body: '{"b":2}' })
   })
   it('a full replacement edge reuses the snapshot blob', async () => {
     const store = new BlobStore()
-    let r = await publish(store, null, 'x', COST_MAP_MEDIA_TYPE, 'v1', 't1', { a: 1 })
-    r = await publish(store, r.log, 'x', COST_MAP_MEDIA_TYPE, 'v2', 't2', { b: 2 })
+    let r = await publish(store, null, 'x', MEDIA_TYPES.costMap, 'v1', 't1', { a: 1 })
+    r = await publish(store, r.log, 'x', MEDIA_TYPES.costMap, 'v2', 't2', { b: 2 })
     expect(r.newBlobs).toEqual([])
     expect(r.log.seqs[1]['patch-from-prev']).toEqual(r.log.seqs[1].snapshot)
-    expect(edgeItem(r.log, 1, 2)).toEqual({ ref: r.log.seqs[1].snapshot, mediaType: COST_MAP_MEDIA_TYPE })
+    expect(edgeItem(r.log, 1, 2)).toEqual({ ref: r.log.seqs[1].snapshot, mediaType: MEDIA_TYPES.costMap })
   })
 })
 
 describe('client simulation: snapshot at seq 1, then patches 1 → 2 → 3 → 4', () => {
   it.each([
-    ['network map (500 PIDs)', NETWORK_MAP_MEDIA_TYPE],
-    ['cost map (150×150)', COST_MAP_MEDIA_TYPE],
+    ['network map (500 PIDs)', MEDIA_TYPES.networkMap],
+    ['cost map (150×150)', MEDIA_TYPES.costMap],
   ])('%s ends equal (and canonically byte-equal) to v4', async (_name, mediaType) => {
     const rng = mulberry32(mediaType.length)
     const store = new BlobStore()
     const bodies: unknown[] = []
-    let body: Record<string, unknown> = mediaType === NETWORK_MAP_MEDIA_TYPE ? syntheticNetworkMap(rng, 500) : syntheticCostMap(rng, 150)
+    let body: Record<string, unknown> = mediaType === MEDIA_TYPES.networkMap ? syntheticNetworkMap(rng, 500) : syntheticCostMap(rng, 150)
     let log: UpdateLog | null = null
     for (let v = 1; v <= 4; v++) {
-      if (v > 1) body = mediaType === NETWORK_MAP_MEDIA_TYPE ? evolveNetworkMap(rng, body, 0.01, `nm-v${v}`) : evolveCostMap(rng, body, 0.01).map
+      if (v > 1) body = mediaType === MEDIA_TYPES.networkMap ? evolveNetworkMap(rng, body, 0.01, `nm-v${v}`) : evolveCostMap(rng, body, 0.01).map
       bodies.push(body)
       const r = await publish(store, log, 'res', mediaType, `ver${v}`, `tag${v}`, body)
       log = r.log
       if (v > 1) {
         expect(r.newBlobs).toHaveLength(1)
-        expect(log.seqs[v - 1]['patch-media-type']).toBe(MERGE_PATCH_MEDIA_TYPE)
+        expect(log.seqs[v - 1]['patch-media-type']).toBe(MEDIA_TYPES.mergePatch)
         expect(log.seqs[v - 1]['patch-from-prev']!.bytes).toBeLessThan(log.seqs[v - 1].snapshot.bytes / 10)
       }
     }
@@ -185,7 +173,7 @@ describe('client simulation: snapshot at seq 1, then patches 1 → 2 → 3 → 4
     expect(jsonEqual(held, bodies[0])).toBe(true)
     for (let j = 2; j <= 4; j++) {
       const item = edgeItem(log!, j - 1, j)!
-      expect(item.mediaType).toBe(MERGE_PATCH_MEDIA_TYPE)
+      expect(item.mediaType).toBe(MEDIA_TYPES.mergePatch)
       held = applyMergePatch(held, store.json(item.ref))
       expect(jsonEqual(held, bodies[j - 1])).toBe(true)
     }
@@ -224,8 +212,8 @@ describe('blobs and keys', () => {
       'cost-maps': { 'nm-num-routingcost': { tag: 'v-cm', json: ref } },
     } as unknown as Manifest
     expect(trackedResources(manifest)).toEqual([
-      { resourceId: 'nm', mediaType: NETWORK_MAP_MEDIA_TYPE, version: 'abc', tag: 'v-nm', snapshot: ref },
-      { resourceId: 'nm-num-routingcost', mediaType: COST_MAP_MEDIA_TYPE, version: 'abc', tag: 'v-cm', snapshot: ref },
+      { resourceId: 'nm', mediaType: MEDIA_TYPES.networkMap, version: 'abc', tag: 'v-nm', snapshot: ref },
+      { resourceId: 'nm-num-routingcost', mediaType: MEDIA_TYPES.costMap, version: 'abc', tag: 'v-cm', snapshot: ref },
     ])
   })
 })

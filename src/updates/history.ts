@@ -16,49 +16,15 @@
  * Edges served: 0 → k is `snapshot` of entry k; k-1 → k is `patch-from-prev` of entry k.
  */
 
-import type { BlobRef, Manifest } from '../store/manifest.ts'
-import { KV_CHUNK_BYTES, blobKey } from '../store/manifest.ts'
+import { blobRefFor, type BlobRef, type Manifest } from '../store/manifest.ts'
+import { UPDATE_LOG_FORMAT, type UpdateLog, type UpdateLogEntry } from '../store/update-log.ts'
 import { type UpdatesGraph, appendVersion, emptyGraph } from './graph.ts'
-import { JSON_PATCH_MEDIA_TYPE, createJsonPatch } from './json-patch.ts'
-import { MERGE_PATCH_MEDIA_TYPE, MergePatchUnrepresentableError, createMergePatch } from './merge-patch.ts'
+import { createJsonPatch } from './json-patch.ts'
+import { MergePatchUnrepresentableError, createMergePatch } from './merge-patch.ts'
+import { MEDIA_TYPES } from '../alto/media-types.ts'
 
-export const UPDATE_LOG_FORMAT = 1
 /** Default number of versions (seqs) kept per resource. */
 export const DEFAULT_UPDATE_WINDOW = 16
-
-/** KV key of a resource's update log. Resource ids never contain `/` (RFC 7285 §10.2). */
-export const updateLogKey = (resourceId: string): string => `updates/${resourceId}`
-/** Prefix to list every update log (`list({ prefix })`). */
-export const UPDATE_LOG_PREFIX = 'updates/'
-
-export const NETWORK_MAP_MEDIA_TYPE = 'application/alto-networkmap+json'
-export const COST_MAP_MEDIA_TYPE = 'application/alto-costmap+json'
-
-export interface UpdateLogEntry {
-  seq: number
-  /** RFC 7285 vtag (network map) or cost-map tag at this seq. */
-  tag: string
-  /** First published version (`manifest/<version>`) that carried this tag. */
-  version: string
-  /** The full response body at this seq: edge 0 → seq. Same blob as the manifest's `json`. */
-  snapshot: BlobRef
-  /** Update item for edge seq-1 → seq; absent on the oldest kept entry. */
-  'patch-from-prev'?: BlobRef
-  /** Media type of `patch-from-prev`: a patch type, or the resource's type for a full replacement. */
-  'patch-media-type'?: string
-}
-
-/** Value of KV `updates/<resource-id>`. */
-export interface UpdateLog {
-  format: typeof UPDATE_LOG_FORMAT
-  'resource-id': string
-  /** Media type of snapshots (the resource's own type). */
-  'media-type': string
-  /** Versions kept (≥ 1). */
-  window: number
-  /** Ascending, contiguous seqs; never empty. */
-  seqs: UpdateLogEntry[]
-}
 
 /** One published state of one resource, as the manifest describes it. */
 export interface ResourceVersion {
@@ -104,26 +70,14 @@ export interface AdvanceResult {
 
 const encoder = new TextEncoder()
 
-/** Content-addressed BlobRef of `bytes` (docs/storage-schema.md). */
-export async function blobRefFor(bytes: Uint8Array): Promise<BlobRef> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes)
-  const sha256 = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
-  return {
-    key: blobKey(sha256),
-    bytes: bytes.length,
-    sha256,
-    chunks: Math.max(1, Math.ceil(bytes.length / KV_CHUNK_BYTES)),
-  }
-}
-
 /** GET-mode resources of a manifest that get update logs: every network map and cost map. */
 export function trackedResources(m: Manifest): ResourceVersion[] {
   const out: ResourceVersion[] = []
   for (const [id, nm] of Object.entries(m['network-maps'])) {
-    out.push({ resourceId: id, mediaType: NETWORK_MAP_MEDIA_TYPE, version: m.version, tag: nm.vtag, snapshot: nm.json })
+    out.push({ resourceId: id, mediaType: MEDIA_TYPES.networkMap, version: m.version, tag: nm.vtag, snapshot: nm.json })
   }
   for (const [id, cm] of Object.entries(m['cost-maps'])) {
-    out.push({ resourceId: id, mediaType: COST_MAP_MEDIA_TYPE, version: m.version, tag: cm.tag, snapshot: cm.json })
+    out.push({ resourceId: id, mediaType: MEDIA_TYPES.costMap, version: m.version, tag: cm.tag, snapshot: cm.json })
   }
   return out
 }
@@ -146,7 +100,7 @@ export function encodeIncrementalUpdate(
       throw err
     }
     if ((opts.replaceWhenPatchNotSmaller ?? true) && body.length >= full.length) break
-    return { mediaType: encoding === 'merge-patch' ? MERGE_PATCH_MEDIA_TYPE : JSON_PATCH_MEDIA_TYPE, body }
+    return { mediaType: encoding === 'merge-patch' ? MEDIA_TYPES.mergePatch : MEDIA_TYPES.jsonPatch, body }
   }
   // RFC 9569 "Capabilities": "If the server does not support JSON patch to handle such a case,
   // the server then needs to send a full replacement."
@@ -259,7 +213,7 @@ export function graphFromUpdateLog(log: UpdateLog): UpdatesGraph {
     g = appendVersion(g, {
       tag: e.tag,
       snapshot: { mediaType: log['media-type'], bytes: e.snapshot.bytes },
-      incremental: { mediaType: e['patch-media-type'] ?? MERGE_PATCH_MEDIA_TYPE, bytes: patch.bytes },
+      incremental: { mediaType: e['patch-media-type'] ?? MEDIA_TYPES.mergePatch, bytes: patch.bytes },
     })
   }
   return g
@@ -271,21 +225,6 @@ export function edgeItem(log: UpdateLog, i: number, j: number): { ref: BlobRef; 
   if (!entry) return undefined
   if (i === 0) return { ref: entry.snapshot, mediaType: log['media-type'] }
   const patch = entry['patch-from-prev']
-  if (i === j - 1 && patch) return { ref: patch, mediaType: entry['patch-media-type'] ?? MERGE_PATCH_MEDIA_TYPE }
+  if (i === j - 1 && patch) return { ref: patch, mediaType: entry['patch-media-type'] ?? MEDIA_TYPES.mergePatch }
   return undefined
-}
-
-/** Structural validation of a stored log (for the Worker reading KV and for tests). */
-export function checkUpdateLog(log: UpdateLog): string[] {
-  const problems: string[] = []
-  if (log.format !== UPDATE_LOG_FORMAT) problems.push(`format ${String(log.format)}`)
-  if (log.seqs.length === 0) problems.push('no seqs')
-  if (log.seqs.length > log.window) problems.push(`${log.seqs.length} seqs exceed window ${log.window}`)
-  log.seqs.forEach((e, k) => {
-    if (k > 0 && e.seq !== log.seqs[k - 1].seq + 1) problems.push(`seq ${e.seq} does not follow ${log.seqs[k - 1].seq}`)
-    if (k > 0 && !e['patch-from-prev']) problems.push(`seq ${e.seq} has no patch-from-prev`)
-    if (k > 0 && e.tag === log.seqs[k - 1].tag) problems.push(`seq ${e.seq} repeats the tag of seq ${e.seq - 1}`)
-    if (e.seq < 1) problems.push(`seq ${e.seq} < 1`)
-  })
-  return problems
 }

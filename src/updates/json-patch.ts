@@ -14,7 +14,6 @@
 
 import { cloneJson, hasOwn, isJsonObject, jsonEqual, setOwn } from './json.ts'
 
-export const JSON_PATCH_MEDIA_TYPE = 'application/json-patch+json'
 
 export type JsonPatchOperation =
   | { op: 'add'; path: string; value: unknown }

@@ -37,7 +37,6 @@
 
 import { isJsonObject, jsonEqual, setOwn } from './json.ts'
 
-export const MERGE_PATCH_MEDIA_TYPE = 'application/merge-patch+json'
 
 /** `to` holds a null where merge patch would have to write one; see the module comment. */
 export class MergePatchUnrepresentableError extends Error {

@@ -21,10 +21,8 @@
 import type { AltoError } from '../alto/errors.ts'
 import { RESOURCE_ID } from '../alto/identifiers.ts'
 import { isJsonObject } from './json.ts'
+import { MEDIA_TYPES } from '../alto/media-types.ts'
 
-export const EVENT_STREAM_MEDIA_TYPE = 'text/event-stream'
-export const UPDATE_STREAM_PARAMS_MEDIA_TYPE = 'application/alto-updatestreamparams+json'
-export const UPDATE_STREAM_CONTROL_MEDIA_TYPE = 'application/alto-updatestreamcontrol+json'
 
 /** §6.8: "the server SHOULD send a comment or an event every 15 seconds" (keep-alive). */
 export const KEEPALIVE_INTERVAL_MS = 15_000
@@ -144,7 +142,7 @@ export function formatControlEvent(event: UpdateStreamControlEvent, maxLine = DE
   for (const list of [event.started, event.stopped]) {
     if (list && list.length === 0) throw new Error('started/stopped have at least one element (§5.3: <1..*>)')
   }
-  return formatJsonEvent(UPDATE_STREAM_CONTROL_MEDIA_TYPE, undefined, event, maxLine)
+  return formatJsonEvent(MEDIA_TYPES.updateStreamControl, undefined, event, maxLine)
 }
 
 /** §6.8 keep-alive: a comment line ("lines starting with ':' are comments"). */

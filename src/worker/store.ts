@@ -15,14 +15,9 @@
  *   are then cached, so each blob is hashed once per isolate).
  */
 import { RequestFailureError } from '../alto/errors.ts'
-import {
-  CURRENT_KEY,
-  MANIFEST_FORMAT,
-  blobKeys,
-  type BlobRef,
-  type CurrentPointer,
-  type Manifest,
-} from '../store/manifest.ts'
+import { blobKeys, type BlobRef } from '../store/manifest.ts'
+import { readManifest, readPointer, StoreError, type StoreReader } from '../store/read.ts'
+import { sha256Hex, toHex } from '../tables/bytes.ts'
 import type { PublishedVersion } from './env.ts'
 
 /** KV edge-cache TTL of the pointer (the documented minimum is 60 s in one doc version). */
@@ -52,28 +47,29 @@ export function clearManifestCache(): void {
   manifests.clear()
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-
-function isPointer(v: unknown): v is CurrentPointer {
-  return isObject(v) && typeof v.version === 'string' && typeof v.manifest === 'string'
+/**
+ * The store reader (src/store/read.ts) over the KV binding. Every rejection and every unusable
+ * record becomes a {@link StorageFault} naming the key.
+ */
+export function kvStoreReader(kv: KVNamespace): StoreReader {
+  return {
+    texts: (keys, opts) =>
+      Promise.all(
+        keys.map((key) =>
+          kv.get(key, opts?.cacheTtl === undefined ? { type: 'text' } : { type: 'text', cacheTtl: opts.cacheTtl })
+        )
+      ),
+  }
 }
 
-/** Shape check of the parts the Worker relies on; a manifest failing it is treated as corrupt. */
-function isManifest(v: unknown, version: string): v is Manifest {
-  return (
-    isObject(v) &&
-    v.format === MANIFEST_FORMAT &&
-    v.version === version &&
-    typeof v.created === 'string' &&
-    typeof v['default-network-map'] === 'string' &&
-    isObject(v['network-maps']) &&
-    isObject(v['cost-maps']) &&
-    isObject(v.properties) &&
-    isObject(v['cost-types']) &&
-    isObject(v.ird) &&
-    typeof v['ird-tag'] === 'string'
-  )
+/** Runs a store read with every {@link StoreError} as a {@link StorageFault}. */
+export async function readingStore<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read()
+  } catch (error) {
+    if (error instanceof StoreError) throw new StorageFault(error.message)
+    throw error
+  }
 }
 
 /** `kv.get` with every rejection turned into a {@link StorageFault} naming the key. */
@@ -82,35 +78,25 @@ async function kvGet<T>(read: () => Promise<T>, key: string): Promise<T> {
     return await read()
   } catch (error) {
     if (error instanceof StorageFault) throw error
-    // A JSON value that does not parse (`type: 'json'`) rejects with a SyntaxError.
-    if (error instanceof SyntaxError) throw new StorageFault(`${key} is not valid JSON`)
     throw new StorageFault(`reading ${key} failed (${error instanceof Error ? error.name : 'error'})`)
   }
 }
 
 /** Reads the pointer and the manifest it names (503 when either is missing or corrupt). */
 export async function loadPublishedVersion(kv: KVNamespace): Promise<PublishedVersion> {
-  const pointer: unknown = await kvGet(
-    () => kv.get(CURRENT_KEY, { type: 'json', cacheTtl: POINTER_CACHE_TTL_SECONDS }),
-    CURRENT_KEY
+  const reader = kvStoreReader(kv)
+  const pointer = await readingStore(() =>
+    readPointer(reader, { cacheTtl: POINTER_CACHE_TTL_SECONDS })
   )
   if (pointer === null) throw new StorageFault('no map version has been published yet (no pointer)')
-  if (!isPointer(pointer)) throw new StorageFault('the version pointer is corrupt')
   const cached = manifests.get(pointer.version)
   if (cached) return cached
-  const manifest: unknown = await kvGet(() => kv.get(pointer.manifest, { type: 'json' }), pointer.manifest)
+  const manifest = await readingStore(() => readManifest(reader, pointer.version))
   if (manifest === null) throw new StorageFault(`${pointer.manifest} is missing`)
-  if (!isManifest(manifest, pointer.version)) throw new StorageFault(`${pointer.manifest} is corrupt`)
-  const lastModified = new Date(manifest.created)
-  if (Number.isNaN(lastModified.getTime())) throw new StorageFault(`${pointer.manifest} is corrupt`)
-  const loaded: PublishedVersion = { manifest, lastModified }
+  const loaded: PublishedVersion = { manifest, lastModified: new Date(manifest.created) }
   if (manifests.size >= MAX_CACHED_MANIFESTS) manifests.delete(manifests.keys().next().value!)
   manifests.set(pointer.version, loaded)
   return loaded
-}
-
-function hex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /** Throws unless `bytes` are the blob `ref` describes (length and SHA-256). */
@@ -118,7 +104,7 @@ async function verifyBlob(ref: BlobRef, bytes: Uint8Array): Promise<void> {
   if (bytes.byteLength !== ref.bytes) {
     throw new StorageFault(`${ref.key} has ${bytes.byteLength} bytes, the manifest says ${ref.bytes}`)
   }
-  const digest = hex(await crypto.subtle.digest('SHA-256', bytes))
+  const digest = await sha256Hex(bytes)
   if (digest !== ref.sha256) throw new StorageFault(`${ref.key} fails its SHA-256 checksum`)
 }
 
@@ -197,7 +183,7 @@ export async function verifiedBlobStream(
       },
       async flush(controller) {
         await hasher.close()
-        const sum = hex(await digest.digest)
+        const sum = toHex(await digest.digest)
         if (length !== ref.bytes || sum !== ref.sha256) {
           console.error(`alto-edge: ${ref.key} fails its SHA-256 checksum; response aborted`)
           controller.error(new StorageFault(`${ref.key} fails its SHA-256 checksum`))

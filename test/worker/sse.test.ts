@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Build } from '../../src/compiler/index.ts'
 import { applyMergePatch } from '../../src/updates/merge-patch.ts'
 import { parseSseStream, type SseEvent } from '../../src/updates/sse.ts'
-import { hubStub, type UpdatesEnv } from '../../src/worker/updates/common.ts'
+import { hubStub } from '../../src/worker/updates/common.ts'
 import { get, post } from './client.ts'
 import { NM, exampleCostMapId, fourVersions, publishWithUpdates } from './tips-helpers.ts'
 
@@ -60,7 +60,7 @@ function eventReader(res: Response) {
 
 const publishAndWake = async (build: Build) => {
   await publishWithUpdates(build)
-  expect(await runDurableObjectAlarm(hubStub(env as unknown as UpdatesEnv))).toBe(true)
+  expect(await runDurableObjectAlarm(hubStub(env))).toBe(true)
 }
 
 describe('ALTO/SSE update stream', () => {

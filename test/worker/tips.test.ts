@@ -9,11 +9,12 @@ import type { Build } from '../../src/compiler/index.ts'
 import { kvStoreFromBinding } from '../../src/compiler/kv-binding.ts'
 import { prune } from '../../src/compiler/publish.ts'
 import { checkGraphInvariants } from '../../src/updates/graph.ts'
-import { graphFromUpdateLog, updateLogKey, type UpdateLog } from '../../src/updates/history.ts'
+import { graphFromUpdateLog } from '../../src/updates/history.ts'
+import { updateLogKey, type UpdateLog } from '../../src/store/update-log.ts'
 import { applyMergePatch } from '../../src/updates/merge-patch.ts'
 import { watch } from '../../src/cli/watch.ts'
 import worker from '../../src/worker/index.ts'
-import { hubStub, type UpdatesEnv } from '../../src/worker/updates/common.ts'
+import { hubStub } from '../../src/worker/updates/common.ts'
 import { ORIGIN, get, post } from './client.ts'
 import { testExecutionContext } from './map-set.ts'
 import { NM, exampleCostMapId, fourVersions, publishWithUpdates } from './tips-helpers.ts'
@@ -168,7 +169,7 @@ describe('TIPS views, edges and the publisher', () => {
   it('holds ug/<end>/<end+1> until a publication; the hub learns of it by its alarm or by the publish hook', async () => {
     const { path, summary } = await openView(costMapId)
     const e = summary['end-seq']
-    const hub = hubStub(env as unknown as UpdatesEnv)
+    const hub = hubStub(env)
 
     // 1. Alarm path: the hub polls the pointer while a request waits.
     const pending = edge(path, e, e + 1)
@@ -220,7 +221,7 @@ describe('TIPS views, edges and the publisher', () => {
     expect(second.status).toBe(429)
     expect(second.headers.get('Retry-After')).toBe('1')
     await publishWithUpdates(builds[2])
-    await runDurableObjectAlarm(hubStub(env as unknown as UpdatesEnv))
+    await runDurableObjectAlarm(hubStub(env))
     expect((await first).status).toBe(200)
   })
 
@@ -261,12 +262,12 @@ describe('TIPS views, edges and the publisher', () => {
     expect(lines[1]).toMatch(/seq 0 → \d+: snapshot/)
     await new Promise((r) => setTimeout(r, 50)) // let the long poll reach the hub
     await publishWithUpdates(builds[3])
-    expect(await runDurableObjectAlarm(hubStub(env as unknown as UpdatesEnv))).toBe(true)
+    expect(await runDurableObjectAlarm(hubStub(env))).toBe(true)
     await done
     expect(lines[2]).toMatch(/merge patch, \d+ values changed, \d+ bytes; tag [0-9a-f]{40}$/)
   })
   it('a handler whose log read is stale (KV edge cache) defers to the hub: no 425, no step back (RFC 9569 right shift)', async () => {
-    const hub = hubStub(env as unknown as UpdatesEnv)
+    const hub = hubStub(env)
     await openView(costMapId) // the hub need not know the resource beforehand
     const staleLog = await storedLog(costMapId)
     const staleEnd = staleLog.seqs[staleLog.seqs.length - 1].seq

@@ -17,6 +17,7 @@
  * uri)), with the stored HA1 = H(username ":" realm ":" password) — the password is never stored.
  * The `uri` parameter must equal the request-target (§3.4.6).
  */
+import { toHex } from '../../tables/bytes.ts'
 import type { AuthConfig, ClientCredentials, DigestAlgorithm } from './config.ts'
 
 /** Seconds a nonce is accepted after it was issued. */
@@ -25,10 +26,6 @@ export const NONCE_LIFETIME_SECONDS = 300
 const NONCE_FUTURE_SKEW_SECONDS = 60
 
 const encoder = new TextEncoder()
-
-export function toHex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 /** Lower-case hex digest of a UTF-8 string (MD5 is available in Workers' WebCrypto). */
 export async function digestHex(algorithm: DigestAlgorithm, text: string): Promise<string> {

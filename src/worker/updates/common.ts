@@ -5,33 +5,21 @@
  * `Accept`). docs/updates.md §7 describes the deployment.
  */
 import { resourceIds } from '../../alto/resources.ts'
-import { CURRENT_KEY, type CurrentPointer } from '../../store/manifest.ts'
-import { checkUpdateLog, updateLogKey, type UpdateLog } from '../../updates/history.ts'
+import { toHex } from '../../tables/bytes.ts'
+import type { CurrentPointer } from '../../store/manifest.ts'
+import { checkedUpdateLog, readPointer, readUpdateLogs } from '../../store/read.ts'
+import type { UpdateLog } from '../../store/update-log.ts'
 import type { Ird, IrdEntry } from '../../alto/ird.ts'
 import { isVisible, requestVisibility } from '../access.ts'
 import type { Env } from '../env.ts'
 import { requestVersion, type AppContext } from '../http.ts'
-import { StorageFault } from '../store.ts'
+import { kvStoreReader, readingStore } from '../store.ts'
 import { irdBody } from '../tables.ts'
 import type { UpdateHub } from './hub.ts'
 import type { UpdateStream } from './stream.ts'
 
-/** Bindings the update services add (wrangler.toml `[[durable_objects.bindings]]`, a secret). */
-export interface UpdatesEnv extends Env {
-  /** One hub per KV namespace: long-poll waiters and the stream registry (hub.ts). */
-  ALTO_UPDATE_HUB: DurableObjectNamespace<UpdateHub>
-  /** One object per open ALTO/SSE stream (stream.ts). */
-  ALTO_UPDATE_STREAM: DurableObjectNamespace<UpdateStream>
-  /** SECRET: bearer token of `POST /_alto/notify` (the publisher's hook); unset = hook off. */
-  ALTO_OPERATOR_TOKEN?: string
-  /** Long polls the hub holds at once before answering 429 (default hub.ts MAX_WAITERS). */
-  ALTO_TIPS_MAX_POLLS?: string
-}
-
-export const updatesEnv = (c: AppContext): UpdatesEnv => c.env as UpdatesEnv
-
 /** The hub stub (a single named object). */
-export function hubStub(env: UpdatesEnv): DurableObjectStub<UpdateHub> {
+export function hubStub(env: Env): DurableObjectStub<UpdateHub> {
   return env.ALTO_UPDATE_HUB.get(env.ALTO_UPDATE_HUB.idFromName('hub'))
 }
 
@@ -64,39 +52,35 @@ export const updateStreamResource = (c: AppContext) => updateResource(c, resourc
 /** KV edge-cache TTL of update logs read by request handlers (like the pointer). */
 export const LOG_CACHE_TTL_SECONDS = 60
 
-function isUpdateLog(v: unknown, resourceId: string): v is UpdateLog {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
-  const log = v as UpdateLog
-  return log['resource-id'] === resourceId && Array.isArray(log.seqs) && checkUpdateLog(log).length === 0
-}
-
 /**
  * `updates/<resourceId>` from KV, shape-checked; null when absent. `cacheTtl` undefined reads with
  * KV's default (the Durable Objects read that way; handlers pass {@link LOG_CACHE_TTL_SECONDS}).
  */
-export async function readUpdateLog(kv: KVNamespace, resourceId: string, cacheTtl?: number): Promise<UpdateLog | null> {
-  const key = updateLogKey(resourceId)
-  let value: unknown
-  try {
-    value = await kv.get(key, cacheTtl === undefined ? { type: 'json' } : { type: 'json', cacheTtl })
-  } catch {
-    throw new StorageFault(`reading ${key} failed`)
-  }
-  if (value === null) return null
-  if (!isUpdateLog(value, resourceId)) throw new StorageFault(`${key} is corrupt`)
-  return value
+export async function readUpdateLog(
+  kv: KVNamespace,
+  resourceId: string,
+  cacheTtl?: number
+): Promise<UpdateLog | null> {
+  const [log] = await readingStore(() =>
+    readUpdateLogs(kvStoreReader(kv), [resourceId], { cacheTtl })
+  )
+  return log
 }
 
-/** Validates an update log received from the publish hook. */
+/** Validates an update log received from the publish hook; null when it is not one. */
 export function parseUpdateLog(v: unknown): UpdateLog | null {
-  if (typeof v !== 'object' || v === null) return null
-  const rid = (v as { 'resource-id'?: unknown })['resource-id']
-  return typeof rid === 'string' && isUpdateLog(v, rid) ? v : null
+  const rid = typeof v === 'object' && v !== null ? (v as { 'resource-id'?: unknown })['resource-id'] : undefined
+  if (typeof rid !== 'string') return null
+  try {
+    return checkedUpdateLog(v, rid)
+  } catch {
+    return null
+  }
 }
 
-export async function readPointer(kv: KVNamespace): Promise<CurrentPointer | null> {
-  const value = (await kv.get(CURRENT_KEY, { type: 'json' })) as CurrentPointer | null
-  return value && typeof value.version === 'string' ? value : null
+/** The `current` pointer as the Durable Objects see it (no edge cache); null when unpublished. */
+export async function readCurrentPointer(kv: KVNamespace): Promise<CurrentPointer | null> {
+  return readingStore(() => readPointer(kvStoreReader(kv)))
 }
 
 export const endSeqOf = (log: UpdateLog): number => log.seqs[log.seqs.length - 1].seq
@@ -111,5 +95,5 @@ export function plainStatus(status: number, text: string, extra: Record<string, 
 
 /** 128 random bits as hex (stream ids). */
 export function randomId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+  return toHex(crypto.getRandomValues(new Uint8Array(16)))
 }

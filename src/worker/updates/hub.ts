@@ -20,9 +20,11 @@
  * stream registry is persisted (the hub may be evicted between alarms while streams are open).
  */
 import { DurableObject } from 'cloudflare:workers'
-import type { Manifest } from '../../store/manifest.ts'
-import type { UpdateLog } from '../../updates/history.ts'
-import { endSeqOf, readPointer, readUpdateLog, type UpdatesEnv } from './common.ts'
+import type { Env } from '../env.ts'
+import { readManifest } from '../../store/read.ts'
+import { kvStoreReader } from '../store.ts'
+import type { UpdateLog } from '../../store/update-log.ts'
+import { endSeqOf, readCurrentPointer, readUpdateLog } from './common.ts'
 
 /** Alarm period while something waits. */
 export const POLL_INTERVAL_MS = 1_000
@@ -46,7 +48,7 @@ interface Waiter {
 
 const STREAMS_KEY = 'streams'
 
-export class UpdateHub extends DurableObject<UpdatesEnv> {
+export class UpdateHub extends DurableObject<Env> {
   private readonly logs = new Map<string, UpdateLog>()
   private readonly waiters = new Set<Waiter>()
   /** Stream object id (hex) → resource ids it follows. */
@@ -57,7 +59,7 @@ export class UpdateHub extends DurableObject<UpdatesEnv> {
   /** Tag of each resource in the pointer's version (from its manifest), to spot lagging logs. */
   private expectedTags = new Map<string, string>()
 
-  constructor(ctx: DurableObjectState, env: UpdatesEnv) {
+  constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     void ctx.blockConcurrencyWhile(async () => {
       const saved = await ctx.storage.get<[string, string[]][]>(STREAMS_KEY)
@@ -141,13 +143,14 @@ export class UpdateHub extends DurableObject<UpdatesEnv> {
    * edge-cached read). Returns the resources that advanced.
    */
   private async poll(): Promise<string[]> {
-    const pointer = await readPointer(this.env.ALTO_KV)
+    // An unreadable pointer is no change: waiters keep waiting and the next alarm reads again.
+    const pointer = await readCurrentPointer(this.env.ALTO_KV).catch(() => null)
     const now = Date.now()
     let changed = false
     if (pointer && pointer.version !== this.pointerVersion) {
       this.pointerVersion = pointer.version
       this.settleUntil = now + LOG_SETTLE_MS
-      this.expectedTags = await this.manifestTags(pointer.manifest)
+      this.expectedTags = await this.manifestTags(pointer.version)
       changed = true
     }
     if (!changed && now > this.settleUntil) return []
@@ -172,13 +175,13 @@ export class UpdateHub extends DurableObject<UpdatesEnv> {
   }
 
   /** Resource id → tag in a version's manifest (network map vtags, cost map tags); {} on error. */
-  private async manifestTags(manifestKey: string): Promise<Map<string, string>> {
+  private async manifestTags(version: string): Promise<Map<string, string>> {
     const tags = new Map<string, string>()
     try {
-      const m = (await this.env.ALTO_KV.get(manifestKey, { type: 'json' })) as Manifest | null
+      const m = await readManifest(kvStoreReader(this.env.ALTO_KV), version)
       if (!m) return tags
-      for (const [rid, nm] of Object.entries(m['network-maps'] ?? {})) tags.set(rid, nm.vtag)
-      for (const [rid, cm] of Object.entries(m['cost-maps'] ?? {})) tags.set(rid, cm.tag)
+      for (const [rid, nm] of Object.entries(m['network-maps'])) tags.set(rid, nm.vtag)
+      for (const [rid, cm] of Object.entries(m['cost-maps'])) tags.set(rid, cm.tag)
     } catch {
       // Unreadable manifest: no settling; the next pointer change or publish hook catches up.
     }

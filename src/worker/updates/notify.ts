@@ -14,10 +14,10 @@
 import { Hono } from 'hono'
 import { httpFail } from '../../alto/errors.ts'
 import { MAX_BODY_BYTES } from '../../alto/limits.ts'
-import type { UpdateLog } from '../../updates/history.ts'
+import type { UpdateLog } from '../../store/update-log.ts'
 import { digestHex, timingSafeEqual } from '../auth/digest.ts'
 import type { AppEnv } from '../env.ts'
-import { hubStub, parseUpdateLog, plainStatus, updatesEnv } from './common.ts'
+import { hubStub, parseUpdateLog, plainStatus } from './common.ts'
 
 export const NOTIFY_PATH = '/_alto/notify'
 
@@ -28,7 +28,7 @@ async function isOperator(authorization: string | undefined, token: string): Pro
 }
 
 export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
-  const env = updatesEnv(c)
+  const env = c.env
   const token = env.ALTO_OPERATOR_TOKEN
   if (!token) httpFail({ kind: 'not-found' })
   if (!(await isOperator(c.req.header('Authorization'), token))) {

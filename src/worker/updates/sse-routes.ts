@@ -12,10 +12,10 @@ import { Hono } from 'hono'
 import * as z from 'zod'
 import { altoErrorBody, altoFail, httpFail } from '../../alto/errors.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
-import { EVENT_STREAM_MEDIA_TYPE, UPDATE_STREAM_PARAMS_MEDIA_TYPE, validateOpenRequest } from '../../updates/sse.ts'
+import { validateOpenRequest } from '../../updates/sse.ts'
 import type { AppEnv } from '../env.ts'
 import { readAltoRequest, requireAcceptable } from '../http.ts'
-import { updateStreamResource, updatesEnv } from './common.ts'
+import { updateStreamResource } from './common.ts'
 import type { OpenStreamInit } from './stream.ts'
 
 const anyJson = z.unknown()
@@ -29,15 +29,15 @@ export const sseRoutes = new Hono<AppEnv>()
   .post('/updates/stream', async (c) => {
     const resource = await updateStreamResource(c)
     if (!resource) httpFail({ kind: 'not-found' })
-    requireAcceptable(c, EVENT_STREAM_MEDIA_TYPE)
-    const body = await readAltoRequest(c, UPDATE_STREAM_PARAMS_MEDIA_TYPE, anyJson)
+    requireAcceptable(c, MEDIA_TYPES.eventStream)
+    const body = await readAltoRequest(c, MEDIA_TYPES.updateStreamParams, anyJson)
     const request = validateOpenRequest(body, { uses: new Set(resource.uses) })
     if (!request.ok) altoFail(request.error)
     for (const [sid, add] of Object.entries(request.value.add)) {
       // Only GET-mode maps are offered: no input (§6.6: the error the resource would return).
       if (add.input !== undefined) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: `add/${sid}/input`, value: JSON.stringify(add.input) })
     }
-    const env = updatesEnv(c)
+    const env = c.env
     const id = env.ALTO_UPDATE_STREAM.newUniqueId()
     const init: OpenStreamInit = {
       request: request.value,
@@ -54,8 +54,8 @@ export const sseRoutes = new Hono<AppEnv>()
     if (!STREAM_ID.test(streamId)) httpFail({ kind: 'not-found' })
     const resource = await updateStreamResource(c)
     if (!resource) httpFail({ kind: 'not-found' })
-    const body = await readAltoRequest(c, UPDATE_STREAM_PARAMS_MEDIA_TYPE, anyJson)
-    const env = updatesEnv(c)
+    const body = await readAltoRequest(c, MEDIA_TYPES.updateStreamParams, anyJson)
+    const env = c.env
     let id: DurableObjectId
     try {
       id = env.ALTO_UPDATE_STREAM.idFromString(streamId)

@@ -21,27 +21,16 @@
  * fails (client gone) closes the stream and unregisters it from the hub.
  */
 import { DurableObject } from 'cloudflare:workers'
+import type { Env } from '../env.ts'
 import type { AltoError } from '../../alto/errors.ts'
-import { edgeItem, type UpdateLog } from '../../updates/history.ts'
-import {
-  EVENT_STREAM_MEDIA_TYPE,
-  KEEPALIVE_INTERVAL_MS,
-  applyControlRequest,
-  formatControlEvent,
-  formatKeepAlive,
-  formatSseEvent,
-  openStreamState,
-  splitJsonLines,
-  sseEventType,
-  type AddUpdateReq,
-  type StreamState,
-  type UpdateStreamReq,
-} from '../../updates/sse.ts'
+import { edgeItem } from '../../updates/history.ts'
+import { type UpdateLog } from '../../store/update-log.ts'
+import { KEEPALIVE_INTERVAL_MS, applyControlRequest, formatControlEvent, formatKeepAlive, formatSseEvent, openStreamState, splitJsonLines, sseEventType, type AddUpdateReq, type StreamState, type UpdateStreamReq } from '../../updates/sse.ts'
 import type { BlobRef } from '../../store/manifest.ts'
 import { readBlobBytes } from '../store.ts'
-import { endSeqOf, hubStub, type UpdatesEnv } from './common.ts'
+import { endSeqOf, hubStub } from './common.ts'
+import { MEDIA_TYPES } from '../../alto/media-types.ts'
 
-const NETWORK_MAP_MEDIA_TYPE = 'application/alto-networkmap+json'
 
 /** What the Worker hands the object to open a stream. */
 export interface OpenStreamInit {
@@ -65,7 +54,7 @@ export type ControlResult = { status: 204 } | { status: 400; error: AltoError } 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
 
-export class UpdateStream extends DurableObject<UpdatesEnv> {
+export class UpdateStream extends DurableObject<Env> {
   private writer: WritableStreamDefaultWriter<Uint8Array> | null = null
   private state: StreamState | null = null
   private uses = new Map<string, string>()
@@ -87,7 +76,7 @@ export class UpdateStream extends DurableObject<UpdatesEnv> {
     })
     this.keepAlive = setInterval(() => this.enqueue(() => this.write(formatKeepAlive())), KEEPALIVE_INTERVAL_MS)
     return new Response(readable, {
-      headers: { 'Content-Type': EVENT_STREAM_MEDIA_TYPE, 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
+      headers: { 'Content-Type': MEDIA_TYPES.eventStream, 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
     })
   }
 
@@ -197,4 +186,4 @@ export class UpdateStream extends DurableObject<UpdatesEnv> {
 }
 
 /** §6.7.2 order: network maps before the cost maps that depend on them. */
-const rank = (mediaType: string | undefined): number => (mediaType === NETWORK_MAP_MEDIA_TYPE ? 0 : 1)
+const rank = (mediaType: string | undefined): number => (mediaType === MEDIA_TYPES.networkMap ? 0 : 1)

@@ -21,16 +21,17 @@ import { Hono } from 'hono'
 import * as z from 'zod'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { isAcceptable, ifNoneMatchMatches } from '../../alto/negotiation.ts'
-import { MERGE_PATCH_MEDIA_TYPE } from '../../updates/merge-patch.ts'
-import { TIPS_MEDIA_TYPE, TIPS_PARAMS_MEDIA_TYPE, addTipsResponse, classifyEdgeRequest, nextEdgeResponse, seqOfTag, summarizeGraph } from '../../updates/graph.ts'
-import { edgeItem, graphFromUpdateLog, type UpdateLog } from '../../updates/history.ts'
+import { addTipsResponse, classifyEdgeRequest, nextEdgeResponse, seqOfTag, summarizeGraph } from '../../updates/graph.ts'
+import { edgeItem, graphFromUpdateLog } from '../../updates/history.ts'
+import { type UpdateLog } from '../../store/update-log.ts'
 import { validateNextEdgeRequest, validateTipsRequest } from '../../updates/tips.ts'
 import type { BlobRef } from '../../store/manifest.ts'
 import type { AppEnv } from '../env.ts'
 import { itemCacheKey, serveBlobThroughEdgeCache } from '../full-resource.ts'
 import { altoJsonResponse, readAltoRequest, requireAcceptable, type AppContext } from '../http.ts'
 import { MAX_WAITERS } from './hub.ts'
-import { LOG_CACHE_TTL_SECONDS, endSeqOf, hubStub, plainStatus, readUpdateLog, tipsResource, updatesEnv } from './common.ts'
+import { LOG_CACHE_TTL_SECONDS, endSeqOf, hubStub, plainStatus, readUpdateLog, tipsResource } from './common.ts'
+import { MEDIA_TYPES } from '../../alto/media-types.ts'
 
 /** `ug/<end>/<end+1>` may be requested before it exists (RFC 9569: "RECOMMENDED that the server allows for at least the prefetch of <end-seq> -> <end-seq + 1>"). */
 export const LONG_POLL_WINDOW = 1
@@ -62,7 +63,7 @@ async function openView(c: AppContext, resourceId: string): Promise<{ log: Updat
  * away or send it back to an older snapshot (a 425, an unknown tag), it asks the hub first.
  */
 async function freshestLog(c: AppContext, resourceId: string, log: UpdateLog): Promise<UpdateLog> {
-  const fromHub = (await hubStub(updatesEnv(c)).currentLogs([resourceId]))[resourceId]
+  const fromHub = (await hubStub(c.env).currentLogs([resourceId]))[resourceId]
   return fromHub && endSeqOf(fromHub) > endSeqOf(log) ? fromHub : log
 }
 
@@ -120,8 +121,8 @@ export const tipsRoutes = new Hono<AppEnv>()
   .post('/tips', async (c) => {
     const tips = await tipsResource(c)
     if (!tips) httpFail({ kind: 'not-found' })
-    requireAcceptable(c, TIPS_MEDIA_TYPE)
-    const body = await readAltoRequest(c, TIPS_PARAMS_MEDIA_TYPE, anyJson)
+    requireAcceptable(c, MEDIA_TYPES.tips)
+    const body = await readAltoRequest(c, MEDIA_TYPES.tipsParams, anyJson)
     const request = validateTipsRequest(body, new Set(tips.uses))
     if (!request.ok) altoFail(request.error)
     const { 'resource-id': resourceId, tag, input } = request.value
@@ -134,21 +135,21 @@ export const tipsRoutes = new Hono<AppEnv>()
     // graph, shared by every client of that resource; `tag` only changes the recommended edge
     // in the summary, so bodies differing only in `tag` name the same view.
     const uri = new URL(tipsViewPath(resourceId), c.req.url).href
-    return altoJsonResponse(addTipsResponse(uri, summary), TIPS_MEDIA_TYPE)
+    return altoJsonResponse(addTipsResponse(uri, summary), MEDIA_TYPES.tips)
   })
   .post('/tips/view/:rid/ug', async (c) => {
     const resourceId = c.req.param('rid')
     const opened = await openView(c, resourceId)
     // RFC 9569 (New Next Edge Recommendation): "415 (Unsupported Media Type): if the media
     // type(s) accepted by the client does not include the media type application/merge-patch+json".
-    if (!isAcceptable(c.req.header('Accept'), MERGE_PATCH_MEDIA_TYPE)) return unacceptable(MERGE_PATCH_MEDIA_TYPE)
-    const body = await readAltoRequest(c, TIPS_PARAMS_MEDIA_TYPE, anyJson)
+    if (!isAcceptable(c.req.header('Accept'), MEDIA_TYPES.mergePatch)) return unacceptable(MEDIA_TYPES.mergePatch)
+    const body = await readAltoRequest(c, MEDIA_TYPES.tipsParams, anyJson)
     const request = validateNextEdgeRequest(body, resourceId)
     if (!request.ok) altoFail(request.error)
     const log = await logForTag(c, resourceId, opened.log, request.value.tag)
     // RFC 9569 "New Next Edge Recommendation": a merge patch of the client's summary.
     const summary = summarizeGraph(graphFromUpdateLog(log), tagSeq(log, request.value.tag))
-    return altoJsonResponse(nextEdgeResponse(summary), MERGE_PATCH_MEDIA_TYPE)
+    return altoJsonResponse(nextEdgeResponse(summary), MEDIA_TYPES.mergePatch)
   })
   .get('/tips/view/:rid/ug/:i/:j', async (c) => {
     const resourceId = c.req.param('rid')
@@ -168,8 +169,8 @@ export const tipsRoutes = new Hono<AppEnv>()
       // or a full replacement. Refuse at once what the client could not accept after waiting.
       const acceptsSnapshot = isAcceptable(accept, mediaType)
       if (i === 0 && !acceptsSnapshot) return unacceptable(mediaType)
-      if (!acceptsSnapshot && !isAcceptable(accept, MERGE_PATCH_MEDIA_TYPE)) return unacceptable(MERGE_PATCH_MEDIA_TYPE)
-      const env = updatesEnv(c)
+      if (!acceptsSnapshot && !isAcceptable(accept, MEDIA_TYPES.mergePatch)) return unacceptable(MEDIA_TYPES.mergePatch)
+      const env = c.env
       const maxPolls = Number(env.ALTO_TIPS_MAX_POLLS)
       const waited = await hubStub(env).waitForSeq(
         resourceId,
