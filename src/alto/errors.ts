@@ -7,7 +7,9 @@
  *   "The ALTO server MUST return exactly one error" (§8.5.2), so a failure carries one error.
  * - {@link HttpFailure}: conditions RFC 7285 has no error code for (unknown resource, wrong
  *   method, unacceptable `Accept`, wrong request `Content-Type`, oversized body, missing
- *   credentials, too many requests, storage unavailable). §8.5.2 allows only registered codes in
+ *   credentials, too many requests, storage unavailable, and the update services' statuses:
+ *   RFC 9569's 410/425 and its 415 about `Accept`, a stream that exists already, an internal
+ *   error). §8.5.2 allows only registered codes in
  *   `meta.code` and none of the four describes these, so they get the plain HTTP status and a
  *   short `text/plain` body ("the server MAY ... omit the error resource when no ALTO-layer
  *   information is available", §8.5.1). `503` and `429` carry `Retry-After` (§8.5.3; RFC 6585
@@ -24,14 +26,28 @@ export type AltoError =
   | { code: 'E_INVALID_FIELD_VALUE'; field: string; value: string }
 
 export type HttpFailure =
-  | { kind: 'not-found' }
+  /** 404; `reason` says which part was not found (a TIPS edge), else the generic text. */
+  | { kind: 'not-found'; reason?: string }
   | { kind: 'method-not-allowed'; allow: readonly string[] }
   | { kind: 'not-acceptable'; produces: string }
   | { kind: 'unsupported-media-type'; accepts: string }
+  /**
+   * RFC 9569: "415 (Unsupported Media Type): if the media type(s) accepted by the client does not
+   * include the media type of the update chosen by the server" — about `Accept`, not the body.
+   */
+  | { kind: 'item-not-acceptable'; mediaType: string }
   | { kind: 'payload-too-large'; limitBytes: number }
   | { kind: 'unavailable'; reason: string; retryAfterSeconds: number }
   | { kind: 'unauthorized'; challenges: readonly string[] }
-  | { kind: 'rate-limited'; status: 429 | 503; retryAfterSeconds: number }
+  | { kind: 'rate-limited'; status: 429 | 503; retryAfterSeconds: number; reason?: string }
+  /** RFC 9569: "410 (Gone): if an update has a seq that has been removed from the graph". */
+  | { kind: 'gone'; reason: string }
+  /** RFC 9569: "425 (Too Early): if the seq exceeds the server's long-poll window". */
+  | { kind: 'too-early'; reason: string }
+  /** 409: the target exists already (an update stream opened twice). */
+  | { kind: 'conflict'; reason: string }
+  /** 500: a defect; the details go to the log, never to the client. */
+  | { kind: 'internal' }
 
 export type RequestFailure = { kind: 'alto'; error: AltoError } | HttpFailure
 
@@ -103,21 +119,38 @@ export function failureResponse(failure: RequestFailure): Response {
         headers: { ...ERROR_HEADERS, 'Content-Type': MEDIA_TYPES.error },
       })
     case 'not-found':
-      return plain(404, 'Not Found: no such ALTO resource; see /directory')
+      return plain(404, `Not Found: ${failure.reason ?? 'no such ALTO resource; see /directory'}`)
     case 'method-not-allowed':
       return plain(405, 'Method Not Allowed', { Allow: failure.allow.join(', ') })
     case 'not-acceptable':
       return plain(406, `Not Acceptable: this resource produces ${failure.produces}`)
     case 'unsupported-media-type':
       return plain(415, `Unsupported Media Type: send Content-Type ${failure.accepts}`)
+    case 'item-not-acceptable':
+      return plain(
+        415,
+        `Unsupported Media Type: this update item is ${failure.mediaType}; include it in Accept`
+      )
     case 'payload-too-large':
       return plain(413, `Payload Too Large: at most ${failure.limitBytes} bytes`)
     case 'unavailable':
       return plain(503, `Service Unavailable: ${failure.reason}`, {
         'Retry-After': String(failure.retryAfterSeconds),
       })
-    case 'rate-limited':
-      return plain(failure.status, failure.status === 429 ? 'Too Many Requests' : 'Service Unavailable: too many requests', { 'Retry-After': String(failure.retryAfterSeconds) })
+    case 'rate-limited': {
+      const text = failure.status === 429 ? 'Too Many Requests' : 'Service Unavailable'
+      return plain(failure.status, `${text}: ${failure.reason ?? 'too many requests'}`, {
+        'Retry-After': String(failure.retryAfterSeconds),
+      })
+    }
+    case 'gone':
+      return plain(410, `Gone: ${failure.reason}`)
+    case 'too-early':
+      return plain(425, `Too Early: ${failure.reason}`)
+    case 'conflict':
+      return plain(409, `Conflict: ${failure.reason}`)
+    case 'internal':
+      return plain(500, 'Internal Server Error')
     case 'unauthorized': {
       const response = plain(401, 'Unauthorized: this ALTO server requires client authentication')
       for (const challenge of failure.challenges) response.headers.append('WWW-Authenticate', challenge)

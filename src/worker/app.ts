@@ -51,10 +51,7 @@ export function errorToResponse(error: unknown): Response {
   const name = error instanceof Error ? error.name : typeof error
   const message = error instanceof Error ? error.message.slice(0, MAX_LOGGED_MESSAGE_CHARS) : ''
   console.error('alto-edge: internal error:', name, message)
-  return new Response('Internal Server Error\n', {
-    status: 500,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-  })
+  return failureResponse({ kind: 'internal' })
 }
 
 export const app: Hono<AppEnv> = new Hono<AppEnv>()

@@ -208,6 +208,23 @@ describe('TIPS views, edges and the publisher', () => {
     expect(await res2.json()).toEqual({ 'cost-map': { PID1: { PID2: 22 } } })
     console.log(`long poll: held ${notifiedAt - started} ms; answered ${answeredAt - notifiedAt} ms after the publish hook`)
     expect((await worker.fetch(new Request(`${ORIGIN}/_alto/notify`, { method: 'POST' }), env, testExecutionContext())).status).toBe(404)
+
+    // Bad hook bodies are ALTO errors naming the field (through the one failure mapper).
+    const bad = async (body: string) => {
+      const res = await call('/_alto/notify', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body })
+      expect(res.status).toBe(400)
+      expect(res.headers.get('Content-Type')).toBe('application/alto-error+json')
+      return ((await res.json()) as { meta: Record<string, string> }).meta
+    }
+    expect((await bad('{not json')).code).toBe('E_SYNTAX')
+    expect(await bad('{"logs":{}}')).toEqual({ code: 'E_INVALID_FIELD_TYPE', field: 'logs' })
+    const validLog = r.updates!.find((u) => u.changed)!.log
+    expect(await bad(JSON.stringify({ logs: [validLog, { 'resource-id': 'x', seqs: [] }] }))).toEqual({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'logs/1',
+      value: 'not a valid update log',
+    })
+    expect(denied.headers.get('WWW-Authenticate')).toBe('Bearer realm="alto-edge-operator"')
   })
 
   it('429 when the hub already holds as many long polls as allowed', async () => {

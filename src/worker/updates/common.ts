@@ -1,8 +1,7 @@
 /**
  * @module Shared by the TIPS (RFC 9569) and ALTO/SSE (RFC 8895) routes and Durable Objects:
- * bindings, the update-resource IRD entries of a version, update logs from KV, and the plain
- * responses for statuses the shared error mapping does not have (410, 425, 429, a 415 about
- * `Accept`). docs/updates.md §7 describes the deployment.
+ * the hub stub, the update-resource IRD entries of a version, and update logs from KV (through
+ * the one store reader). docs/updates.md §7 describes the deployment.
  */
 import { resourceIds } from '../../alto/resources.ts'
 import { toHex } from '../../tables/bytes.ts'
@@ -84,14 +83,6 @@ export async function readCurrentPointer(kv: KVNamespace): Promise<CurrentPointe
 }
 
 export const endSeqOf = (log: UpdateLog): number => log.seqs[log.seqs.length - 1].seq
-
-/** A short `text/plain` answer that is never cached. */
-export function plainStatus(status: number, text: string, extra: Record<string, string> = {}): Response {
-  return new Response(`${text}\n`, {
-    status,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra },
-  })
-}
 
 /** 128 random bits as hex (stream ids). */
 export function randomId(): string {

@@ -12,12 +12,12 @@
  * `{ "advanced": [resource ids whose end-seq moved] }`.
  */
 import { Hono } from 'hono'
-import { httpFail } from '../../alto/errors.ts'
+import { altoFail, httpFail } from '../../alto/errors.ts'
 import { MAX_BODY_BYTES } from '../../alto/limits.ts'
 import type { UpdateLog } from '../../store/update-log.ts'
 import { digestHex, timingSafeEqual } from '../auth/digest.ts'
 import type { AppEnv } from '../env.ts'
-import { hubStub, parseUpdateLog, plainStatus } from './common.ts'
+import { hubStub, parseUpdateLog } from './common.ts'
 
 export const NOTIFY_PATH = '/_alto/notify'
 
@@ -32,21 +32,21 @@ export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
   const token = env.ALTO_OPERATOR_TOKEN
   if (!token) httpFail({ kind: 'not-found' })
   if (!(await isOperator(c.req.header('Authorization'), token))) {
-    return plainStatus(401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer realm="alto-edge-operator"' })
+    httpFail({ kind: 'unauthorized', challenges: ['Bearer realm="alto-edge-operator"'] })
   }
   if (Number(c.req.header('Content-Length') ?? '0') > MAX_BODY_BYTES) httpFail({ kind: 'payload-too-large', limitBytes: MAX_BODY_BYTES })
   let body: unknown
   try {
     body = JSON.parse((await c.req.text()) || '{}')
-  } catch {
-    return plainStatus(400, 'Bad Request: the body must be JSON { "logs": [...] }')
+  } catch (error) {
+    altoFail({ code: 'E_SYNTAX', syntaxError: `the body must be JSON { "logs": [...] }: ${(error as Error).message}` })
   }
-  const raw = (body as { logs?: unknown }).logs ?? []
-  if (!Array.isArray(raw)) return plainStatus(400, 'Bad Request: "logs" must be an array of update logs')
+  const raw = typeof body === 'object' && body !== null ? ((body as { logs?: unknown }).logs ?? []) : body
+  if (!Array.isArray(raw)) altoFail({ code: 'E_INVALID_FIELD_TYPE', field: 'logs' })
   const logs: UpdateLog[] = []
-  for (const item of raw) {
+  for (const [i, item] of raw.entries()) {
     const log = parseUpdateLog(item)
-    if (!log) return plainStatus(400, 'Bad Request: an entry of "logs" is not a valid update log')
+    if (!log) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: `logs/${i}`, value: 'not a valid update log' })
     logs.push(log)
   }
   const result = await hubStub(env).notify(logs)

@@ -10,7 +10,7 @@
  */
 import { Hono } from 'hono'
 import * as z from 'zod'
-import { altoErrorBody, altoFail, httpFail } from '../../alto/errors.ts'
+import { altoFail, httpFail } from '../../alto/errors.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { validateOpenRequest } from '../../updates/sse.ts'
 import type { AppEnv } from '../env.ts'
@@ -64,12 +64,7 @@ export const sseRoutes = new Hono<AppEnv>()
     }
     const result = await env.ALTO_UPDATE_STREAM.get(id).control(body)
     if (result.status === 404) httpFail({ kind: 'not-found' })
-    if (result.status === 400) {
-      return new Response(JSON.stringify(altoErrorBody(result.error)), {
-        status: 400,
-        headers: { 'Content-Type': MEDIA_TYPES.error, 'Cache-Control': 'no-store' },
-      })
-    }
+    if (result.status === 400) altoFail(result.error)
     return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } })
   })
   .all('/updates/stream', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))

@@ -22,7 +22,7 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../env.ts'
-import type { AltoError } from '../../alto/errors.ts'
+import { failureResponse, type AltoError } from '../../alto/errors.ts'
 import { edgeItem } from '../../updates/history.ts'
 import { type UpdateLog } from '../../store/update-log.ts'
 import { KEEPALIVE_INTERVAL_MS, applyControlRequest, formatControlEvent, formatKeepAlive, formatSseEvent, openStreamState, splitJsonLines, sseEventType, type AddUpdateReq, type StreamState, type UpdateStreamReq } from '../../updates/sse.ts'
@@ -64,7 +64,7 @@ export class UpdateStream extends DurableObject<Env> {
 
   /** POST from the Worker: the body is an {@link OpenStreamInit}; the answer is the event stream. */
   override async fetch(request: Request): Promise<Response> {
-    if (this.state) return new Response('stream already open\n', { status: 409 })
+    if (this.state) return failureResponse({ kind: 'conflict', reason: 'this update stream is open already' })
     const init = (await request.json()) as OpenStreamInit
     this.uses = new Map(init.uses)
     this.state = openStreamState(init.request)

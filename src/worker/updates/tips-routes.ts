@@ -30,7 +30,7 @@ import type { AppEnv } from '../env.ts'
 import { itemCacheKey, serveBlobThroughEdgeCache } from '../full-resource.ts'
 import { altoJsonResponse, readAltoRequest, requireAcceptable, type AppContext } from '../http.ts'
 import { MAX_WAITERS } from './hub.ts'
-import { LOG_CACHE_TTL_SECONDS, endSeqOf, hubStub, plainStatus, readUpdateLog, tipsResource } from './common.ts'
+import { LOG_CACHE_TTL_SECONDS, endSeqOf, hubStub, readUpdateLog, tipsResource } from './common.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 
 /** `ug/<end>/<end+1>` may be requested before it exists (RFC 9569: "RECOMMENDED that the server allows for at least the prefetch of <end-seq> -> <end-seq + 1>"). */
@@ -114,8 +114,7 @@ async function serveItem(c: AppContext, ref: BlobRef, mediaType: string): Promis
  * RFC 9569: "415 (Unsupported Media Type): if the media type(s) accepted by the client does not
  * include the media type of the update chosen by the server."
  */
-const unacceptable = (mediaType: string) =>
-  plainStatus(415, `Unsupported Media Type: this update item is ${mediaType}; include it in Accept`)
+const unacceptable = (mediaType: string): never => httpFail({ kind: 'item-not-acceptable', mediaType })
 
 export const tipsRoutes = new Hono<AppEnv>()
   .post('/tips', async (c) => {
@@ -178,18 +177,24 @@ export const tipsRoutes = new Hono<AppEnv>()
         LONG_POLL_HOLD_MS,
         Number.isInteger(maxPolls) && maxPolls >= 0 ? maxPolls : MAX_WAITERS,
       )
-      if (waited.status === 'busy') return plainStatus(429, 'Too Many Requests: too many pending long polls', { 'Retry-After': '1' })
+      if (waited.status === 'busy') {
+        httpFail({ kind: 'rate-limited', status: 429, retryAfterSeconds: 1, reason: 'too many pending long polls' })
+      }
       if (waited.status === 'timeout') {
-        return plainStatus(503, `Service Unavailable: seq ${j} was not published within ${LONG_POLL_HOLD_MS / 1000} s; poll again`, { 'Retry-After': '0' })
+        httpFail({
+          kind: 'unavailable',
+          reason: `seq ${j} was not published within ${LONG_POLL_HOLD_MS / 1000} s; poll again`,
+          retryAfterSeconds: 0,
+        })
       }
       current = waited.log
       decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, { longPollWindow: LONG_POLL_WINDOW })
     }
     if (decision.action === 'reject') {
-      const text = { 404: 'Not Found', 410: 'Gone', 425: 'Too Early' }[decision.status]
-      return plainStatus(decision.status, `${text}: ${decision.reason}`)
+      const kind = ({ 404: 'not-found', 410: 'gone', 425: 'too-early' } as const)[decision.status]
+      httpFail({ kind, reason: decision.reason })
     }
-    if (decision.action === 'hold') return plainStatus(503, 'Service Unavailable: poll again', { 'Retry-After': '0' })
+    if (decision.action === 'hold') httpFail({ kind: 'unavailable', reason: 'poll again', retryAfterSeconds: 0 })
     const item = edgeItem(current, i, j)
     if (!item) httpFail({ kind: 'not-found' })
     if (!isAcceptable(accept, item.mediaType)) return unacceptable(item.mediaType)
