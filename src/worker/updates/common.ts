@@ -14,11 +14,9 @@ import type { Env } from '../env.ts'
 import { requestVersion, type AppContext } from '../http.ts'
 import { kvStoreReader, readingStore } from '../store.ts'
 import { irdBody } from '../tables.ts'
-import type { UpdateHub } from './hub.ts'
-import type { UpdateStream } from './stream.ts'
 
 /** The hub stub (a single named object). */
-export function hubStub(env: Env): DurableObjectStub<UpdateHub> {
+export function hubStub(env: Env) {
   return env.ALTO_UPDATE_HUB.get(env.ALTO_UPDATE_HUB.idFromName('hub'))
 }
 
