@@ -37,7 +37,7 @@ import {
 import { computeVersion, type Build } from './build.ts'
 import { concatBytes, sha256Hex } from './canonical.ts'
 import type { KvStore } from './kv-store.ts'
-import { DEFAULT_KEEP } from './load.ts'
+import { DEFAULT_KEEP } from './load/index.ts'
 
 export type { KvStore } from './kv-store.ts'
 export { MemoryKvStore } from './kv-store.ts'
