@@ -12,7 +12,7 @@ import { Diagnostics, joinPath, subPath, subPathOrigin, type Origin } from '../s
 import { declaredResourceId, type EntrySource } from './config-entries.ts'
 import { checkCostType, cleanCostType, costChecker, type CostChecker } from './cost-type.ts'
 import { readCsvFiles } from './files.ts'
-import { checkSchema } from './json.ts'
+import { checkSchema, hasKey } from './json.ts'
 import { MAX_COST_CELLS, type CostMapSource, type NetworkMapSource } from './model.ts'
 import type { SourceFiles } from './model.ts'
 import { nativeCostMapSchema, rfcCostMapSchema, type MapEntry } from './schema.ts'
@@ -48,9 +48,8 @@ export function loadCostMap(
   source: EntrySource<MapEntry>,
   networkMaps: NetworkMapsLoaded,
 ): CostMapSource | undefined {
-  const { file, data, at: entryAt } = source
-  const isRfc = data !== null && typeof data === 'object' && 'cost-map' in data
-  const input = (isRfc ? readRfcCostMap : readNativeCostMap)(diag, source)
+  const { file, at: entryAt } = source
+  const input = (hasKey(source.data, 'cost-map') ? readRfcCostMap : readNativeCostMap)(diag, source)
   if (!input) return undefined
   const { nmId, nmAt, costType, explicitId, idAt } = input
   let ok = checkCostType(diag, costType, input.costTypeAt)

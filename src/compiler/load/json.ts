@@ -65,6 +65,11 @@ export function checkSchema<T extends z.ZodType>(
   return retry.success ? retry.data : undefined
 }
 
+/** Whether parsed JSON is an object with `key` (tells an imported RFC 7285 response apart). */
+export function hasKey(data: unknown, key: string): boolean {
+  return data !== null && typeof data === 'object' && key in data
+}
+
 /** Reads and parses a JSON source file; a missing file is an error unless optional. */
 export function readJson(
   diag: Diagnostics,

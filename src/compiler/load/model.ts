@@ -25,7 +25,8 @@ export const MAX_COST_CELLS = 1 << 25
 /**
  * The config's lists of source files (docs/source-format.md), in load order, with the noun a
  * progress message uses. A new kind of source (e.g. RFC 9240 entity property maps) is a new row
- * here, a loader module, and a `forEachConfigEntry` call in map-set.ts.
+ * here (referencedFiles then finds its files), its list in schema.ts configSchema, a loader
+ * module beside property.ts, and a `forEachConfigEntry` call in map-set.ts.
  */
 export const CONFIG_LISTS = {
   'network-maps': 'network map',

@@ -8,7 +8,7 @@ import { byCodeUnits, pidNameProblem, resourceIdProblem } from '../../alto/ident
 import { Diagnostics, joinPath, subPath, type Origin } from '../source-error.ts'
 import { declaredResourceId, type EntrySource } from './config-entries.ts'
 import { readCsvFiles } from './files.ts'
-import { checkSchema } from './json.ts'
+import { checkSchema, hasKey } from './json.ts'
 import type { NetworkMapRead, NetworkMapSource, PidSource, PrefixItem } from './model.ts'
 import type { SourceFiles } from './model.ts'
 import { readPrefix } from './prefix.ts'
@@ -23,9 +23,7 @@ type NetworkMapReader = (
 
 /** Reads one config entry's network map, in the format its JSON has. */
 export const loadNetworkMap: NetworkMapReader = (diag, files, source) => {
-  const { data } = source
-  const isRfc = data !== null && typeof data === 'object' && 'network-map' in data
-  const nm = (isRfc ? readRfcNetworkMap : readNativeNetworkMap)(diag, files, source)
+  const nm = (hasKey(source.data, 'network-map') ? readRfcNetworkMap : readNativeNetworkMap)(diag, files, source)
   if (!nm) return undefined
   const idProblem = resourceIdProblem(nm.id)
   if (idProblem) diag.error(nm.origin, idProblem, nm.id)
