@@ -13,8 +13,12 @@ import { declaredResourceId, type EntrySource } from './config-entries.ts'
 import { checkCostType, cleanCostType, costChecker, type CostChecker } from './cost-type.ts'
 import { readCsvFiles } from './files.ts'
 import { checkSchema, hasKey } from './json.ts'
-import { MAX_COST_CELLS, type CostMapSource, type NetworkMapSource } from './model.ts'
-import type { SourceFiles } from './model.ts'
+import {
+  MAX_COST_CELLS,
+  type CostMapSource,
+  type NetworkMapSource,
+  type SourceFiles,
+} from './model.ts'
 import { nativeCostMapSchema, rfcCostMapSchema, type MapEntry } from './schema.ts'
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/

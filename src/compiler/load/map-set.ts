@@ -11,8 +11,15 @@ import { Diagnostics, describeOrigin, type Origin } from '../source-error.ts'
 import { forEachConfigEntry, type LoadContext } from './config-entries.ts'
 import { loadCostMap, type NetworkMapsLoaded } from './cost-map.ts'
 import { checkSchema, readJson } from './json.ts'
-import { CONFIG_FILE, DEFAULT_KEEP, type CostMapSource, type LoadedMapSet } from './model.ts'
-import type { NetworkMapSource, PropertySource, SourceFiles } from './model.ts'
+import {
+  CONFIG_FILE,
+  DEFAULT_KEEP,
+  type CostMapSource,
+  type LoadedMapSet,
+  type NetworkMapSource,
+  type PropertySource,
+  type SourceFiles,
+} from './model.ts'
 import { checkNetworkMap } from './network-map-check.ts'
 import { loadNetworkMap, withPidOrder } from './network-map.ts'
 import { loadProperty } from './property.ts'

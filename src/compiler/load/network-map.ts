@@ -9,8 +9,13 @@ import { Diagnostics, joinPath, subPath, type Origin } from '../source-error.ts'
 import { declaredResourceId, type EntrySource } from './config-entries.ts'
 import { readCsvFiles } from './files.ts'
 import { checkSchema, hasKey } from './json.ts'
-import type { NetworkMapRead, NetworkMapSource, PidSource, PrefixItem } from './model.ts'
-import type { SourceFiles } from './model.ts'
+import type {
+  NetworkMapRead,
+  NetworkMapSource,
+  PidSource,
+  PrefixItem,
+  SourceFiles,
+} from './model.ts'
 import { readPrefix } from './prefix.ts'
 import { nativeNetworkMapSchema, rfcNetworkMapSchema, type MapEntry } from './schema.ts'
 
