@@ -19,7 +19,7 @@ import { sha256Hex } from '../tables/bytes.ts'
 import { canonicalJson, concatBytes, jsonString, TextChunks } from './canonical.ts'
 import { costTypeJson } from '../alto/cost-types.ts'
 import { renderIrd } from '../alto/ird.ts'
-import { type CostMapSource, type LoadedMapSet, type NetworkMapSource, type PrefixItem, type PropertySource } from './load.ts'
+import { type CostMapSource, type LoadedMapSet, type NetworkMapSource, type PrefixItem, type PropertySource } from './load/index.ts'
 import { byCodeUnits } from '../alto/identifiers.ts'
 
 /** RFC 7285 §10.3: a tag is at most 64 characters of U+0021..U+007E; we use 40 hex digits. */

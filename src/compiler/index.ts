@@ -5,7 +5,7 @@
  * handling live in src/cli/.
  */
 import { buildMapSet, type Build } from './build.ts'
-import { loadMapSet, type SourceFiles } from './load.ts'
+import { loadMapSet, type SourceFiles } from './load/index.ts'
 import { addJsonLines } from './json-lines.ts'
 import { Diagnostics, type SourceError } from './source-error.ts'
 
@@ -45,7 +45,7 @@ export function validateMapSet(files: SourceFiles): { errors: SourceError[]; not
 
 export type { Build, BuildSummary, CostMapSummary, NetworkMapSummary, PropertySummary } from './build.ts'
 export { computeVersion } from './build.ts'
-export { CONFIG_FILE, DEFAULT_KEEP, referencedFiles, type SourceFiles } from './load.ts'
+export { CONFIG_FILE, DEFAULT_KEEP, referencedFiles, type SourceFiles } from './load/index.ts'
 export { formatSourceError, type SourceError } from './source-error.ts'
 export { canonicalJson } from './canonical.ts'
 export { sha256Hex } from '../tables/bytes.ts'

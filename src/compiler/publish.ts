@@ -33,7 +33,7 @@ import { computeVersion, type Build } from './build.ts'
 import { sha256Hex } from '../tables/bytes.ts'
 import { concatBytes } from './canonical.ts'
 import type { KvStore } from './kv-store.ts'
-import { DEFAULT_KEEP } from './load.ts'
+import { DEFAULT_KEEP } from './load/index.ts'
 
 export type { KvStore } from './kv-store.ts'
 export { MemoryKvStore } from './kv-store.ts'

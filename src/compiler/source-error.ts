@@ -79,6 +79,16 @@ export function subPath(base: string, ...segments: (string | number)[]): string 
   return tail.startsWith('[') ? base + tail : `${base}.${tail}`
 }
 
+/** The same place, further down: `at` with `segments` appended to its path. */
+export function subPathOrigin(at: Origin, ...segments: (string | number)[]): Origin {
+  return { ...at, path: subPath(at.path, ...segments) }
+}
+
+/** `file:line path`, for naming another place inside a message ("first at …"). */
+export function describeOrigin(o: Origin): string {
+  return `${o.file}${o.line !== undefined ? `:${o.line}` : ''}${o.path ? ` ${o.path}` : ''}`
+}
+
 /** `file:line path: message (value)` — the one-line form the CLI prints. */
 export function formatSourceError(e: SourceError): string {
   const where = e.line !== undefined ? `${e.file}:${e.line}` : e.file

@@ -1,7 +1,7 @@
 /**
  * @module Small map sets for the compiler and publisher tests (not a test file itself).
  */
-import type { SourceFiles } from './load.ts'
+import type { SourceFiles } from './load/index.ts'
 
 export const json = (v: unknown): string => JSON.stringify(v, null, 2)
 

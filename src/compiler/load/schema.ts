@@ -30,6 +30,7 @@ export const configSchema = z.strictObject({
 })
 export type MapSetConfig = z.infer<typeof configSchema>
 export type MapEntry = z.infer<typeof mapEntrySchema>
+export type PropertyEntry = z.infer<typeof propertyEntrySchema>
 
 const prefixList = z.array(z.string())
 

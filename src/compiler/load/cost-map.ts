@@ -1,0 +1,187 @@
+/**
+ * @module Cost map sources → an n × n cost matrix over their network map's PIDs, in either
+ * format: native JSON (with `cost-csv` side files) or an imported RFC 7285 §11.2.3.6 cost map
+ * response. Both formats are first read into one CostMapInput; the cost type's rules are
+ * cost-type.ts (a new cost type or metric rule goes there); the (network map, cost type)
+ * uniqueness across the map set is map-set.ts.
+ */
+import { costTypeName, type CostType } from '../../alto/cost-types.ts'
+import { resourceIdProblem } from '../../alto/identifiers.ts'
+import { resourceIds } from '../../alto/resources.ts'
+import { Diagnostics, joinPath, subPath, subPathOrigin, type Origin } from '../source-error.ts'
+import { declaredResourceId, type EntrySource } from './config-entries.ts'
+import { checkCostType, cleanCostType, costChecker, type CostChecker } from './cost-type.ts'
+import { readCsvFiles } from './files.ts'
+import { checkSchema, hasKey } from './json.ts'
+import {
+  MAX_COST_CELLS,
+  type CostMapSource,
+  type NetworkMapSource,
+  type SourceFiles,
+} from './model.ts'
+import { nativeCostMapSchema, rfcCostMapSchema, type MapEntry } from './schema.ts'
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+
+/** What a cost map source says, whichever its format, with where each part is declared. */
+interface CostMapInput {
+  nmId: string
+  nmAt: Origin
+  costType: CostType
+  costTypeAt: Origin
+  /** The resource id the config entry or the file gives (else it is generated). */
+  explicitId: string | undefined
+  idAt: Origin
+  /** src PID → dst PID → raw cost (checked cell by cell, so each bad cell is its own error). */
+  rows: Record<string, Record<string, unknown>>
+  rowsPath: string
+  csvRefs: string[]
+}
+
+/** The map set's network maps so far, for resolving a cost map's `network-map`. */
+export interface NetworkMapsLoaded {
+  byId: Map<string, NetworkMapSource>
+  /** A network map file could not be read (its id is unknown, so do not report it missing). */
+  someFailed: boolean
+}
+
+/** Reads one config entry's cost map over its network map; reports every problem. */
+export function loadCostMap(
+  diag: Diagnostics,
+  files: SourceFiles,
+  source: EntrySource<MapEntry>,
+  networkMaps: NetworkMapsLoaded,
+): CostMapSource | undefined {
+  const { file, at: entryAt } = source
+  const input = (hasKey(source.data, 'cost-map') ? readRfcCostMap : readNativeCostMap)(diag, source)
+  if (!input) return undefined
+  const { nmId, nmAt, costType, explicitId, idAt } = input
+  let ok = checkCostType(diag, costType, input.costTypeAt)
+  const typeName = costTypeName(costType)
+  const id = explicitId ?? resourceIds.costMap(nmId, typeName)
+  const idProblem = resourceIdProblem(id)
+  if (idProblem) {
+    diag.error(explicitId !== undefined ? idAt : subPathOrigin(entryAt, 'file'), `${idProblem}${explicitId === undefined ? ' (generated cost map id; set "resource-id")' : ''}`, id)
+    ok = false
+  }
+  const nm = networkMaps.byId.get(nmId)
+  if (!nm) {
+    // When a network map file could not be read at all, its id is unknown: its error is
+    // already reported, so do not add one per cost map.
+    if (!networkMaps.someFailed) diag.error(nmAt, `network map ${nmId} is not defined in this map set`, nmId)
+    return undefined
+  }
+  const n = nm.pidNames.length
+  if (n * n > MAX_COST_CELLS) {
+    diag.error(nmAt, `a cost map over ${n} PIDs needs ${n * n} cells; at most ${MAX_COST_CELLS} are supported`, nmId)
+    return undefined
+  }
+  const { cells, entries } = fillCells(diag, files, file, input, nm, costChecker(costType))
+  if (!ok) return undefined
+  return {
+    id,
+    file,
+    origin: explicitId !== undefined ? idAt : nmAt,
+    networkMap: nmId,
+    costType: cleanCostType(costType),
+    costTypeName: typeName,
+    cells,
+    n,
+    entries,
+  }
+}
+
+/** Reads a cost map in one source format; reports the file's schema problems. */
+type CostMapReader = (diag: Diagnostics, source: EntrySource<MapEntry>) => CostMapInput | undefined
+
+/** An RFC 7285 §11.2.3.6 cost map response (the id: the config entry's, or generated). */
+const readRfcCostMap: CostMapReader = (diag, source) => {
+  const { file } = source
+  const rfc = checkSchema(diag, file, rfcCostMapSchema, source.data)
+  if (!rfc) return undefined
+  const { id, at } = declaredResourceId(source, undefined, 'resource-id')
+  return {
+    nmId: rfc.meta['dependent-vtags'][0]['resource-id'],
+    nmAt: { file, path: 'meta.dependent-vtags[0].resource-id' },
+    costType: rfc.meta['cost-type'],
+    costTypeAt: { file, path: 'meta.cost-type' },
+    explicitId: id,
+    idAt: at,
+    rows: rfc['cost-map'],
+    rowsPath: 'cost-map',
+    csvRefs: [],
+  }
+}
+
+/** A native cost map (docs/source-format.md), with its `cost-csv` files. */
+const readNativeCostMap: CostMapReader = (diag, source) => {
+  const { file } = source
+  const native = checkSchema(diag, file, nativeCostMapSchema, source.data)
+  if (!native) return undefined
+  const { id, at } = declaredResourceId(source, native['resource-id'], 'resource-id')
+  return {
+    nmId: native['network-map'],
+    nmAt: { file, path: 'network-map' },
+    costType: native['cost-type'],
+    costTypeAt: { file, path: 'cost-type' },
+    explicitId: id,
+    idAt: at,
+    rows: native.costs ?? {},
+    rowsPath: 'costs',
+    csvRefs: native['cost-csv'] ?? [],
+  }
+}
+
+/**
+ * Fills the matrix from the JSON rows, then the CSV files: reports unknown PIDs, bad costs and
+ * a pair defined twice (the first definition stays).
+ */
+function fillCells(
+  diag: Diagnostics,
+  files: SourceFiles,
+  file: string,
+  { nmId, rows, rowsPath, csvRefs }: CostMapInput,
+  nm: NetworkMapSource,
+  checkCost: CostChecker,
+): { cells: Float64Array; entries: number } {
+  const n = nm.pidNames.length
+  const cells = new Float64Array(n * n).fill(Number.NaN)
+  let entries = 0
+  const setCell = (
+    src: string,
+    dst: string,
+    raw: unknown,
+    srcAt: Origin,
+    dstAt: Origin,
+    costAt: Origin,
+  ): void => {
+    const si = nm.pidIndex.get(src)
+    const di = nm.pidIndex.get(dst)
+    if (si === undefined) diag.error(srcAt, `source PID ${src} is not in network map ${nmId}`, src)
+    if (di === undefined) diag.error(dstAt, `destination PID ${dst} is not in network map ${nmId}`, dst)
+    const cost = checkCost(diag, raw, costAt)
+    if (si === undefined || di === undefined || cost === undefined) return
+    const cell = si * n + di
+    if (!Number.isNaN(cells[cell])) {
+      diag.error(costAt, `cost ${src} -> ${dst} is defined twice`, cost)
+      return
+    }
+    cells[cell] = cost
+    entries++
+  }
+  for (const [src, row] of Object.entries(rows)) {
+    const srcAt: Origin = { file, path: joinPath([rowsPath, src]) }
+    for (const [dst, raw] of Object.entries(row)) {
+      const dstAt: Origin = { file, path: subPath(srcAt.path, dst) }
+      setCell(src, dst, raw, srcAt, dstAt, dstAt)
+    }
+  }
+  readCsvFiles(diag, files, file, 'cost-csv', csvRefs, ['src', 'dst', 'cost'], (r, csvFile) => {
+    const [src, dst, costText] = r.fields
+    const line = r.line
+    const costAt: Origin = { file: csvFile, path: 'cost', line }
+    const cost = JSON_NUMBER.test(costText) ? Number(costText) : costText
+    setCell(src, dst, cost, { file: csvFile, path: 'src', line }, { file: csvFile, path: 'dst', line }, costAt)
+  })
+  return { cells, entries }
+}

@@ -1,0 +1,125 @@
+/**
+ * @module Loads a whole map set (config + network maps + cost maps + properties) from its
+ * source texts into the validated model (model.ts). This module is the orchestration: the
+ * config, its defaults, the order sources load in, and the rules across sources (unique
+ * resource ids, the default network map, one cost map per (network map, cost type), one file
+ * per property). Every problem is collected (not just the first) in the Diagnostics.
+ */
+import { byCodeUnits, resourceIdProblem } from '../../alto/identifiers.ts'
+import { resourceIds } from '../../alto/resources.ts'
+import { Diagnostics, describeOrigin, type Origin } from '../source-error.ts'
+import { forEachConfigEntry, type LoadContext } from './config-entries.ts'
+import { loadCostMap, type NetworkMapsLoaded } from './cost-map.ts'
+import { checkSchema, readJson } from './json.ts'
+import {
+  CONFIG_FILE,
+  DEFAULT_KEEP,
+  type CostMapSource,
+  type LoadedMapSet,
+  type NetworkMapSource,
+  type PropertySource,
+  type SourceFiles,
+} from './model.ts'
+import { checkNetworkMap } from './network-map-check.ts'
+import { loadNetworkMap, withPidOrder } from './network-map.ts'
+import { loadProperty } from './property.ts'
+import { configSchema, type MapSetConfig } from './schema.ts'
+
+/** Loads and validates a whole map set. Returns undefined when there were errors. */
+export function loadMapSet(
+  diag: Diagnostics,
+  files: SourceFiles,
+  progress: (msg: string) => void = () => {},
+): LoadedMapSet | undefined {
+  const configAt: Origin = { file: CONFIG_FILE, path: '' }
+  const configData = readJson(diag, files, CONFIG_FILE, configAt)
+  if (configData === undefined) return undefined
+  const config: MapSetConfig | undefined = checkSchema(diag, CONFIG_FILE, configSchema, configData)
+  if (!config) return undefined
+  const ctx: LoadContext = { diag, files, progress }
+  const claimId = resourceIdClaims(diag)
+  claimId(resourceIds.endpointProperty, configAt, 'endpoint property service')
+
+  const byId = new Map<string, NetworkMapSource>()
+  const networkMaps: NetworkMapsLoaded = { byId, someFailed: false }
+  forEachConfigEntry(ctx, 'network-maps', config['network-maps'], (source) => {
+    const nm = loadNetworkMap(diag, files, source)
+    if (!nm) {
+      networkMaps.someFailed = true
+      return
+    }
+    checkNetworkMap(diag, nm)
+    claimId(nm.id, nm.origin, 'network map')
+    // A duplicate id is reported by claimId; the first map of that id stays. A map is kept
+    // even when its prefixes have errors, so its cost maps are still checked.
+    if (!networkMaps.byId.has(nm.id)) networkMaps.byId.set(nm.id, withPidOrder(nm))
+  })
+  const defaultId = config['default-network-map']
+  if (!networkMaps.byId.has(defaultId) && !networkMaps.someFailed) {
+    diag.error({ file: CONFIG_FILE, path: 'default-network-map' }, 'default network map is not defined in this map set', defaultId)
+  }
+
+  const costMaps: CostMapSource[] = []
+  const byKey = new Map<string, CostMapSource>()
+  forEachConfigEntry(ctx, 'cost-maps', config['cost-maps'], (source) => {
+    const cm = loadCostMap(diag, files, source, networkMaps)
+    if (!cm) return
+    // RFC 7285 §11.2.3.5: "... the ALTO server MUST NOT provide two cost maps with the same
+    // cost type and network map".
+    const key = `${cm.networkMap}\n${cm.costTypeName}`
+    const other = byKey.get(key)
+    if (other) {
+      diag.error(cm.origin, `cost maps ${other.id} (${other.file}) and ${cm.id} (${cm.file}) both have cost type ${cm.costTypeName} over network map ${cm.networkMap}; RFC 7285 §11.2.3.5 forbids two cost maps with the same (network map, cost type)`, cm.costTypeName)
+      return
+    }
+    byKey.set(key, cm)
+    claimId(cm.id, cm.origin, 'cost map')
+    costMaps.push(cm)
+  })
+
+  // Generated resource ids (docs/storage-schema.md, "IRD resource naming").
+  for (const nm of networkMaps.byId.values()) {
+    const generated = [resourceIds.filteredNetworkMap(nm.id)]
+    if (costMaps.some((c) => c.networkMap === nm.id)) {
+      generated.push(resourceIds.filteredCostMap(nm.id), resourceIds.endpointCost(nm.id))
+    }
+    for (const id of generated) {
+      const problem = resourceIdProblem(id)
+      if (problem) diag.error(nm.origin, `${problem}: generated resource id ${id} of network map ${nm.id}; shorten the network map id`, id)
+      else claimId(id, nm.origin, `generated for network map ${nm.id}`)
+    }
+  }
+
+  const properties: PropertySource[] = []
+  const propertyFiles = new Map<string, string>()
+  forEachConfigEntry(ctx, 'endpoint-properties', config['endpoint-properties'], (source) => {
+    const prop = loadProperty(diag, files, source)
+    if (!prop) return
+    const other = propertyFiles.get(prop.name)
+    if (other !== undefined) {
+      diag.error(prop.origin, `property ${prop.name} is also defined in ${other}`, prop.name)
+      return
+    }
+    propertyFiles.set(prop.name, source.file)
+    properties.push(prop)
+  })
+
+  if (diag.errors.length > 0) return undefined
+  return {
+    defaultNetworkMap: defaultId,
+    keep: config.history?.keep ?? DEFAULT_KEEP,
+    networkMaps: [...networkMaps.byId.values()].sort((a, b) => byCodeUnits(a.id, b.id)),
+    costMaps: costMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
+    properties: properties.sort((a, b) => byCodeUnits(a.name, b.name)),
+  }
+}
+
+/** Claims resource ids for the map set: a second claim of one id is an error (RFC 7285 §9.1.1). */
+function resourceIdClaims(diag: Diagnostics): (id: string, at: Origin, what: string) => void {
+  const owners = new Map<string, Origin>()
+  return (id, at, what) => {
+    const owner = owners.get(id)
+    if (owner) diag.error(at, `resource id ${id} (${what}) is already used at ${describeOrigin(owner)}; resource ids must be unique (RFC 7285 §9.1.1)`, id)
+    else owners.set(id, at)
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * @module The loaded model of a map set: the normalized, validated shapes the loaders produce
+ * and build.ts consumes, and the loader's constants. Types only (no logic), so every concern
+ * module can import it without cycles.
+ */
+import type { CostType } from '../../alto/cost-types.ts'
+import type { Origin } from '../source-error.ts'
+
+/** The map set's files as text, keyed by path relative to the map-set dir. */
+export type SourceFiles = Record<string, string>
+
+/** File name of a map set's configuration. */
+export const CONFIG_FILE = 'alto-edge.json'
+
+/** Versions kept for rollback when the config does not say (`history.keep`). */
+export const DEFAULT_KEEP = 5
+
+/**
+ * Largest cost matrix (n² cells) we build: 2^25 cells (a 5,792-PID map) is 256 MiB of doubles
+ * while compiling and up to 256 MiB stored; beyond that a full cost map is not a sensible
+ * KV resource.
+ */
+export const MAX_COST_CELLS = 1 << 25
+
+/**
+ * The config's lists of source files (docs/source-format.md), in load order, with the noun a
+ * progress message uses. A new kind of source (e.g. RFC 9240 entity property maps) is a new row
+ * here (referencedFiles then finds its files), its list in schema.ts configSchema, a loader
+ * module beside property.ts, and a `forEachConfigEntry` call in map-set.ts.
+ */
+export const CONFIG_LISTS = {
+  'network-maps': 'network map',
+  'cost-maps': 'cost map',
+  'endpoint-properties': 'endpoint property',
+} as const
+export type ConfigList = keyof typeof CONFIG_LISTS
+
+/** The keys under which a JSON source lists its CSV side files (paths relative to it). */
+export const CSV_LISTS = ['prefix-csv', 'cost-csv', 'values-csv'] as const
+export type CsvList = (typeof CSV_LISTS)[number]
+
+export interface PrefixItem {
+  family: 4 | 6
+  /** 1 word for IPv4, 4 for IPv6 (w0 most significant), host bits zero. */
+  words: number[]
+  len: number
+  /** Canonical text: dotted quad, or lowercase RFC 5952 IPv6, with `/len`. */
+  text: string
+  origin: Origin
+}
+
+export interface PidSource {
+  name: string
+  origin: Origin
+  v4: PrefixItem[]
+  v6: PrefixItem[]
+}
+
+export interface NetworkMapSource {
+  id: string
+  file: string
+  /** Where the resource id is declared (errors about the map as a whole point here). */
+  origin: Origin
+  pids: Map<string, PidSource>
+  /** PID names sorted by UTF-16 code units; index = PID index in every table. */
+  pidNames: string[]
+  pidIndex: Map<string, number>
+}
+
+/** A network map as read from its file, before its PIDs are ordered. */
+export type NetworkMapRead = Omit<NetworkMapSource, 'pidNames' | 'pidIndex'>
+
+export interface CostMapSource {
+  id: string
+  file: string
+  origin: Origin
+  networkMap: string
+  costType: CostType
+  costTypeName: string
+  /** n × n row-major costs (row = source PID index), NaN = no entry. */
+  cells: Float64Array
+  n: number
+  entries: number
+}
+
+export interface PropertySource {
+  name: string
+  file: string
+  origin: Origin
+  entries: { prefix: PrefixItem; value: string }[]
+}
+
+export interface LoadedMapSet {
+  defaultNetworkMap: string
+  keep: number
+  /** Sorted by resource id. */
+  networkMaps: NetworkMapSource[]
+  /** Sorted by resource id. */
+  costMaps: CostMapSource[]
+  /** Sorted by property name. */
+  properties: PropertySource[]
+}
