@@ -22,7 +22,8 @@ export interface Constraint {
 }
 
 const CONSTRAINT = /^\s*(gt|lt|ge|le|eq)\s+(\S+)\s*$/
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+/** RFC 8259 §6 number syntax (a cost or constraint value written as text). */
+export const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 
 /** Parses one constraint string, or returns null when it is not `<op> <JSON number>`. */
 export function parseConstraint(text: string): Constraint | null {

@@ -20,8 +20,8 @@ import {
   type SourceFiles,
 } from './model.ts'
 import { nativeCostMapSchema, rfcCostMapSchema, type MapEntry } from './schema.ts'
+import { JSON_NUMBER } from '../../alto/constraints.ts'
 
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 
 /** What a cost map source says, whichever its format, with where each part is declared. */
 interface CostMapInput {
