@@ -26,6 +26,8 @@ export function httpUrl(raw: string): string {
   } catch {
     throw new InvalidArgumentError('It must be an http:// or https:// URL.')
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('It must be an http:// or https:// URL.')
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError('It must be an http:// or https:// URL.')
+  }
   return raw
 }

@@ -18,6 +18,7 @@ import {
   cmdWatch,
   type Io,
   type KvTarget,
+  type PublishCliOptions,
 } from './commands.ts'
 import { EXIT_STORAGE, exitCodesHelp } from './exit-codes.ts'
 import { httpUrl, positiveInt } from './options.ts'
@@ -40,18 +41,31 @@ interface KvFlags {
 
 const quiet = () => new Option('-q, --quiet', 'no progress output on stderr')
 const json = () => new Option('--json', 'print one JSON document on stdout (shape: docs/operator-cli.md)')
-const skipOptional = () => new Option('--skip-optional', 'leave out config entries marked "optional" (e.g. the generated ASN map)')
+const skipOptional = () =>
+  new Option('--skip-optional', 'leave out config entries marked "optional" (e.g. the generated ASN map)')
 const updatesWindow = () =>
-  new Option('--updates-window <n>', `versions kept per resource for TIPS/SSE updates (default ${DEFAULT_UPDATE_WINDOW})`).argParser(positiveInt)
+  new Option(
+    '--updates-window <n>',
+    `versions kept per resource for TIPS/SSE updates (default ${DEFAULT_UPDATE_WINDOW})`,
+  ).argParser(positiveInt)
 const notify = () =>
-  new Option('--notify <url>', 'after the pointer flips, POST the new update logs to URL/_alto/notify (bearer: env ALTO_OPERATOR_TOKEN)').argParser(httpUrl)
+  new Option(
+    '--notify <url>',
+    'after the pointer flips, POST the new update logs to URL/_alto/notify (bearer: env ALTO_OPERATOR_TOKEN)',
+  ).argParser(httpUrl)
 
 /** `--local | --remote [--persist-to DIR]`: exactly one target; checked in preAction (before work). */
 function withKvTarget(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--local', 'local KV (Miniflare state, shared with wrangler dev)').conflicts('remote'))
+    .addOption(
+      new Option('--local', 'local KV (Miniflare state, shared with wrangler dev)').conflicts('remote'),
+    )
     .addOption(new Option('--remote', 'the KV namespace in wrangler.toml (needs wrangler login)'))
-    .addOption(new Option('--persist-to <dir>', "local KV state directory (default: wrangler's .wrangler/state)").conflicts('remote'))
+    .addOption(
+      new Option('--persist-to <dir>', "local KV state directory (default: wrangler's .wrangler/state)").conflicts(
+        'remote',
+      ),
+    )
     .hook('preAction', (c) => {
       const o = c.opts<KvFlags>()
       if (!o.local && !o.remote) c.error('error: choose one of --local or --remote')
@@ -116,7 +130,11 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .addOption(skipOptional())
     .addOption(json())
     .addOption(quiet())
-    .action(act((dir: string, o: { out: string; skipOptional?: boolean; json?: boolean; quiet?: boolean }) => cmdBuild(dir, o, io)))
+    .action(
+      act((dir: string, o: { out: string; skipOptional?: boolean; json?: boolean; quiet?: boolean }) =>
+        cmdBuild(dir, o, io),
+      ),
+    )
 
   withKvTarget(
     program
@@ -144,8 +162,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .addOption(quiet())
     .action(
       act(
-        (dir: string, o: KvFlags & { keep?: number; verify: boolean; updatesWindow?: number; notify?: string; skipOptional?: boolean }) =>
-          cmdPublish(dir, o, kvTarget(o), io),
+        (dir: string, o: KvFlags & PublishCliOptions) => cmdPublish(dir, o, kvTarget(o), io),
       ),
     )
 

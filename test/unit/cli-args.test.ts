@@ -343,3 +343,16 @@ describe('scripts/start.ts (npm start) arguments', () => {
     expect(r.stdout).not.toContain('start: publishing')
   })
 })
+
+describe('storage failures exit 3', () => {
+  it('versions --remote --json without credentials → exit 3, {ok:false,error} on stdout, no escape codes', async () => {
+    // No token and an empty config home: wrangler refuses before any network access.
+    const env: Record<string, string> = { XDG_CONFIG_HOME: join(tmp, 'no-wrangler-login'), CLOUDFLARE_API_TOKEN: '' }
+    const r = await runCli(['versions', '--remote', '--json', '--quiet'], { env })
+    expect(r.code).toBe(EXIT_STORAGE)
+    const doc = JSON.parse(r.stdout)
+    expect(doc).toEqual({ ok: false, error: expect.stringMatching(/^wrangler kv bulk get failed: /) })
+    expect(doc.error).not.toContain('\u001b')
+    expect(r.stderr).toMatch(/^error: wrangler kv bulk get failed: /)
+  })
+})
