@@ -1,48 +1,43 @@
 /**
  * `npm start`: build the example maps, publish them to local KV and serve them with `wrangler dev`.
- *
- *   npm start                      # generate the large ASN map if missing, publish maps/, serve on 127.0.0.1:8787
- *   PORT=9000 npm start            # another port
- *   npm start -- --no-asn          # skip the large generated map (fast start)
- *   npm start -- --persist-to DIR  # local KV state elsewhere (default .wrangler/state, shared with wrangler)
- *   npm start -- --maps DIR        # another map set
- *
- * Runs under the Node 22 that npm puts first on PATH (node_modules/.bin/node).
+ * Options: `npm start -- --help` (commander, like the operator CLI). Runs under the Node 22 that
+ * npm puts first on PATH (node_modules/.bin/node).
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Command, CommanderError, Option } from 'commander'
+import { port } from '../src/cli/options.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 
 interface StartOptions {
-  port: string
-  persistTo: string | undefined
+  port: number
+  persistTo?: string
   maps: string
   asn: boolean
 }
 
 function parseArgs(argv: string[]): StartOptions {
-  const opts: StartOptions = {
-    port: process.env.PORT ?? '8787',
-    persistTo: undefined,
-    maps: 'maps',
-    asn: process.env.ALTO_EDGE_NO_ASN !== '1',
+  const program = new Command('npm start --')
+    .description('Publish a map set to local KV and serve it with wrangler dev.')
+    .addOption(new Option('--port <port>', 'port on 127.0.0.1').env('PORT').default(8787).argParser(port))
+    .option('--no-asn', 'skip the large generated ASN map (fast start; also env ALTO_EDGE_NO_ASN=1)')
+    .option('--persist-to <dir>', 'local KV state directory (default .wrangler/state, shared with wrangler)')
+    .option('--maps <dir>', 'map set directory', 'maps')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .showHelpAfterError('(run npm start -- --help for usage)')
+  try {
+    program.parse(argv, { from: 'user' })
+  } catch (e) {
+    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2)
+    throw e
   }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--no-asn') opts.asn = false
-    else if (a === '--port') opts.port = argv[++i]
-    else if (a === '--persist-to') opts.persistTo = argv[++i]
-    else if (a === '--maps') opts.maps = argv[++i]
-    else {
-      console.error(`start: unknown argument ${a}`)
-      process.exit(2)
-    }
-  }
-  return opts
+  const o = program.opts<StartOptions>()
+  return { ...o, asn: o.asn && process.env.ALTO_EDGE_NO_ASN !== '1' }
 }
 
 function run(cmd: string, args: string[]): void {
@@ -54,11 +49,18 @@ function run(cmd: string, args: string[]): void {
 }
 
 function childEnv(): NodeJS.ProcessEnv {
-  return {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     WRANGLER_SEND_METRICS: 'false',
     PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
   }
+  // Miniflare fetches https://workers.cloudflare.com/cf.json for `request.cf` at every start
+  // (cached 30 days under node_modules/.mf); offline that prints a warning with an ENOTFOUND
+  // stack. The Worker never reads `request.cf`: use Miniflare's built-in placeholder object.
+  if (env.CLOUDFLARE_CF_FETCH_ENABLED === undefined && env.CLOUDFLARE_CF_FETCH_PATH === undefined) {
+    env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
+  }
+  return env
 }
 
 const opts = parseArgs(process.argv.slice(2))
@@ -69,8 +71,7 @@ if (opts.asn && !existsSync(join(root, 'maps/asn/generated/network-map.json'))) 
   run(process.execPath, [join(root, 'scripts/gen-asn-map.ts')])
 }
 
-const mapsDir = opts.asn ? opts.maps : opts.maps
-const publishArgs = [join(root, 'src/cli/main.ts'), 'publish', mapsDir, '--local', ...persist]
+const publishArgs = [join(root, 'src/cli/main.ts'), 'publish', opts.maps, '--local', ...persist]
 if (!opts.asn) publishArgs.push('--skip-optional')
 console.log('start: publishing maps to local KV')
 run(process.execPath, publishArgs)
@@ -78,7 +79,7 @@ run(process.execPath, publishArgs)
 console.log(`start: serving on http://127.0.0.1:${opts.port} (directory at /directory)`)
 const dev = spawn(
   bin('wrangler'),
-  ['dev', '--ip', '127.0.0.1', '--port', opts.port, '--show-interactive-dev-session=false', ...persist],
+  ['dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--show-interactive-dev-session=false', ...persist],
   { cwd: root, stdio: 'inherit', env: childEnv() }
 )
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => dev.kill(sig))

@@ -44,8 +44,31 @@ export function bodyTag(body: unknown): string {
   return meta?.vtag?.tag ?? meta?.['dependent-vtags']?.[0]?.tag ?? '-'
 }
 
+/** The server could not be reached (connection refused, DNS failure, reset): no HTTP answer. */
+export class ServerUnreachableError extends Error {
+  override name = 'ServerUnreachableError'
+}
+
+/** Why a fetch failed at the network level: undici's `fetch failed` hides it in `cause`. */
+function networkReason(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause
+  return cause?.code ?? cause?.message ?? (e as Error).message
+}
+
+/** `fetch` whose network-level failures become ServerUnreachableError (HTTP statuses pass through). */
+function reachable(doFetch: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    try {
+      return await doFetch(input, init)
+    } catch (e) {
+      const url = input instanceof Request ? input.url : String(input)
+      throw new ServerUnreachableError(`cannot reach ${url}: ${networkReason(e)}`)
+    }
+  }
+}
+
 export async function watch(opts: WatchOptions, out: (line: string) => void): Promise<void> {
-  const doFetch = opts.fetch ?? fetch
+  const doFetch = reachable(opts.fetch ?? fetch)
   const auth: Record<string, string> = opts.token ? { Authorization: `Bearer ${opts.token}` } : {}
   const base = opts.server.replace(/\/+$/, '')
   const dir = await doFetch(`${base}/directory`, { headers: { Accept: 'application/alto-directory+json', ...auth } })
@@ -132,7 +155,12 @@ async function watchSse(
   let changes = 0
   try {
     while (opts.count === undefined || changes < opts.count) {
-      const chunk = await reader.read()
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await reader.read()
+      } catch (e) {
+        throw new ServerUnreachableError(`lost the connection to ${streamUri}: ${networkReason(e)}`)
+      }
       if (chunk.done) break
       buffered += decoder.decode(chunk.value, { stream: true })
       const parsed = parseSseStream(buffered)

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
 import type { KvStore } from '../compiler/index.ts'
 
 export interface WranglerKvOptions {
@@ -106,7 +107,9 @@ export class WranglerKvStore implements KvStore {
         },
         (err, stdout, stderr) => {
           if (err) {
-            const detail = Buffer.from(stderr).toString('utf8').trim() || Buffer.from(stdout).toString('utf8').trim()
+            // wrangler colours its errors even with NO_COLOR set: keep our message plain.
+            const text = (b: Buffer) => stripVTControlCharacters(Buffer.from(b).toString('utf8')).trim()
+            const detail = text(stderr) || text(stdout)
             reject(new WranglerError(`wrangler ${full.slice(0, 3).join(' ')} failed: ${detail || err.message}`))
           } else resolvePromise(Buffer.from(stdout))
         },

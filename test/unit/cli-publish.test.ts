@@ -2,6 +2,7 @@
  * The real operator CLI against local KV through wrangler (`--local --persist-to <tmp>`):
  * publish, versions, then a second publish killed (SIGKILL) after its blobs are written and
  * before history/current: `current` must still name the first version, complete and intact.
+ * `diff --exit-code` around those steps: 5 while publishing would change something, else 0.
  * Each wrangler call takes 1-5 s, so this file uses the small RFC-example map set.
  */
 import { spawn } from 'node:child_process'
@@ -9,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PAUSE_MARKER } from '../../src/cli/main.ts'
+import { EXIT_DIFFERENCES, PAUSE_MARKER } from '../../src/cli/main.ts'
 import { WranglerKvStore } from '../../src/cli/wrangler-kv.ts'
 import { readBlob, readManifest, readPointerAndHistory, sha256Hex } from '../../src/compiler/index.ts'
 import { manifestBlobs } from '../../src/store/manifest.ts'
@@ -76,6 +77,13 @@ describe('alto-edge publish --local (wrangler)', () => {
   it('publishes, lists versions, and survives a publish killed after its blobs', { timeout: 240_000 }, async () => {
     const kvArgs = ['--local', '--persist-to', state]
 
+    // Nothing published yet: everything would be added.
+    const before = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code', '--json'])
+    expect(before.code).toBe(EXIT_DIFFERENCES)
+    const report = JSON.parse(before.stdout)
+    expect(report).toMatchObject({ ok: true, changed: true, identical: false, from: null })
+    expect(report.resources).toContainEqual(expect.objectContaining({ kind: 'network-map', id: 'rfc-example-network-map', change: 'added' }))
+
     const first = await runCli(['publish', mapsDir, ...kvArgs])
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
@@ -86,11 +94,21 @@ describe('alto-edge publish --local (wrangler)', () => {
     expect(versions.code).toBe(0)
     expect(versions.stdout).toContain(`current: ${v1} (seq 1)`)
 
+    const same = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code'])
+    expect(same.code).toBe(0)
+    expect(same.stdout).toContain(`version ${v1} is already published: no changes`)
+
     // A modified copy: one cost changes → new cost map blobs, new version.
     const costFile = join(mapsDir, 'example', 'cost-routingcost.json')
     const cost = JSON.parse(readFileSync(costFile, 'utf8'))
     cost.costs.PID1.PID2 = 6
     writeFileSync(costFile, JSON.stringify(cost))
+    const changed = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code'])
+    expect(changed.code).toBe(EXIT_DIFFERENCES)
+    expect(changed.stdout).toMatch(/^ {2}changed {3}cost-map {4}rfc-example-num-routingcost {2}tag /m)
+    // Without --exit-code, diff only reports.
+    expect((await runCli(['diff', mapsDir, ...kvArgs])).code).toBe(0)
+
     const killed = await runCli(['publish', mapsDir, ...kvArgs], {
       env: { ALTO_EDGE_TEST_PAUSE_AFTER_BLOBS: '1' },
       killAt: PAUSE_MARKER,

@@ -1,0 +1,198 @@
+/**
+ * @module The `alto-edge` command line, defined once with commander: every command, its
+ * arguments and options (each checked while parsing, before any work), and from these the
+ * `--help` text (docs/operator-cli.md shows it).
+ */
+import { readFileSync } from 'node:fs'
+import { Command, Option } from 'commander'
+import { PublishError } from '../compiler/index.ts'
+import { DEFAULT_UPDATE_WINDOW } from '../updates/history.ts'
+import {
+  cmdBuild,
+  cmdDiff,
+  cmdPrune,
+  cmdPublish,
+  cmdRollback,
+  cmdValidate,
+  cmdVersions,
+  cmdWatch,
+  type Io,
+  type KvTarget,
+  type PublishCliOptions,
+} from './commands.ts'
+import { EXIT_STORAGE, exitCodesHelp } from './exit-codes.ts'
+import { httpUrl, positiveInt } from './options.ts'
+import { WranglerError } from './wrangler-kv.ts'
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
+
+/** Help is wrapped at this width whatever the terminal (so docs can show it verbatim). */
+const HELP_WIDTH = 100
+
+interface KvFlags {
+  local?: boolean
+  remote?: boolean
+  persistTo?: string
+  quiet?: boolean
+  json?: boolean
+}
+
+const quiet = () => new Option('-q, --quiet', 'no progress output on stderr')
+const json = () => new Option('--json', 'print one JSON document on stdout (shape: docs/operator-cli.md)')
+const skipOptional = () =>
+  new Option('--skip-optional', 'leave out config entries marked "optional" (e.g. the generated ASN map)')
+const updatesWindow = () =>
+  new Option(
+    '--updates-window <n>',
+    `versions kept per resource for TIPS/SSE updates (default ${DEFAULT_UPDATE_WINDOW})`,
+  ).argParser(positiveInt)
+const notify = () =>
+  new Option(
+    '--notify <url>',
+    'after the pointer flips, POST the new update logs to URL/_alto/notify (bearer: env ALTO_OPERATOR_TOKEN)',
+  ).argParser(httpUrl)
+
+/** `--local | --remote [--persist-to DIR]`: exactly one target; checked in preAction (before work). */
+function withKvTarget(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--local', 'local KV (Miniflare state, shared with wrangler dev)').conflicts('remote'),
+    )
+    .addOption(new Option('--remote', 'the KV namespace in wrangler.toml (needs wrangler login)'))
+    .addOption(
+      new Option('--persist-to <dir>', "local KV state directory (default: wrangler's .wrangler/state)").conflicts(
+        'remote',
+      ),
+    )
+    .hook('preAction', (c) => {
+      const o = c.opts<KvFlags>()
+      if (!o.local && !o.remote) c.error('error: choose one of --local or --remote')
+    })
+}
+
+function kvTarget(o: KvFlags): KvTarget {
+  return { mode: o.local ? 'local' : 'remote', persistTo: o.persistTo, quiet: o.quiet }
+}
+
+/**
+ * Builds the program. `done` receives the command's exit code; parse errors, `--help` and
+ * `--version` throw CommanderError (exitOverride) with output already written through `io`.
+ */
+export function createProgram(io: Io, done: (code: number) => void): Command {
+  const write = (sink: (line: string) => void) => (s: string) => sink(s.replace(/\n$/, ''))
+  /** Runs a command; storage failures are reported (and in --json mode also as a document). */
+  const act =
+    (run: (...args: never[]) => Promise<number>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const cmd = args[args.length - 1] as Command
+      try {
+        done(await run(...(args as never[])))
+      } catch (e) {
+        if (!(e instanceof PublishError || e instanceof WranglerError)) throw e
+        io.err(`error: ${e.message}`)
+        if (cmd.opts<KvFlags>().json) io.out(JSON.stringify({ ok: false, error: e.message }))
+        done(EXIT_STORAGE)
+      }
+    }
+
+  const program = new Command('alto-edge')
+    .description('Compile, publish and follow ALTO (RFC 7285) map sets for alto-edge.')
+    .version(VERSION, '-V, --version', 'print the alto-edge version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .configureOutput({
+      writeOut: write(io.out),
+      writeErr: write(io.err),
+      getOutHelpWidth: () => HELP_WIDTH,
+      getErrHelpWidth: () => HELP_WIDTH,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\nRun alto-edge <command> --help for its options.\n\n${exitCodesHelp()}\n\nDocs: docs/operator-cli.md`)
+
+  program
+    .command('validate')
+    .description('check the map set and print every error (nothing is built)')
+    .argument('[dir]', 'map set directory', 'maps')
+    .addOption(skipOptional())
+    .addOption(json())
+    .action(act((dir: string, o: { skipOptional?: boolean; json?: boolean }) => cmdValidate(dir, o, io)))
+
+  program
+    .command('build')
+    .description('compile; write OUT/manifest.json and OUT/kv-bulk.json (a wrangler kv bulk put file); print the summary')
+    .argument('[dir]', 'map set directory', 'maps')
+    .option('--out <dir>', 'output directory', 'build')
+    .addOption(skipOptional())
+    .addOption(json())
+    .addOption(quiet())
+    .action(
+      act((dir: string, o: { out: string; skipOptional?: boolean; json?: boolean; quiet?: boolean }) =>
+        cmdBuild(dir, o, io),
+      ),
+    )
+
+  withKvTarget(
+    program
+      .command('diff')
+      .description('compare the compiled map set with the published version, per resource')
+      .argument('[dir]', 'map set directory', 'maps'),
+  )
+    .option('--exit-code', 'exit 5 when publishing would change something (like git diff --exit-code)')
+    .addOption(skipOptional())
+    .addOption(json())
+    .addOption(quiet())
+    .action(act((dir: string, o: KvFlags & { exitCode?: boolean; skipOptional?: boolean }) => cmdDiff(dir, o, kvTarget(o), io)))
+
+  withKvTarget(
+    program
+      .command('publish')
+      .description('compile and publish: blobs, manifest, read-back check, then history and current last')
+      .argument('[dir]', 'map set directory', 'maps'),
+  )
+    .addOption(new Option('--keep <n>', "history entries to keep (default: the config's history.keep)").argParser(positiveInt))
+    .option('--no-verify', 'skip reading back what was written')
+    .addOption(updatesWindow())
+    .addOption(notify())
+    .addOption(skipOptional())
+    .addOption(quiet())
+    .action(
+      act(
+        (dir: string, o: KvFlags & PublishCliOptions) => cmdPublish(dir, o, kvTarget(o), io),
+      ),
+    )
+
+  withKvTarget(program.command('rollback').description('point current at an earlier stored version'))
+    .option('--to <version>', 'the version (default: the newest history entry that is not current)')
+    .addOption(updatesWindow())
+    .addOption(notify())
+    .addOption(quiet())
+    .action(act((o: KvFlags & { to?: string; updatesWindow?: number; notify?: string }) => cmdRollback(o, kvTarget(o), io)))
+
+  withKvTarget(
+    program.command('prune').description('delete manifests beyond the newest N history entries, then unreferenced blobs'),
+  )
+    .addOption(new Option('--keep <n>', 'history entries to keep (default 5)').argParser(positiveInt))
+    .addOption(quiet())
+    .action(act((o: KvFlags & { keep?: number }) => cmdPrune(o, kvTarget(o), io)))
+
+  withKvTarget(program.command('versions').description('print current and the history (* marks current)'))
+    .addOption(json())
+    .addOption(quiet())
+    .action(act((o: KvFlags) => cmdVersions(o, kvTarget(o), io)))
+
+  program
+    .command('watch')
+    .description('follow one map through TIPS or SSE and print each change (bearer: env ALTO_CLIENT_TOKEN)')
+    .argument('<server-url>', 'the server, e.g. http://127.0.0.1:8787', httpUrl)
+    .requiredOption('--resource <id>', 'the network map or cost map to follow')
+    .addOption(new Option('--via <service>', 'update service').choices(['tips', 'sse']).default('tips'))
+    .addOption(new Option('--count <n>', 'stop after N changes (default: follow until interrupted)').argParser(positiveInt))
+    .action(act((server: string, o: { resource: string; via: 'tips' | 'sse'; count?: number }) => cmdWatch(server, o, io)))
+
+  return program
+}
