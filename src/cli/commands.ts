@@ -21,7 +21,8 @@ import {
   type SourceError,
 } from '../compiler/index.ts'
 import type { ResourceUpdate } from '../compiler/publish.ts'
-import { manifestKey } from '../store/manifest.ts'
+import { MEDIA_TYPES } from '../alto/media-types.ts'
+import { blobRef, manifestKey } from '../store/manifest.ts'
 import { EXIT_DIFFERENCES, EXIT_OK, EXIT_SERVER, EXIT_UNREACHABLE, EXIT_VALIDATION } from './exit-codes.ts'
 import { formatBytes, formatSummary } from './format.ts'
 import { readMapSet } from './read-map-set.ts'
@@ -109,8 +110,7 @@ export async function cmdBuild(dirArg: string, opts: SourceOptions & { out: stri
   // `publish`, which writes them last.
   const bulk: { key: string; value: string; base64: true }[] = []
   for (const [sha, bytes] of build.blobs) {
-    const ref = { key: `blob/${sha}`, bytes: bytes.length, sha256: sha, chunks: Math.max(1, Math.ceil(bytes.length / (25 * 1024 * 1024 - 1024))) }
-    for (const e of blobEntries(ref, bytes)) bulk.push({ key: e.key, value: Buffer.from(e.value).toString('base64'), base64: true })
+    for (const e of blobEntries(blobRef(sha, bytes.length), bytes)) bulk.push({ key: e.key, value: Buffer.from(e.value).toString('base64'), base64: true })
   }
   bulk.push({ key: manifestKey(build.manifest.version), value: Buffer.from(JSON.stringify(build.manifest)).toString('base64'), base64: true })
   await writeFile(bulkFile, JSON.stringify(bulk))
@@ -161,7 +161,7 @@ function printUpdates(updates: ResourceUpdate[] | undefined, io: Io): void {
     const change = !u.changed
       ? 'unchanged'
       : u.patch
-        ? `${u.patch.mediaType === 'application/merge-patch+json' ? 'merge patch' : u.patch.mediaType} ${formatBytes(u.patch.bytes)} (full ${formatBytes(u.fullBytes)})`
+        ? `${u.patch.mediaType === MEDIA_TYPES.mergePatch ? 'merge patch' : u.patch.mediaType} ${formatBytes(u.patch.bytes)} (full ${formatBytes(u.fullBytes)})`
         : `first seq (full ${formatBytes(u.fullBytes)})`
     io.out(`  ${u.resourceId}: seq ${u.seq}, ${change}`)
   }

@@ -4,7 +4,12 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CONFIG_FILE, referencedFiles, type SourceFiles } from '../compiler/index.ts'
+import {
+  CONFIG_FILE,
+  optionalEntryFiles,
+  referencedFiles,
+  type SourceFiles,
+} from '../compiler/index.ts'
 
 export interface ReadMapSetOptions {
   /** Leave out the config entries marked `"optional": true` even when their files exist. */
@@ -29,23 +34,11 @@ export async function readMapSet(dir: string, opts: ReadMapSetOptions = {}): Pro
   }
 }
 
-/** Files named by `"optional": true` entries of the map set config (read leniently: the
- * compiler validates the config itself). */
+/** Files of the config's `"optional": true` entries (none when the config cannot be read). */
 async function optionalFiles(dir: string): Promise<string[]> {
-  let config: unknown
   try {
-    config = JSON.parse(await readFile(join(dir, CONFIG_FILE), 'utf8'))
+    return optionalEntryFiles(await readFile(join(dir, CONFIG_FILE), 'utf8'))
   } catch {
     return []
   }
-  const out: string[] = []
-  if (typeof config !== 'object' || config === null) return out
-  for (const list of Object.values(config as Record<string, unknown>)) {
-    if (!Array.isArray(list)) continue
-    for (const entry of list as unknown[]) {
-      const e = entry as { optional?: unknown; file?: unknown }
-      if (e && e.optional === true && typeof e.file === 'string') out.push(e.file)
-    }
-  }
-  return out
 }

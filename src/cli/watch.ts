@@ -8,6 +8,7 @@
  * `GET <view>/ug/<e>/<e+1>` (503/429 → poll again; 410/404 → ask `POST <view>/ug` with the held
  * tag for a new edge). SSE loop: `POST <update-stream>` and print every event.
  */
+import { MEDIA_TYPES } from '../alto/media-types.ts'
 import { applyMergePatch } from '../updates/merge-patch.ts'
 import { parseSseStream } from '../updates/sse.ts'
 
@@ -27,8 +28,6 @@ interface IrdEntry {
   'media-type': string
 }
 
-const MERGE_PATCH = 'application/merge-patch+json'
-const TIPS_PARAMS = 'application/alto-tipsparams+json'
 
 /** Number of leaf values a merge patch sets or removes. */
 export function countPatchLeaves(patch: unknown): number {
@@ -71,10 +70,10 @@ export async function watch(opts: WatchOptions, out: (line: string) => void): Pr
   const doFetch = reachable(opts.fetch ?? fetch)
   const auth: Record<string, string> = opts.token ? { Authorization: `Bearer ${opts.token}` } : {}
   const base = opts.server.replace(/\/+$/, '')
-  const dir = await doFetch(`${base}/directory`, { headers: { Accept: 'application/alto-directory+json', ...auth } })
+  const dir = await doFetch(`${base}/directory`, { headers: { Accept: MEDIA_TYPES.directory, ...auth } })
   if (!dir.ok) throw new Error(`GET ${base}/directory: ${dir.status}`)
   const ird = (await dir.json()) as { resources: Record<string, IrdEntry> }
-  const wanted = opts.via === 'tips' ? 'application/alto-tips+json' : 'text/event-stream'
+  const wanted = opts.via === 'tips' ? MEDIA_TYPES.tips : MEDIA_TYPES.eventStream
   const entry = Object.values(ird.resources).find((e) => e['media-type'] === wanted)
   if (!entry) throw new Error(`the server offers no ${opts.via === 'tips' ? 'TIPS' : 'update stream'} resource`)
   const uri = new URL(entry.uri, `${base}/`).href
@@ -91,7 +90,7 @@ async function watchTips(
 ): Promise<void> {
   const open = await doFetch(tipsUri, {
     method: 'POST',
-    headers: { 'Content-Type': TIPS_PARAMS, Accept: 'application/alto-tips+json', ...auth },
+    headers: { 'Content-Type': MEDIA_TYPES.tipsParams, Accept: MEDIA_TYPES.tips, ...auth },
     body: JSON.stringify({ 'resource-id': opts.resourceId }),
   })
   if (!open.ok) throw new Error(`POST ${tipsUri}: ${open.status} ${await open.text()}`)
@@ -114,7 +113,7 @@ async function watchTips(
     if (res.status === 410 || res.status === 404) {
       const rec = await doFetch(`${viewUri}/ug`, {
         method: 'POST',
-        headers: { 'Content-Type': TIPS_PARAMS, Accept: MERGE_PATCH, ...auth },
+        headers: { 'Content-Type': MEDIA_TYPES.tipsParams, Accept: MEDIA_TYPES.mergePatch, ...auth },
         body: JSON.stringify(seq > 0 ? { tag: bodyTag(body) } : {}),
       })
       if (!rec.ok) throw new Error(`POST ${viewUri}/ug: ${rec.status}`)
@@ -125,7 +124,7 @@ async function watchTips(
     const type = res.headers.get('Content-Type') ?? ''
     const text = await res.text()
     const item = JSON.parse(text) as unknown
-    const isPatch = type === MERGE_PATCH
+    const isPatch = type === MEDIA_TYPES.mergePatch
     body = isPatch ? applyMergePatch(body, item) : item
     seq = next['seq-j']
     const what = isPatch ? `merge patch, ${countPatchLeaves(item)} values changed` : next['seq-i'] === 0 ? 'snapshot' : 'full replacement'
@@ -144,7 +143,7 @@ async function watchSse(
 ): Promise<void> {
   const res = await doFetch(streamUri, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/alto-updatestreamparams+json', Accept: 'text/event-stream', ...auth },
+    headers: { 'Content-Type': MEDIA_TYPES.updateStreamParams, Accept: MEDIA_TYPES.eventStream, ...auth },
     body: JSON.stringify({ add: { watch: { 'resource-id': opts.resourceId } } }),
   })
   if (!res.ok || !res.body) throw new Error(`POST ${streamUri}: ${res.status} ${await res.text()}`)
@@ -168,11 +167,11 @@ async function watchSse(
       for (const event of parsed.events) {
         const [mediaType] = event.event.split(',')
         const data = JSON.parse(event.data) as unknown
-        if (mediaType === 'application/alto-updatestreamcontrol+json') {
+        if (mediaType === MEDIA_TYPES.updateStreamControl) {
           out(`[sse] control ${event.data}`)
           continue
         }
-        const isPatch = mediaType === MERGE_PATCH
+        const isPatch = mediaType === MEDIA_TYPES.mergePatch
         body = isPatch ? applyMergePatch(body, data) : data
         out(`[sse] ${opts.resourceId}: ${isPatch ? `merge patch, ${countPatchLeaves(data)} values changed` : 'full data'}, ${event.data.length} bytes; tag ${bodyTag(body)}`)
         if (isPatch) changes++

@@ -45,7 +45,13 @@ export function validateMapSet(files: SourceFiles): { errors: SourceError[]; not
 
 export type { Build, BuildSummary, CostMapSummary, NetworkMapSummary, PropertySummary } from './build.ts'
 export { computeVersion } from './build.ts'
-export { CONFIG_FILE, DEFAULT_KEEP, referencedFiles, type SourceFiles } from './load/index.ts'
+export {
+  CONFIG_FILE,
+  DEFAULT_KEEP,
+  optionalEntryFiles,
+  referencedFiles,
+  type SourceFiles,
+} from './load/index.ts'
 export { formatSourceError, type SourceError } from './source-error.ts'
 export { canonicalJson } from './canonical.ts'
 export { sha256Hex } from '../tables/bytes.ts'

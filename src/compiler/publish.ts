@@ -118,7 +118,11 @@ async function reading<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read()
   } catch (error) {
-    if (error instanceof StoreError) throw new PublishError(error.message)
+    if (error instanceof StoreError) {
+      // A store that cannot be read at all (wrangler failed) reports its own error as it was.
+      if (error.problem === 'unreadable' && error.cause instanceof Error) throw error.cause
+      throw new PublishError(error.message)
+    }
     throw error
   }
 }

@@ -29,15 +29,19 @@ export interface BlobRef {
   chunks: number
 }
 
-/** The content-addressed BlobRef of `bytes` (chunked above {@link KV_CHUNK_BYTES}). */
-export async function blobRefFor(bytes: Uint8Array): Promise<BlobRef> {
-  const sha256 = await sha256Hex(bytes)
+/** The BlobRef of a blob of `byteLength` bytes with this SHA-256 (chunked above KV_CHUNK_BYTES). */
+export function blobRef(sha256: string, byteLength: number): BlobRef {
   return {
     key: blobKey(sha256),
-    bytes: bytes.length,
+    bytes: byteLength,
     sha256,
-    chunks: Math.max(1, Math.ceil(bytes.length / KV_CHUNK_BYTES)),
+    chunks: Math.max(1, Math.ceil(byteLength / KV_CHUNK_BYTES)),
   }
+}
+
+/** The content-addressed BlobRef of `bytes`. */
+export async function blobRefFor(bytes: Uint8Array): Promise<BlobRef> {
+  return blobRef(await sha256Hex(bytes), bytes.length)
 }
 
 /** Keys a blob occupies in KV. */

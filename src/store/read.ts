@@ -27,14 +27,14 @@ export type StoreProblem = 'unreadable' | 'not-json' | 'corrupt' | 'missing'
 export class StoreError extends Error {
   readonly key: string
   readonly problem: StoreProblem
-  constructor(key: string, problem: StoreProblem, detail?: string) {
+  constructor(key: string, problem: StoreProblem, detail?: string, cause?: unknown) {
     const what = {
       unreadable: 'cannot be read',
       'not-json': 'is not valid JSON',
       corrupt: 'is corrupt',
       missing: 'is missing',
     }[problem]
-    super(`${key} ${what}${detail ? ` (${detail})` : ''}`)
+    super(`${key} ${what}${detail ? ` (${detail})` : ''}`, { cause })
     this.name = 'StoreError'
     this.key = key
     this.problem = problem
@@ -137,7 +137,8 @@ async function read(
     return await store.texts(keys, opts)
   } catch (error) {
     if (error instanceof StoreError) throw error
-    throw new StoreError(keys[0], 'unreadable', error instanceof Error ? error.name : undefined)
+    const name = error instanceof Error ? error.name : undefined
+    throw new StoreError(keys[0], 'unreadable', name, error)
   }
 }
 

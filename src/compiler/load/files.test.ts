@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { referencedFiles } from './files.ts'
+import { optionalEntryFiles, referencedFiles } from './files.ts'
 
 const config = (v: unknown) => ({ 'alto-edge.json': JSON.stringify(v) })
 
@@ -28,5 +28,17 @@ describe('referencedFiles', () => {
     }
     expect(referencedFiles(files)).toEqual(['n/a.csv', 'b.csv', 'c.csv', 'v.csv'])
     expect(referencedFiles({ ...files, 'n/net.json': 'not json' })).toEqual(['c.csv', 'v.csv'])
+  })
+})
+
+describe('optionalEntryFiles', () => {
+  it('names the optional entries of the three lists as referencedFiles names them', () => {
+    const text = JSON.stringify({
+      'network-maps': [{ file: './gen/net.json', optional: true }, { file: 'kept.json' }],
+      'cost-maps': [{ file: 'gen/../gen/c.json', optional: true }, { file: '../x.json', optional: true }],
+      other: [{ file: 'o.json', optional: true }],
+    })
+    expect(optionalEntryFiles(text)).toEqual(['gen/net.json', 'gen/c.json'])
+    expect(optionalEntryFiles('not json')).toEqual([])
   })
 })

@@ -84,6 +84,26 @@ export function referencedFiles(files: SourceFiles): string[] {
   return [...wanted].filter((f) => files[f] === undefined)
 }
 
+/**
+ * The files of the config's `"optional": true` entries, normalized as {@link referencedFiles}
+ * names them (so `--skip-optional` leaves out `./gen/x.json` too). Lenient like it.
+ */
+export function optionalEntryFiles(configText: string): string[] {
+  const config = parseLeniently(configText)
+  const out: string[] = []
+  for (const list of Object.keys(CONFIG_LISTS)) {
+    const optionalFile = (entry: unknown) => {
+      const e = entry as { optional?: unknown; file?: unknown } | null
+      return e?.optional === true ? e.file : undefined
+    }
+    for (const rel of stringsAt(config, list, optionalFile)) {
+      const file = resolveRelative('', rel)
+      if (file !== null) out.push(file)
+    }
+  }
+  return out
+}
+
 function parseLeniently(text: string): unknown {
   try {
     return JSON.parse(text)

@@ -6,7 +6,7 @@
  * holds the model's types and constants.
  */
 export { loadMapSet } from './map-set.ts'
-export { referencedFiles } from './files.ts'
+export { optionalEntryFiles, referencedFiles } from './files.ts'
 export {
   CONFIG_FILE,
   DEFAULT_KEEP,
