@@ -23,7 +23,9 @@ const NM = 'asn-network-map'
 const COST_TYPE = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
 export const PERSIST_DIR = `${WORK_DIR}/state/v3` // shared with `wrangler dev --persist-to bench/.work/state`
 
-const ACCEPT = ['endpointcost', 'costmap', 'endpointprop', 'error'].map((t) => `application/alto-${t}+json`).join(',')
+const ACCEPT = ['endpointcost', 'costmap', 'endpointprop', 'error']
+  .map((t) => `application/alto-${t}+json`)
+  .join(',')
 
 const post = (type: string, body: unknown): RequestInit => ({
   method: 'POST',
@@ -59,9 +61,18 @@ export function e2eRequests(): E2eRequests {
   const pids = asn.pids.filter((p) => p !== 'default')
   const pick = (n: number) => Array.from({ length: n }, () => pids[rand() % pids.length])
   return {
-    ecs: post('endpointcostparams', { 'cost-type': COST_TYPE, endpoints: { srcs: [addr()], dsts } }),
-    filtered: post('costmapfilter', { 'cost-type': COST_TYPE, pids: { srcs: pick(50), dsts: pick(50) } }),
-    eps: post('endpointpropparams', { properties: [`${NM}.pid`], endpoints: Array.from({ length: 1000 }, addr) }),
+    ecs: post('endpointcostparams', {
+      'cost-type': COST_TYPE,
+      endpoints: { srcs: [addr()], dsts },
+    }),
+    filtered: post('costmapfilter', {
+      'cost-type': COST_TYPE,
+      pids: { srcs: pick(50), dsts: pick(50) },
+    }),
+    eps: post('endpointpropparams', {
+      properties: [`${NM}.pid`],
+      endpoints: Array.from({ length: 1000 }, addr),
+    }),
     ecsPath: resourcePaths.endpointCost(NM),
     filteredPath: resourcePaths.filteredCostMap(NM),
     epsPath: resourcePaths.endpointProperty,
@@ -98,7 +109,12 @@ export async function benchE2e(opts: { quick: boolean }): Promise<BenchResult[]>
   log(`compiled maps/ in ${seconds.toFixed(1)} s`)
   const req = e2eRequests()
 
-  const ours = await startWorker({ name: 'alto-edge', scriptPath: ourScript, kvBinding: 'ALTO_KV', persistTo: PERSIST_DIR })
+  const ours = await startWorker({
+    name: 'alto-edge',
+    scriptPath: ourScript,
+    kvBinding: 'ALTO_KV',
+    persistTo: PERSIST_DIR,
+  })
   const naive = await startWorker({ name: 'naive', scriptPath: naiveScript, kvBinding: 'NAIVE_KV' })
   const results: BenchResult[] = []
   try {
@@ -108,16 +124,41 @@ export async function benchE2e(opts: { quick: boolean }): Promise<BenchResult[]>
     // Correctness: same costs / PIDs from both before any timing.
     const check = async (w: RunningWorker, path: string, init: RequestInit, key: string) => {
       const r = await w.fetch(path, init)
-      if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status} ${text(r.body).slice(0, 300)}`)
+      if (r.status !== 200)
+        throw new Error(`${path}: HTTP ${r.status} ${text(r.body).slice(0, 300)}`)
       return sortDeep(JSON.parse(text(r.body))[key])
     }
-    expectSame('ECS', await check(ours, req.ecsPath, req.ecs, 'endpoint-cost-map'), await check(naive, req.ecsPath, req.ecs, 'endpoint-cost-map'))
-    expectSame('filtered cost map', await check(ours, req.filteredPath, req.filtered, 'cost-map'), await check(naive, req.filteredPath, req.filtered, 'cost-map'))
-    expectSame('EPS', await check(ours, req.epsPath, req.eps, 'endpoint-properties'), await check(naive, req.epsPath, req.eps, 'endpoint-properties'))
+    expectSame(
+      'ECS',
+      await check(ours, req.ecsPath, req.ecs, 'endpoint-cost-map'),
+      await check(naive, req.ecsPath, req.ecs, 'endpoint-cost-map')
+    )
+    expectSame(
+      'filtered cost map',
+      await check(ours, req.filteredPath, req.filtered, 'cost-map'),
+      await check(naive, req.filteredPath, req.filtered, 'cost-map')
+    )
+    expectSame(
+      'EPS',
+      await check(ours, req.epsPath, req.eps, 'endpoint-properties'),
+      await check(naive, req.epsPath, req.eps, 'endpoint-properties')
+    )
     log('ECS, filtered cost map and EPS answers identical (ours vs naive)')
 
-    const cases: { name: string; path: string; init?: RequestInit; target?: string; goal?: number }[] = [
-      { name: 'E2E endpoint cost 1 src x 1,000 dsts', path: req.ecsPath, init: req.ecs, target: '≥20x faster than naive', goal: 20 },
+    const cases: {
+      name: string
+      path: string
+      init?: RequestInit
+      target?: string
+      goal?: number
+    }[] = [
+      {
+        name: 'E2E endpoint cost 1 src x 1,000 dsts',
+        path: req.ecsPath,
+        init: req.ecs,
+        target: '≥20x faster than naive',
+        goal: 20,
+      },
       { name: 'E2E filtered cost map 50x50', path: req.filteredPath, init: req.filtered },
       { name: 'E2E endpoint property, 1,000 endpoints', path: req.epsPath, init: req.eps },
       { name: 'E2E full network map (GET)', path: req.networkMapPath },
@@ -131,9 +172,18 @@ export async function benchE2e(opts: { quick: boolean }): Promise<BenchResult[]>
       const o = await timeAsync(call(ours), runs)
       const n = await timeAsync(call(naive), runs)
       const ratio = n.medianNs / o.medianNs
-      log(`${c.name}: ours ${(o.medianNs / 1e6).toFixed(1)} ms, naive ${(n.medianNs / 1e6).toFixed(1)} ms`)
+      log(
+        `${c.name}: ours ${(o.medianNs / 1e6).toFixed(1)} ms, naive ${(n.medianNs / 1e6).toFixed(1)} ms`
+      )
       results.push(
-        lowerIsBetter(c.name, 'ms/request', o.medianNs / 1e6, n.medianNs / 1e6, 'naive JSON Worker', c.target ? { target: c.target, meets: ratio >= c.goal! } : {})
+        lowerIsBetter(
+          c.name,
+          'ms/request',
+          o.medianNs / 1e6,
+          n.medianNs / 1e6,
+          'naive JSON Worker',
+          c.target ? { target: c.target, meets: ratio >= c.goal! } : {}
+        )
       )
     }
 
@@ -147,7 +197,15 @@ export async function benchE2e(opts: { quick: boolean }): Promise<BenchResult[]>
     if (!ourEtag || !naiveEtag) throw new Error('network map response has no ETag')
     const o = await timeAsync(revalidate(ours, ourEtag), runs)
     const n = await timeAsync(revalidate(naive, naiveEtag), runs)
-    results.push(lowerIsBetter('E2E If-None-Match → 304 (network map)', 'ms/request', o.medianNs / 1e6, n.medianNs / 1e6, 'naive JSON Worker'))
+    results.push(
+      lowerIsBetter(
+        'E2E If-None-Match → 304 (network map)',
+        'ms/request',
+        o.medianNs / 1e6,
+        n.medianNs / 1e6,
+        'naive JSON Worker'
+      )
+    )
   } finally {
     await ours.mf.dispose()
     await naive.mf.dispose()

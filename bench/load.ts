@@ -11,7 +11,13 @@
  * Copying the bytes into a fresh ArrayBuffer (what a KV read yields) happens before the timer
  * starts on both sides.
  */
-import { Lpm4, buildLpm4, decodeStringTable, encodeStringTable, parseIPv4 } from '../src/tables/index.ts'
+import {
+  Lpm4,
+  buildLpm4,
+  decodeStringTable,
+  encodeStringTable,
+  parseIPv4,
+} from '../src/tables/index.ts'
 import { type AsnMapData } from './lib/asn-map-data.ts'
 import { buildRangeTable, lookupRange, parseIPv4PrefixSimple } from './lib/baseline-ranges.ts'
 import { type BenchResult, type RunOptions, log, lowerIsBetter, median } from './lib/harness.ts'
@@ -33,7 +39,8 @@ export function firstLookupJson(jsonBytes: ArrayBuffer, ip: string): string {
   const pids = Object.keys(body['network-map'])
   const prefixes: { addr: number; len: number; value: number }[] = []
   pids.forEach((pid, value) => {
-    for (const text of body['network-map'][pid].ipv4 ?? []) prefixes.push({ ...parseIPv4PrefixSimple(text), value })
+    for (const text of body['network-map'][pid].ipv4 ?? [])
+      prefixes.push({ ...parseIPv4PrefixSimple(text), value })
   })
   const table = buildRangeTable(prefixes)
   const [a, b, c, d] = ip.split('.').map(Number)
@@ -41,7 +48,10 @@ export function firstLookupJson(jsonBytes: ArrayBuffer, ip: string): string {
 }
 
 /** Median over runs of prepare()(), timing only the returned closure (copies are untimed). */
-function timeFirstLookup(prepare: () => () => string, opts: RunOptions): { ms: number; answer: string } {
+function timeFirstLookup(
+  prepare: () => () => string,
+  opts: RunOptions
+): { ms: number; answer: string } {
   const times: number[] = []
   let answer = ''
   for (let i = 0; i < opts.warmup + opts.runs; i++) {
@@ -67,13 +77,23 @@ export function benchLoad(opts: RunOptions, asn: AsnMapData): BenchResult[] {
     const jsonBytes = freshCopy(jsonBlob)
     return () => firstLookupJson(jsonBytes, PROBE)
   }, opts)
-  if (ours.answer !== json.answer) throw new Error(`first lookup answers differ: ${ours.answer} vs ${json.answer}`)
-  log(`load: ours ${ours.ms.toFixed(3)} ms, JSON ${json.ms.toFixed(1)} ms (${PROBE} → ${ours.answer})`)
+  if (ours.answer !== json.answer)
+    throw new Error(`first lookup answers differ: ${ours.answer} vs ${json.answer}`)
+  log(
+    `load: ours ${ours.ms.toFixed(3)} ms, JSON ${json.ms.toFixed(1)} ms (${PROBE} → ${ours.answer})`
+  )
   return [
-    lowerIsBetter('Load ASN map: KV bytes → first IPv4 lookup', 'ms', ours.ms, json.ms, 'JSON.parse + sorted ranges', {
-      target: '<1 ms (ours)',
-      meets: ours.ms < 1,
-      note: `${lpmBlob.byteLength + pidBlob.byteLength} B vs ${jsonBlob.byteLength} B`,
-    }),
+    lowerIsBetter(
+      'Load ASN map: KV bytes → first IPv4 lookup',
+      'ms',
+      ours.ms,
+      json.ms,
+      'JSON.parse + sorted ranges',
+      {
+        target: '<1 ms (ours)',
+        meets: ours.ms < 1,
+        note: `${lpmBlob.byteLength + pidBlob.byteLength} B vs ${jsonBlob.byteLength} B`,
+      }
+    ),
   ]
 }

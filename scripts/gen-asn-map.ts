@@ -48,7 +48,10 @@ function loadFamily<A>(
 ): FamilyInput<A> & { rawRows: number; trimmed: number } {
   const raw = parseAsnCsv(readFileSync(asnFile, 'utf8'), ops)
   const { rows, trimmed } = sortAndTrimOverlaps(raw, ops)
-  const countryRows = sortAndTrimOverlaps(parseCountryCsv(readFileSync(countryFile, 'utf8'), ops), ops)
+  const countryRows = sortAndTrimOverlaps(
+    parseCountryCsv(readFileSync(countryFile, 'utf8'), ops),
+    ops
+  )
   const countries = assignCountries(rows, countryRows.rows, ops)
   log(
     `${label}: ${fmt(raw.length)} ASN ranges (${trimmed} overlaps trimmed), ` +
@@ -123,7 +126,10 @@ function main(): void {
   }
   writeFileSync(join(outDir, 'network-map.json'), JSON.stringify(networkMap, null, 2) + '\n')
   const prefixLines = [...plan4.prefixes, ...plan6.prefixes].map((p) => `${p.pid},${p.prefix}\n`)
-  writeFileSync(join(outDir, 'prefixes.csv'), header('PID prefixes') + 'pid,prefix\n' + prefixLines.join(''))
+  writeFileSync(
+    join(outDir, 'prefixes.csv'),
+    header('PID prefixes') + 'pid,prefix\n' + prefixLines.join('')
+  )
   log(`wrote network-map.json, prefixes.csv (${fmt(prefixLines.length)} lines)`)
 
   const costMap = {

@@ -17,13 +17,18 @@ async function readSecret(prompt: string): Promise<string> {
   process.stderr.write(prompt)
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
 }
 
-const hash = (algorithm: 'sha256' | 'md5', text: string) => createHash(algorithm).update(text, 'utf8').digest('hex')
+const hash = (algorithm: 'sha256' | 'md5', text: string) =>
+  createHash(algorithm).update(text, 'utf8').digest('hex')
 
 function usage(): never {
-  process.stderr.write('usage: hash-credential.ts digest <client-name> [realm] | token | token-hash\n')
+  process.stderr.write(
+    'usage: hash-credential.ts digest <client-name> [realm] | token | token-hash\n'
+  )
   process.exit(2)
 }
 
@@ -35,7 +40,10 @@ if (command === 'digest') {
     process.stderr.write('refusing a password shorter than 12 characters\n')
     process.exit(1)
   }
-  const ha1 = [hash('sha256', `${name}:${realm}:${password}`), hash('md5', `${name}:${realm}:${password}`)]
+  const ha1 = [
+    hash('sha256', `${name}:${realm}:${password}`),
+    hash('md5', `${name}:${realm}:${password}`),
+  ]
   process.stdout.write(`${JSON.stringify({ name, 'digest-ha1': ha1 })}\n`)
 } else if (command === 'token') {
   const token = randomBytes(32).toString('base64url')

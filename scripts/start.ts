@@ -23,9 +23,17 @@ interface StartOptions {
 function parseArgs(argv: string[]): StartOptions {
   const program = new Command('npm start --')
     .description('Publish a map set to local KV and serve it with wrangler dev.')
-    .addOption(new Option('--port <port>', 'port on 127.0.0.1').env('PORT').default(8787).argParser(port))
-    .option('--no-asn', 'skip the large generated ASN map (fast start; also env ALTO_EDGE_NO_ASN=1)')
-    .option('--persist-to <dir>', 'local KV state directory (default .wrangler/state, shared with wrangler)')
+    .addOption(
+      new Option('--port <port>', 'port on 127.0.0.1').env('PORT').default(8787).argParser(port)
+    )
+    .option(
+      '--no-asn',
+      'skip the large generated ASN map (fast start; also env ALTO_EDGE_NO_ASN=1)'
+    )
+    .option(
+      '--persist-to <dir>',
+      'local KV state directory (default .wrangler/state, shared with wrangler)'
+    )
     .option('--maps <dir>', 'map set directory', 'maps')
     .helpOption('-h, --help', 'show help')
     .exitOverride()
@@ -67,7 +75,9 @@ const opts = parseArgs(process.argv.slice(2))
 const persist = opts.persistTo ? ['--persist-to', opts.persistTo] : []
 
 if (opts.asn && !existsSync(join(root, 'maps/asn/generated/network-map.json'))) {
-  console.log('start: generating the large real map from @ip-location-db/asn (once; skip with --no-asn)')
+  console.log(
+    'start: generating the large real map from @ip-location-db/asn (once; skip with --no-asn)'
+  )
   run(process.execPath, [join(root, 'scripts/gen-asn-map.ts')])
 }
 
@@ -79,7 +89,15 @@ run(process.execPath, publishArgs)
 console.log(`start: serving on http://127.0.0.1:${opts.port} (directory at /directory)`)
 const dev = spawn(
   bin('wrangler'),
-  ['dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--show-interactive-dev-session=false', ...persist],
+  [
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--show-interactive-dev-session=false',
+    ...persist,
+  ],
   { cwd: root, stdio: 'inherit', env: childEnv() }
 )
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => dev.kill(sig))

@@ -22,7 +22,9 @@ export interface RangeTable {
  * (start, length): a stack holds the enclosing prefixes; a boundary is emitted where a prefix
  * opens and where one closes.
  */
-export function buildRangeTable(prefixes: readonly { addr: number; len: number; value: number }[]): RangeTable {
+export function buildRangeTable(
+  prefixes: readonly { addr: number; len: number; value: number }[]
+): RangeTable {
   const sorted = prefixes
     .map((p) => {
       const start = p.addr >>> 0
@@ -47,7 +49,8 @@ export function buildRangeTable(prefixes: readonly { addr: number; len: number; 
   const closeUntil = (pos: number) => {
     while (stack.length > 0 && stack[stack.length - 1].end < pos) {
       const closed = stack.pop()!
-      if (closed.end + 1 < 2 ** 32) emit(closed.end + 1, stack.length ? stack[stack.length - 1].value : -1)
+      if (closed.end + 1 < 2 ** 32)
+        emit(closed.end + 1, stack.length ? stack[stack.length - 1].value : -1)
     }
   }
   for (const p of sorted) {

@@ -35,7 +35,10 @@ export interface RunOptions {
  * value each pass returned (a checksum the caller compares, so the work cannot be optimized away
  * and the passes provably did the same thing).
  */
-export function timePasses(pass: () => number, opts: RunOptions): { medianNs: number; checksum: number } {
+export function timePasses(
+  pass: () => number,
+  opts: RunOptions
+): { medianNs: number; checksum: number } {
   let checksum = NaN
   for (let i = 0; i < opts.warmup; i++) checksum = pass()
   const times: number[] = []
@@ -86,7 +89,15 @@ const round = (x: number, digits = 3) => Number(x.toPrecision(digits + 3))
 type RowExtra = Pick<BenchResult, 'target' | 'meets' | 'note'>
 
 /** A result row; `ratio` is computed by the caller's rule (> 1 means we are better). */
-function row(name: string, unit: string, ours: number, baseline: number | null, baselineName: string | null, ratio: number | null, extra: RowExtra): BenchResult {
+function row(
+  name: string,
+  unit: string,
+  ours: number,
+  baseline: number | null,
+  baselineName: string | null,
+  ratio: number | null,
+  extra: RowExtra
+): BenchResult {
   return {
     name,
     unit,
@@ -99,21 +110,65 @@ function row(name: string, unit: string, ours: number, baseline: number | null, 
 }
 
 /** A comparison row where smaller is better for both sides (time, bytes): ratio = baseline / ours. */
-export function lowerIsBetter(name: string, unit: string, ours: number, baseline: number | null, baselineName: string | null, extra: RowExtra = {}): BenchResult {
-  return row(name, unit, ours, baseline, baselineName, baseline === null ? null : baseline / ours, extra)
+export function lowerIsBetter(
+  name: string,
+  unit: string,
+  ours: number,
+  baseline: number | null,
+  baselineName: string | null,
+  extra: RowExtra = {}
+): BenchResult {
+  return row(
+    name,
+    unit,
+    ours,
+    baseline,
+    baselineName,
+    baseline === null ? null : baseline / ours,
+    extra
+  )
 }
 
 /** A row where larger is better (throughput): ratio = ours / baseline. */
-export function higherIsBetter(name: string, unit: string, ours: number, baseline: number | null, baselineName: string | null, extra: RowExtra = {}): BenchResult {
-  return row(name, unit, ours, baseline, baselineName, baseline === null ? null : ours / baseline, extra)
+export function higherIsBetter(
+  name: string,
+  unit: string,
+  ours: number,
+  baseline: number | null,
+  baselineName: string | null,
+  extra: RowExtra = {}
+): BenchResult {
+  return row(
+    name,
+    unit,
+    ours,
+    baseline,
+    baselineName,
+    baseline === null ? null : ours / baseline,
+    extra
+  )
 }
 
 /** A row for something that could not be measured in this run. */
 export function skipped(name: string, why: string): BenchResult {
-  return { name, unit: '-', ours: null, baseline: null, baseline_name: null, ratio: null, note: `skipped: ${why}` }
+  return {
+    name,
+    unit: '-',
+    ours: null,
+    baseline: null,
+    baseline_name: null,
+    ratio: null,
+    note: `skipped: ${why}`,
+  }
 }
 
-export function machineInfo(): { cpu: string; cores: number; node: string; workerd: string; date: string } {
+export function machineInfo(): {
+  cpu: string
+  cores: number
+  node: string
+  workerd: string
+  date: string
+} {
   let workerd = 'unknown'
   try {
     workerd = JSON.parse(readFileSync('node_modules/workerd/package.json', 'utf8')).version
@@ -130,7 +185,8 @@ export function machineInfo(): { cpu: string; cores: number; node: string; worke
 }
 
 export function formatTable(results: readonly BenchResult[]): string {
-  const fmt = (x: number | null) => (x === null ? '-' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toPrecision(3))
+  const fmt = (x: number | null) =>
+    x === null ? '-' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toPrecision(3)
   const rows = results.map((r) => [
     r.name,
     r.unit,
@@ -140,7 +196,15 @@ export function formatTable(results: readonly BenchResult[]): string {
     r.ratio === null ? '-' : `${r.ratio}x`,
     r.target ? `${r.target}${r.meets === undefined ? '' : r.meets ? ' ✓' : ' ✗'}` : (r.note ?? ''),
   ])
-  const header = ['benchmark', 'unit', 'ours', 'baseline', 'baseline name', 'ratio', 'target / note']
+  const header = [
+    'benchmark',
+    'unit',
+    'ours',
+    'baseline',
+    'baseline name',
+    'ratio',
+    'target / note',
+  ]
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ')
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')

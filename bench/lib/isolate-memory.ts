@@ -80,19 +80,33 @@ const CDP_TIMEOUT_MS = 30_000
 const NUDGE_AFTER_MS = 20
 
 /** Opens the inspector session of the Worker `workerName` of a Miniflare started with `inspectorPort`. */
-export async function connectIsolateInspector(mf: Miniflare, workerName: string): Promise<IsolateInspector> {
+export async function connectIsolateInspector(
+  mf: Miniflare,
+  workerName: string
+): Promise<IsolateInspector> {
   const base = await mf.getInspectorURL()
-  const targets = (await (await fetch(`http://${base.host}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[]
+  const targets = (await (await fetch(`http://${base.host}/json`)).json()) as {
+    id: string
+    webSocketDebuggerUrl: string
+  }[]
   const target = targets.find((t) => t.id === `core:user:${workerName}`)
-  if (!target) throw new Error(`no inspector target for Worker ${workerName}; targets: ${targets.map((t) => t.id).join(', ')}`)
+  if (!target)
+    throw new Error(
+      `no inspector target for Worker ${workerName}; targets: ${targets.map((t) => t.id).join(', ')}`
+    )
   const ws = new WebSocket(target.webSocketDebuggerUrl)
   await new Promise<void>((resolve, reject) => {
     ws.addEventListener('open', () => resolve())
-    ws.addEventListener('error', () => reject(new Error(`cannot open the inspector WebSocket ${target.webSocketDebuggerUrl}`)))
+    ws.addEventListener('error', () =>
+      reject(new Error(`cannot open the inspector WebSocket ${target.webSocketDebuggerUrl}`))
+    )
   })
 
   let nextId = 0
-  const pending = new Map<number, { resolve: (m: CdpMessage) => void; reject: (e: Error) => void }>()
+  const pending = new Map<
+    number,
+    { resolve: (m: CdpMessage) => void; reject: (e: Error) => void }
+  >()
   ws.addEventListener('message', (ev: { data: unknown }) => {
     const msg = JSON.parse(String(ev.data)) as CdpMessage
     if (msg.id === undefined) return // events (e.g. heap snapshot chunks): not used
@@ -124,7 +138,9 @@ export async function connectIsolateInspector(mf: Miniflare, workerName: string)
   const heapUsage = async (): Promise<HeapUsage> => {
     const r = (await send('Runtime.getHeapUsage')).result as Partial<HeapUsage>
     if (typeof r.usedSize !== 'number' || typeof r.backingStorageSize !== 'number') {
-      throw new Error(`Runtime.getHeapUsage lacks usedSize/backingStorageSize: ${JSON.stringify(r)}`)
+      throw new Error(
+        `Runtime.getHeapUsage lacks usedSize/backingStorageSize: ${JSON.stringify(r)}`
+      )
     }
     return {
       usedSize: r.usedSize,
@@ -138,7 +154,10 @@ export async function connectIsolateInspector(mf: Miniflare, workerName: string)
    * Sends `HeapProfiler.collectGarbage` and waits for it; every NUDGE_AFTER_MS without an answer,
    * calls `nudge` unless `isolateBusy()` (a running request pumps the task runner by itself).
    */
-  const gcUntilDone = async (nudge: () => Promise<unknown>, isolateBusy: () => boolean): Promise<void> => {
+  const gcUntilDone = async (
+    nudge: () => Promise<unknown>,
+    isolateBusy: () => boolean
+  ): Promise<void> => {
     let answered = false
     const done = send('HeapProfiler.collectGarbage').then(() => {
       answered = true

@@ -50,7 +50,12 @@ function recordReader(db: Uint8Array, recordSize: number): (node: number, bit: 0
 }
 
 function bigToWords(x: bigint): [number, number, number, number] {
-  return [Number((x >> 96n) & 0xffffffffn), Number((x >> 64n) & 0xffffffffn), Number((x >> 32n) & 0xffffffffn), Number(x & 0xffffffffn)]
+  return [
+    Number((x >> 96n) & 0xffffffffn),
+    Number((x >> 64n) & 0xffffffffn),
+    Number((x >> 32n) & 0xffffffffn),
+    Number(x & 0xffffffffn),
+  ]
 }
 
 /**
@@ -70,7 +75,9 @@ export function walkMmdb<T extends Response>(
   const valueIndex = new Map<string, number>()
 
   // Iterative DFS: (node, depth, prefix bits so far as a bigint left-aligned at `bits`).
-  const stack: { node: number; depth: number; prefix: bigint }[] = [{ node: 0, depth: 0, prefix: 0n }]
+  const stack: { node: number; depth: number; prefix: bigint }[] = [
+    { node: 0, depth: 0, prefix: 0n },
+  ]
   while (stack.length > 0) {
     const { node, depth, prefix } = stack.pop()!
     for (const bit of [1, 0] as const) {
@@ -84,7 +91,8 @@ export function walkMmdb<T extends Response>(
       if (child === nodeCount) continue // no data for this network
       let value = valueOfPointer.get(child)
       if (value === undefined) {
-        const text = ipVersion === 4 ? formatIPv4(Number(childPrefix)) : formatIPv6(bigToWords(childPrefix))
+        const text =
+          ipVersion === 4 ? formatIPv4(Number(childPrefix)) : formatIPv6(bigToWords(childPrefix))
         const record = reader.get(text)
         if (record === null) throw new Error(`reader has no record for ${text}, the walk found one`)
         const name = pickValue(record)

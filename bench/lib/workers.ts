@@ -17,26 +17,39 @@ import { log } from './harness.ts'
 
 export const WORK_DIR = 'bench/.work'
 const BIN = 'node_modules/.bin'
-const COMPATIBILITY_DATE = /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync('wrangler.toml', 'utf8'))![1]
+const COMPATIBILITY_DATE = /compatibility_date\s*=\s*"([^"]+)"/.exec(
+  readFileSync('wrangler.toml', 'utf8')
+)![1]
 const KV_NAMESPACE_ID = /id\s*=\s*"([^"]+)"/.exec(readFileSync('wrangler.toml', 'utf8'))![1]
 
 export function buildOurWorker(): string {
   const outdir = join(WORK_DIR, 'dist')
-  execFileSync(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir], { stdio: 'ignore' })
+  execFileSync(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir], {
+    stdio: 'ignore',
+  })
   return join(outdir, 'index.js')
 }
 
 export function buildNaiveWorker(): string {
   const out = join(WORK_DIR, 'naive', 'index.js')
-  execFileSync(join(BIN, 'esbuild'), ['bench/naive-worker.ts', '--bundle', '--format=esm', `--outfile=${out}`, '--log-level=warning'])
+  execFileSync(join(BIN, 'esbuild'), [
+    'bench/naive-worker.ts',
+    '--bundle',
+    '--format=esm',
+    `--outfile=${out}`,
+    '--log-level=warning',
+  ])
   return out
 }
 
 /** Compiles a map set directory with the real compiler. */
 export async function compileDir(dir: string): Promise<{ build: Build; seconds: number }> {
   const t0 = performance.now()
-  const result = await compileMapSet(await readMapSet(dir), { onProgress: (m) => log(`compile: ${m}`) })
-  if (!result.ok) throw new Error(`map set ${dir} does not compile: ${JSON.stringify(result.errors.slice(0, 3))}`)
+  const result = await compileMapSet(await readMapSet(dir), {
+    onProgress: (m) => log(`compile: ${m}`),
+  })
+  if (!result.ok)
+    throw new Error(`map set ${dir} does not compile: ${JSON.stringify(result.errors.slice(0, 3))}`)
   return { build: result.build, seconds: (performance.now() - t0) / 1000 }
 }
 
@@ -50,7 +63,10 @@ export function ensureAsnMap(): void {
 export interface RunningWorker {
   mf: Miniflare
   url: string
-  fetch(path: string, init?: RequestInit): Promise<{ status: number; body: Uint8Array; etag: string | null }>
+  fetch(
+    path: string,
+    init?: RequestInit
+  ): Promise<{ status: number; body: Uint8Array; etag: string | null }>
 }
 
 export async function startWorker(opts: {
@@ -83,7 +99,10 @@ export async function startWorker(opts: {
     mf,
     url,
     async fetch(path, init) {
-      const res = await mf.dispatchFetch(new URL(path, 'http://alto.bench').toString(), init as never)
+      const res = await mf.dispatchFetch(
+        new URL(path, 'http://alto.bench').toString(),
+        init as never
+      )
       const body = new Uint8Array(await res.arrayBuffer())
       return { status: res.status, body, etag: res.headers.get('etag') }
     },
@@ -93,7 +112,9 @@ export async function startWorker(opts: {
 export async function seedOurs(w: RunningWorker, build: Build): Promise<Manifest> {
   const kv = (await w.mf.getKVNamespace('ALTO_KV')) as unknown as KvNamespaceLike
   const result = await publishBuild(kvStoreFromBinding(kv), build, { verify: false })
-  log(`published version ${result.version}: ${result.keysWritten} keys, ${result.bytesWritten} bytes`)
+  log(
+    `published version ${result.version}: ${result.keysWritten} keys, ${result.bytesWritten} bytes`
+  )
   return build.manifest
 }
 
@@ -112,7 +133,10 @@ export async function seedNaive(w: RunningWorker, build: Build): Promise<void> {
     await kv.put(`networkmap/${id}`, blobBytes(build, nm.json.sha256))
   }
   for (const cm of Object.values(m['cost-maps'])) {
-    await kv.put(`costmap/${cm['network-map']}/${cm['cost-type-name']}`, blobBytes(build, cm.json.sha256))
+    await kv.put(
+      `costmap/${cm['network-map']}/${cm['cost-type-name']}`,
+      blobBytes(build, cm.json.sha256)
+    )
   }
 }
 
@@ -121,7 +145,9 @@ export function workerdMemoryKb(): { peakKb: number; rssKb: number } {
   let peakKb = 0
   let rssKb = 0
   try {
-    const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+    const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], {
+      encoding: 'utf8',
+    })
     for (const line of out.trim().split('\n')) {
       const [pid, comm] = line.trim().split(/\s+/)
       if (!comm?.startsWith('workerd')) continue

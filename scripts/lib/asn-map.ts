@@ -32,7 +32,8 @@ export interface AddrOps<A> {
 export const IPV4_OPS: AddrOps<number> = {
   parse(text) {
     const n = Number(text)
-    if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32) throw new RangeError(`bad IPv4 number ${text}`)
+    if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32)
+      throw new RangeError(`bad IPv4 number ${text}`)
     return n
   },
   compare: (a, b) => a - b,
@@ -120,7 +121,8 @@ export function parseCountryCsv<A>(text: string, ops: AddrOps<A>): CountryRange<
   const rows: CountryRange<A>[] = []
   for (const { line, lineNo } of csvLines(text)) {
     const [start, end, country] = leadingFields(line, 3)
-    if (!/^[A-Z]{2}$/.test(country ?? '')) throw new SyntaxError(`line ${lineNo}: bad country ${country}`)
+    if (!/^[A-Z]{2}$/.test(country ?? ''))
+      throw new SyntaxError(`line ${lineNo}: bad country ${country}`)
     rows.push({ start: ops.parse(start), end: ops.parse(end), country })
   }
   return rows
@@ -241,7 +243,11 @@ export function rankAsns(families: readonly FamilyInput<unknown>[]): AsnWeight[]
     })
   }
   return [...weight]
-    .map(([asn, w]) => ({ asn, weight: w, country: argmaxKey(countryWeight.get(asn)!) ?? UNKNOWN_COUNTRY }))
+    .map(([asn, w]) => ({
+      asn,
+      weight: w,
+      country: argmaxKey(countryWeight.get(asn)!) ?? UNKNOWN_COUNTRY,
+    }))
     .sort((a, b) => b.weight - a.weight || a.asn - b.asn)
 }
 
@@ -253,7 +259,10 @@ export interface FamilyPlan {
 }
 
 /** Assigns each range its PID, merges contiguous same-PID ranges, splits them into CIDRs. */
-export function planFamily<A>(fam: FamilyInput<A>, pidOfAsn: ReadonlyMap<number, string>): FamilyPlan {
+export function planFamily<A>(
+  fam: FamilyInput<A>,
+  pidOfAsn: ReadonlyMap<number, string>
+): FamilyPlan {
   const { ops, rows, countries } = fam
   const prefixes: { pid: string; prefix: string }[] = []
   let mergedRanges = 0
@@ -261,7 +270,8 @@ export function planFamily<A>(fam: FamilyInput<A>, pidOfAsn: ReadonlyMap<number,
   const flush = () => {
     if (!cur) return
     mergedRanges++
-    for (const c of ops.toCidrs(cur.start, cur.end)) prefixes.push({ pid: cur.pid, prefix: ops.formatCidr(c) })
+    for (const c of ops.toCidrs(cur.start, cur.end))
+      prefixes.push({ pid: cur.pid, prefix: ops.formatCidr(c) })
   }
   rows.forEach((r, i) => {
     const pid = pidOfAsn.get(r.asn) ?? restPidName(countries[i])
@@ -277,10 +287,18 @@ export function planFamily<A>(fam: FamilyInput<A>, pidOfAsn: ReadonlyMap<number,
 }
 
 /** The PID list (sorted by JavaScript string order, as the compiler stores it) with attributes. */
-export function planPids(topAsns: readonly AsnWeight[], restCountries: Iterable<string>): PidInfo[] {
+export function planPids(
+  topAsns: readonly AsnWeight[],
+  restCountries: Iterable<string>
+): PidInfo[] {
   const pids: PidInfo[] = [{ name: DEFAULT_PID, kind: 'default', country: null, region: null }]
   for (const a of topAsns) {
-    pids.push({ name: asnPidName(a.asn), kind: 'asn', country: a.country, region: regionOf(a.country) })
+    pids.push({
+      name: asnPidName(a.asn),
+      kind: 'asn',
+      country: a.country,
+      region: regionOf(a.country),
+    })
   }
   for (const cc of new Set(restCountries)) {
     pids.push({ name: restPidName(cc), kind: 'rest', country: cc, region: regionOf(cc) })
@@ -327,6 +345,7 @@ export function routingCost(a: PidInfo, b: PidInfo): number {
   if (ra !== 'unknown' && a.country === b.country) {
     return COST_RULE.sameCountry.base + (j % COST_RULE.sameCountry.jitter)
   }
-  if (ra !== 'unknown' && ra === rb) return COST_RULE.sameRegion.base + (j % COST_RULE.sameRegion.jitter)
+  if (ra !== 'unknown' && ra === rb)
+    return COST_RULE.sameRegion.base + (j % COST_RULE.sameRegion.jitter)
   return COST_RULE.otherRegion.base + regionDistance(ra, rb) + (j % COST_RULE.otherRegion.jitter)
 }

@@ -3,7 +3,10 @@
  * Pure (no Node imports). IPv4 addresses are plain numbers in [0, 2^32); IPv6 addresses are
  * bigints in [0, 2^128).
  */
-import { formatIPv4 as formatIPv4Words, formatIPv6 as formatIPv6Words } from '../../src/tables/ip.ts'
+import {
+  formatIPv4 as formatIPv4Words,
+  formatIPv6 as formatIPv6Words,
+} from '../../src/tables/ip.ts'
 
 /** A CIDR block: its first address and its prefix length. */
 export interface Cidr<A> {
@@ -33,7 +36,13 @@ function floorLog2(n: number): number {
  * does not pass `end`.
  */
 export function rangeToCidrs4(start: number, end: number): Cidr<number>[] {
-  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end >= TWO_32 || start > end) {
+  if (
+    !Number.isInteger(start) ||
+    !Number.isInteger(end) ||
+    start < 0 ||
+    end >= TWO_32 ||
+    start > end
+  ) {
     throw new RangeError(`bad IPv4 range ${start}-${end}`)
   }
   const out: Cidr<number>[] = []
@@ -55,7 +64,8 @@ function bitLength(x: bigint): number {
 
 /** IPv6 counterpart of {@link rangeToCidrs4} over bigints. */
 export function rangeToCidrs6(start: bigint, end: bigint): Cidr<bigint>[] {
-  if (start < 0n || end >= TWO_128 || start > end) throw new RangeError(`bad IPv6 range ${start}-${end}`)
+  if (start < 0n || end >= TWO_128 || start > end)
+    throw new RangeError(`bad IPv6 range ${start}-${end}`)
   const out: Cidr<bigint>[] = []
   let cur = start
   while (cur <= end) {

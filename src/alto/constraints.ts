@@ -48,7 +48,10 @@ export function parseConstraints(
   for (const text of texts ?? []) {
     const constraint = parseConstraint(text)
     if (!constraint) {
-      return { ok: false, error: { code: 'E_INVALID_FIELD_VALUE', field: 'constraints', value: text } }
+      return {
+        ok: false,
+        error: { code: 'E_INVALID_FIELD_VALUE', field: 'constraints', value: text },
+      }
     }
     constraints.push(constraint)
   }

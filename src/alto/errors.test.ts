@@ -104,7 +104,10 @@ describe('failureResponse: the one mapping from a failure to its response', () =
   it('429 and 503 from the rate limiter keep their generic text without a reason', async () => {
     const limited: HttpFailure = { kind: 'rate-limited', status: 503, retryAfterSeconds: 10 }
     const res = failureResponse(limited)
-    expect([res.status, await res.text()]).toEqual([503, 'Service Unavailable: too many requests\n'])
+    expect([res.status, await res.text()]).toEqual([
+      503,
+      'Service Unavailable: too many requests\n',
+    ])
   })
 
   it('a thrown RequestFailureError carries exactly its one failure', () => {

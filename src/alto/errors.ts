@@ -82,7 +82,11 @@ export function errorValueString(value: unknown): string {
   // String(n) for numbers: JSON.stringify would turn a non-finite one (1e309 parses to
   // Infinity) into "null".
   const text =
-    typeof value === 'string' ? value : typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number'
+        ? String(value)
+        : (JSON.stringify(value) ?? String(value))
   return text.length > MAX_ERROR_VALUE_CHARS ? `${text.slice(0, MAX_ERROR_VALUE_CHARS)}…` : text
 }
 
@@ -96,7 +100,9 @@ export function altoErrorBody(error: AltoError): { meta: Record<string, string> 
       return { meta: { code: error.code, field: error.field } }
     case 'E_INVALID_FIELD_VALUE':
       // Truncated here, once, whatever produced it: a value may echo up to 1 MiB of body.
-      return { meta: { code: error.code, field: error.field, value: errorValueString(error.value) } }
+      return {
+        meta: { code: error.code, field: error.field, value: errorValueString(error.value) },
+      }
   }
 }
 
@@ -153,7 +159,8 @@ export function failureResponse(failure: RequestFailure): Response {
       return plain(500, 'Internal Server Error')
     case 'unauthorized': {
       const response = plain(401, 'Unauthorized: this ALTO server requires client authentication')
-      for (const challenge of failure.challenges) response.headers.append('WWW-Authenticate', challenge)
+      for (const challenge of failure.challenges)
+        response.headers.append('WWW-Authenticate', challenge)
       return response
     }
   }

@@ -34,7 +34,8 @@ export type CostMode = (typeof COST_MODES)[number]
 export function pidNameProblem(name: string): string | null {
   if (PID_NAME.test(name)) return null
   if (name.length === 0) return 'PID name is empty'
-  if (name.length > 64) return `PID name is ${name.length} characters; at most 64 allowed (RFC 7285 §10.1)`
+  if (name.length > 64)
+    return `PID name is ${name.length} characters; at most 64 allowed (RFC 7285 §10.1)`
   return 'PID name may only contain [0-9A-Za-z-:@_] (RFC 7285 §10.1; "." is reserved)'
 }
 
@@ -42,24 +43,30 @@ export function pidNameProblem(name: string): string | null {
 export function resourceIdProblem(id: string): string | null {
   if (RESOURCE_ID.test(id)) return null
   if (id.length === 0) return 'resource id is empty'
-  if (id.length > 64) return `resource id is ${id.length} characters; at most 64 allowed (RFC 7285 §10.2)`
+  if (id.length > 64)
+    return `resource id is ${id.length} characters; at most 64 allowed (RFC 7285 §10.2)`
   return 'resource id may only contain [0-9A-Za-z-:@_] (RFC 7285 §10.2; "." is reserved)'
 }
 
 /** Why a cost metric is invalid, or null. */
 export function costMetricProblem(metric: string): string | null {
-  if (metric.length > 32) return `cost metric is ${metric.length} characters; at most 32 allowed (RFC 7285 §10.6)`
-  if (!COST_METRIC.test(metric)) return 'cost metric may only contain [0-9A-Za-z-:_] (RFC 7285 §10.6)'
+  if (metric.length > 32)
+    return `cost metric is ${metric.length} characters; at most 32 allowed (RFC 7285 §10.6)`
+  if (!COST_METRIC.test(metric))
+    return 'cost metric may only contain [0-9A-Za-z-:_] (RFC 7285 §10.6)'
   if (metric === 'priv:') return 'cost metric "priv:" needs a suffix (RFC 7285 §10.6)'
   return null
 }
 
 /** Why an operator endpoint property name is invalid, or null. */
 export function propertyNameProblem(name: string): string | null {
-  if (name.length > 32) return `property name is ${name.length} characters; at most 32 allowed (RFC 7285 §10.8.2)`
-  if (!PROPERTY_NAME.test(name)) return 'property name may only contain [0-9A-Za-z-:_] (RFC 7285 §10.8.2)'
+  if (name.length > 32)
+    return `property name is ${name.length} characters; at most 32 allowed (RFC 7285 §10.8.2)`
+  if (!PROPERTY_NAME.test(name))
+    return 'property name may only contain [0-9A-Za-z-:_] (RFC 7285 §10.8.2)'
   if (name === 'priv:') return 'property name "priv:" needs a suffix (RFC 7285 §10.8.2)'
-  if (name === 'pid') return 'property "pid" is defined by every network map as "<network-map>.pid"; choose another name'
+  if (name === 'pid')
+    return 'property "pid" is defined by every network map as "<network-map>.pid"; choose another name'
   if (!name.startsWith('priv:'))
     return 'property names other than "priv:..." must be registered with IANA (RFC 7285 §10.8.2); use a "priv:" name'
   return null

@@ -4,12 +4,24 @@ import { type Ird } from './ird.ts'
 
 const NM = 'application/alto-networkmap+json'
 const ird: Ird = {
-  meta: { 'default-alto-network-map': 'nm-a', 'cost-types': { 'num-routingcost': {}, 'num-hopcount': {} } },
+  meta: {
+    'default-alto-network-map': 'nm-a',
+    'cost-types': { 'num-routingcost': {}, 'num-hopcount': {} },
+  },
   resources: {
     'nm-a': { uri: '/networkmap/nm-a', 'media-type': NM },
     'nm-b': { uri: '/networkmap/nm-b', 'media-type': NM },
-    'cm-b': { uri: '/costmap/cm-b', 'media-type': 'application/alto-costmap+json', capabilities: { 'cost-type-names': ['num-hopcount'] }, uses: ['nm-b'] },
-    'endpoint-property': { uri: '/endpointprop/lookup', 'media-type': 'x', capabilities: { 'prop-types': ['nm-a.pid', 'nm-b.pid', 'priv:region'] } },
+    'cm-b': {
+      uri: '/costmap/cm-b',
+      'media-type': 'application/alto-costmap+json',
+      capabilities: { 'cost-type-names': ['num-hopcount'] },
+      uses: ['nm-b'],
+    },
+    'endpoint-property': {
+      uri: '/endpointprop/lookup',
+      'media-type': 'x',
+      capabilities: { 'prop-types': ['nm-a.pid', 'nm-b.pid', 'priv:region'] },
+    },
   },
 }
 
@@ -21,7 +33,10 @@ describe('per-client IRD views', () => {
   it('restricts resources, prop-types, cost types and the default network map', () => {
     const view = restrictIrd(ird, visibleResourceIds(ird, ['cm-b', 'endpoint-property']))
     expect(Object.keys(view.resources).sort()).toEqual(['cm-b', 'endpoint-property', 'nm-b'])
-    expect(view.resources['endpoint-property'].capabilities?.['prop-types']).toEqual(['nm-b.pid', 'priv:region'])
+    expect(view.resources['endpoint-property'].capabilities?.['prop-types']).toEqual([
+      'nm-b.pid',
+      'priv:region',
+    ])
     expect(view.meta['cost-types']).toEqual({ 'num-hopcount': {} })
     expect(view.meta['default-alto-network-map']).toBe('nm-b')
     expect(ird.resources['endpoint-property'].capabilities?.['prop-types']).toHaveLength(3) // input untouched

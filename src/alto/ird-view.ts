@@ -49,16 +49,21 @@ export function restrictIrd(ird: Ird, visible: ReadonlySet<string>): Ird {
       }
     }
     const names = capabilities?.['cost-type-names']
-    if (Array.isArray(names)) for (const name of names) if (typeof name === 'string') costTypeNames.add(name)
+    if (Array.isArray(names))
+      for (const name of names) if (typeof name === 'string') costTypeNames.add(name)
     resources[id] = capabilities ? { ...entry, capabilities } : { ...entry }
   }
   const meta: Ird['meta'] = { ...ird.meta }
   if (ird.meta['cost-types']) {
-    meta['cost-types'] = Object.fromEntries(Object.entries(ird.meta['cost-types']).filter(([name]) => costTypeNames.has(name)))
+    meta['cost-types'] = Object.fromEntries(
+      Object.entries(ird.meta['cost-types']).filter(([name]) => costTypeNames.has(name))
+    )
   }
   const defaultMap = ird.meta['default-alto-network-map']
   if (defaultMap !== undefined && !visible.has(defaultMap)) {
-    const firstVisible = Object.keys(resources).find((id) => resources[id]['media-type'] === MEDIA_TYPES.networkMap)
+    const firstVisible = Object.keys(resources).find(
+      (id) => resources[id]['media-type'] === MEDIA_TYPES.networkMap
+    )
     if (firstVisible) meta['default-alto-network-map'] = firstVisible
   }
   return { ...ird, meta, resources }

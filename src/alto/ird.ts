@@ -35,10 +35,10 @@ export interface IrdSource {
   properties: Record<string, unknown>
 }
 
-
-
 /** Network map ids with the default first, then the others in code-unit order. */
-export function networkMapOrder(manifest: Pick<IrdSource, 'default-network-map' | 'network-maps'>): string[] {
+export function networkMapOrder(
+  manifest: Pick<IrdSource, 'default-network-map' | 'network-maps'>
+): string[] {
   const ids = Object.keys(manifest['network-maps']).sort(byCodeUnits)
   const def = manifest['default-network-map']
   return [def, ...ids.filter((id) => id !== def)]
@@ -52,7 +52,10 @@ export function renderIrd(manifest: IrdSource): string {
   const resources: [string, IrdEntry][] = []
   const costMapIds = Object.keys(manifest['cost-maps']).sort(byCodeUnits)
   for (const nmId of networkMapOrder(manifest)) {
-    resources.push([nmId, { uri: resourcePaths.networkMap(nmId), 'media-type': MEDIA_TYPES.networkMap }])
+    resources.push([
+      nmId,
+      { uri: resourcePaths.networkMap(nmId), 'media-type': MEDIA_TYPES.networkMap },
+    ])
     resources.push([
       resourceIds.filteredNetworkMap(nmId),
       {
@@ -76,7 +79,9 @@ export function renderIrd(manifest: IrdSource): string {
       ])
     }
     if (ownCostMaps.length === 0) continue
-    const typeNames = [...new Set(ownCostMaps.map((id) => manifest['cost-maps'][id]['cost-type-name']))].sort(byCodeUnits)
+    const typeNames = [
+      ...new Set(ownCostMaps.map((id) => manifest['cost-maps'][id]['cost-type-name'])),
+    ].sort(byCodeUnits)
     resources.push([
       resourceIds.filteredCostMap(nmId),
       {
@@ -136,7 +141,10 @@ export function renderIrd(manifest: IrdSource): string {
       uri: resourcePaths.updateStream,
       'media-type': MEDIA_TYPES.eventStream,
       accepts: MEDIA_TYPES.updateStreamParams,
-      capabilities: { 'incremental-change-media-types': changeTypes, 'support-stream-control': true },
+      capabilities: {
+        'incremental-change-media-types': changeTypes,
+        'support-stream-control': true,
+      },
       uses: updatable,
     },
   ])

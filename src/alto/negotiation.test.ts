@@ -68,7 +68,9 @@ describe('ifNoneMatchMatches (weak comparison, RFC 9110 §13.1.2)', () => {
     ['abc123', false],
     ['"x", "y"', false],
     ['', false],
-  ])('If-None-Match %j → %s', (header, expected) => expect(ifNoneMatchMatches(header, etag)).toBe(expected))
+  ])('If-None-Match %j → %s', (header, expected) =>
+    expect(ifNoneMatchMatches(header, etag)).toBe(expected)
+  )
 
   it('is false without the header', () => expect(ifNoneMatchMatches(undefined, etag)).toBe(false))
 })

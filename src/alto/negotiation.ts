@@ -22,7 +22,10 @@ function parseMediaRange(part: string): MediaRange | null {
   const slash = range.indexOf('/')
   if (slash < 0) return null
   const type = range.slice(0, slash).trim().toLowerCase()
-  const subtype = range.slice(slash + 1).trim().toLowerCase()
+  const subtype = range
+    .slice(slash + 1)
+    .trim()
+    .toLowerCase()
   if (!type || !subtype) return null
   let q = 1
   for (const param of params) {
@@ -92,7 +95,10 @@ export function ifNoneMatchMatches(ifNoneMatch: string | null | undefined, etag:
  * consulted when the request has no `If-None-Match` (§13.1.3: "A recipient MUST ignore
  * If-Modified-Since if the request contains an If-None-Match header field").
  */
-export function notModifiedSince(ifModifiedSince: string | null | undefined, lastModified: Date): boolean {
+export function notModifiedSince(
+  ifModifiedSince: string | null | undefined,
+  lastModified: Date
+): boolean {
   if (!ifModifiedSince) return false
   const since = Date.parse(ifModifiedSince)
   if (Number.isNaN(since)) return false

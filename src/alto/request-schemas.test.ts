@@ -32,11 +32,15 @@ describe('parseRequestBody → ALTO errors (RFC 7285 §8.5.2)', () => {
       ok: false,
       error: { code: 'E_MISSING_FIELD', field: 'pids' },
     })
-    expect(parseRequestBody(filteredCostMapRequest, '{"cost-type":{"cost-mode":"numerical"}}')).toEqual({
+    expect(
+      parseRequestBody(filteredCostMapRequest, '{"cost-type":{"cost-mode":"numerical"}}')
+    ).toEqual({
       ok: false,
       error: { code: 'E_MISSING_FIELD', field: 'cost-type/cost-metric' },
     })
-    expect(parseRequestBody(endpointCostRequest, JSON.stringify({ 'cost-type': costType }))).toEqual({
+    expect(
+      parseRequestBody(endpointCostRequest, JSON.stringify({ 'cost-type': costType }))
+    ).toEqual({
       ok: false,
       error: { code: 'E_MISSING_FIELD', field: 'endpoints' },
     })
@@ -47,7 +51,12 @@ describe('parseRequestBody → ALTO errors (RFC 7285 §8.5.2)', () => {
       ok: false,
       error: { code: 'E_INVALID_FIELD_TYPE', field: 'pids' },
     })
-    expect(parseRequestBody(filteredCostMapRequest, '{"cost-type":{"cost-mode":"numerical","cost-metric":5}}')).toEqual({
+    expect(
+      parseRequestBody(
+        filteredCostMapRequest,
+        '{"cost-type":{"cost-mode":"numerical","cost-metric":5}}'
+      )
+    ).toEqual({
       ok: false,
       error: { code: 'E_INVALID_FIELD_TYPE', field: 'cost-type/cost-metric' },
     })
@@ -62,7 +71,10 @@ describe('parseRequestBody → ALTO errors (RFC 7285 §8.5.2)', () => {
       ok: false,
       error: { code: 'E_INVALID_FIELD_VALUE', field: 'pids', value: '7' },
     })
-    const nested = JSON.stringify({ 'cost-type': costType, pids: { srcs: ['a'], dsts: [{ x: 1 }] } })
+    const nested = JSON.stringify({
+      'cost-type': costType,
+      pids: { srcs: ['a'], dsts: [{ x: 1 }] },
+    })
     expect(parseRequestBody(filteredCostMapRequest, nested)).toEqual({
       ok: false,
       error: { code: 'E_INVALID_FIELD_VALUE', field: 'pids/dsts', value: '{"x":1}' },
@@ -71,11 +83,16 @@ describe('parseRequestBody → ALTO errors (RFC 7285 §8.5.2)', () => {
 
   it('reports exactly one error for a body with several faults', () => {
     const parsed = parseRequestBody(endpointPropertyRequest, '{"properties":5,"endpoints":[1]}')
-    expect(parsed).toEqual({ ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field: 'properties' } })
+    expect(parsed).toEqual({
+      ok: false,
+      error: { code: 'E_INVALID_FIELD_TYPE', field: 'properties' },
+    })
   })
 
   it('an empty <1..*> list is E_INVALID_FIELD_VALUE', () => {
-    expect(parseRequestBody(endpointPropertyRequest, '{"properties":[],"endpoints":["ipv4:1.2.3.4"]}')).toEqual({
+    expect(
+      parseRequestBody(endpointPropertyRequest, '{"properties":[],"endpoints":["ipv4:1.2.3.4"]}')
+    ).toEqual({
       ok: false,
       error: { code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: '[]' },
     })
@@ -84,7 +101,10 @@ describe('parseRequestBody → ALTO errors (RFC 7285 §8.5.2)', () => {
   it('a list beyond the per-request limit is E_INVALID_FIELD_VALUE naming the field', () => {
     const pids = Array.from({ length: MAX_LIST_ENTRIES + 1 }, (_, i) => `P${i}`)
     const parsed = parseRequestBody(filteredNetworkMapRequest, JSON.stringify({ pids }))
-    expect(parsed).toMatchObject({ ok: false, error: { code: 'E_INVALID_FIELD_VALUE', field: 'pids' } })
+    expect(parsed).toMatchObject({
+      ok: false,
+      error: { code: 'E_INVALID_FIELD_VALUE', field: 'pids' },
+    })
     if (!parsed.ok && parsed.error.code === 'E_INVALID_FIELD_VALUE') {
       expect(parsed.error.value).toContain(String(MAX_LIST_ENTRIES + 1))
     }
@@ -110,7 +130,9 @@ describe('error bodies and statuses', () => {
     expect(altoErrorBody({ code: 'E_MISSING_FIELD', field: 'pids' })).toEqual({
       meta: { code: 'E_MISSING_FIELD', field: 'pids' },
     })
-    expect(altoErrorBody({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-mode', value: 'foo' })).toEqual({
+    expect(
+      altoErrorBody({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-mode', value: 'foo' })
+    ).toEqual({
       meta: { code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-mode', value: 'foo' },
     })
   })

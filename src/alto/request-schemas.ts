@@ -82,7 +82,11 @@ export function altoErrorFromIssue(issue: z.core.$ZodIssue): AltoError {
     return { code: 'E_SYNTAX', syntaxError: 'the request body must be a JSON object' }
   }
   if (typeof last === 'number') {
-    return { code: 'E_INVALID_FIELD_VALUE', field, value: errorValueString(hasInput ? issue.input : null) }
+    return {
+      code: 'E_INVALID_FIELD_VALUE',
+      field,
+      value: errorValueString(hasInput ? issue.input : null),
+    }
   }
   if (issue.code === 'invalid_type') {
     return hasInput ? { code: 'E_INVALID_FIELD_TYPE', field } : { code: 'E_MISSING_FIELD', field }
@@ -94,7 +98,11 @@ export function altoErrorFromIssue(issue: z.core.$ZodIssue): AltoError {
       value: `${issue.input.length} entries; at most ${String(issue.maximum)} are served per request`,
     }
   }
-  return { code: 'E_INVALID_FIELD_VALUE', field, value: errorValueString(hasInput ? issue.input : null) }
+  return {
+    code: 'E_INVALID_FIELD_VALUE',
+    field,
+    value: errorValueString(hasInput ? issue.input : null),
+  }
 }
 
 const QUOTE = 0x22
@@ -134,7 +142,8 @@ export function jsonStructureProblem(text: string, maxDepth: number): string | n
         const raw = text.slice(start, i)
         const name = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1)
         const names = open[open.length - 1]!
-        if (names.has(name)) return `duplicate member name ${errorValueString(JSON.stringify(name))}`
+        if (names.has(name))
+          return `duplicate member name ${errorValueString(JSON.stringify(name))}`
         names.add(name)
         nextStringIsName = false
       }
@@ -165,7 +174,10 @@ export function parseJsonText(text: string): Parsed<unknown> {
     value = JSON.parse(text) as unknown
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error)
-    return { ok: false, error: { code: 'E_SYNTAX', syntaxError: `invalid JSON: ${errorValueString(detail)}` } }
+    return {
+      ok: false,
+      error: { code: 'E_SYNTAX', syntaxError: `invalid JSON: ${errorValueString(detail)}` },
+    }
   }
   const problem = jsonStructureProblem(text, MAX_JSON_DEPTH)
   if (problem) return { ok: false, error: { code: 'E_SYNTAX', syntaxError: problem } }

@@ -70,12 +70,20 @@ describe('buildFilteredCostMap', () => {
   const base = { pids, costs, dependentVtag: vtag, costType, accept: () => true }
   it('omits undefined pairs and echoes mode and metric only', () => {
     expect(buildFilteredCostMap({ ...base, srcs: [2], dsts: [0, 1, 2] })).toEqual({
-      meta: { 'dependent-vtags': [vtag], 'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' } },
+      meta: {
+        'dependent-vtags': [vtag],
+        'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
+      },
       'cost-map': { PID3: { PID1: 20, PID2: 15 } },
     })
   })
   it('drops pairs failing the predicate, and rows left empty', () => {
-    const body = buildFilteredCostMap({ ...base, srcs: [0, 1, 2], dsts: [0, 1, 2], accept: (c) => c >= 15 })
+    const body = buildFilteredCostMap({
+      ...base,
+      srcs: [0, 1, 2],
+      dsts: [0, 1, 2],
+      accept: (c) => c >= 15,
+    })
     expect(body).toMatchObject({ 'cost-map': { PID2: { PID3: 15 }, PID3: { PID1: 20, PID2: 15 } } })
     expect(Object.keys((body as { 'cost-map': object })['cost-map'])).toEqual(['PID2', 'PID3'])
   })
@@ -97,7 +105,10 @@ describe('buildEndpointCostMap', () => {
       costType,
     })
     expect(body).toEqual({
-      meta: { 'dependent-vtags': [vtag], 'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' } },
+      meta: {
+        'dependent-vtags': [vtag],
+        'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
+      },
       'endpoint-cost-map': { 'ipv4:192.0.2.2': { 'ipv4:192.0.2.89': 1, 'ipv4:203.0.113.45': 10 } },
     })
   })

@@ -121,7 +121,10 @@ export function buildFilteredCostMap(input: FilteredCostMapInput): unknown {
     }
   }
   return {
-    meta: { 'dependent-vtags': [input.dependentVtag], 'cost-type': responseCostType(input.costType) },
+    meta: {
+      'dependent-vtags': [input.dependentVtag],
+      'cost-type': responseCostType(input.costType),
+    },
     'cost-map': costMap,
   }
 }
@@ -166,7 +169,10 @@ export function buildEndpointCostMap(input: EndpointCostInput): unknown {
     })
   }
   return {
-    meta: { 'dependent-vtags': [input.dependentVtag], 'cost-type': responseCostType(input.costType) },
+    meta: {
+      'dependent-vtags': [input.dependentVtag],
+      'cost-type': responseCostType(input.costType),
+    },
     'endpoint-cost-map': map,
   }
 }

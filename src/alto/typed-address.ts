@@ -9,9 +9,7 @@ import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../tables/index.ts
 
 export type IPv6Words = readonly [number, number, number, number]
 
-export type TypedAddress =
-  | { type: 'ipv4'; address: number }
-  | { type: 'ipv6'; words: IPv6Words }
+export type TypedAddress = { type: 'ipv4'; address: number } | { type: 'ipv6'; words: IPv6Words }
 
 /** Parses a typed address, or returns null when the type is unknown or the address invalid. */
 export function parseTypedAddress(text: string): TypedAddress | null {

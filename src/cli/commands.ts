@@ -23,7 +23,13 @@ import {
 import type { ResourceUpdate } from '../compiler/publish.ts'
 import { MEDIA_TYPES } from '../alto/media-types.ts'
 import { blobRef, manifestKey } from '../store/manifest.ts'
-import { EXIT_DIFFERENCES, EXIT_OK, EXIT_SERVER, EXIT_UNREACHABLE, EXIT_VALIDATION } from './exit-codes.ts'
+import {
+  EXIT_DIFFERENCES,
+  EXIT_OK,
+  EXIT_SERVER,
+  EXIT_UNREACHABLE,
+  EXIT_VALIDATION,
+} from './exit-codes.ts'
 import { formatBytes, formatSummary } from './format.ts'
 import { readMapSet } from './read-map-set.ts'
 import { ServerUnreachableError, watch } from './watch.ts'
@@ -61,11 +67,23 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** A source error in `--json` output: every field present (`null` when unknown). */
 function errorJson(e: SourceError) {
-  return { file: e.file, line: e.line ?? null, path: e.path, value: e.value ?? null, message: e.message }
+  return {
+    file: e.file,
+    line: e.line ?? null,
+    path: e.path,
+    value: e.value ?? null,
+    message: e.message,
+  }
 }
 
 /** Reports validation errors (text on stdout + count on stderr, or the `--json` document). */
-function reportInvalid(dir: string, errors: SourceError[], notices: string[], opts: SourceOptions, io: Io): number {
+function reportInvalid(
+  dir: string,
+  errors: SourceError[],
+  notices: string[],
+  opts: SourceOptions,
+  io: Io
+): number {
   if (opts.json) {
     io.out(JSON.stringify({ ok: false, dir, errors: errors.map(errorJson), notices }))
   } else {
@@ -75,7 +93,8 @@ function reportInvalid(dir: string, errors: SourceError[], notices: string[], op
   return EXIT_VALIDATION
 }
 
-type Compiled = { ok: true; build: Build; keep: number; notices: string[] } | { ok: false; code: number }
+type Compiled =
+  { ok: true; build: Build; keep: number; notices: string[] } | { ok: false; code: number }
 
 /** Compiles the map set; on validation failure reports it and returns the exit code. */
 async function compile(dir: string, opts: SourceOptions, io: Io): Promise<Compiled> {
@@ -83,20 +102,27 @@ async function compile(dir: string, opts: SourceOptions, io: Io): Promise<Compil
   const progress = opts.quiet ? undefined : (msg: string) => io.err(`  ${msg}`)
   const result = await compileMapSet(files, { onProgress: progress })
   if (!opts.json) for (const n of result.notices) io.err(`notice: ${n}`)
-  if (!result.ok) return { ok: false, code: reportInvalid(dir, result.errors, result.notices, opts, io) }
+  if (!result.ok)
+    return { ok: false, code: reportInvalid(dir, result.errors, result.notices, opts, io) }
   return { ok: true, build: result.build, keep: result.keep, notices: result.notices }
 }
 
 export async function cmdValidate(dirArg: string, opts: SourceOptions, io: Io): Promise<number> {
   const dir = resolve(dirArg)
-  const { errors, notices } = validateMapSet(await readMapSet(dir, { skipOptional: opts.skipOptional === true }))
+  const { errors, notices } = validateMapSet(
+    await readMapSet(dir, { skipOptional: opts.skipOptional === true })
+  )
   if (!opts.json) for (const n of notices) io.err(`notice: ${n}`)
   if (errors.length > 0) return reportInvalid(dir, errors, notices, opts, io)
   io.out(opts.json ? JSON.stringify({ ok: true, dir, errors: [], notices }) : `${dir}: OK`)
   return EXIT_OK
 }
 
-export async function cmdBuild(dirArg: string, opts: SourceOptions & { out: string }, io: Io): Promise<number> {
+export async function cmdBuild(
+  dirArg: string,
+  opts: SourceOptions & { out: string },
+  io: Io
+): Promise<number> {
   const dir = resolve(dirArg)
   const compiled = await compile(dir, opts, io)
   if (!compiled.ok) return compiled.code
@@ -110,9 +136,14 @@ export async function cmdBuild(dirArg: string, opts: SourceOptions & { out: stri
   // `publish`, which writes them last.
   const bulk: { key: string; value: string; base64: true }[] = []
   for (const [sha, bytes] of build.blobs) {
-    for (const e of blobEntries(blobRef(sha, bytes.length), bytes)) bulk.push({ key: e.key, value: Buffer.from(e.value).toString('base64'), base64: true })
+    for (const e of blobEntries(blobRef(sha, bytes.length), bytes))
+      bulk.push({ key: e.key, value: Buffer.from(e.value).toString('base64'), base64: true })
   }
-  bulk.push({ key: manifestKey(build.manifest.version), value: Buffer.from(JSON.stringify(build.manifest)).toString('base64'), base64: true })
+  bulk.push({
+    key: manifestKey(build.manifest.version),
+    value: Buffer.from(JSON.stringify(build.manifest)).toString('base64'),
+    base64: true,
+  })
   await writeFile(bulkFile, JSON.stringify(bulk))
   if (opts.json) {
     io.out(
@@ -125,7 +156,7 @@ export async function cmdBuild(dirArg: string, opts: SourceOptions & { out: stri
         keys: bulk.length,
         notices: compiled.notices,
         summary: build.summary,
-      }),
+      })
     )
     return EXIT_OK
   }
@@ -139,7 +170,7 @@ export async function cmdDiff(
   dirArg: string,
   opts: SourceOptions & { exitCode?: boolean },
   target: KvTarget,
-  io: Io,
+  io: Io
 ): Promise<number> {
   const dir = resolve(dirArg)
   const kv = openStore(target, io)
@@ -147,7 +178,16 @@ export async function cmdDiff(
     const compiled = await compile(dir, opts, io)
     if (!compiled.ok) return compiled.code
     const report = diffBuild(compiled.build, await readCurrentManifest(kv))
-    if (opts.json) io.out(JSON.stringify({ ok: true, dir, changed: !report.identical, ...report, notices: compiled.notices }))
+    if (opts.json)
+      io.out(
+        JSON.stringify({
+          ok: true,
+          dir,
+          changed: !report.identical,
+          ...report,
+          notices: compiled.notices,
+        })
+      )
     else for (const line of formatDiff(report)) io.out(line)
     return opts.exitCode && !report.identical ? EXIT_DIFFERENCES : EXIT_OK
   } finally {
@@ -168,7 +208,11 @@ function printUpdates(updates: ResourceUpdate[] | undefined, io: Io): void {
 }
 
 /** `--notify URL`: the Worker's publish hook (src/worker/updates/notify.ts). Failure only warns. */
-async function notifyServer(url: string | undefined, updates: ResourceUpdate[] | undefined, io: Io): Promise<void> {
+async function notifyServer(
+  url: string | undefined,
+  updates: ResourceUpdate[] | undefined,
+  io: Io
+): Promise<void> {
   if (!url) return
   const token = process.env.ALTO_OPERATOR_TOKEN
   if (!token) {
@@ -183,9 +227,14 @@ async function notifyServer(url: string | undefined, updates: ResourceUpdate[] |
       body: JSON.stringify({ logs }),
     })
     if (res.ok) io.out(`notified ${url}: ${await res.text()}`)
-    else io.err(`warning: notify ${url} answered ${res.status}; clients learn of the version at the next poll`)
+    else
+      io.err(
+        `warning: notify ${url} answered ${res.status}; clients learn of the version at the next poll`
+      )
   } catch (e) {
-    io.err(`warning: notify ${url} failed (${(e as Error).message}); clients learn of the version at the next poll`)
+    io.err(
+      `warning: notify ${url} failed (${(e as Error).message}); clients learn of the version at the next poll`
+    )
   }
 }
 
@@ -202,7 +251,12 @@ export interface PublishCliOptions extends SourceOptions {
   notify?: string
 }
 
-export async function cmdPublish(dirArg: string, opts: PublishCliOptions, target: KvTarget, io: Io): Promise<number> {
+export async function cmdPublish(
+  dirArg: string,
+  opts: PublishCliOptions,
+  target: KvTarget,
+  io: Io
+): Promise<number> {
   const dir = resolve(dirArg)
   const kv = openStore(target, io)
   try {
@@ -218,10 +272,11 @@ export async function cmdPublish(dirArg: string, opts: PublishCliOptions, target
       hooks: pause ? { afterBlobs: () => pauseForTest(io) } : undefined,
       onProgress: opts.quiet ? undefined : (msg) => io.err(`  ${msg}`),
     })
-    if (result.unchanged) io.out(`version ${result.version} is already published (seq ${result.seq}): nothing written`)
+    if (result.unchanged)
+      io.out(`version ${result.version} is already published (seq ${result.seq}): nothing written`)
     else
       io.out(
-        `published version ${result.version} as seq ${result.seq} (previous: ${result.previous ?? 'none'}); ${result.keysWritten} keys, ${formatBytes(result.bytesWritten)} written`,
+        `published version ${result.version} as seq ${result.seq} (previous: ${result.previous ?? 'none'}); ${result.keysWritten} keys, ${formatBytes(result.bytesWritten)} written`
       )
     printUpdates(result.updates, io)
     if (!result.unchanged) await notifyServer(opts.notify, result.updates, io)
@@ -234,7 +289,7 @@ export async function cmdPublish(dirArg: string, opts: PublishCliOptions, target
 export async function cmdRollback(
   opts: { to?: string; updatesWindow?: number; notify?: string },
   target: KvTarget,
-  io: Io,
+  io: Io
 ): Promise<number> {
   const kv = openStore(target, io)
   try {
@@ -252,14 +307,20 @@ export async function cmdPrune(opts: { keep?: number }, target: KvTarget, io: Io
   const kv = openStore(target, io)
   try {
     const r = await prune(kv, opts.keep ?? DEFAULT_KEEP)
-    io.out(`kept ${r.kept.length} versions (${r.kept.join(', ')}); deleted ${r.manifestsDeleted.length} manifests and ${r.blobKeysDeleted} blob keys`)
+    io.out(
+      `kept ${r.kept.length} versions (${r.kept.join(', ')}); deleted ${r.manifestsDeleted.length} manifests and ${r.blobKeysDeleted} blob keys`
+    )
     return EXIT_OK
   } finally {
     await kv.close()
   }
 }
 
-export async function cmdVersions(opts: { json?: boolean }, target: KvTarget, io: Io): Promise<number> {
+export async function cmdVersions(
+  opts: { json?: boolean },
+  target: KvTarget,
+  io: Io
+): Promise<number> {
   const kv = openStore(target, io)
   try {
     const { current, history } = await readPointerAndHistory(kv)
@@ -268,8 +329,13 @@ export async function cmdVersions(opts: { json?: boolean }, target: KvTarget, io
         JSON.stringify({
           ok: true,
           current: current ? { version: current.version, seq: current.seq } : null,
-          versions: history.versions.map((v) => ({ version: v.version, seq: v.seq, created: v.created, current: v.version === current?.version })),
-        }),
+          versions: history.versions.map((v) => ({
+            version: v.version,
+            seq: v.seq,
+            created: v.created,
+            current: v.version === current?.version,
+          })),
+        })
       )
       return EXIT_OK
     }
@@ -279,7 +345,9 @@ export async function cmdVersions(opts: { json?: boolean }, target: KvTarget, io
     }
     io.out(`current: ${current.version} (seq ${current.seq})`)
     for (const v of history.versions) {
-      io.out(`${v.version === current.version ? '*' : ' '} ${String(v.seq).padStart(4)}  ${v.version}  ${v.created}`)
+      io.out(
+        `${v.version === current.version ? '*' : ' '} ${String(v.seq).padStart(4)}  ${v.version}  ${v.created}`
+      )
     }
     return EXIT_OK
   } finally {
@@ -290,10 +358,19 @@ export async function cmdVersions(opts: { json?: boolean }, target: KvTarget, io
 export async function cmdWatch(
   server: string,
   opts: { resource: string; via: 'tips' | 'sse'; count?: number },
-  io: Io,
+  io: Io
 ): Promise<number> {
   try {
-    await watch({ server, resourceId: opts.resource, via: opts.via, count: opts.count, token: process.env.ALTO_CLIENT_TOKEN }, io.out)
+    await watch(
+      {
+        server,
+        resourceId: opts.resource,
+        via: opts.via,
+        count: opts.count,
+        token: process.env.ALTO_CLIENT_TOKEN,
+      },
+      io.out
+    )
   } catch (e) {
     io.err(`error: ${(e as Error).message}`)
     return e instanceof ServerUnreachableError ? EXIT_UNREACHABLE : EXIT_SERVER

@@ -30,5 +30,8 @@ export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
 ]
 
 export function exitCodesHelp(): string {
-  return ['Exit codes:', ...EXIT_CODES.map((e) => `  ${String(e.code).padStart(2)}  ${e.meaning}`)].join('\n')
+  return [
+    'Exit codes:',
+    ...EXIT_CODES.map((e) => `  ${String(e.code).padStart(2)}  ${e.meaning}`),
+  ].join('\n')
 }

@@ -14,19 +14,37 @@ const NUMERIC_CELL = /^[\d.]+( (B|KiB|MiB))?$/
 /** A plain-text table: numeric columns right-aligned, others left-aligned. */
 export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => NUMERIC_CELL.test(r[i])))
+  const numeric = header.map(
+    (_, i) => rows.length > 0 && rows.every((r) => NUMERIC_CELL.test(r[i]))
+  )
   const line = (cells: string[]) =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd()
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
   return [line(header), ...rows.map(line)]
 }
 
 export function formatSummary(s: BuildSummary): string[] {
   const out: string[] = []
-  out.push(`version ${s.version}: ${s.blobCount} blobs, ${formatBytes(s.totalBlobBytes)}, built in ${s.buildMs} ms`)
+  out.push(
+    `version ${s.version}: ${s.blobCount} blobs, ${formatBytes(s.totalBlobBytes)}, built in ${s.buildMs} ms`
+  )
   out.push('')
   out.push(
     ...table(
-      ['network map', 'PIDs', 'IPv4', 'IPv6', 'v4 table', 'v6 table', 'B/v4 pfx', 'B/v6 pfx', 'JSON', 'vtag'],
+      [
+        'network map',
+        'PIDs',
+        'IPv4',
+        'IPv6',
+        'v4 table',
+        'v6 table',
+        'B/v4 pfx',
+        'B/v6 pfx',
+        'JSON',
+        'vtag',
+      ],
       s.networkMaps.map((m) => [
         m.id,
         String(m.pids),
@@ -38,14 +56,24 @@ export function formatSummary(s: BuildSummary): string[] {
         m.bytesPerPrefix.ipv6.toFixed(2),
         formatBytes(m.jsonBytes),
         m.vtag,
-      ]),
-    ),
+      ])
+    )
   )
   if (s.costMaps.length > 0) {
     out.push('')
     out.push(
       ...table(
-        ['cost map', 'network map', 'cost type', 'PIDs', 'entries', 'cells', 'matrix', 'JSON', 'tag'],
+        [
+          'cost map',
+          'network map',
+          'cost type',
+          'PIDs',
+          'entries',
+          'cells',
+          'matrix',
+          'JSON',
+          'tag',
+        ],
         s.costMaps.map((c) => [
           c.id,
           c.networkMap,
@@ -56,8 +84,8 @@ export function formatSummary(s: BuildSummary): string[] {
           formatBytes(c.matrixBytes),
           formatBytes(c.jsonBytes),
           c.tag,
-        ]),
-      ),
+        ])
+      )
     )
   }
   if (s.properties.length > 0) {
@@ -72,8 +100,8 @@ export function formatSummary(s: BuildSummary): string[] {
           String(p.values),
           formatBytes(p.tableBytes),
           p.tag,
-        ]),
-      ),
+        ])
+      )
     )
   }
   return out

@@ -36,11 +36,15 @@ export function run(argv: string[]): void {
   main(argv).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+      process.stderr.write(
+        `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`
+      )
       process.exit(EXIT_INTERNAL)
-    },
+    }
   )
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href
+const invokedDirectly =
+  process.argv[1] !== undefined &&
+  import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href
 if (invokedDirectly) run(process.argv.slice(2))

@@ -7,14 +7,16 @@ import { InvalidArgumentError } from 'commander'
 /** An integer ≥ 1 (`--keep`, `--count`, `--updates-window`). */
 export function positiveInt(raw: string): number {
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('It must be a positive integer.')
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError('It must be a positive integer.')
   return n
 }
 
 /** A TCP port, 1–65535. */
 export function port(raw: string): number {
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('It must be a port number (1-65535).')
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new InvalidArgumentError('It must be a port number (1-65535).')
   return n
 }
 

@@ -25,7 +25,9 @@ import { httpUrl, positiveInt } from './options.ts'
 import { WranglerError } from './wrangler-kv.ts'
 
 export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
 ).version
 
 /** Help is wrapped at this width whatever the terminal (so docs can show it verbatim). */
@@ -40,31 +42,38 @@ interface KvFlags {
 }
 
 const quiet = () => new Option('-q, --quiet', 'no progress output on stderr')
-const json = () => new Option('--json', 'print one JSON document on stdout (shape: docs/operator-cli.md)')
+const json = () =>
+  new Option('--json', 'print one JSON document on stdout (shape: docs/operator-cli.md)')
 const skipOptional = () =>
-  new Option('--skip-optional', 'leave out config entries marked "optional" (e.g. the generated ASN map)')
+  new Option(
+    '--skip-optional',
+    'leave out config entries marked "optional" (e.g. the generated ASN map)'
+  )
 const updatesWindow = () =>
   new Option(
     '--updates-window <n>',
-    `versions kept per resource for TIPS/SSE updates (default ${DEFAULT_UPDATE_WINDOW})`,
+    `versions kept per resource for TIPS/SSE updates (default ${DEFAULT_UPDATE_WINDOW})`
   ).argParser(positiveInt)
 const notify = () =>
   new Option(
     '--notify <url>',
-    'after the pointer flips, POST the new update logs to URL/_alto/notify (bearer: env ALTO_OPERATOR_TOKEN)',
+    'after the pointer flips, POST the new update logs to URL/_alto/notify (bearer: env ALTO_OPERATOR_TOKEN)'
   ).argParser(httpUrl)
 
 /** `--local | --remote [--persist-to DIR]`: exactly one target; checked in preAction (before work). */
 function withKvTarget(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('--local', 'local KV (Miniflare state, shared with wrangler dev)').conflicts('remote'),
+      new Option('--local', 'local KV (Miniflare state, shared with wrangler dev)').conflicts(
+        'remote'
+      )
     )
     .addOption(new Option('--remote', 'the KV namespace in wrangler.toml (needs wrangler login)'))
     .addOption(
-      new Option('--persist-to <dir>', "local KV state directory (default: wrangler's .wrangler/state)").conflicts(
-        'remote',
-      ),
+      new Option(
+        '--persist-to <dir>',
+        "local KV state directory (default: wrangler's .wrangler/state)"
+      ).conflicts('remote')
     )
     .hook('preAction', (c) => {
       const o = c.opts<KvFlags>()
@@ -112,7 +121,10 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       getErrHasColors: () => false,
     })
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', `\nRun alto-edge <command> --help for its options.\n\n${exitCodesHelp()}\n\nDocs: docs/operator-cli.md`)
+    .addHelpText(
+      'after',
+      `\nRun alto-edge <command> --help for its options.\n\n${exitCodesHelp()}\n\nDocs: docs/operator-cli.md`
+    )
 
   program
     .command('validate')
@@ -120,79 +132,123 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .argument('[dir]', 'map set directory', 'maps')
     .addOption(skipOptional())
     .addOption(json())
-    .action(act((dir: string, o: { skipOptional?: boolean; json?: boolean }) => cmdValidate(dir, o, io)))
+    .action(
+      act((dir: string, o: { skipOptional?: boolean; json?: boolean }) => cmdValidate(dir, o, io))
+    )
 
   program
     .command('build')
-    .description('compile; write OUT/manifest.json and OUT/kv-bulk.json (a wrangler kv bulk put file); print the summary')
+    .description(
+      'compile; write OUT/manifest.json and OUT/kv-bulk.json (a wrangler kv bulk put file); print the summary'
+    )
     .argument('[dir]', 'map set directory', 'maps')
     .option('--out <dir>', 'output directory', 'build')
     .addOption(skipOptional())
     .addOption(json())
     .addOption(quiet())
     .action(
-      act((dir: string, o: { out: string; skipOptional?: boolean; json?: boolean; quiet?: boolean }) =>
-        cmdBuild(dir, o, io),
-      ),
+      act(
+        (
+          dir: string,
+          o: { out: string; skipOptional?: boolean; json?: boolean; quiet?: boolean }
+        ) => cmdBuild(dir, o, io)
+      )
     )
 
   withKvTarget(
     program
       .command('diff')
       .description('compare the compiled map set with the published version, per resource')
-      .argument('[dir]', 'map set directory', 'maps'),
+      .argument('[dir]', 'map set directory', 'maps')
   )
-    .option('--exit-code', 'exit 5 when publishing would change something (like git diff --exit-code)')
+    .option(
+      '--exit-code',
+      'exit 5 when publishing would change something (like git diff --exit-code)'
+    )
     .addOption(skipOptional())
     .addOption(json())
     .addOption(quiet())
-    .action(act((dir: string, o: KvFlags & { exitCode?: boolean; skipOptional?: boolean }) => cmdDiff(dir, o, kvTarget(o), io)))
+    .action(
+      act((dir: string, o: KvFlags & { exitCode?: boolean; skipOptional?: boolean }) =>
+        cmdDiff(dir, o, kvTarget(o), io)
+      )
+    )
 
   withKvTarget(
     program
       .command('publish')
-      .description('compile and publish: blobs, manifest, read-back check, then history and current last')
-      .argument('[dir]', 'map set directory', 'maps'),
+      .description(
+        'compile and publish: blobs, manifest, read-back check, then history and current last'
+      )
+      .argument('[dir]', 'map set directory', 'maps')
   )
-    .addOption(new Option('--keep <n>', "history entries to keep (default: the config's history.keep)").argParser(positiveInt))
+    .addOption(
+      new Option(
+        '--keep <n>',
+        "history entries to keep (default: the config's history.keep)"
+      ).argParser(positiveInt)
+    )
     .option('--no-verify', 'skip reading back what was written')
     .addOption(updatesWindow())
     .addOption(notify())
     .addOption(skipOptional())
     .addOption(quiet())
     .action(
-      act(
-        (dir: string, o: KvFlags & PublishCliOptions) => cmdPublish(dir, o, kvTarget(o), io),
-      ),
+      act((dir: string, o: KvFlags & PublishCliOptions) => cmdPublish(dir, o, kvTarget(o), io))
     )
 
-  withKvTarget(program.command('rollback').description('point current at an earlier stored version'))
+  withKvTarget(
+    program.command('rollback').description('point current at an earlier stored version')
+  )
     .option('--to <version>', 'the version (default: the newest history entry that is not current)')
     .addOption(updatesWindow())
     .addOption(notify())
     .addOption(quiet())
-    .action(act((o: KvFlags & { to?: string; updatesWindow?: number; notify?: string }) => cmdRollback(o, kvTarget(o), io)))
+    .action(
+      act((o: KvFlags & { to?: string; updatesWindow?: number; notify?: string }) =>
+        cmdRollback(o, kvTarget(o), io)
+      )
+    )
 
   withKvTarget(
-    program.command('prune').description('delete manifests beyond the newest N history entries, then unreferenced blobs'),
+    program
+      .command('prune')
+      .description('delete manifests beyond the newest N history entries, then unreferenced blobs')
   )
-    .addOption(new Option('--keep <n>', 'history entries to keep (default 5)').argParser(positiveInt))
+    .addOption(
+      new Option('--keep <n>', 'history entries to keep (default 5)').argParser(positiveInt)
+    )
     .addOption(quiet())
     .action(act((o: KvFlags & { keep?: number }) => cmdPrune(o, kvTarget(o), io)))
 
-  withKvTarget(program.command('versions').description('print current and the history (* marks current)'))
+  withKvTarget(
+    program.command('versions').description('print current and the history (* marks current)')
+  )
     .addOption(json())
     .addOption(quiet())
     .action(act((o: KvFlags) => cmdVersions(o, kvTarget(o), io)))
 
   program
     .command('watch')
-    .description('follow one map through TIPS or SSE and print each change (bearer: env ALTO_CLIENT_TOKEN)')
+    .description(
+      'follow one map through TIPS or SSE and print each change (bearer: env ALTO_CLIENT_TOKEN)'
+    )
     .argument('<server-url>', 'the server, e.g. http://127.0.0.1:8787', httpUrl)
     .requiredOption('--resource <id>', 'the network map or cost map to follow')
-    .addOption(new Option('--via <service>', 'update service').choices(['tips', 'sse']).default('tips'))
-    .addOption(new Option('--count <n>', 'stop after N changes (default: follow until interrupted)').argParser(positiveInt))
-    .action(act((server: string, o: { resource: string; via: 'tips' | 'sse'; count?: number }) => cmdWatch(server, o, io)))
+    .addOption(
+      new Option('--via <service>', 'update service').choices(['tips', 'sse']).default('tips')
+    )
+    .addOption(
+      new Option(
+        '--count <n>',
+        'stop after N changes (default: follow until interrupted)'
+      ).argParser(positiveInt)
+    )
+    .action(
+      act((server: string, o: { resource: string; via: 'tips' | 'sse'; count?: number }) =>
+        cmdWatch(server, o, io)
+      )
+    )
 
   return program
 }

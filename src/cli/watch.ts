@@ -28,7 +28,6 @@ interface IrdEntry {
   'media-type': string
 }
 
-
 /** Number of leaf values a merge patch sets or removes. */
 export function countPatchLeaves(patch: unknown): number {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return 1
@@ -39,7 +38,9 @@ export function countPatchLeaves(patch: unknown): number {
 
 /** The version tag a body carries: a network map's vtag, or the first dependent vtag. */
 export function bodyTag(body: unknown): string {
-  const meta = (body as { meta?: { vtag?: { tag?: string }; 'dependent-vtags'?: { tag?: string }[] } } | null)?.meta
+  const meta = (
+    body as { meta?: { vtag?: { tag?: string }; 'dependent-vtags'?: { tag?: string }[] } } | null
+  )?.meta
   return meta?.vtag?.tag ?? meta?.['dependent-vtags']?.[0]?.tag ?? '-'
 }
 
@@ -70,12 +71,17 @@ export async function watch(opts: WatchOptions, out: (line: string) => void): Pr
   const doFetch = reachable(opts.fetch ?? fetch)
   const auth: Record<string, string> = opts.token ? { Authorization: `Bearer ${opts.token}` } : {}
   const base = opts.server.replace(/\/+$/, '')
-  const dir = await doFetch(`${base}/directory`, { headers: { Accept: MEDIA_TYPES.directory, ...auth } })
+  const dir = await doFetch(`${base}/directory`, {
+    headers: { Accept: MEDIA_TYPES.directory, ...auth },
+  })
   if (!dir.ok) throw new Error(`GET ${base}/directory: ${dir.status}`)
   const ird = (await dir.json()) as { resources: Record<string, IrdEntry> }
   const wanted = opts.via === 'tips' ? MEDIA_TYPES.tips : MEDIA_TYPES.eventStream
   const entry = Object.values(ird.resources).find((e) => e['media-type'] === wanted)
-  if (!entry) throw new Error(`the server offers no ${opts.via === 'tips' ? 'TIPS' : 'update stream'} resource`)
+  if (!entry)
+    throw new Error(
+      `the server offers no ${opts.via === 'tips' ? 'TIPS' : 'update stream'} resource`
+    )
   const uri = new URL(entry.uri, `${base}/`).href
   if (opts.via === 'tips') await watchTips(uri, opts, auth, doFetch, out)
   else await watchSse(uri, opts, auth, doFetch, out)
@@ -86,7 +92,7 @@ async function watchTips(
   opts: WatchOptions,
   auth: Record<string, string>,
   doFetch: typeof fetch,
-  out: (line: string) => void,
+  out: (line: string) => void
 ): Promise<void> {
   const open = await doFetch(tipsUri, {
     method: 'POST',
@@ -96,7 +102,9 @@ async function watchTips(
   if (!open.ok) throw new Error(`POST ${tipsUri}: ${open.status} ${await open.text()}`)
   const view = (await open.json()) as {
     'tips-view-uri': string
-    'tips-view-summary': { 'updates-graph-summary': { 'start-edge-rec': { 'seq-i': number; 'seq-j': number } } }
+    'tips-view-summary': {
+      'updates-graph-summary': { 'start-edge-rec': { 'seq-i': number; 'seq-j': number } }
+    }
   }
   const viewUri = view['tips-view-uri']
   out(`[tips] view ${viewUri}`)
@@ -113,22 +121,35 @@ async function watchTips(
     if (res.status === 410 || res.status === 404) {
       const rec = await doFetch(`${viewUri}/ug`, {
         method: 'POST',
-        headers: { 'Content-Type': MEDIA_TYPES.tipsParams, Accept: MEDIA_TYPES.mergePatch, ...auth },
+        headers: {
+          'Content-Type': MEDIA_TYPES.tipsParams,
+          Accept: MEDIA_TYPES.mergePatch,
+          ...auth,
+        },
         body: JSON.stringify(seq > 0 ? { tag: bodyTag(body) } : {}),
       })
       if (!rec.ok) throw new Error(`POST ${viewUri}/ug: ${rec.status}`)
-      next = ((await rec.json()) as typeof view)['tips-view-summary']['updates-graph-summary']['start-edge-rec']
+      next = ((await rec.json()) as typeof view)['tips-view-summary']['updates-graph-summary'][
+        'start-edge-rec'
+      ]
       continue
     }
-    if (!res.ok) throw new Error(`GET ${viewUri}/ug/${next['seq-i']}/${next['seq-j']}: ${res.status}`)
+    if (!res.ok)
+      throw new Error(`GET ${viewUri}/ug/${next['seq-i']}/${next['seq-j']}: ${res.status}`)
     const type = res.headers.get('Content-Type') ?? ''
     const text = await res.text()
     const item = JSON.parse(text) as unknown
     const isPatch = type === MEDIA_TYPES.mergePatch
     body = isPatch ? applyMergePatch(body, item) : item
     seq = next['seq-j']
-    const what = isPatch ? `merge patch, ${countPatchLeaves(item)} values changed` : next['seq-i'] === 0 ? 'snapshot' : 'full replacement'
-    out(`[tips] ${opts.resourceId} seq ${next['seq-i']} → ${seq}: ${what}, ${text.length} bytes; tag ${bodyTag(body)}`)
+    const what = isPatch
+      ? `merge patch, ${countPatchLeaves(item)} values changed`
+      : next['seq-i'] === 0
+        ? 'snapshot'
+        : 'full replacement'
+    out(
+      `[tips] ${opts.resourceId} seq ${next['seq-i']} → ${seq}: ${what}, ${text.length} bytes; tag ${bodyTag(body)}`
+    )
     if (next['seq-i'] !== 0) changes++ // the first snapshot (or one after a 410) is not a change
     next = { 'seq-i': seq, 'seq-j': seq + 1 }
   }
@@ -139,11 +160,15 @@ async function watchSse(
   opts: WatchOptions,
   auth: Record<string, string>,
   doFetch: typeof fetch,
-  out: (line: string) => void,
+  out: (line: string) => void
 ): Promise<void> {
   const res = await doFetch(streamUri, {
     method: 'POST',
-    headers: { 'Content-Type': MEDIA_TYPES.updateStreamParams, Accept: MEDIA_TYPES.eventStream, ...auth },
+    headers: {
+      'Content-Type': MEDIA_TYPES.updateStreamParams,
+      Accept: MEDIA_TYPES.eventStream,
+      ...auth,
+    },
     body: JSON.stringify({ add: { watch: { 'resource-id': opts.resourceId } } }),
   })
   if (!res.ok || !res.body) throw new Error(`POST ${streamUri}: ${res.status} ${await res.text()}`)
@@ -173,7 +198,9 @@ async function watchSse(
         }
         const isPatch = mediaType === MEDIA_TYPES.mergePatch
         body = isPatch ? applyMergePatch(body, data) : data
-        out(`[sse] ${opts.resourceId}: ${isPatch ? `merge patch, ${countPatchLeaves(data)} values changed` : 'full data'}, ${event.data.length} bytes; tag ${bodyTag(body)}`)
+        out(
+          `[sse] ${opts.resourceId}: ${isPatch ? `merge patch, ${countPatchLeaves(data)} values changed` : 'full data'}, ${event.data.length} bytes; tag ${bodyTag(body)}`
+        )
         if (isPatch) changes++
       }
     }

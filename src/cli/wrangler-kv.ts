@@ -33,7 +33,12 @@ export const BULK_GET_MAX_KEYS = 100
 export const BULK_DELETE_MAX_KEYS = 10_000
 
 /** Splits entries into slices under both a key-count and a byte budget. */
-export function sliceBySize<T>(items: T[], size: (t: T) => number, maxItems: number, maxBytes: number): T[][] {
+export function sliceBySize<T>(
+  items: T[],
+  size: (t: T) => number,
+  maxItems: number,
+  maxBytes: number
+): T[][] {
   const slices: T[][] = []
   let cur: T[] = []
   let bytes = 0
@@ -69,7 +74,11 @@ export class WranglerKvStore implements KvStore {
   }
 
   #target(): string[] {
-    const args = ['--binding', this.#opts.binding ?? 'ALTO_KV', this.#opts.mode === 'local' ? '--local' : '--remote']
+    const args = [
+      '--binding',
+      this.#opts.binding ?? 'ALTO_KV',
+      this.#opts.mode === 'local' ? '--local' : '--remote',
+    ]
     if (this.#opts.persistTo) args.push('--persist-to', resolve(this.#opts.persistTo))
     return args
   }
@@ -108,11 +117,16 @@ export class WranglerKvStore implements KvStore {
         (err, stdout, stderr) => {
           if (err) {
             // wrangler colours its errors even with NO_COLOR set: keep our message plain.
-            const text = (b: Buffer) => stripVTControlCharacters(Buffer.from(b).toString('utf8')).trim()
+            const text = (b: Buffer) =>
+              stripVTControlCharacters(Buffer.from(b).toString('utf8')).trim()
             const detail = text(stderr) || text(stdout)
-            reject(new WranglerError(`wrangler ${full.slice(0, 3).join(' ')} failed: ${detail || err.message}`))
+            reject(
+              new WranglerError(
+                `wrangler ${full.slice(0, 3).join(' ')} failed: ${detail || err.message}`
+              )
+            )
           } else resolvePromise(Buffer.from(stdout))
-        },
+        }
       )
     })
   }
@@ -147,18 +161,30 @@ export class WranglerKvStore implements KvStore {
       const slice = keys.slice(i, i + BULK_GET_MAX_KEYS)
       const file = await this.#tmpFile(`get-${n++}.json`, JSON.stringify(slice))
       const out = await this.#run(['bulk', 'get', file])
-      const parsed = JSON.parse(out.toString('utf8')) as Record<string, { value: string | null } | null>
+      const parsed = JSON.parse(out.toString('utf8')) as Record<
+        string,
+        { value: string | null } | null
+      >
       for (const key of slice) result.set(key, parsed[key]?.value ?? null)
     }
     return result
   }
 
   async putMany(entries: { key: string; value: Uint8Array }[]): Promise<void> {
-    const slices = sliceBySize(entries, (e) => Math.ceil(e.value.length / 3) * 4 + e.key.length + 64, BULK_PUT_MAX_KEYS, BULK_PUT_MAX_BYTES)
+    const slices = sliceBySize(
+      entries,
+      (e) => Math.ceil(e.value.length / 3) * 4 + e.key.length + 64,
+      BULK_PUT_MAX_KEYS,
+      BULK_PUT_MAX_BYTES
+    )
     let n = 0
     for (const slice of slices) {
       const body = JSON.stringify(
-        slice.map((e) => ({ key: e.key, value: Buffer.from(e.value.buffer, e.value.byteOffset, e.value.length).toString('base64'), base64: true })),
+        slice.map((e) => ({
+          key: e.key,
+          value: Buffer.from(e.value.buffer, e.value.byteOffset, e.value.length).toString('base64'),
+          base64: true,
+        }))
       )
       const file = await this.#tmpFile(`put-${n++}.json`, body)
       await this.#run(['bulk', 'put', file])
@@ -167,14 +193,20 @@ export class WranglerKvStore implements KvStore {
   }
 
   async put(key: string, value: Uint8Array | string): Promise<void> {
-    const file = await this.#tmpFile('value.bin', typeof value === 'string' ? value : Buffer.from(value))
+    const file = await this.#tmpFile(
+      'value.bin',
+      typeof value === 'string' ? value : Buffer.from(value)
+    )
     await this.#run(['key', 'put', key, '--path', file])
   }
 
   async delete(keys: string[]): Promise<void> {
     let n = 0
     for (let i = 0; i < keys.length; i += BULK_DELETE_MAX_KEYS) {
-      const file = await this.#tmpFile(`delete-${n++}.json`, JSON.stringify(keys.slice(i, i + BULK_DELETE_MAX_KEYS)))
+      const file = await this.#tmpFile(
+        `delete-${n++}.json`,
+        JSON.stringify(keys.slice(i, i + BULK_DELETE_MAX_KEYS))
+      )
       await this.#run(['bulk', 'delete', file, '--force'])
     }
   }

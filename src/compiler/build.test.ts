@@ -9,7 +9,8 @@ import { baseFiles, editJson, json } from './test-fixtures.ts'
 const MAPS = join(import.meta.dirname, '..', '..', 'maps')
 const read = (rel: string) => readFileSync(join(MAPS, rel), 'utf8')
 const text = (build: Build, sha: string) => new TextDecoder().decode(build.blobs.get(sha))
-const ab = (bytes: Uint8Array) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer
+const ab = (bytes: Uint8Array) =>
+  bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer
 
 /** The repository's example + interop map sets, without the optional generated ASN map. */
 function exampleAndInterop(): SourceFiles {
@@ -43,7 +44,8 @@ function exampleAndInterop(): SourceFiles {
     'example/cost-routingcost.json',
     'example/cost-ordinal-routingcost.json',
     'example/properties.json',
-  ]) files[f] = read(f)
+  ])
+    files[f] = read(f)
   return files
 }
 
@@ -59,24 +61,45 @@ describe('interop IETF-93 and RFC 7285 example map sets', () => {
     // shared/fixtures/interop-ietf93): pinned so the check needs no copy of the originals.
     const upstream: [string, string][] = [
       ['NOTICE', 'abae59a5f371657905f07a3d7f2c0f6d86a59287b570e7fa573cb56c548ed90e'],
-      ['alt-hopcount-costmap.json', '68ce709df357d38b85b3360870567d7c7afaaf7920d17dbf220292b912f11be7'],
+      [
+        'alt-hopcount-costmap.json',
+        '68ce709df357d38b85b3360870567d7c7afaaf7920d17dbf220292b912f11be7',
+      ],
       ['alt-networkmap.json', '64d2a01214f5f335dc0a0800b2ccd8d32deff0a00ee80de996a7ff95a2549d02'],
-      ['alt-routingcost-costmap.json', 'f6deaae00bf943131d815fe19939a8faddc0bd2fcffa0f8004d6106859277d6a'],
-      ['default-network-map.json', '084725ccb87899816b4c82bd09fa58e1561c39c7a9688deacf3add13aed9914b'],
+      [
+        'alt-routingcost-costmap.json',
+        'f6deaae00bf943131d815fe19939a8faddc0bd2fcffa0f8004d6106859277d6a',
+      ],
+      [
+        'default-network-map.json',
+        '084725ccb87899816b4c82bd09fa58e1561c39c7a9688deacf3add13aed9914b',
+      ],
       ['epcs_req1.json', 'b9e42a54757f47f1b97971e754a0c55a3f843d39ae829fa460e42f1c9e585ac6'],
       ['epcs_req2.json', '5d253a5497f11ebca01ce7b0d337d3f305430fcf789155528a8571addfef2d19'],
       ['hopcount-costmap.json', '3fee7356bcf0b1059a23dce2bc3f887eb40d2f3e851c1768c6ead873fe99e6a5'],
-      ['routingcost-costmap.json', 'b55df36a71c7c0ae051cfab32e515d654df8b51f59a4a7797319be39243e06c6'],
+      [
+        'routingcost-costmap.json',
+        'b55df36a71c7c0ae051cfab32e515d654df8b51f59a4a7797319be39243e06c6',
+      ],
     ]
     for (const [f, sha256] of upstream) {
-      expect(createHash('sha256').update(readFileSync(join(MAPS, 'interop-ietf93', f))).digest('hex'), f).toBe(sha256)
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(MAPS, 'interop-ietf93', f)))
+          .digest('hex'),
+        f
+      ).toBe(sha256)
     }
   })
 
   it('compiles unchanged; prefixes rendered canonically (lowercase RFC 5952, sorted)', async () => {
     const b = await build(exampleAndInterop())
     const m = b.manifest
-    expect(Object.keys(m['network-maps']).sort()).toEqual(['alt-network-map', 'my-default-network-map', 'rfc-example-network-map'])
+    expect(Object.keys(m['network-maps']).sort()).toEqual([
+      'alt-network-map',
+      'my-default-network-map',
+      'rfc-example-network-map',
+    ])
     const nm = m['network-maps']['my-default-network-map']
     expect(nm['pid-count']).toBe(13)
     expect(nm['prefix-counts']).toEqual({ ipv4: 19, ipv6: 6 })
@@ -84,7 +107,10 @@ describe('interop IETF-93 and RFC 7285 example map sets', () => {
     expect(body.meta.vtag).toEqual({ 'resource-id': 'my-default-network-map', tag: nm.vtag })
     expect(nm.vtag).toMatch(/^[0-9a-f]{40}$/)
     expect(body['network-map'].default).toEqual({ ipv4: ['0.0.0.0/0'], ipv6: ['::/0'] })
-    expect(body['network-map'].peer1).toEqual({ ipv4: ['128.0.0.0/16', '130.0.0.0/16'], ipv6: ['2001:db8::/33'] })
+    expect(body['network-map'].peer1).toEqual({
+      ipv4: ['128.0.0.0/16', '130.0.0.0/16'],
+      ipv6: ['2001:db8::/33'],
+    })
     expect(body['network-map'].linklocal.ipv6).toEqual(['ff80::/10'])
     expect(Object.keys(body['network-map'])).toEqual([...Object.keys(body['network-map'])].sort())
 
@@ -103,7 +129,9 @@ describe('interop IETF-93 and RFC 7285 example map sets', () => {
     const cm = m['cost-maps']['my-default-network-map-num-routingcost']
     expect(cm['cost-type']).toEqual({ 'cost-mode': 'numerical', 'cost-metric': 'routingcost' })
     const costBody = JSON.parse(text(b, cm.json.sha256))
-    expect(costBody.meta['dependent-vtags']).toEqual([{ 'resource-id': 'my-default-network-map', tag: nm.vtag }])
+    expect(costBody.meta['dependent-vtags']).toEqual([
+      { 'resource-id': 'my-default-network-map', tag: nm.vtag },
+    ])
     expect(costBody['cost-map'].mine1.mine2).toBe(6.5)
     const matrix = CostMatrix.open(ab(b.blobs.get(cm.matrix.sha256)!))
     expect(matrix.get(pids.indexOf('mine1'), pids.indexOf('mine2'))).toBe(6.5)
@@ -115,11 +143,11 @@ describe('interop IETF-93 and RFC 7285 example map sets', () => {
     const m = b.manifest
     const nm = m['network-maps']['rfc-example-network-map']
     expect(text(b, nm.json.sha256)).toBe(
-      `{"meta":{"vtag":{"resource-id":"rfc-example-network-map","tag":"${nm.vtag}"}},"network-map":{"PID1":{"ipv4":["192.0.2.0/24","198.51.100.0/25"]},"PID2":{"ipv4":["198.51.100.128/25"]},"PID3":{"ipv4":["0.0.0.0/0"],"ipv6":["::/0"]}}}`,
+      `{"meta":{"vtag":{"resource-id":"rfc-example-network-map","tag":"${nm.vtag}"}},"network-map":{"PID1":{"ipv4":["192.0.2.0/24","198.51.100.0/25"]},"PID2":{"ipv4":["198.51.100.128/25"]},"PID3":{"ipv4":["0.0.0.0/0"],"ipv6":["::/0"]}}}`
     )
     const cm = m['cost-maps']['rfc-example-num-routingcost']
     expect(text(b, cm.json.sha256)).toBe(
-      `{"meta":{"dependent-vtags":[{"resource-id":"rfc-example-network-map","tag":"${nm.vtag}"}],"cost-type":{"cost-mode":"numerical","cost-metric":"routingcost"}},"cost-map":{"PID1":{"PID1":1,"PID2":5,"PID3":10},"PID2":{"PID1":5,"PID2":1,"PID3":15},"PID3":{"PID1":20,"PID2":15}}}`,
+      `{"meta":{"dependent-vtags":[{"resource-id":"rfc-example-network-map","tag":"${nm.vtag}"}],"cost-type":{"cost-mode":"numerical","cost-metric":"routingcost"}},"cost-map":{"PID1":{"PID1":1,"PID2":5,"PID3":10},"PID2":{"PID1":5,"PID2":1,"PID3":15},"PID3":{"PID1":20,"PID2":15}}}`
     )
     const ord = JSON.parse(text(b, m['cost-maps']['rfc-example-ord-routingcost'].json.sha256))
     expect(ord['cost-map'].PID1).toEqual({ PID1: 1, PID2: 2, PID3: 3 })
@@ -143,7 +171,10 @@ describe('interop IETF-93 and RFC 7285 example map sets', () => {
     })
     const r = ird.resources
     expect(Object.keys(r)[0]).toBe('my-default-network-map')
-    expect(r['my-default-network-map']).toEqual({ uri: '/networkmap/my-default-network-map', 'media-type': 'application/alto-networkmap+json' })
+    expect(r['my-default-network-map']).toEqual({
+      uri: '/networkmap/my-default-network-map',
+      'media-type': 'application/alto-networkmap+json',
+    })
     expect(r['rfc-example-network-map-filtered']).toEqual({
       uri: '/networkmap/rfc-example-network-map/filtered',
       'media-type': 'application/alto-networkmap+json',
@@ -164,7 +195,10 @@ describe('interop IETF-93 and RFC 7285 example map sets', () => {
       uri: '/endpointcost/rfc-example-network-map/lookup',
       'media-type': 'application/alto-endpointcost+json',
       accepts: 'application/alto-endpointcostparams+json',
-      capabilities: { 'cost-type-names': ['num-routingcost', 'ord-routingcost'], 'cost-constraints': true },
+      capabilities: {
+        'cost-type-names': ['num-routingcost', 'ord-routingcost'],
+        'cost-constraints': true,
+      },
     })
     expect(r['endpoint-property'].capabilities['prop-types']).toEqual([
       'my-default-network-map.pid',
@@ -199,25 +233,42 @@ describe('determinism and content tags', () => {
     const a = await build(baseFiles())
     const b = await build(editJson(baseFiles(), 'cost.json', (d) => (d.costs.A.B = 7)))
     expect(b.manifest['network-maps'].net.vtag).toBe(a.manifest['network-maps'].net.vtag)
-    expect(b.manifest['cost-maps']['net-num-routingcost'].tag).not.toBe(a.manifest['cost-maps']['net-num-routingcost'].tag)
+    expect(b.manifest['cost-maps']['net-num-routingcost'].tag).not.toBe(
+      a.manifest['cost-maps']['net-num-routingcost'].tag
+    )
     expect(b.manifest.properties['priv:region'].tag).toBe(a.manifest.properties['priv:region'].tag)
     expect(b.manifest.version).not.toBe(a.manifest.version)
   })
 
   it('a changed prefix changes the network map vtag and the dependent cost map tag', async () => {
     const a = await build(baseFiles())
-    const b = await build(editJson(baseFiles(), 'net.json', (d) => (d.pids.A.ipv4 = ['10.0.0.0/9'])))
+    const b = await build(
+      editJson(baseFiles(), 'net.json', (d) => (d.pids.A.ipv4 = ['10.0.0.0/9']))
+    )
     expect(b.manifest['network-maps'].net.vtag).not.toBe(a.manifest['network-maps'].net.vtag)
-    expect(b.manifest['cost-maps']['net-num-routingcost'].tag).not.toBe(a.manifest['cost-maps']['net-num-routingcost'].tag)
+    expect(b.manifest['cost-maps']['net-num-routingcost'].tag).not.toBe(
+      a.manifest['cost-maps']['net-num-routingcost'].tag
+    )
   })
 
   it('summarizes the build', async () => {
     const b = await build(baseFiles())
     expect(b.summary.networkMaps).toEqual([
-      expect.objectContaining({ id: 'net', pids: 3, prefixes: { ipv4: 3, ipv6: 2 }, vtag: b.manifest['network-maps'].net.vtag }),
+      expect.objectContaining({
+        id: 'net',
+        pids: 3,
+        prefixes: { ipv4: 3, ipv6: 2 },
+        vtag: b.manifest['network-maps'].net.vtag,
+      }),
     ])
     expect(b.summary.costMaps).toEqual([
-      expect.objectContaining({ id: 'net-num-routingcost', pids: 3, entries: 5, encoding: 'U8', matrixBytes: 16 + 8 + 9 }),
+      expect.objectContaining({
+        id: 'net-num-routingcost',
+        pids: 3,
+        entries: 5,
+        encoding: 'U8',
+        matrixBytes: 16 + 8 + 9,
+      }),
     ])
     expect(b.summary.blobCount).toBe(b.blobs.size)
     expect(b.summary.totalBlobBytes).toBe([...b.blobs.values()].reduce((n, x) => n + x.length, 0))

@@ -12,22 +12,34 @@ import {
   encodeCostMatrix,
   encodeStringTable,
 } from '../tables/index.ts'
-import { blobRefFor, MANIFEST_FORMAT, type BlobRef, type CostMapEntry, type Manifest, type NetworkMapEntry, type PropertyEntry } from '../store/manifest.ts'
+import {
+  blobRefFor,
+  MANIFEST_FORMAT,
+  type BlobRef,
+  type CostMapEntry,
+  type Manifest,
+  type NetworkMapEntry,
+  type PropertyEntry,
+} from '../store/manifest.ts'
 import { type CostType } from '../alto/cost-types.ts'
 import { resourceIds, resourcePaths } from '../alto/resources.ts'
 import { sha256Hex } from '../tables/bytes.ts'
 import { canonicalJson, concatBytes, jsonString, TextChunks } from './canonical.ts'
 import { costTypeJson } from '../alto/cost-types.ts'
 import { renderIrd } from '../alto/ird.ts'
-import { type CostMapSource, type LoadedMapSet, type NetworkMapSource, type PrefixItem, type PropertySource } from './load/index.ts'
+import {
+  type CostMapSource,
+  type LoadedMapSet,
+  type NetworkMapSource,
+  type PrefixItem,
+  type PropertySource,
+} from './load/index.ts'
 import { byCodeUnits } from '../alto/identifiers.ts'
 
 /** RFC 7285 §10.3: a tag is at most 64 characters of U+0021..U+007E; we use 40 hex digits. */
 export const TAG_HEX_DIGITS = 40
 /** docs/storage-schema.md: the version is the first 32 hex digits of the manifest hash. */
 export const VERSION_HEX_DIGITS = 32
-
-
 
 export interface NetworkMapSummary {
   id: string
@@ -81,7 +93,6 @@ export interface Build {
   summary: BuildSummary
 }
 
-
 const encoder = new TextEncoder()
 
 class BlobSet {
@@ -95,7 +106,12 @@ class BlobSet {
 }
 
 /** First `digits` hex of SHA-256 over a domain label, fields and a body. */
-async function contentTag(label: string, fields: string[], body: Uint8Array, digits = TAG_HEX_DIGITS): Promise<string> {
+async function contentTag(
+  label: string,
+  fields: string[],
+  body: Uint8Array,
+  digits = TAG_HEX_DIGITS
+): Promise<string> {
   const head = encoder.encode(`alto-edge ${label} v1\n${fields.join('\n')}\n`)
   return (await sha256Hex(concatBytes([head, body]))).slice(0, digits)
 }
@@ -111,7 +127,7 @@ function comparePrefixes(a: PrefixItem, b: PrefixItem): number {
 
 async function buildNetworkMap(
   nm: NetworkMapSource,
-  blobs: BlobSet,
+  blobs: BlobSet
 ): Promise<{ entry: NetworkMapEntry; summary: NetworkMapSummary }> {
   const data = new TextChunks()
   const lpm4: { addr: number; len: number; value: number }[] = []
@@ -120,7 +136,10 @@ async function buildNetworkMap(
   nm.pidNames.forEach((name, index) => {
     const pid = nm.pids.get(name)!
     const groups: string[] = []
-    for (const [family, list] of [['ipv4', pid.v4], ['ipv6', pid.v6]] as const) {
+    for (const [family, list] of [
+      ['ipv4', pid.v4],
+      ['ipv6', pid.v6],
+    ] as const) {
       if (list.length === 0) continue
       list.sort(comparePrefixes)
       groups.push(`"${family}":[${list.map((p) => `"${p.text}"`).join(',')}]`)
@@ -135,7 +154,7 @@ async function buildNetworkMap(
   const dataBytes = data.toBytes()
   const vtag = await contentTag('network-map', [nm.id], dataBytes)
   const head = encoder.encode(
-    `{"meta":{"vtag":{"resource-id":${jsonString(nm.id)},"tag":${jsonString(vtag)}}},"network-map":`,
+    `{"meta":{"vtag":{"resource-id":${jsonString(nm.id)},"tag":${jsonString(vtag)}}},"network-map":`
   )
   const json = concatBytes([head, dataBytes, encoder.encode('}')])
   const v4 = lpm4.length > 0 ? buildLpm4(lpm4) : null
@@ -149,13 +168,17 @@ async function buildNetworkMap(
     json: await blobs.add(json),
     'prefix-counts': { ipv4: lpm4.length, ipv6: lpm6.length },
   }
-  const perPrefix = (bytes: number, count: number) => (count === 0 ? 0 : Math.round((bytes / count) * 100) / 100)
+  const perPrefix = (bytes: number, count: number) =>
+    count === 0 ? 0 : Math.round((bytes / count) * 100) / 100
   const summary: NetworkMapSummary = {
     id: nm.id,
     pids: nm.pidNames.length,
     prefixes: { ipv4: lpm4.length, ipv6: lpm6.length },
     tableBytes: { ipv4: v4?.length ?? 0, ipv6: v6?.length ?? 0 },
-    bytesPerPrefix: { ipv4: perPrefix(v4?.length ?? 0, lpm4.length), ipv6: perPrefix(v6?.length ?? 0, lpm6.length) },
+    bytesPerPrefix: {
+      ipv4: perPrefix(v4?.length ?? 0, lpm4.length),
+      ipv6: perPrefix(v6?.length ?? 0, lpm6.length),
+    },
     jsonBytes: json.length,
     vtag,
   }
@@ -166,7 +189,7 @@ async function buildCostMap(
   cm: CostMapSource,
   nm: NetworkMapSource,
   nmVtag: string,
-  blobs: BlobSet,
+  blobs: BlobSet
 ): Promise<{ entry: CostMapEntry; summary: CostMapSummary }> {
   const n = cm.n
   const names = nm.pidNames.map(jsonString)
@@ -191,7 +214,7 @@ async function buildCostMap(
   const typeJson = costTypeJson(cm.costType)
   const tag = await contentTag('cost-map', [cm.id, cm.networkMap, nmVtag, typeJson], dataBytes)
   const head = encoder.encode(
-    `{"meta":{"dependent-vtags":[{"resource-id":${jsonString(cm.networkMap)},"tag":${jsonString(nmVtag)}}],"cost-type":${typeJson}},"cost-map":`,
+    `{"meta":{"dependent-vtags":[{"resource-id":${jsonString(cm.networkMap)},"tag":${jsonString(nmVtag)}}],"cost-type":${typeJson}},"cost-map":`
   )
   const json = concatBytes([head, dataBytes, encoder.encode('}')])
   const encoding = chooseCostEncoding(cm.cells)
@@ -220,10 +243,10 @@ async function buildCostMap(
 
 async function buildProperty(
   prop: PropertySource,
-  blobs: BlobSet,
+  blobs: BlobSet
 ): Promise<{ entry: PropertyEntry; summary: PropertySummary }> {
   const entries = [...prop.entries].sort(
-    (a, b) => a.prefix.family - b.prefix.family || comparePrefixes(a.prefix, b.prefix),
+    (a, b) => a.prefix.family - b.prefix.family || comparePrefixes(a.prefix, b.prefix)
   )
   const values = [...new Set(entries.map((e) => e.value))].sort(byCodeUnits)
   const valueIndex = new Map(values.map((v, i) => [v, i]))
@@ -273,7 +296,7 @@ export async function computeVersion(m: Manifest): Promise<string> {
 export async function buildMapSet(
   set: LoadedMapSet,
   progress: (msg: string) => void = () => {},
-  startedAt = Date.now(),
+  startedAt = Date.now()
 ): Promise<Build> {
   const blobs = new BlobSet()
   const networkMaps: Record<string, NetworkMapEntry> = {}
@@ -291,7 +314,12 @@ export async function buildMapSet(
   const describedDifferently = new Set<string>()
   for (const cm of set.costMaps) {
     progress(`building cost map ${cm.id} (${cm.entries} entries)`)
-    const { entry, summary } = await buildCostMap(cm, nmById.get(cm.networkMap)!, networkMaps[cm.networkMap].vtag, blobs)
+    const { entry, summary } = await buildCostMap(
+      cm,
+      nmById.get(cm.networkMap)!,
+      networkMaps[cm.networkMap].vtag,
+      blobs
+    )
     costMaps[cm.id] = entry
     cmSummaries.push(summary)
     // The IRD's cost types are shared by every cost map of that type: a description is kept
@@ -299,7 +327,10 @@ export async function buildMapSet(
     const known = costTypes[cm.costTypeName]
     if (!known) costTypes[cm.costTypeName] = cm.costType
     else if (known.description !== cm.costType.description) {
-      costTypes[cm.costTypeName] = { 'cost-mode': known['cost-mode'], 'cost-metric': known['cost-metric'] }
+      costTypes[cm.costTypeName] = {
+        'cost-mode': known['cost-mode'],
+        'cost-metric': known['cost-metric'],
+      }
       describedDifferently.add(cm.costTypeName)
     }
   }
@@ -324,7 +355,12 @@ export async function buildMapSet(
   }
   const irdBytes = encoder.encode(renderIrd(partial))
   const irdTag = (await sha256Hex(irdBytes)).slice(0, TAG_HEX_DIGITS)
-  const manifest: Manifest = { ...partial, version: '', ird: await blobs.add(irdBytes), 'ird-tag': irdTag }
+  const manifest: Manifest = {
+    ...partial,
+    version: '',
+    ird: await blobs.add(irdBytes),
+    'ird-tag': irdTag,
+  }
   manifest.version = await computeVersion(manifest)
   let totalBlobBytes = 0
   for (const b of blobs.blobs.values()) totalBlobBytes += b.length

@@ -33,14 +33,33 @@ describe('compileMapSet: valid input', () => {
 
 describe('compileMapSet: validation rules (file, path, line, value, message)', () => {
   it('rejects unknown keys in native sources, naming each key', async () => {
-    const files = editJson(editJson(baseFiles(), 'net.json', (d) => {
-      d.pid = {}
-      d.pids.A.ipv5 = []
-    }), 'alto-edge.json', (d) => (d.histroy = { keep: 2 }))
+    const files = editJson(
+      editJson(baseFiles(), 'net.json', (d) => {
+        d.pid = {}
+        d.pids.A.ipv5 = []
+      }),
+      'alto-edge.json',
+      (d) => (d.histroy = { keep: 2 })
+    )
     const errors = await errorsOf(files)
-    expect(errors).toContainEqual({ file: 'net.json', path: 'pid', value: 'pid', message: 'unknown key' })
-    expect(errors).toContainEqual({ file: 'net.json', path: 'pids.A.ipv5', value: 'ipv5', message: 'unknown key' })
-    expect(errors).toContainEqual({ file: 'alto-edge.json', path: 'histroy', value: 'histroy', message: 'unknown key' })
+    expect(errors).toContainEqual({
+      file: 'net.json',
+      path: 'pid',
+      value: 'pid',
+      message: 'unknown key',
+    })
+    expect(errors).toContainEqual({
+      file: 'net.json',
+      path: 'pids.A.ipv5',
+      value: 'ipv5',
+      message: 'unknown key',
+    })
+    expect(errors).toContainEqual({
+      file: 'alto-edge.json',
+      path: 'histroy',
+      value: 'histroy',
+      message: 'unknown key',
+    })
   })
 
   it('rejects invalid PID names (reserved ".", too long)', async () => {
@@ -51,16 +70,30 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
     })
     const errors = await errorsOf(files)
     expect(errors).toContainEqual(
-      expect.objectContaining({ file: 'net.json', path: 'pids["bad.pid"]', value: 'bad.pid', message: expect.stringContaining('[0-9A-Za-z-:@_]') }),
+      expect.objectContaining({
+        file: 'net.json',
+        path: 'pids["bad.pid"]',
+        value: 'bad.pid',
+        message: expect.stringContaining('[0-9A-Za-z-:@_]'),
+      })
     )
     expect(errors).toContainEqual(
-      expect.objectContaining({ file: 'net.json', path: `pids.${long}`, value: long, message: expect.stringContaining('at most 64') }),
+      expect.objectContaining({
+        file: 'net.json',
+        path: `pids.${long}`,
+        value: long,
+        message: expect.stringContaining('at most 64'),
+      })
     )
   })
 
   it('rejects invalid resource ids and generated ids over 64 characters', async () => {
-    const bad = await errorsOf(editJson(baseFiles(), 'net.json', (d) => (d['resource-id'] = 'my.map')))
-    expect(bad).toContainEqual(expect.objectContaining({ file: 'net.json', path: 'resource-id', value: 'my.map' }))
+    const bad = await errorsOf(
+      editJson(baseFiles(), 'net.json', (d) => (d['resource-id'] = 'my.map'))
+    )
+    expect(bad).toContainEqual(
+      expect.objectContaining({ file: 'net.json', path: 'resource-id', value: 'my.map' })
+    )
 
     const id = 'n'.repeat(60) // fits 64, but `<id>-filtered` (69) does not
     let files = editJson(baseFiles(), 'net.json', (d) => (d['resource-id'] = id))
@@ -74,11 +107,15 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
     expect(values).toContain(`${id}-filtered`)
     expect(values).toContain(`${id}-costmap-filtered`)
     expect(values).toContain(`${id}-endpoint-cost`)
-    expect(errors.find((e) => e.value === `${id}-filtered`)?.message).toMatch(/generated resource id .*-filtered/)
+    expect(errors.find((e) => e.value === `${id}-filtered`)?.message).toMatch(
+      /generated resource id .*-filtered/
+    )
   })
 
   it('reports host bits set, naming the bit', async () => {
-    const errors = await errorsOf(editJson(baseFiles(), 'net.json', (d) => (d.pids.A.ipv4 = ['10.0.0.1/8'])))
+    const errors = await errorsOf(
+      editJson(baseFiles(), 'net.json', (d) => (d.pids.A.ipv4 = ['10.0.0.1/8']))
+    )
     expect(errors).toEqual([
       {
         file: 'net.json',
@@ -90,30 +127,51 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
   })
 
   it('rejects a prefix of the wrong family for its list', async () => {
-    const errors = await errorsOf(editJson(baseFiles(), 'net.json', (d) => d.pids.A.ipv4.push('2001:db9::/32')))
+    const errors = await errorsOf(
+      editJson(baseFiles(), 'net.json', (d) => d.pids.A.ipv4.push('2001:db9::/32'))
+    )
     expect(errors).toEqual([
-      { file: 'net.json', path: 'pids.A.ipv4[1]', value: '2001:db9::/32', message: 'IPv6 prefix listed under ipv4' },
+      {
+        file: 'net.json',
+        path: 'pids.A.ipv4[1]',
+        value: '2001:db9::/32',
+        message: 'IPv6 prefix listed under ipv4',
+      },
     ])
   })
 
   it('rejects an identical prefix in two PIDs, naming both PIDs (textual variants count as identical)', async () => {
-    const errors = await errorsOf(editJson(baseFiles(), 'net.json', (d) => d.pids.A.ipv6 = ['2001:DB8:0::/32']))
+    const errors = await errorsOf(
+      editJson(baseFiles(), 'net.json', (d) => (d.pids.A.ipv6 = ['2001:DB8:0::/32']))
+    )
     expect(errors).toHaveLength(1)
     expect(errors[0].message).toMatch(/prefix 2001:db8::\/32 is in PIDs (A and B|B and A)/)
     expect(errors[0].message).toContain('§11.2.2')
   })
 
   it('rejects the same prefix twice in one PID', async () => {
-    const errors = await errorsOf(editJson(baseFiles(), 'net.json', (d) => d.pids.A.ipv4.push('10.0.0.0/8')))
+    const errors = await errorsOf(
+      editJson(baseFiles(), 'net.json', (d) => d.pids.A.ipv4.push('10.0.0.0/8'))
+    )
     expect(errors).toEqual([
-      expect.objectContaining({ file: 'net.json', path: 'pids.A.ipv4[1]', value: '10.0.0.0/8', message: expect.stringContaining('listed twice in PID A') }),
+      expect.objectContaining({
+        file: 'net.json',
+        path: 'pids.A.ipv4[1]',
+        value: '10.0.0.0/8',
+        message: expect.stringContaining('listed twice in PID A'),
+      }),
     ])
   })
 
   it('requires a default route for each family the map uses, saying which family', async () => {
     const errors = await errorsOf(editJson(baseFiles(), 'net.json', (d) => (d.pids.D.ipv6 = [])))
     expect(errors).toEqual([
-      expect.objectContaining({ file: 'net.json', path: 'resource-id', value: 'net', message: expect.stringContaining('no IPv6 default route ::/0') }),
+      expect.objectContaining({
+        file: 'net.json',
+        path: 'resource-id',
+        value: 'net',
+        message: expect.stringContaining('no IPv6 default route ::/0'),
+      }),
     ])
     // A map without IPv6 at all needs no ::/0.
     const v4only = editJson(baseFiles(), 'net.json', (d) => {
@@ -124,27 +182,57 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
   })
 
   it('rejects cost map PIDs that are not in the network map, non-finite and bad ordinal costs', async () => {
-    let errors = await errorsOf(editJson(baseFiles(), 'cost.json', (d) => {
-      d.costs.X = { A: 1 }
-      d.costs.A.Y = 2
-      d.costs.B.D = 'cheap'
-    }))
-    expect(errors).toContainEqual(expect.objectContaining({ file: 'cost.json', path: 'costs.X', value: 'X', message: 'source PID X is not in network map net' }))
-    expect(errors).toContainEqual(expect.objectContaining({ file: 'cost.json', path: 'costs.A.Y', value: 'Y', message: 'destination PID Y is not in network map net' }))
-    expect(errors).toContainEqual({ file: 'cost.json', path: 'costs.B.D', value: 'cheap', message: 'cost must be a finite number' })
+    let errors = await errorsOf(
+      editJson(baseFiles(), 'cost.json', (d) => {
+        d.costs.X = { A: 1 }
+        d.costs.A.Y = 2
+        d.costs.B.D = 'cheap'
+      })
+    )
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        file: 'cost.json',
+        path: 'costs.X',
+        value: 'X',
+        message: 'source PID X is not in network map net',
+      })
+    )
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        file: 'cost.json',
+        path: 'costs.A.Y',
+        value: 'Y',
+        message: 'destination PID Y is not in network map net',
+      })
+    )
+    expect(errors).toContainEqual({
+      file: 'cost.json',
+      path: 'costs.B.D',
+      value: 'cheap',
+      message: 'cost must be a finite number',
+    })
 
     // JSON.parse turns 1e999 into Infinity.
     const inf = baseFiles()
     inf['cost.json'] = inf['cost.json'].replace('"D": 3', '"D": 1e999')
     errors = await errorsOf(inf)
-    expect(errors).toEqual([{ file: 'cost.json', path: 'costs.A.D', value: 'Infinity', message: 'cost must be a finite number' }])
+    expect(errors).toEqual([
+      {
+        file: 'cost.json',
+        path: 'costs.A.D',
+        value: 'Infinity',
+        message: 'cost must be a finite number',
+      },
+    ])
 
-    errors = await errorsOf(editJson(baseFiles(), 'cost.json', (d) => {
-      d['cost-type']['cost-mode'] = 'ordinal'
-      d.costs.A.A = -1
-      d.costs.A.B = 1.5
-      d.costs.A.D = 0 // non-negative: 0 is a valid ordinal (RFC 7285 §6.1.2.2)
-    }))
+    errors = await errorsOf(
+      editJson(baseFiles(), 'cost.json', (d) => {
+        d['cost-type']['cost-mode'] = 'ordinal'
+        d.costs.A.A = -1
+        d.costs.A.B = 1.5
+        d.costs.A.D = 0 // non-negative: 0 is a valid ordinal (RFC 7285 §6.1.2.2)
+      })
+    )
     expect(errors.map((e) => [e.path, e.value])).toEqual([
       ['costs.A.A', '-1'],
       ['costs.A.B', '1.5'],
@@ -153,14 +241,32 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
   })
 
   it('checks cost mode and cost metric syntax', async () => {
-    const errors = await errorsOf(editJson(baseFiles(), 'cost.json', (d) => {
-      d['cost-type'] = { 'cost-mode': 'array', 'cost-metric': 'priv:' }
-    }))
-    expect(errors).toContainEqual(expect.objectContaining({ path: 'cost-type.cost-mode', value: 'array', message: expect.stringContaining('"numerical" or "ordinal"') }))
-    expect(errors).toContainEqual(expect.objectContaining({ path: 'cost-type.cost-metric', value: 'priv:', message: expect.stringContaining('needs a suffix') }))
-    const long = await errorsOf(editJson(baseFiles(), 'cost.json', (d) => (d['cost-type']['cost-metric'] = 'm'.repeat(33))))
+    const errors = await errorsOf(
+      editJson(baseFiles(), 'cost.json', (d) => {
+        d['cost-type'] = { 'cost-mode': 'array', 'cost-metric': 'priv:' }
+      })
+    )
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        path: 'cost-type.cost-mode',
+        value: 'array',
+        message: expect.stringContaining('"numerical" or "ordinal"'),
+      })
+    )
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        path: 'cost-type.cost-metric',
+        value: 'priv:',
+        message: expect.stringContaining('needs a suffix'),
+      })
+    )
+    const long = await errorsOf(
+      editJson(baseFiles(), 'cost.json', (d) => (d['cost-type']['cost-metric'] = 'm'.repeat(33)))
+    )
     expect(long[0].message).toContain('at most 32')
-    const dot = await errorsOf(editJson(baseFiles(), 'cost.json', (d) => (d['cost-type']['cost-metric'] = 'hop.count')))
+    const dot = await errorsOf(
+      editJson(baseFiles(), 'cost.json', (d) => (d['cost-type']['cost-metric'] = 'hop.count'))
+    )
     expect(dot[0]).toMatchObject({ path: 'cost-type.cost-metric', value: 'hop.count' })
   })
 
@@ -172,24 +278,42 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
       [`priv:${'x'.repeat(28)}`, 'at most 32'],
     ]) {
       const errors = await errorsOf(editJson(baseFiles(), 'prop.json', (d) => (d.property = name)))
-      expect(errors).toEqual([{ file: 'prop.json', path: 'property', value: name, message: expect.stringContaining(text) }])
+      expect(errors).toEqual([
+        {
+          file: 'prop.json',
+          path: 'property',
+          value: name,
+          message: expect.stringContaining(text),
+        },
+      ])
     }
   })
 
   it('rejects two cost maps with the same (network map, cost type)', async () => {
-    const files = editJson({ ...baseFiles(), 'cost2.json': baseFiles()['cost.json'] }, 'alto-edge.json', (d) =>
-      d['cost-maps'].push({ file: 'cost2.json', 'resource-id': 'other' }),
+    const files = editJson(
+      { ...baseFiles(), 'cost2.json': baseFiles()['cost.json'] },
+      'alto-edge.json',
+      (d) => d['cost-maps'].push({ file: 'cost2.json', 'resource-id': 'other' })
     )
     const errors = await errorsOf(files)
     expect(errors).toHaveLength(1)
-    expect(errors[0].message).toMatch(/net-num-routingcost \(cost\.json\) and other \(cost2\.json\) both have cost type num-routingcost over network map net/)
+    expect(errors[0].message).toMatch(
+      /net-num-routingcost \(cost\.json\) and other \(cost2\.json\) both have cost type num-routingcost over network map net/
+    )
   })
 
   it('rejects more than 32,767 PIDs', async () => {
-    const errors = await errorsOf(editJson(baseFiles(), 'net.json', (d) => {
-      for (let i = 0; i < 32_765; i++) d.pids[`P${i}`] = {}
-    }))
-    expect(errors).toContainEqual(expect.objectContaining({ file: 'net.json', message: 'network map net has 32768 PIDs; at most 32767 are supported' }))
+    const errors = await errorsOf(
+      editJson(baseFiles(), 'net.json', (d) => {
+        for (let i = 0; i < 32_765; i++) d.pids[`P${i}`] = {}
+      })
+    )
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        file: 'net.json',
+        message: 'network map net has 32768 PIDs; at most 32767 are supported',
+      })
+    )
   })
 
   it('reports a missing file, and only notes a missing optional one', async () => {
@@ -197,8 +321,17 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
       d['network-maps'].push({ file: 'gone.json' }, { file: 'maybe/later.json', optional: true })
     })
     const errors = await errorsOf(files)
-    expect(errors).toEqual([{ file: 'alto-edge.json', path: 'network-maps[1].file', value: 'gone.json', message: 'file not found' }])
-    const optionalOnly = editJson(baseFiles(), 'alto-edge.json', (d) => d['network-maps'].push({ file: 'maybe/later.json', optional: true }))
+    expect(errors).toEqual([
+      {
+        file: 'alto-edge.json',
+        path: 'network-maps[1].file',
+        value: 'gone.json',
+        message: 'file not found',
+      },
+    ])
+    const optionalOnly = editJson(baseFiles(), 'alto-edge.json', (d) =>
+      d['network-maps'].push({ file: 'maybe/later.json', optional: true })
+    )
     const r = await compileMapSet(optionalOnly)
     expect(r.ok).toBe(true)
     expect(r.notices).toEqual(['skipped optional maybe/later.json: file not found'])
@@ -206,17 +339,56 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
 
   it('reports CSV problems with their line numbers', async () => {
     let files = editJson(baseFiles(), 'net.json', (d) => (d['prefix-csv'] = ['net.csv']))
-    files['net.csv'] = ['pid,prefix', '# comment', 'C,192.0.2.0/24', '', 'C,192.0.2.1/24', 'C', 'bad.name,198.51.100.0/24', 'B,10.0.0.0/8'].join('\n')
+    files['net.csv'] = [
+      'pid,prefix',
+      '# comment',
+      'C,192.0.2.0/24',
+      '',
+      'C,192.0.2.1/24',
+      'C',
+      'bad.name,198.51.100.0/24',
+      'B,10.0.0.0/8',
+    ].join('\n')
     files = editJson(files, 'cost.json', (d) => (d['cost-csv'] = ['costs.csv']))
     files['costs.csv'] = 'src,dst,cost\nC,A,4\nA,C,x\nA,Q,1\n'
     const errors = await errorsOf(files)
-    expect(errors).toContainEqual({ file: 'net.csv', path: 'prefix', line: 5, value: '192.0.2.1/24', message: expect.stringContaining('host bits not zero') })
-    expect(errors).toContainEqual({ file: 'net.csv', path: '', line: 6, value: 'C', message: 'expected 2 comma-separated fields (pid,prefix)' })
-    expect(errors).toContainEqual(expect.objectContaining({ file: 'net.csv', path: 'pid', line: 7, value: 'bad.name' }))
-    expect(errors).toContainEqual(expect.objectContaining({ file: 'net.csv', path: 'prefix', line: 8, value: '10.0.0.0/8', message: expect.stringContaining('PIDs A and B') }))
+    expect(errors).toContainEqual({
+      file: 'net.csv',
+      path: 'prefix',
+      line: 5,
+      value: '192.0.2.1/24',
+      message: expect.stringContaining('host bits not zero'),
+    })
+    expect(errors).toContainEqual({
+      file: 'net.csv',
+      path: '',
+      line: 6,
+      value: 'C',
+      message: 'expected 2 comma-separated fields (pid,prefix)',
+    })
+    expect(errors).toContainEqual(
+      expect.objectContaining({ file: 'net.csv', path: 'pid', line: 7, value: 'bad.name' })
+    )
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        file: 'net.csv',
+        path: 'prefix',
+        line: 8,
+        value: '10.0.0.0/8',
+        message: expect.stringContaining('PIDs A and B'),
+      })
+    )
     // The network map has errors, yet its cost map is still checked against its PIDs.
-    expect(errors).toContainEqual({ file: 'costs.csv', path: 'cost', line: 3, value: 'x', message: 'cost must be a finite number' })
-    expect(errors).toContainEqual(expect.objectContaining({ file: 'costs.csv', path: 'dst', line: 4, value: 'Q' }))
+    expect(errors).toContainEqual({
+      file: 'costs.csv',
+      path: 'cost',
+      line: 3,
+      value: 'x',
+      message: 'cost must be a finite number',
+    })
+    expect(errors).toContainEqual(
+      expect.objectContaining({ file: 'costs.csv', path: 'dst', line: 4, value: 'Q' })
+    )
   })
 
   it('reports CSV cost problems with line numbers', async () => {
@@ -225,9 +397,27 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
     files = { ...files }
     const errors = await errorsOf(files)
     expect(errors).toEqual([
-      { file: 'costs.csv', path: 'cost', line: 3, value: 'x', message: 'cost must be a finite number' },
-      { file: 'costs.csv', path: 'dst', line: 4, value: 'Q', message: 'destination PID Q is not in network map net' },
-      { file: 'costs.csv', path: 'cost', line: 5, value: '3', message: 'cost B -> A is defined twice' },
+      {
+        file: 'costs.csv',
+        path: 'cost',
+        line: 3,
+        value: 'x',
+        message: 'cost must be a finite number',
+      },
+      {
+        file: 'costs.csv',
+        path: 'dst',
+        line: 4,
+        value: 'Q',
+        message: 'destination PID Q is not in network map net',
+      },
+      {
+        file: 'costs.csv',
+        path: 'cost',
+        line: 5,
+        value: '3',
+        message: 'cost B -> A is defined twice',
+      },
     ])
   })
 
@@ -236,29 +426,55 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
     files = editJson(files, 'prop.json', (d) => (d.property = 'nope'))
     files = editJson(files, 'alto-edge.json', (d) => (d['default-network-map'] = 'missing'))
     files['broken.json'] = '{\n  "resource-id": "x",\n}'
-    files = editJson(files, 'alto-edge.json', (d) => d['network-maps'].push({ file: 'broken.json' }))
+    files = editJson(files, 'alto-edge.json', (d) =>
+      d['network-maps'].push({ file: 'broken.json' })
+    )
     files = editJson(files, 'cost.json', (d) => (d.costs.A.A = 'x'))
     const errors = await errorsOf(files)
-    expect(errors.map((e) => e.file).sort()).toEqual(['alto-edge.json', 'broken.json', 'cost.json', 'net.json', 'prop.json'])
-    expect(errors.find((e) => e.file === 'broken.json')).toMatchObject({ line: 3, message: expect.stringContaining('invalid JSON') })
+    expect(errors.map((e) => e.file).sort()).toEqual([
+      'alto-edge.json',
+      'broken.json',
+      'cost.json',
+      'net.json',
+      'prop.json',
+    ])
+    expect(errors.find((e) => e.file === 'broken.json')).toMatchObject({
+      line: 3,
+      message: expect.stringContaining('invalid JSON'),
+    })
   })
 
   it('rejects duplicate resource ids and an undefined default network map', async () => {
     let files = editJson(baseFiles(), 'cost.json', (d) => (d['resource-id'] = 'net'))
     files = editJson(files, 'alto-edge.json', (d) => (d['default-network-map'] = 'nope'))
     const errors = await errorsOf(files)
-    expect(errors).toContainEqual(expect.objectContaining({ file: 'cost.json', path: 'resource-id', value: 'net', message: expect.stringContaining('already used') }))
-    expect(errors).toContainEqual({ file: 'alto-edge.json', path: 'default-network-map', value: 'nope', message: 'default network map is not defined in this map set' })
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        file: 'cost.json',
+        path: 'resource-id',
+        value: 'net',
+        message: expect.stringContaining('already used'),
+      })
+    )
+    expect(errors).toContainEqual({
+      file: 'alto-edge.json',
+      path: 'default-network-map',
+      value: 'nope',
+      message: 'default network map is not defined in this map set',
+    })
   })
 })
 
 describe('compileMapSet: RFC 7285 JSON import', () => {
   it('ignores unknown keys and the imported vtag; the entry may override the resource id', async () => {
     const files: SourceFiles = {
-      'alto-edge.json': json({ 'default-network-map': 'renamed', 'network-maps': [{ file: 'rfc.json', 'resource-id': 'renamed' }] }),
+      'alto-edge.json': json({
+        'default-network-map': 'renamed',
+        'network-maps': [{ file: 'rfc.json', 'resource-id': 'renamed' }],
+      }),
       'rfc.json': json({
         meta: { vtag: { 'resource-id': 'orig', tag: 'initial' }, extra: 1 },
-        'network-map': { P: { ipv4: ['0.0.0.0/0'], 'ipx': ['whatever'] } },
+        'network-map': { P: { ipv4: ['0.0.0.0/0'], ipx: ['whatever'] } },
         unknown: true,
       }),
     }

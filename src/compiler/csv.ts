@@ -23,7 +23,7 @@ export interface CsvProblem {
  */
 export function parseCsv(
   text: string,
-  columns: readonly string[],
+  columns: readonly string[]
 ): { records: CsvRecord[]; problems: CsvProblem[] } {
   const records: CsvRecord[] = []
   const problems: CsvProblem[] = []

@@ -33,13 +33,19 @@ function compare<T>(
   oldRecord: Record<string, T>,
   newRecord: Record<string, T>,
   tagOf: (e: T) => string,
-  extra: (o: T | undefined, n: T | undefined) => Partial<ResourceDiff> = () => ({}),
+  extra: (o: T | undefined, n: T | undefined) => Partial<ResourceDiff> = () => ({})
 ): ResourceDiff[] {
   const ids = [...new Set([...Object.keys(oldRecord), ...Object.keys(newRecord)])].sort(byCodeUnits)
   return ids.map((id) => {
     const o = oldRecord[id]
     const n = newRecord[id]
-    const change: Change = !o ? 'added' : !n ? 'removed' : tagOf(o) === tagOf(n) ? 'unchanged' : 'changed'
+    const change: Change = !o
+      ? 'added'
+      : !n
+        ? 'removed'
+        : tagOf(o) === tagOf(n)
+          ? 'unchanged'
+          : 'changed'
     const d: ResourceDiff = { kind, id, change, ...extra(o, n) }
     if (o) d.oldTag = tagOf(o)
     if (n) d.newTag = tagOf(n)
@@ -56,11 +62,17 @@ export function diffBuild(build: Build, published: Manifest | null): DiffReport 
     properties: {},
   }
   const resources = [
-    ...compare('network-map', prev['network-maps'], next['network-maps'], (e) => e.vtag, (o, n) => ({
-      pids: { from: o?.['pid-count'] ?? 0, to: n?.['pid-count'] ?? 0 },
-      ipv4: { from: o?.['prefix-counts'].ipv4 ?? 0, to: n?.['prefix-counts'].ipv4 ?? 0 },
-      ipv6: { from: o?.['prefix-counts'].ipv6 ?? 0, to: n?.['prefix-counts'].ipv6 ?? 0 },
-    })),
+    ...compare(
+      'network-map',
+      prev['network-maps'],
+      next['network-maps'],
+      (e) => e.vtag,
+      (o, n) => ({
+        pids: { from: o?.['pid-count'] ?? 0, to: n?.['pid-count'] ?? 0 },
+        ipv4: { from: o?.['prefix-counts'].ipv4 ?? 0, to: n?.['prefix-counts'].ipv4 ?? 0 },
+        ipv6: { from: o?.['prefix-counts'].ipv6 ?? 0, to: n?.['prefix-counts'].ipv6 ?? 0 },
+      })
+    ),
     ...compare('cost-map', prev['cost-maps'], next['cost-maps'], (e) => e.tag),
     ...compare('property', prev.properties, next.properties, (e) => e.tag),
   ]
@@ -72,7 +84,12 @@ export function diffBuild(build: Build, published: Manifest | null): DiffReport 
     ...(irdOld ? { oldTag: irdOld } : {}),
     newTag: next['ird-tag'],
   })
-  return { from: published?.version ?? null, to: next.version, identical: published?.version === next.version, resources }
+  return {
+    from: published?.version ?? null,
+    to: next.version,
+    identical: published?.version === next.version,
+    resources,
+  }
 }
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`)

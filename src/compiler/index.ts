@@ -22,7 +22,10 @@ export interface CompileOptions {
  * Validates and compiles a map set. On any source error nothing is built and every error is
  * returned (not just the first). `keep` is the config's `history.keep` (versions to retain).
  */
-export async function compileMapSet(files: SourceFiles, opts: CompileOptions = {}): Promise<CompileResult> {
+export async function compileMapSet(
+  files: SourceFiles,
+  opts: CompileOptions = {}
+): Promise<CompileResult> {
   const startedAt = Date.now()
   const diag = new Diagnostics()
   const progress = opts.onProgress ?? (() => {})
@@ -43,7 +46,13 @@ export function validateMapSet(files: SourceFiles): { errors: SourceError[]; not
   return { errors: diag.errors, notices: diag.notices }
 }
 
-export type { Build, BuildSummary, CostMapSummary, NetworkMapSummary, PropertySummary } from './build.ts'
+export type {
+  Build,
+  BuildSummary,
+  CostMapSummary,
+  NetworkMapSummary,
+  PropertySummary,
+} from './build.ts'
 export { computeVersion } from './build.ts'
 export {
   CONFIG_FILE,

@@ -37,7 +37,11 @@ describe('jsonPathLines', () => {
   it('fills in the line of an error, or of its closest existing ancestor', () => {
     const errors: SourceError[] = [
       { file: 'a.json', path: 'pids.PID1.ipv4[1]', message: 'x' },
-      { file: 'a.json', path: 'pids.PID1.ipv6', message: 'missing member: falls back to pids.PID1' },
+      {
+        file: 'a.json',
+        path: 'pids.PID1.ipv6',
+        message: 'missing member: falls back to pids.PID1',
+      },
       { file: 'a.json', path: 'pids["odd.\\"key[0]"].ipv6[3]', message: 'absent index' },
       { file: 'b.csv', path: 'prefix', line: 7, message: 'csv keeps its line' },
       { file: 'a.json', path: 'n', line: 99, message: 'an existing line is kept' },
@@ -50,8 +54,12 @@ describe('jsonPathLines', () => {
 describe('source errors carry JSON line numbers end to end', () => {
   it('names the line of a bad prefix and of an unknown key', () => {
     const files = {
-      'alto-edge.json': JSON.stringify({ 'default-network-map': 'm', 'network-maps': [{ file: 'm.json' }] }),
-      'm.json': '{\n  "resource-id": "m",\n  "pids": {\n    "P": { "ipv4": ["0.0.0.0/0",\n      "10.0.0.1/8"] }\n  },\n  "bogus": 1\n}\n',
+      'alto-edge.json': JSON.stringify({
+        'default-network-map': 'm',
+        'network-maps': [{ file: 'm.json' }],
+      }),
+      'm.json':
+        '{\n  "resource-id": "m",\n  "pids": {\n    "P": { "ipv4": ["0.0.0.0/0",\n      "10.0.0.1/8"] }\n  },\n  "bogus": 1\n}\n',
     }
     const { errors } = validateMapSet(files)
     const byPath = Object.fromEntries(errors.map((e) => [e.path, e.line]))

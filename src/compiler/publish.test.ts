@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { blobKeys, manifestBlobs, type CurrentPointer, type History, type Manifest } from '../store/manifest.ts'
+import {
+  blobKeys,
+  manifestBlobs,
+  type CurrentPointer,
+  type History,
+  type Manifest,
+} from '../store/manifest.ts'
 import {
   compileMapSet,
   diffBuild,
@@ -27,7 +33,8 @@ async function build(files: SourceFiles): Promise<Build> {
 }
 
 /** Builds with cost A→B = `cost`: distinct versions sharing the network map blobs. */
-const variant = (cost: number) => build(editJson(baseFiles(), 'cost.json', (d) => (d.costs.A.B = cost)))
+const variant = (cost: number) =>
+  build(editJson(baseFiles(), 'cost.json', (d) => (d.costs.A.B = cost)))
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 26, 18, minute))
 
@@ -56,10 +63,19 @@ describe('publishBuild', () => {
     }
     const b = await variant(2)
     const r = await publishBuild(kv, b, { now: at(0) })
-    expect(r).toMatchObject({ version: b.manifest.version, seq: 1, previous: null, unchanged: false })
+    expect(r).toMatchObject({
+      version: b.manifest.version,
+      seq: 1,
+      previous: null,
+      unchanged: false,
+    })
     expect(order.at(-1)).toBe('current')
     expect(order.at(-2)).toBe('history')
-    expect(pointer(kv)).toEqual({ version: b.manifest.version, seq: 1, manifest: `manifest/${b.manifest.version}` })
+    expect(pointer(kv)).toEqual({
+      version: b.manifest.version,
+      seq: 1,
+      manifest: `manifest/${b.manifest.version}`,
+    })
     const stored: Manifest = JSON.parse(kv.text(`manifest/${b.manifest.version}`)!)
     expect(stored).toEqual({ ...b.manifest, seq: 1, created: '2026-11-26T18:00:00.000Z' })
     await expectComplete(kv, b.manifest)
@@ -73,7 +89,14 @@ describe('publishBuild', () => {
     await publishBuild(kv, b, { now: at(0) })
     const writes = kv.writes
     const again = await publishBuild(kv, await variant(2), { now: at(1) })
-    expect(again).toEqual({ version: b.manifest.version, seq: 1, previous: b.manifest.version, unchanged: true, keysWritten: 0, bytesWritten: 0 })
+    expect(again).toEqual({
+      version: b.manifest.version,
+      seq: 1,
+      previous: b.manifest.version,
+      unchanged: true,
+      keysWritten: 0,
+      bytesWritten: 0,
+    })
     expect(kv.writes).toBe(writes)
   })
 
@@ -96,9 +119,16 @@ describe('publishBuild', () => {
     await publishBuild(kv, a, { now: at(0) })
     const b = await variant(3)
     await expect(
-      publishBuild(kv, b, { now: at(1), hooks: { afterBlobs: async () => Promise.reject(new Error('killed')) } }),
+      publishBuild(kv, b, {
+        now: at(1),
+        hooks: { afterBlobs: async () => Promise.reject(new Error('killed')) },
+      })
     ).rejects.toThrow('killed')
-    expect(pointer(kv)).toEqual({ version: a.manifest.version, seq: 1, manifest: `manifest/${a.manifest.version}` })
+    expect(pointer(kv)).toEqual({
+      version: a.manifest.version,
+      seq: 1,
+      manifest: `manifest/${a.manifest.version}`,
+    })
     expect((await readHistory(kv)).versions.map((v) => v.version)).toEqual([a.manifest.version])
     await expectComplete(kv, a.manifest)
     // The retry completes; the leftover manifest and blobs are reused.
@@ -110,7 +140,11 @@ describe('publishBuild', () => {
     const kv = new MemoryKvStore()
     const putMany = kv.putMany.bind(kv)
     kv.putMany = async (entries) =>
-      putMany(entries.map((e, i) => (i === 0 ? { key: e.key, value: new Uint8Array([...e.value, 0]) } : e)))
+      putMany(
+        entries.map((e, i) =>
+          i === 0 ? { key: e.key, value: new Uint8Array([...e.value, 0]) } : e
+        )
+      )
     await expect(publishBuild(kv, await variant(2))).rejects.toThrow(PublishError)
     expect(await readCurrent(kv)).toBeNull()
   })
@@ -169,7 +203,11 @@ describe('rollback and prune', () => {
     await publishBuild(kv, b, { now: at(1) })
     const r = await rollback(kv, undefined, { now: at(2) })
     expect(r).toEqual({ version: a.manifest.version, seq: 3, previous: b.manifest.version })
-    expect(pointer(kv)).toEqual({ version: a.manifest.version, seq: 3, manifest: `manifest/${a.manifest.version}` })
+    expect(pointer(kv)).toEqual({
+      version: a.manifest.version,
+      seq: 3,
+      manifest: `manifest/${a.manifest.version}`,
+    })
     expect((await readHistory(kv)).versions.map((v) => [v.version, v.seq])).toEqual([
       [a.manifest.version, 3],
       [b.manifest.version, 2],
@@ -205,12 +243,16 @@ describe('rollback and prune', () => {
     await kv.putMany([leftover])
     const r = await prune(kv, 1)
     expect(r.kept).toEqual([builds[0].manifest.version])
-    expect(r.manifestsDeleted.sort()).toEqual([builds[1].manifest.version, builds[2].manifest.version].sort())
+    expect(r.manifestsDeleted.sort()).toEqual(
+      [builds[1].manifest.version, builds[2].manifest.version].sort()
+    )
     // Two unique cost blobs (matrix + JSON) per removed version, plus the leftover.
     expect(r.blobKeysDeleted).toBe(2 * 2 + 1)
     await expectComplete(kv, builds[0].manifest)
     expect(await kv.list('manifest/')).toEqual([`manifest/${builds[0].manifest.version}`])
-    expect((await readHistory(kv)).versions.map((v) => v.version)).toEqual([builds[0].manifest.version])
+    expect((await readHistory(kv)).versions.map((v) => v.version)).toEqual([
+      builds[0].manifest.version,
+    ])
   })
 
   it('prune never deletes the current version even when history is trimmed below it', async () => {
@@ -229,20 +271,33 @@ describe('rollback and prune', () => {
 describe('diffBuild', () => {
   it('reports per-resource changes against the published manifest', async () => {
     const a = await variant(2)
-    expect(diffBuild(a, null).resources.filter((r) => r.kind !== 'ird').map((r) => [r.id, r.change])).toEqual([
+    expect(
+      diffBuild(a, null)
+        .resources.filter((r) => r.kind !== 'ird')
+        .map((r) => [r.id, r.change])
+    ).toEqual([
       ['net', 'added'],
       ['net-num-routingcost', 'added'],
       ['priv:region', 'added'],
     ])
     const b = await build(
-      editJson(editJson(baseFiles(), 'cost.json', (d) => (d.costs.A.B = 3)), 'net.json', (d) => {
-        d.pids.C = { ipv4: ['192.0.2.0/24', '198.51.100.0/24'] }
-      }),
+      editJson(
+        editJson(baseFiles(), 'cost.json', (d) => (d.costs.A.B = 3)),
+        'net.json',
+        (d) => {
+          d.pids.C = { ipv4: ['192.0.2.0/24', '198.51.100.0/24'] }
+        }
+      )
     )
     const report = diffBuild(b, a.manifest)
     expect(report.identical).toBe(false)
     const net = report.resources.find((r) => r.id === 'net')!
-    expect(net).toMatchObject({ change: 'changed', pids: { from: 3, to: 4 }, ipv4: { from: 3, to: 5 }, ipv6: { from: 2, to: 2 } })
+    expect(net).toMatchObject({
+      change: 'changed',
+      pids: { from: 3, to: 4 },
+      ipv4: { from: 3, to: 5 },
+      ipv6: { from: 2, to: 2 },
+    })
     expect(report.resources.find((r) => r.id === 'priv:region')?.change).toBe('unchanged')
     expect(report.resources.find((r) => r.id === 'net-num-routingcost')?.change).toBe('changed')
     expect(diffBuild(a, a.manifest).identical).toBe(true)
@@ -259,17 +314,39 @@ describe('kvStoreFromBinding', () => {
         return typeof v === 'string' ? (new TextEncoder().encode(v).buffer as ArrayBuffer) : v
       },
       async put(key: string, value: ArrayBuffer | ArrayBufferView | string) {
-        data.set(key, typeof value === 'string' ? value : ArrayBuffer.isView(value) ? (value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer) : value)
+        data.set(
+          key,
+          typeof value === 'string'
+            ? value
+            : ArrayBuffer.isView(value)
+              ? (value.buffer.slice(
+                  value.byteOffset,
+                  value.byteOffset + value.byteLength
+                ) as ArrayBuffer)
+              : value
+        )
       },
       async delete(key: string) {
         data.delete(key)
       },
-      async list({ prefix = '', cursor, limit = 1000 }: { prefix?: string; cursor?: string; limit?: number }) {
+      async list({
+        prefix = '',
+        cursor,
+        limit = 1000,
+      }: {
+        prefix?: string
+        cursor?: string
+        limit?: number
+      }) {
         const all = [...data.keys()].filter((k) => k.startsWith(prefix)).sort()
         const start = cursor ? Number(cursor) : 0
         const page = all.slice(start, start + Math.min(limit, 2))
         const done = start + page.length >= all.length
-        return { keys: page.map((name) => ({ name })), list_complete: done, cursor: done ? undefined : String(start + page.length) }
+        return {
+          keys: page.map((name) => ({ name })),
+          list_complete: done,
+          cursor: done ? undefined : String(start + page.length),
+        }
       },
     }
     const kv = kvStoreFromBinding(ns)
@@ -277,6 +354,8 @@ describe('kvStoreFromBinding', () => {
     await publishBuild(kv, b)
     expect((await readCurrent(kv))?.version).toBe(b.manifest.version)
     await expectComplete(kv, b.manifest)
-    expect((await kv.list('blob/')).length).toBe(new Set(manifestBlobs(b.manifest).map((r) => r.key)).size)
+    expect((await kv.list('blob/')).length).toBe(
+      new Set(manifestBlobs(b.manifest).map((r) => r.key)).size
+    )
   })
 })

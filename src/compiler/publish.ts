@@ -27,7 +27,12 @@ import {
   type History,
   type Manifest,
 } from '../store/manifest.ts'
-import { advanceUpdateLog, DEFAULT_UPDATE_WINDOW, trackedResources, updateLogBlobs } from '../updates/history.ts'
+import {
+  advanceUpdateLog,
+  DEFAULT_UPDATE_WINDOW,
+  trackedResources,
+  updateLogBlobs,
+} from '../updates/history.ts'
 import { UPDATE_LOG_PREFIX, updateLogKey, type UpdateLog } from '../store/update-log.ts'
 import { computeVersion, type Build } from './build.ts'
 import { sha256Hex } from '../tables/bytes.ts'
@@ -193,7 +198,8 @@ async function verifyEntries(kv: KvStore, expected: Map<string, string>): Promis
   if (kv.getManyText && pending.size > 0) {
     const texts = await kv.getManyText([...pending])
     for (const [key, text] of texts) {
-      if (text !== null && (await sha256Hex(encoder.encode(text))) === expected.get(key)) pending.delete(key)
+      if (text !== null && (await sha256Hex(encoder.encode(text))) === expected.get(key))
+        pending.delete(key)
     }
   }
   const keys = [...pending]
@@ -204,9 +210,11 @@ async function verifyEntries(kv: KvStore, expected: Map<string, string>): Promis
         if (value === null) throw new PublishError(`read-back: ${key} is missing`)
         const sha = await sha256Hex(value)
         if (sha !== expected.get(key)) {
-          throw new PublishError(`read-back: ${key} has SHA-256 ${sha}, expected ${expected.get(key)}`)
+          throw new PublishError(
+            `read-back: ${key} has SHA-256 ${sha}, expected ${expected.get(key)}`
+          )
         }
-      }),
+      })
     )
   }
 }
@@ -230,12 +238,23 @@ function nextSeq(current: CurrentPointer | null, history: History): number {
  * Publishes a build: blobs, manifest, verification, history, then `current` LAST. Publishing
  * the version that is already current writes nothing (`unchanged: true`).
  */
-export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptions = {}): Promise<PublishResult> {
+export async function publishBuild(
+  kv: KvStore,
+  build: Build,
+  opts: PublishOptions = {}
+): Promise<PublishResult> {
   const progress = opts.onProgress ?? (() => {})
   const version = build.manifest.version
   const { current, history } = await readPointerAndHistory(kv)
   if (current?.version === version) {
-    return { version, seq: current.seq, previous: current.version, unchanged: true, keysWritten: 0, bytesWritten: 0 }
+    return {
+      version,
+      seq: current.seq,
+      previous: current.version,
+      unchanged: true,
+      keysWritten: 0,
+      bytesWritten: 0,
+    }
   }
   const seq = nextSeq(current, history)
   const created = (opts.now ?? new Date()).toISOString()
@@ -294,7 +313,10 @@ export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptio
   // 5. History, 6. the pointer.
   const keep = opts.keep ?? DEFAULT_KEEP
   const newHistory: History = {
-    versions: [{ version, seq, created }, ...history.versions.filter((v) => v.version !== version)].slice(0, keep),
+    versions: [
+      { version, seq, created },
+      ...history.versions.filter((v) => v.version !== version),
+    ].slice(0, keep),
   }
   const historyBody = JSON.stringify(newHistory)
   await kv.put(HISTORY_KEY, historyBody)
@@ -303,7 +325,15 @@ export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptio
   await kv.put(CURRENT_KEY, pointerBody)
   keysWritten += 2
   bytesWritten += historyBody.length + pointerBody.length
-  return { version, seq, previous: current?.version ?? null, unchanged: false, keysWritten, bytesWritten, ...(updates ? { updates } : {}) }
+  return {
+    version,
+    seq,
+    previous: current?.version ?? null,
+    unchanged: false,
+    keysWritten,
+    bytesWritten,
+    ...(updates ? { updates } : {}),
+  }
 }
 
 /**
@@ -317,11 +347,19 @@ export async function publishBuild(kv: KvStore, build: Build, opts: PublishOptio
 async function advanceUpdateLogs(
   kv: KvStore,
   manifest: Manifest,
-  opts: { window?: number; stored: Set<string>; localBlobs?: Map<string, Uint8Array>; verify: boolean },
+  opts: {
+    window?: number
+    stored: Set<string>
+    localBlobs?: Map<string, Uint8Array>
+    verify: boolean
+  }
 ): Promise<{ updates: ResourceUpdate[]; keysWritten: number; bytesWritten: number }> {
   const resources = trackedResources(manifest)
   if (resources.length === 0) return { updates: [], keysWritten: 0, bytesWritten: 0 }
-  const stored = await readUpdateLogs(kv, resources.map((r) => r.resourceId))
+  const stored = await readUpdateLogs(
+    kv,
+    resources.map((r) => r.resourceId)
+  )
   const parsed = new Map<string, unknown>()
   const loadSnapshot = async (ref: BlobRef): Promise<unknown> => {
     if (parsed.has(ref.sha256)) return parsed.get(ref.sha256)
@@ -331,7 +369,9 @@ async function advanceUpdateLogs(
     try {
       value = JSON.parse(decoder.decode(bytes))
     } catch (e) {
-      throw new PublishError(`update log: snapshot ${ref.key} is not valid JSON: ${(e as Error).message}`)
+      throw new PublishError(
+        `update log: snapshot ${ref.key} is not valid JSON: ${(e as Error).message}`
+      )
     }
     parsed.set(ref.sha256, value)
     return value
@@ -341,11 +381,15 @@ async function advanceUpdateLogs(
   const logs: { key: string; value: string }[] = []
   for (const [k, rv] of resources.entries()) {
     const prev = stored[k]
-    const result = await advanceUpdateLog(prev, rv, loadSnapshot, { window: opts.window ?? prev?.window ?? DEFAULT_UPDATE_WINDOW })
+    const result = await advanceUpdateLog(prev, rv, loadSnapshot, {
+      window: opts.window ?? prev?.window ?? DEFAULT_UPDATE_WINDOW,
+    })
     for (const b of result.newBlobs) {
-      for (const entry of blobEntries(b.ref, b.bytes)) if (!opts.stored.has(entry.key)) blobs.push(entry)
+      for (const entry of blobEntries(b.ref, b.bytes))
+        if (!opts.stored.has(entry.key)) blobs.push(entry)
     }
-    if (result.changed) logs.push({ key: updateLogKey(rv.resourceId), value: JSON.stringify(result.log) })
+    if (result.changed)
+      logs.push({ key: updateLogKey(rv.resourceId), value: JSON.stringify(result.log) })
     const last = result.log.seqs[result.log.seqs.length - 1]
     const lastPrev = prev?.seqs[prev.seqs.length - 1]
     const appended = lastPrev === undefined || last.seq !== lastPrev.seq
@@ -355,7 +399,9 @@ async function advanceUpdateLogs(
       seq: last.seq,
       changed: appended,
       fullBytes: last.snapshot.bytes,
-      ...(appended && patchRef ? { patch: { mediaType: last['patch-media-type'] ?? rv.mediaType, bytes: patchRef.bytes } } : {}),
+      ...(appended && patchRef
+        ? { patch: { mediaType: last['patch-media-type'] ?? rv.mediaType, bytes: patchRef.bytes } }
+        : {}),
       log: result.log,
     })
   }
@@ -370,11 +416,14 @@ async function advanceUpdateLogs(
   }
   // One bulk write for all changed logs (each wrangler call is a process start; a bulk put is
   // not atomic, but neither were separate puts, and the pointer still flips only afterwards).
-  if (logs.length > 0) await kv.putMany(logs.map((l) => ({ key: l.key, value: encoder.encode(l.value) })))
+  if (logs.length > 0)
+    await kv.putMany(logs.map((l) => ({ key: l.key, value: encoder.encode(l.value) })))
   return {
     updates,
     keysWritten: blobs.length + logs.length,
-    bytesWritten: blobs.reduce((n, b) => n + b.value.length, 0) + logs.reduce((n, l) => n + encoder.encode(l.value).length, 0),
+    bytesWritten:
+      blobs.reduce((n, b) => n + b.value.length, 0) +
+      logs.reduce((n, l) => n + encoder.encode(l.value).length, 0),
   }
 }
 
@@ -393,7 +442,7 @@ export interface RollbackResult {
 export async function rollback(
   kv: KvStore,
   toVersion?: string,
-  opts: { now?: Date; updates?: UpdateLogPublishOptions } = {},
+  opts: { now?: Date; updates?: UpdateLogPublishOptions } = {}
 ): Promise<RollbackResult> {
   const { current, history } = await readPointerAndHistory(kv)
   if (!current) throw new PublishError('nothing is published: there is no current version')
@@ -401,26 +450,42 @@ export async function rollback(
   if (!target) throw new PublishError('no earlier version in history to roll back to')
   if (target === current.version) throw new PublishError(`version ${target} is already current`)
   const manifest = await readManifest(kv, target)
-  if (!manifest) throw new PublishError(`version ${target} is not stored (${manifestKey(target)} missing; pruned?)`)
+  if (!manifest)
+    throw new PublishError(
+      `version ${target} is not stored (${manifestKey(target)} missing; pruned?)`
+    )
   const present = new Set(await kv.list('blob/'))
   for (const ref of uniqueRefs(manifest)) {
     for (const key of blobKeys(ref)) {
-      if (!present.has(key)) throw new PublishError(`version ${target} is incomplete: ${key} is missing`)
+      if (!present.has(key))
+        throw new PublishError(`version ${target} is incomplete: ${key} is missing`)
     }
   }
   const seq = nextSeq(current, history)
   const created = (opts.now ?? new Date()).toISOString()
   // A rollback is a change like any other for the update logs: new seqs, never a reset.
   const advanced = opts.updates
-    ? await advanceUpdateLogs(kv, manifest, { window: opts.updates.window, stored: present, verify: true })
+    ? await advanceUpdateLogs(kv, manifest, {
+        window: opts.updates.window,
+        stored: present,
+        verify: true,
+      })
     : undefined
   const newHistory: History = {
-    versions: [{ version: target, seq, created }, ...history.versions.filter((v) => v.version !== target)],
+    versions: [
+      { version: target, seq, created },
+      ...history.versions.filter((v) => v.version !== target),
+    ],
   }
   await kv.put(HISTORY_KEY, JSON.stringify(newHistory))
   const pointer: CurrentPointer = { version: target, seq, manifest: manifestKey(target) }
   await kv.put(CURRENT_KEY, JSON.stringify(pointer))
-  return { version: target, seq, previous: current.version, ...(advanced ? { updates: advanced.updates } : {}) }
+  return {
+    version: target,
+    seq,
+    previous: current.version,
+    ...(advanced ? { updates: advanced.updates } : {}),
+  }
 }
 
 export interface PruneResult {
@@ -435,7 +500,8 @@ export interface PruneResult {
  * publish (its blobs are unreferenced until its manifest exists).
  */
 export async function prune(kv: KvStore, keep: number): Promise<PruneResult> {
-  if (!Number.isInteger(keep) || keep < 1) throw new PublishError(`keep must be a positive integer, got ${keep}`)
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new PublishError(`keep must be a positive integer, got ${keep}`)
   const { current, history } = await readPointerAndHistory(kv)
   const keptVersions = history.versions.slice(0, keep).map((v) => v.version)
   if (current && !keptVersions.includes(current.version)) keptVersions.push(current.version)
@@ -444,7 +510,8 @@ export async function prune(kv: KvStore, keep: number): Promise<PruneResult> {
   for (const version of kept) {
     const m = await readManifest(kv, version)
     if (!m) {
-      if (version === current?.version) throw new PublishError(`current manifest ${manifestKey(version)} is missing; not pruning`)
+      if (version === current?.version)
+        throw new PublishError(`current manifest ${manifestKey(version)} is missing; not pruning`)
       kept.delete(version)
       continue
     }
@@ -453,13 +520,20 @@ export async function prune(kv: KvStore, keep: number): Promise<PruneResult> {
   // Update logs name snapshots of versions older than `keep` and patch blobs no manifest names
   // (docs/updates.md §4): all live, or TIPS edges and SSE catch-up would point at deleted blobs.
   const logKeys = await kv.list(UPDATE_LOG_PREFIX)
-  const logs = await readUpdateLogs(kv, logKeys.map((k) => k.slice(UPDATE_LOG_PREFIX.length)))
+  const logs = await readUpdateLogs(
+    kv,
+    logKeys.map((k) => k.slice(UPDATE_LOG_PREFIX.length))
+  )
   logs.forEach((log) => {
-    if (log) for (const ref of updateLogBlobs(log)) for (const key of blobKeys(ref)) referenced.add(key)
+    if (log)
+      for (const ref of updateLogBlobs(log)) for (const key of blobKeys(ref)) referenced.add(key)
   })
   const newHistory: History = { versions: history.versions.filter((v) => kept.has(v.version)) }
-  if (newHistory.versions.length !== history.versions.length) await kv.put(HISTORY_KEY, JSON.stringify(newHistory))
-  const manifestsDeleted = (await kv.list('manifest/')).filter((k) => !kept.has(k.slice('manifest/'.length)))
+  if (newHistory.versions.length !== history.versions.length)
+    await kv.put(HISTORY_KEY, JSON.stringify(newHistory))
+  const manifestsDeleted = (await kv.list('manifest/')).filter(
+    (k) => !kept.has(k.slice('manifest/'.length))
+  )
   if (manifestsDeleted.length > 0) await kv.delete(manifestsDeleted)
   const blobsDeleted = (await kv.list('blob/')).filter((k) => !referenced.has(k))
   if (blobsDeleted.length > 0) await kv.delete(blobsDeleted)

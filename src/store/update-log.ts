@@ -47,11 +47,14 @@ export function checkUpdateLog(log: UpdateLog): string[] {
   const problems: string[] = []
   if (log.format !== UPDATE_LOG_FORMAT) problems.push(`format ${String(log.format)}`)
   if (log.seqs.length === 0) problems.push('no seqs')
-  if (log.seqs.length > log.window) problems.push(`${log.seqs.length} seqs exceed window ${log.window}`)
+  if (log.seqs.length > log.window)
+    problems.push(`${log.seqs.length} seqs exceed window ${log.window}`)
   log.seqs.forEach((e, k) => {
-    if (k > 0 && e.seq !== log.seqs[k - 1].seq + 1) problems.push(`seq ${e.seq} does not follow ${log.seqs[k - 1].seq}`)
+    if (k > 0 && e.seq !== log.seqs[k - 1].seq + 1)
+      problems.push(`seq ${e.seq} does not follow ${log.seqs[k - 1].seq}`)
     if (k > 0 && !e['patch-from-prev']) problems.push(`seq ${e.seq} has no patch-from-prev`)
-    if (k > 0 && e.tag === log.seqs[k - 1].tag) problems.push(`seq ${e.seq} repeats the tag of seq ${e.seq - 1}`)
+    if (k > 0 && e.tag === log.seqs[k - 1].tag)
+      problems.push(`seq ${e.seq} repeats the tag of seq ${e.seq - 1}`)
     if (e.seq < 1) problems.push(`seq ${e.seq} < 1`)
   })
   return problems

@@ -83,7 +83,9 @@ describe('encodeContainer / openContainer', () => {
     const opened = openContainer(host.subarray(3), TableKind.STRING_TABLE)
     expect(opened.buffer).not.toBe(host.buffer)
     expect(opened.payloadOffset % 8).toBe(0)
-    expect(new Uint8Array(opened.buffer, opened.payloadOffset, opened.payloadLength)).toEqual(payload)
+    expect(new Uint8Array(opened.buffer, opened.payloadOffset, opened.payloadLength)).toEqual(
+      payload
+    )
   })
 
   it('rejects unknown kinds when encoding', () => {
@@ -116,7 +118,14 @@ describe('corruption is detected', () => {
   })
 
   const middle = Math.floor(blob.length / 2)
-  const positions = [...Array(24).keys(), middle - 1, middle, middle + 1, blob.length - 2, blob.length - 1]
+  const positions = [
+    ...Array(24).keys(),
+    middle - 1,
+    middle,
+    middle + 1,
+    blob.length - 2,
+    blob.length - 1,
+  ]
   it.each(positions)('flipping byte %i (each of 8 single bits and all bits) is refused', (pos) => {
     const expected =
       pos < 4
@@ -137,7 +146,7 @@ describe('corruption is detected', () => {
 
   it('truncation by one byte', () => {
     expect(formatError(open(blob.subarray(0, blob.length - 1)))).toBe(
-      `truncated blob: header says ${payloadLength} payload bytes, found ${payloadLength - 1}`,
+      `truncated blob: header says ${payloadLength} payload bytes, found ${payloadLength - 1}`
     )
   })
 
@@ -145,37 +154,43 @@ describe('corruption is detected', () => {
     const padded = new Uint8Array(blob.length + 1)
     padded.set(blob)
     expect(formatError(open(padded))).toBe(
-      `padded blob: header says ${payloadLength} payload bytes, found ${payloadLength + 1}`,
+      `padded blob: header says ${payloadLength} payload bytes, found ${payloadLength + 1}`
     )
   })
 
   it('truncation to 15 and to 0 bytes', () => {
     expect(formatError(open(blob.subarray(0, 15)))).toBe(
-      'truncated blob: 15 bytes is shorter than the 16-byte container header (expected LPM_V4 (1))',
+      'truncated blob: 15 bytes is shorter than the 16-byte container header (expected LPM_V4 (1))'
     )
     expect(formatError(open(new Uint8Array(0)))).toBe(
-      'truncated blob: 0 bytes is shorter than the 16-byte container header (expected LPM_V4 (1))',
+      'truncated blob: 0 bytes is shorter than the 16-byte container header (expected LPM_V4 (1))'
     )
   })
 
   it('wrong magic', () => {
     const elf = blob.slice()
     elf.set([0x7f, 0x45, 0x4c, 0x46], 0)
-    expect(formatError(open(elf))).toBe('bad magic "\\x7fELF": not an alto-edge table (expected "ALTB")')
+    expect(formatError(open(elf))).toBe(
+      'bad magic "\\x7fELF": not an alto-edge table (expected "ALTB")'
+    )
   })
 
   it('wrong version', () => {
     const v2 = blob.slice()
     new DataView(v2.buffer).setUint16(4, 2, true)
-    expect(formatError(open(v2))).toBe('unsupported format version 2 (this decoder reads version 1)')
+    expect(formatError(open(v2))).toBe(
+      'unsupported format version 2 (this decoder reads version 1)'
+    )
   })
 
   it('wrong kind', () => {
     expect(formatError(() => openContainer(blob, TableKind.LPM_V6))).toBe(
-      'wrong table kind: blob holds LPM_V4 (1), expected LPM_V6 (2)',
+      'wrong table kind: blob holds LPM_V4 (1), expected LPM_V6 (2)'
     )
     const unknown = blob.slice()
     new DataView(unknown.buffer).setUint16(6, 77, true)
-    expect(formatError(open(unknown))).toBe('wrong table kind: blob holds unknown kind 77, expected LPM_V4 (1)')
+    expect(formatError(open(unknown))).toBe(
+      'wrong table kind: blob holds unknown kind 77, expected LPM_V4 (1)'
+    )
   })
 })

@@ -175,7 +175,7 @@ function describeMagic(bytes: Uint8Array): string {
  */
 export function openContainer(
   blob: ArrayBuffer | Uint8Array,
-  expectedKind: number,
+  expectedKind: number
 ): OpenedContainer {
   // ArrayBuffer.isView, not instanceof: a view from another realm (e.g. a Worker test pool) is
   // still a view.
@@ -186,24 +186,26 @@ export function openContainer(
   const expected = kindName(expectedKind)
   if (bytes.byteLength < CONTAINER_HEADER_BYTES) {
     throw new TableFormatError(
-      `truncated blob: ${bytes.byteLength} bytes is shorter than the ${CONTAINER_HEADER_BYTES}-byte container header (expected ${expected})`,
+      `truncated blob: ${bytes.byteLength} bytes is shorter than the ${CONTAINER_HEADER_BYTES}-byte container header (expected ${expected})`
     )
   }
   const header = new DataView(bytes.buffer, bytes.byteOffset, CONTAINER_HEADER_BYTES)
   if (header.getUint32(0, true) !== MAGIC_U32) {
     throw new TableFormatError(
-      `bad magic "${describeMagic(bytes)}": not an alto-edge table (expected "${MAGIC_TEXT}")`,
+      `bad magic "${describeMagic(bytes)}": not an alto-edge table (expected "${MAGIC_TEXT}")`
     )
   }
   const version = header.getUint16(4, true)
   if (version !== FORMAT_VERSION) {
     throw new TableFormatError(
-      `unsupported format version ${version} (this decoder reads version ${FORMAT_VERSION})`,
+      `unsupported format version ${version} (this decoder reads version ${FORMAT_VERSION})`
     )
   }
   const kind = header.getUint16(6, true)
   if (kind !== expectedKind) {
-    throw new TableFormatError(`wrong table kind: blob holds ${kindName(kind)}, expected ${expected}`)
+    throw new TableFormatError(
+      `wrong table kind: blob holds ${kindName(kind)}, expected ${expected}`
+    )
   }
   const payloadLength = header.getUint32(8, true)
   const found = bytes.byteLength - CONTAINER_HEADER_BYTES
@@ -211,7 +213,7 @@ export function openContainer(
     throw new TableFormatError(
       found < payloadLength
         ? `truncated blob: header says ${payloadLength} payload bytes, found ${found}`
-        : `padded blob: header says ${payloadLength} payload bytes, found ${found}`,
+        : `padded blob: header says ${payloadLength} payload bytes, found ${found}`
     )
   }
   const payload = bytes.subarray(CONTAINER_HEADER_BYTES)
@@ -219,7 +221,7 @@ export function openContainer(
   const actual = fxhash32(payload)
   if (declared !== actual) {
     throw new TableFormatError(
-      `checksum mismatch: header says ${hex32(declared)}, payload hashes to ${hex32(actual)} (corrupt blob)`,
+      `checksum mismatch: header says ${hex32(declared)}, payload hashes to ${hex32(actual)} (corrupt blob)`
     )
   }
   return {
@@ -237,11 +239,11 @@ export function assertPayloadSize(
   what: string,
   payloadLength: number,
   requiredLength: number,
-  detail: string,
+  detail: string
 ): void {
   if (payloadLength !== requiredLength) {
     throw new TableFormatError(
-      `${what} payload is ${payloadLength} bytes but its header (${detail}) implies ${requiredLength}`,
+      `${what} payload is ${payloadLength} bytes but its header (${detail}) implies ${requiredLength}`
     )
   }
 }

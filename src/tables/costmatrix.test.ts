@@ -41,7 +41,8 @@ describe('COST_MATRIX round trips exactly', () => {
     it(`${name} -> encoding ${encoding}, with no-entry cells kept apart from 0`, () => {
       const n = 37
       const source = new Float64Array(n * n)
-      for (let i = 0; i < source.length; i++) source[i] = rng() < 0.2 ? NaN : rng() < 0.1 ? 0 : draw()
+      for (let i = 0; i < source.length; i++)
+        source[i] = rng() < 0.2 ? NaN : rng() < 0.1 ? 0 : draw()
       source[5] = NaN
       source[6] = 0
       const matrix = CostMatrix.open(encodeCostMatrix(n, source))
@@ -71,7 +72,20 @@ describe('COST_MATRIX round trips exactly', () => {
 
   it('stores the sentinel for no entry, one byte per U8 cell', () => {
     const blob = encodeCostMatrix(2, cells(0, NaN, 254, 7))
-    expect(Array.from(blob.subarray(16))).toEqual([2, 0, 0, 0, CostEncoding.U8, 0, 0, 0, 0, 0xff, 254, 7])
+    expect(Array.from(blob.subarray(16))).toEqual([
+      2,
+      0,
+      0,
+      0,
+      CostEncoding.U8,
+      0,
+      0,
+      0,
+      0,
+      0xff,
+      254,
+      7,
+    ])
   })
 
   it('accepts a wider explicit encoding and refuses a lossy one', () => {
@@ -80,10 +94,12 @@ describe('COST_MATRIX round trips exactly', () => {
     expect([matrix.get(0, 0), matrix.get(1, 0)]).toEqual([1, 3])
     expect(matrix.get(1, 1)).toBeNaN()
     expect(() => encodeCostMatrix(2, cells(1, 2, 300, 4), CostEncoding.U8)).toThrow(
-      'encodeCostMatrix: cost 300 at (1, 0) is not exact in U8',
+      'encodeCostMatrix: cost 300 at (1, 0) is not exact in U8'
     )
     expect(() => encodeCostMatrix(1, cells(0.1), CostEncoding.F32)).toThrow(/not exact in F32/)
-    expect(() => encodeCostMatrix(2, cells(1, 2, 3))).toThrow('encodeCostMatrix: 3 cells given, n = 2 needs 4')
+    expect(() => encodeCostMatrix(2, cells(1, 2, 3))).toThrow(
+      'encodeCostMatrix: 3 cells given, n = 2 needs 4'
+    )
     expect(() => encodeCostMatrix(1, cells(1), 9)).toThrow('encodeCostMatrix: unknown encoding 9')
   })
 
@@ -111,15 +127,22 @@ describe('COST_MATRIX decoder refuses malformed payloads', () => {
   }
 
   it('unknown encoding, cells that do not fit, short header', () => {
-    expect(() => CostMatrix.open(payload(1, 6, 8))).toThrow('COST_MATRIX has unknown cell encoding 6')
-    expect(() => CostMatrix.open(payload(3, CostEncoding.U16, 17))).toThrow(
-      'COST_MATRIX payload is 25 bytes but its header (n = 3, encoding U16) implies 26',
+    expect(() => CostMatrix.open(payload(1, 6, 8))).toThrow(
+      'COST_MATRIX has unknown cell encoding 6'
     )
-    expect(() => CostMatrix.open(encodeContainer(TableKind.COST_MATRIX, new Uint8Array(4)))).toThrow(TableFormatError)
+    expect(() => CostMatrix.open(payload(3, CostEncoding.U16, 17))).toThrow(
+      'COST_MATRIX payload is 25 bytes but its header (n = 3, encoding U16) implies 26'
+    )
+    expect(() =>
+      CostMatrix.open(encodeContainer(TableKind.COST_MATRIX, new Uint8Array(4)))
+    ).toThrow(TableFormatError)
   })
 
   it('a corrupt cell', () => {
-    const blob = encodeCostMatrix(3, Float64Array.from({ length: 9 }, (_, i) => i))
+    const blob = encodeCostMatrix(
+      3,
+      Float64Array.from({ length: 9 }, (_, i) => i)
+    )
     blob[20] ^= 0x10
     expect(() => CostMatrix.open(blob)).toThrow(/^checksum mismatch/)
   })

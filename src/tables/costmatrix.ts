@@ -33,12 +33,11 @@ interface EncodingInfo {
   noEntry: number
   /** Whether a (non-NaN) cost is stored exactly. */
   represents: (cost: number) => boolean
-  array: new (buffer: ArrayBuffer, byteOffset: number, length: number) =>
-    | Uint8Array
-    | Uint16Array
-    | Uint32Array
-    | Float32Array
-    | Float64Array
+  array: new (
+    buffer: ArrayBuffer,
+    byteOffset: number,
+    length: number
+  ) => Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array
 }
 
 /** An integer in [0, max], excluding -0 (which would decode as +0). */
@@ -48,8 +47,20 @@ const integerUpTo =
     Number.isInteger(cost) && cost >= 0 && cost <= max && !Object.is(cost, -0)
 
 const ENCODINGS: Record<number, EncodingInfo> = {
-  [CostEncoding.U8]: { name: 'U8', bytes: 1, noEntry: 0xff, represents: integerUpTo(0xfe), array: Uint8Array },
-  [CostEncoding.U16]: { name: 'U16', bytes: 2, noEntry: 0xffff, represents: integerUpTo(0xfffe), array: Uint16Array },
+  [CostEncoding.U8]: {
+    name: 'U8',
+    bytes: 1,
+    noEntry: 0xff,
+    represents: integerUpTo(0xfe),
+    array: Uint8Array,
+  },
+  [CostEncoding.U16]: {
+    name: 'U16',
+    bytes: 2,
+    noEntry: 0xffff,
+    represents: integerUpTo(0xfffe),
+    array: Uint16Array,
+  },
   [CostEncoding.U32]: {
     name: 'U32',
     bytes: 4,
@@ -64,11 +75,23 @@ const ENCODINGS: Record<number, EncodingInfo> = {
     represents: (cost) => Object.is(Math.fround(cost), cost),
     array: Float32Array,
   },
-  [CostEncoding.F64]: { name: 'F64', bytes: 8, noEntry: NaN, represents: () => true, array: Float64Array },
+  [CostEncoding.F64]: {
+    name: 'F64',
+    bytes: 8,
+    noEntry: NaN,
+    represents: () => true,
+    array: Float64Array,
+  },
 }
 
 /** Encodings from narrowest to widest, the order chooseCostEncoding tries them in. */
-const NARROWEST_FIRST = [CostEncoding.U8, CostEncoding.U16, CostEncoding.U32, CostEncoding.F32, CostEncoding.F64]
+const NARROWEST_FIRST = [
+  CostEncoding.U8,
+  CostEncoding.U16,
+  CostEncoding.U32,
+  CostEncoding.F32,
+  CostEncoding.F64,
+]
 
 /**
  * The narrowest encoding that stores every cost in `cells` exactly (NaN = no entry, ignored):
@@ -97,7 +120,8 @@ export function costEncodingName(encoding: number): string {
  * store some cost exactly throws a RangeError.
  */
 export function encodeCostMatrix(n: number, cells: Float64Array, encoding?: number): Uint8Array {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`encodeCostMatrix: n = ${n} is not a PID count`)
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`encodeCostMatrix: n = ${n} is not a PID count`)
   if (cells.length !== n * n) {
     throw new RangeError(`encodeCostMatrix: ${cells.length} cells given, n = ${n} needs ${n * n}`)
   }
@@ -117,7 +141,7 @@ export function encodeCostMatrix(n: number, cells: Float64Array, encoding?: numb
       out[i] = cost
     } else {
       throw new RangeError(
-        `encodeCostMatrix: cost ${cost} at (${Math.floor(i / n)}, ${i % n}) is not exact in ${info.name}`,
+        `encodeCostMatrix: cost ${cost} at (${Math.floor(i / n)}, ${i % n}) is not exact in ${info.name}`
       )
     }
   }
@@ -140,7 +164,12 @@ export class CostMatrix {
   readonly byteLength: number
   private readonly cellAt: (index: number) => number
 
-  private constructor(n: number, encoding: number, byteLength: number, cellAt: (index: number) => number) {
+  private constructor(
+    n: number,
+    encoding: number,
+    byteLength: number,
+    cellAt: (index: number) => number
+  ) {
     this.n = n
     this.encoding = encoding
     this.byteLength = byteLength
@@ -153,19 +182,20 @@ export class CostMatrix {
     const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.COST_MATRIX)
     if (payloadLength < COST_MATRIX_HEADER_BYTES) {
       throw new TableFormatError(
-        `COST_MATRIX payload is ${payloadLength} bytes, shorter than its ${COST_MATRIX_HEADER_BYTES}-byte header`,
+        `COST_MATRIX payload is ${payloadLength} bytes, shorter than its ${COST_MATRIX_HEADER_BYTES}-byte header`
       )
     }
     const header = new DataView(buffer, payloadOffset, COST_MATRIX_HEADER_BYTES)
     const n = header.getUint32(0, true)
     const encoding = header.getUint8(4)
     const info = ENCODINGS[encoding]
-    if (info === undefined) throw new TableFormatError(`COST_MATRIX has unknown cell encoding ${encoding}`)
+    if (info === undefined)
+      throw new TableFormatError(`COST_MATRIX has unknown cell encoding ${encoding}`)
     assertPayloadSize(
       'COST_MATRIX',
       payloadLength,
       COST_MATRIX_HEADER_BYTES + info.bytes * n * n,
-      `n = ${n}, encoding ${info.name}`,
+      `n = ${n}, encoding ${info.name}`
     )
     const cells = new info.array(buffer, payloadOffset + COST_MATRIX_HEADER_BYTES, n * n)
     const noEntry = info.noEntry

@@ -151,7 +151,12 @@ describe('formatIPv6 (RFC 5952)', () => {
 
 describe('parsePrefix', () => {
   it('parses IPv4 and IPv6 prefixes, mixed case and ::0/0', () => {
-    expect(parsePrefix('192.0.2.0/24')).toEqual({ ok: true, family: 4, words: [0xc0000200], len: 24 })
+    expect(parsePrefix('192.0.2.0/24')).toEqual({
+      ok: true,
+      family: 4,
+      words: [0xc0000200],
+      len: 24,
+    })
     expect(parsePrefix('0.0.0.0/0')).toEqual({ ok: true, family: 4, words: [0], len: 0 })
     expect(parsePrefix('1.2.3.4/32')).toEqual({ ok: true, family: 4, words: [0x01020304], len: 32 })
     expect(parsePrefix('::0/0')).toEqual({ ok: true, family: 6, words: [0, 0, 0, 0], len: 0 })
@@ -197,7 +202,9 @@ describe('parsePrefix', () => {
       error:
         'host bits not zero: bit 128 of 2001:DB8::1/64 is set (address bits after the first 64 must be 0); did you mean 2001:db8::/64?',
     })
-    expect(parsePrefix('::1/0')).toMatchObject({ error: expect.stringContaining('did you mean ::/0?') })
+    expect(parsePrefix('::1/0')).toMatchObject({
+      error: expect.stringContaining('did you mean ::/0?'),
+    })
   })
 })
 

@@ -177,7 +177,7 @@ export function formatIPv6(w: readonly number[]): string {
   for (let i = 0; i < 4; i++) groups.push((w[i] >>> 16) & 0xffff, w[i] & 0xffff)
   let bestStart = -1
   let bestLength = 1 // a run must be longer than this to be compressed
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++
       continue
@@ -191,7 +191,10 @@ export function formatIPv6(w: readonly number[]): string {
     i = j
   }
   const hex = (from: number, to: number): string =>
-    groups.slice(from, to).map((g) => g.toString(16)).join(':')
+    groups
+      .slice(from, to)
+      .map((g) => g.toString(16))
+      .join(':')
   if (bestStart < 0) return hex(0, 8)
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`
 }
@@ -208,7 +211,8 @@ export function parseAddress(s: string): { family: 4 | 6; words: number[] } | nu
 export const familyBits = (family: 4 | 6): number => (family === 4 ? 32 : 128)
 
 /** Netmask of the top `len` bits (0..32) of a u32 word, unsigned. */
-export const wordMask = (len: number): number => (len <= 0 ? 0 : len >= 32 ? 0xffffffff : (~0 << (32 - len)) >>> 0)
+export const wordMask = (len: number): number =>
+  len <= 0 ? 0 : len >= 32 ? 0xffffffff : (~0 << (32 - len)) >>> 0
 
 /** Copy of `words` with every bit after the first `len` cleared (unsigned words). */
 export function maskWords(words: readonly number[], len: number): number[] {

@@ -48,12 +48,14 @@ export function assertRangeIndex(what: string, index: Uint32Array, count: number
   if (index[0] !== 0) throw new TableFormatError(`${what}[0] is ${index[0]}, expected 0`)
   const last = index.length - 1
   if (index[last] !== count) {
-    throw new TableFormatError(`${what}[${last}] is ${index[last]}, expected the entry count ${count}`)
+    throw new TableFormatError(
+      `${what}[${last}] is ${index[last]}, expected the entry count ${count}`
+    )
   }
   for (let i = 0; i < last; i++) {
     if (index[i] >= index[i + 1]) {
       throw new TableFormatError(
-        `${what}[${i}] = ${index[i]} is not below ${what}[${i + 1}] = ${index[i + 1]} (empty range)`,
+        `${what}[${i}] = ${index[i]} is not below ${what}[${i + 1}] = ${index[i + 1]} (empty range)`
       )
     }
   }

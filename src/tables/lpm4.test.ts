@@ -30,7 +30,21 @@ const ip = (s: string): number => {
 }
 
 // The IETF-93 ALTO interop network map (IPv4 part), PIDs numbered in their sorted order.
-const IETF93_PIDS = ['default', 'linklocal', 'loopback', 'mine', 'mine1', 'mine1a', 'mine2', 'mine3', 'peer1', 'peer2', 'private', 'tran1', 'tran2']
+const IETF93_PIDS = [
+  'default',
+  'linklocal',
+  'loopback',
+  'mine',
+  'mine1',
+  'mine1a',
+  'mine2',
+  'mine3',
+  'peer1',
+  'peer2',
+  'private',
+  'tran1',
+  'tran2',
+]
 const pid = (name: string): number => IETF93_PIDS.indexOf(name)
 const IETF93_V4 = prefixes([
   ['100.0.0.0/8', pid('mine')],
@@ -110,7 +124,7 @@ describe('resolveSegments4', () => {
         ['10.0.0.0/9', 1], // same value as its parent: merges away
         ['10.128.0.0/9', 2],
         ['10.128.0.0/24', 1], // continues 10.0.0.0/9's value: merges across the /9 boundary
-      ]),
+      ])
     )
     expect(Array.from(starts)).toEqual([0, ip('10.0.0.0'), ip('10.128.1.0'), ip('11.0.0.0')])
     expect(Array.from(values)).toEqual([NO_MATCH, 1, 2, NO_MATCH])
@@ -127,7 +141,8 @@ describe('LPM_V4 edge tables', () => {
   it('empty table: every address is NO_MATCH', () => {
     for (const directBits of [undefined, 0, 16]) {
       const table = Lpm4.open(buildLpm4([], { directBits }))
-      for (const a of [0, 1, 0x7fffffff, 0x80000000, 0xffffffff, -1]) expect(table.lookup(a)).toBe(NO_MATCH)
+      for (const a of [0, 1, 0x7fffffff, 0x80000000, 0xffffffff, -1])
+        expect(table.lookup(a)).toBe(NO_MATCH)
     }
   })
 
@@ -160,13 +175,21 @@ describe('LPM_V4 edge tables', () => {
   })
 
   it('rejects bad input', () => {
-    expect(() => buildLpm4([{ addr: 0, len: 8, value: 1 }, { addr: 0, len: 8, value: 2 }])).toThrow(
-      'buildLpm4: prefix 0/8 is given twice, with values 1 and 2',
+    expect(() =>
+      buildLpm4([
+        { addr: 0, len: 8, value: 1 },
+        { addr: 0, len: 8, value: 2 },
+      ])
+    ).toThrow('buildLpm4: prefix 0/8 is given twice, with values 1 and 2')
+    expect(
+      buildLpm4([
+        { addr: 0, len: 8, value: 1 },
+        { addr: 0, len: 8, value: 1 },
+      ])
+    ).toEqual(buildLpm4([{ addr: 0, len: 8, value: 1 }]))
+    expect(() => buildLpm4([{ addr: 0, len: 8, value: MAX_VALUES }])).toThrow(
+      /value 32767 is not an integer in 0\.\.32766/
     )
-    expect(buildLpm4([{ addr: 0, len: 8, value: 1 }, { addr: 0, len: 8, value: 1 }])).toEqual(
-      buildLpm4([{ addr: 0, len: 8, value: 1 }]),
-    )
-    expect(() => buildLpm4([{ addr: 0, len: 8, value: MAX_VALUES }])).toThrow(/value 32767 is not an integer in 0\.\.32766/)
     expect(() => buildLpm4([{ addr: 0, len: 8, value: -1 }])).toThrow(RangeError)
     expect(() => buildLpm4([{ addr: ip('10.0.0.1'), len: 8, value: 0 }])).toThrow(/host bits set/)
     expect(() => buildLpm4([{ addr: 0, len: 33, value: 0 }])).toThrow(/not an IPv4 prefix/)
@@ -186,10 +209,18 @@ describe('LPM_V4 against oracles on random nested tables', () => {
       const rng = mulberry32(seed)
       const ps = randomPrefixes4(rng, count, values)
       if (seed === 0xa170) ps.push({ addr: 0, len: 0, value: 0 }) // a default route
-      const oracle = new TrieOracle(32, ps.map((p) => ({ words: [p.addr], len: p.len, value: p.value })))
-      const boundaries = boundaryAddresses(32, ps.map((p) => ({ words: [p.addr], len: p.len }))).map((w) => w[0])
+      const oracle = new TrieOracle(
+        32,
+        ps.map((p) => ({ words: [p.addr], len: p.len, value: p.value }))
+      )
+      const boundaries = boundaryAddresses(
+        32,
+        ps.map((p) => ({ words: [p.addr], len: p.len }))
+      ).map((w) => w[0])
       const uniform = Array.from({ length: 100_000 }, () => randomU32(rng))
-      const inside = ps.map((p) => (p.addr | (randomU32(rng) & (p.len === 0 ? -1 : ~(-1 << (32 - p.len)) | 0))) >>> 0)
+      const inside = ps.map(
+        (p) => (p.addr | (randomU32(rng) & (p.len === 0 ? -1 : ~(-1 << (32 - p.len)) | 0))) >>> 0
+      )
       const addresses = [...uniform, ...boundaries, ...inside]
       const expected = addresses.map((a) => oracle.lookup([a]))
 
@@ -208,7 +239,8 @@ describe('LPM_V4 against oracles on random nested tables', () => {
           for (let i = 0; i < addresses.length; i++) {
             const got = table.lookup(addresses[i])
             if (got !== expected[i]) {
-              if (mismatches++ === 0) firstMismatch = `${addresses[i]}: got ${got}, want ${expected[i]}`
+              if (mismatches++ === 0)
+                firstMismatch = `${addresses[i]}: got ${got}, want ${expected[i]}`
             }
           }
           expect(firstMismatch).toBe('')
@@ -239,8 +271,12 @@ describe('LPM_V4 decoder refuses malformed payloads in a valid container', () =>
     const p = payload()
     new DataView(p.buffer).setUint32(4, 1000, true) // entryCount
     expect(open(p)).toThrow(TableFormatError)
-    expect(open(p)).toThrow(/^LPM_V4 payload is \d+ bytes but its header \(K = 2, key width 4, 1000 entries\) implies \d+$/)
-    expect(open(payload().subarray(0, 5))).toThrow('LPM_V4 payload is 5 bytes, shorter than its 8-byte header')
+    expect(open(p)).toThrow(
+      /^LPM_V4 payload is \d+ bytes but its header \(K = 2, key width 4, 1000 entries\) implies \d+$/
+    )
+    expect(open(payload().subarray(0, 5))).toThrow(
+      'LPM_V4 payload is 5 bytes, shorter than its 8-byte header'
+    )
   })
 
   it('K above 16 and a u16 key width below K = 16', () => {
@@ -256,7 +292,9 @@ describe('LPM_V4 decoder refuses malformed payloads in a valid container', () =>
     const p = payload()
     const base = new Uint32Array(p.buffer, 8, 5)
     base[2] = base[1]
-    expect(open(p)).toThrow(/^LPM_V4 base\[1\] = \d+ is not below LPM_V4 base\[2\] = \d+ \(empty range\)$/)
+    expect(open(p)).toThrow(
+      /^LPM_V4 base\[1\] = \d+ is not below LPM_V4 base\[2\] = \d+ \(empty range\)$/
+    )
   })
 
   it('opens a blob with a misaligned byteOffset', () => {

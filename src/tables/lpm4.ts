@@ -70,9 +70,11 @@ export function resolveSegments4(prefixes: readonly Prefix4[]): {
     const addr = p.addr >>> 0
     const addrInRange = Number.isInteger(p.addr) && p.addr >= -0x80000000 && p.addr <= 0xffffffff
     if (!addrInRange || !Number.isInteger(p.len) || p.len < 0 || p.len > 32) {
-      throw new RangeError(`buildLpm4: prefix ${i} has addr ${p.addr}, len ${p.len}: not an IPv4 prefix`)
+      throw new RangeError(
+        `buildLpm4: prefix ${i} has addr ${p.addr}, len ${p.len}: not an IPv4 prefix`
+      )
     }
-    if (((addr & ~wordMask(p.len)) >>> 0) !== 0) {
+    if ((addr & ~wordMask(p.len)) >>> 0 !== 0) {
       throw new RangeError(`buildLpm4: prefix ${i} (${addr}/${p.len}) has host bits set`)
     }
     assertValueIndex(p.value, `buildLpm4: prefix ${i}`)
@@ -109,7 +111,9 @@ export function resolveSegments4(prefixes: readonly Prefix4[]): {
     const addr = (addrLen - len) / 64
     if (addr === prevAddr && len === prevLen) {
       if (value === prevValue) continue // exact duplicate
-      throw new RangeError(`buildLpm4: prefix ${addr}/${len} is given twice, with values ${prevValue} and ${value}`)
+      throw new RangeError(
+        `buildLpm4: prefix ${addr}/${len} is given twice, with values ${prevValue} and ${value}`
+      )
     }
     prevAddr = addr
     prevLen = len
@@ -131,7 +135,10 @@ export function resolveSegments4(prefixes: readonly Prefix4[]): {
  * defaults to chooseDirectBits(segment count); keys are u16 exactly when K = 16. The output
  * depends only on the set of prefixes, not on their order.
  */
-export function buildLpm4(prefixes: readonly Prefix4[], opts?: { directBits?: number }): Uint8Array {
+export function buildLpm4(
+  prefixes: readonly Prefix4[],
+  opts?: { directBits?: number }
+): Uint8Array {
   const { starts, values } = resolveSegments4(prefixes)
   const directBits = opts?.directBits ?? chooseDirectBits(starts.length)
   assertDirectBits(directBits, 'buildLpm4')
@@ -197,7 +204,7 @@ export class Lpm4 {
     directBits: number,
     keyWidth: number,
     byteLength: number,
-    lookup: (ip: number) => number,
+    lookup: (ip: number) => number
   ) {
     this.entryCount = entryCount
     this.directBits = directBits
@@ -212,7 +219,7 @@ export class Lpm4 {
     const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.LPM_V4)
     if (payloadLength < LPM4_HEADER_BYTES) {
       throw new TableFormatError(
-        `LPM_V4 payload is ${payloadLength} bytes, shorter than its ${LPM4_HEADER_BYTES}-byte header`,
+        `LPM_V4 payload is ${payloadLength} bytes, shorter than its ${LPM4_HEADER_BYTES}-byte header`
       )
     }
     const header = new DataView(buffer, payloadOffset, LPM4_HEADER_BYTES)
@@ -220,7 +227,9 @@ export class Lpm4 {
     const keyWidth = header.getUint8(1)
     const entryCount = header.getUint32(4, true)
     if (directBits > MAX_DIRECT_BITS) {
-      throw new TableFormatError(`LPM_V4 direct-index bits K = ${directBits} exceeds ${MAX_DIRECT_BITS}`)
+      throw new TableFormatError(
+        `LPM_V4 direct-index bits K = ${directBits} exceeds ${MAX_DIRECT_BITS}`
+      )
     }
     if (!(keyWidth === 4 || (keyWidth === 2 && directBits === MAX_DIRECT_BITS))) {
       throw new TableFormatError(`LPM_V4 key width ${keyWidth} is invalid with K = ${directBits}`)
@@ -230,7 +239,7 @@ export class Lpm4 {
       'LPM_V4',
       payloadLength,
       layout.payloadLength,
-      `K = ${directBits}, key width ${keyWidth}, ${entryCount} entries`,
+      `K = ${directBits}, key width ${keyWidth}, ${entryCount} entries`
     )
     const base = new Uint32Array(buffer, payloadOffset + layout.baseOffset, 2 ** directBits + 1)
     assertRangeIndex('LPM_V4 base', base, entryCount)
@@ -243,7 +252,6 @@ export class Lpm4 {
     return new Lpm4(entryCount, directBits, keyWidth, blob.byteLength, lookup)
   }
 }
-
 
 /** Lookup loop for K = 16 with u16 keys (address & 0xFFFF). */
 function lookupU16Keys(base: Uint32Array, keys: Uint16Array, values: Uint16Array) {
@@ -262,7 +270,12 @@ function lookupU16Keys(base: Uint32Array, keys: Uint16Array, values: Uint16Array
 }
 
 /** Lookup loop for u32 keys (whole addresses), any K in 0..16. */
-function lookupU32Keys(directBits: number, base: Uint32Array, keys: Uint32Array, values: Uint16Array) {
+function lookupU32Keys(
+  directBits: number,
+  base: Uint32Array,
+  keys: Uint32Array,
+  values: Uint16Array
+) {
   // c = ip >>> (32 - K), written as two shifts so that K = 0 gives 0 (a JS shift count is mod 32).
   const shiftMinusOne = 31 - directBits
   return (ip: number): number => {

@@ -101,11 +101,15 @@ describe('LPM_V6 on a hand-checked map', () => {
   it('rejects bad input', () => {
     const p = (text: string, value: number) => prefixes([[text, value]])[0]
     expect(() => buildLpm6([p('2001:db8::/32', 1), p('2001:db8::/32', 2)])).toThrow(
-      'buildLpm6: prefix 2001:db8::/32 is given twice, with values 1 and 2',
+      'buildLpm6: prefix 2001:db8::/32 is given twice, with values 1 and 2'
     )
     expect(() => buildLpm6([{ words: [0, 0, 0, 1], len: 64, value: 0 }])).toThrow(/host bits set/)
-    expect(() => buildLpm6([{ words: [0, 0, 0, 0], len: 129, value: 0 }])).toThrow(/not an IPv6 prefix/)
-    expect(() => buildLpm6([{ words: [0, 0, 0, 0], len: 0, value: MAX_VALUES }])).toThrow(/value 32767/)
+    expect(() => buildLpm6([{ words: [0, 0, 0, 0], len: 129, value: 0 }])).toThrow(
+      /not an IPv6 prefix/
+    )
+    expect(() => buildLpm6([{ words: [0, 0, 0, 0], len: 0, value: MAX_VALUES }])).toThrow(
+      /value 32767/
+    )
     expect(() => buildLpm6([], { directBits: -1 })).toThrow(/directBits -1/)
   })
 })
@@ -113,18 +117,26 @@ describe('LPM_V6 on a hand-checked map', () => {
 describe('LPM_V6 refined block limit', () => {
   /** `count` host routes, each in its own /64 block (so each block is refined). */
   const hostRoutes = (count: number): Prefix6[] =>
-    Array.from({ length: count }, (_, i) => ({ words: [0x20010db8, i, 0, 1], len: 128, value: i % 7 }))
+    Array.from({ length: count }, (_, i) => ({
+      words: [0x20010db8, i, 0, 1],
+      len: 128,
+      value: i % 7,
+    }))
 
   it(`accepts ${MAX_REFINED_BLOCKS} refined blocks`, () => {
     const table = Lpm6.open(buildLpm6(hostRoutes(MAX_REFINED_BLOCKS)))
     expect(table.refineCount).toBe(MAX_REFINED_BLOCKS)
-    expect(table.lookup(0x20010db8, MAX_REFINED_BLOCKS - 1, 0, 1)).toBe((MAX_REFINED_BLOCKS - 1) % 7)
+    expect(table.lookup(0x20010db8, MAX_REFINED_BLOCKS - 1, 0, 1)).toBe(
+      (MAX_REFINED_BLOCKS - 1) % 7
+    )
     expect(table.lookup(0x20010db8, MAX_REFINED_BLOCKS - 1, 0, 2)).toBe(NO_MATCH)
     expect(table.lookup(0x20010db8, 5, 0, 1)).toBe(5)
   })
 
   it('throws above it', () => {
-    expect(() => buildLpm6(hostRoutes(MAX_REFINED_BLOCKS + 1))).toThrow(/more than 32767 refined \/64 blocks/)
+    expect(() => buildLpm6(hostRoutes(MAX_REFINED_BLOCKS + 1))).toThrow(
+      /more than 32767 refined \/64 blocks/
+    )
   })
 })
 
@@ -141,7 +153,12 @@ describe('LPM_V6 against oracles on random nested tables', () => {
       if (seed === 0x6a6a) ps.push({ words: [0, 0, 0, 0], len: 0, value: 0 })
       const oracle = new TrieOracle(128, ps)
       const boundaries = boundaryAddresses(128, ps)
-      const uniform = Array.from({ length: 60_000 }, () => [randomU32(rng), randomU32(rng), randomU32(rng), randomU32(rng)])
+      const uniform = Array.from({ length: 60_000 }, () => [
+        randomU32(rng),
+        randomU32(rng),
+        randomU32(rng),
+        randomU32(rng),
+      ])
       // Near the prefixes: inside a random prefix, at a random offset.
       const near = Array.from({ length: 40_000 }, () => {
         const p = ps[randomInt(rng, ps.length)]
@@ -194,7 +211,9 @@ describe('LPM_V6 decoder refuses malformed payloads in a valid container', () =>
     const p = payload()
     new DataView(p.buffer).setUint32(12, 99, true) // subCount
     expect(open(p)).toThrow(TableFormatError)
-    expect(open(p)).toThrow(/^LPM_V6 payload is \d+ bytes but its header \(K = 1, \d+ entries, 4 refined blocks, 99 sub-entries\) implies \d+$/)
+    expect(open(p)).toThrow(
+      /^LPM_V6 payload is \d+ bytes but its header \(K = 1, \d+ entries, 4 refined blocks, 99 sub-entries\) implies \d+$/
+    )
   })
 
   it('refine count above the limit, K above 16', () => {

@@ -31,7 +31,13 @@ import {
   openContainer,
 } from './container.ts'
 import { formatIPv6, wordMask } from './ip.ts'
-import { U32List, assertDirectBits, assertRangeIndex, chooseDirectBits6, MAX_DIRECT_BITS } from './lpm-common.ts'
+import {
+  U32List,
+  assertDirectBits,
+  assertRangeIndex,
+  chooseDirectBits6,
+  MAX_DIRECT_BITS,
+} from './lpm-common.ts'
 import { MAX_REFINED_BLOCKS, NO_MATCH, REFINED, assertValueIndex } from './values.ts'
 
 /** An IPv6 prefix (four u32 words, w0 most significant; host bits zero) mapped to a value index. */
@@ -100,21 +106,32 @@ interface SortablePrefix6 {
  * a maximal range whose longest-match value (or NO_MATCH) is `values[i]`; starts[0] = 0n,
  * adjacent values differ. Identical prefixes with different values throw.
  */
-export function resolveSegments6(prefixes: readonly Prefix6[]): { starts: bigint[]; values: number[] } {
+export function resolveSegments6(prefixes: readonly Prefix6[]): {
+  starts: bigint[]
+  values: number[]
+} {
   const sorted: SortablePrefix6[] = prefixes.map((p, i) => {
     const w = p.words
-    if (w.length !== 4 || !w.every((x) => Number.isInteger(x)) || !Number.isInteger(p.len) || p.len < 0 || p.len > 128) {
+    if (
+      w.length !== 4 ||
+      !w.every((x) => Number.isInteger(x)) ||
+      !Number.isInteger(p.len) ||
+      p.len < 0 ||
+      p.len > 128
+    ) {
       throw new RangeError(`buildLpm6: prefix ${i} (len ${p.len}) is not an IPv6 prefix`)
     }
     for (let k = 0; k < 4; k++) {
-      if (((w[k] & ~wordMask(p.len - 32 * k)) >>> 0) !== 0) {
+      if ((w[k] & ~wordMask(p.len - 32 * k)) >>> 0 !== 0) {
         throw new RangeError(`buildLpm6: prefix ${i} (${formatIPv6(w)}/${p.len}) has host bits set`)
       }
     }
     assertValueIndex(p.value, `buildLpm6: prefix ${i}`)
     return { start: wordsToBigInt(w), len: p.len, value: p.value }
   })
-  sorted.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.len - b.len || a.value - b.value))
+  sorted.sort((a, b) =>
+    a.start < b.start ? -1 : a.start > b.start ? 1 : a.len - b.len || a.value - b.value
+  )
 
   const starts: bigint[] = []
   const values: number[] = []
@@ -138,7 +155,7 @@ export function resolveSegments6(prefixes: readonly Prefix6[]): { starts: bigint
     if (prev !== undefined && prev.start === p.start && prev.len === p.len) {
       if (prev.value === p.value) continue
       throw new RangeError(
-        `buildLpm6: prefix ${formatIPv6(bigIntToWords(p.start))}/${p.len} is given twice, with values ${prev.value} and ${p.value}`,
+        `buildLpm6: prefix ${formatIPv6(bigIntToWords(p.start))}/${p.len} is given twice, with values ${prev.value} and ${p.value}`
       )
     }
     prev = p
@@ -186,7 +203,7 @@ function splitAt64(starts: bigint[], values: number[]) {
     const r = refineBase.length - 1
     if (r >= MAX_REFINED_BLOCKS) {
       throw new RangeError(
-        `buildLpm6: more than ${MAX_REFINED_BLOCKS} refined /64 blocks (blocks in which the value changes because a prefix longer than /64 starts or ends there)`,
+        `buildLpm6: more than ${MAX_REFINED_BLOCKS} refined /64 blocks (blocks in which the value changes because a prefix longer than /64 starts or ends there)`
       )
     }
     pushTop(block, REFINED | r)
@@ -217,9 +234,15 @@ function splitAt64(starts: bigint[], values: number[]) {
  * refined /64 blocks; more than 32,767 of them throw. `directBits` (K on w0, 0..16) defaults to
  * chooseDirectBits6(top-level segment count). The output depends only on the set of prefixes.
  */
-export function buildLpm6(prefixes: readonly Prefix6[], opts?: { directBits?: number }): Uint8Array {
+export function buildLpm6(
+  prefixes: readonly Prefix6[],
+  opts?: { directBits?: number }
+): Uint8Array {
   const segments = resolveSegments6(prefixes)
-  const { topKeys, topValues, refineBase, subKeys, subValues } = splitAt64(segments.starts, segments.values)
+  const { topKeys, topValues, refineBase, subKeys, subValues } = splitAt64(
+    segments.starts,
+    segments.values
+  )
   const directBits = opts?.directBits ?? chooseDirectBits6(topKeys.length)
   assertDirectBits(directBits, 'buildLpm6')
   const chunkCount = 2 ** directBits
@@ -302,7 +325,7 @@ export class Lpm6 {
     subCount: number,
     directBits: number,
     byteLength: number,
-    lookup: (w0: number, w1: number, w2: number, w3: number) => number,
+    lookup: (w0: number, w1: number, w2: number, w3: number) => number
   ) {
     this.entryCount = entryCount
     this.refineCount = refineCount
@@ -323,7 +346,7 @@ export class Lpm6 {
     const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.LPM_V6)
     if (payloadLength < LPM6_HEADER_BYTES) {
       throw new TableFormatError(
-        `LPM_V6 payload is ${payloadLength} bytes, shorter than its ${LPM6_HEADER_BYTES}-byte header`,
+        `LPM_V6 payload is ${payloadLength} bytes, shorter than its ${LPM6_HEADER_BYTES}-byte header`
       )
     }
     const header = new DataView(buffer, payloadOffset, LPM6_HEADER_BYTES)
@@ -332,7 +355,9 @@ export class Lpm6 {
     const refineCount = header.getUint32(8, true)
     const subCount = header.getUint32(12, true)
     if (directBits > MAX_DIRECT_BITS) {
-      throw new TableFormatError(`LPM_V6 direct-index bits K = ${directBits} exceeds ${MAX_DIRECT_BITS}`)
+      throw new TableFormatError(
+        `LPM_V6 direct-index bits K = ${directBits} exceeds ${MAX_DIRECT_BITS}`
+      )
     }
     if (refineCount > MAX_REFINED_BLOCKS) {
       throw new TableFormatError(`LPM_V6 refine count ${refineCount} exceeds ${MAX_REFINED_BLOCKS}`)
@@ -342,7 +367,7 @@ export class Lpm6 {
       'LPM_V6',
       payloadLength,
       layout.payloadLength,
-      `K = ${directBits}, ${entryCount} entries, ${refineCount} refined blocks, ${subCount} sub-entries`,
+      `K = ${directBits}, ${entryCount} entries, ${refineCount} refined blocks, ${subCount} sub-entries`
     )
     const at = (offset: number): number => payloadOffset + offset
     const base = new Uint32Array(buffer, at(layout.baseOffset), 2 ** directBits + 1)
@@ -358,7 +383,7 @@ export class Lpm6 {
       refineBase,
       new Uint32Array(buffer, at(layout.subHiOffset), subCount),
       new Uint32Array(buffer, at(layout.subLoOffset), subCount),
-      new Uint16Array(buffer, at(layout.subValuesOffset), subCount),
+      new Uint16Array(buffer, at(layout.subValuesOffset), subCount)
     )
     return new Lpm6(entryCount, refineCount, subCount, directBits, blob.byteLength, lookup)
   }
@@ -374,7 +399,7 @@ function lookupV6(
   refineBase: Uint32Array,
   subHi: Uint32Array,
   subLo: Uint32Array,
-  subValues: Uint16Array,
+  subValues: Uint16Array
 ) {
   // c = w0 >>> (32 - K), written as two shifts so that K = 0 gives 0 (a JS shift count is mod 32).
   const shiftMinusOne = 31 - directBits

@@ -20,7 +20,9 @@ describe('STRING_TABLE', () => {
     const payload = blob.subarray(16)
     const view = new DataView(payload.buffer, payload.byteOffset)
     expect(view.getUint32(0, true)).toBe(2)
-    expect([view.getUint32(4, true), view.getUint32(8, true), view.getUint32(12, true)]).toEqual([0, 2, 4])
+    expect([view.getUint32(4, true), view.getUint32(8, true), view.getUint32(12, true)]).toEqual([
+      0, 2, 4,
+    ])
     expect(Array.from(payload.subarray(16))).toEqual([0x61, 0x62, 0xc3, 0xa9])
   })
 
@@ -34,14 +36,20 @@ describe('STRING_TABLE', () => {
   }
 
   it('refuses invalid UTF-8, decreasing offsets, counts that overrun, and trailing bytes', () => {
-    expect(() => decodeStringTable(payloadOf(1, [0, 2], [0xc3, 0x28]))).toThrow('STRING_TABLE string 0 is not valid UTF-8')
-    expect(() => decodeStringTable(payloadOf(2, [0, 2, 1], [0x61, 0x62]))).toThrow(
-      'STRING_TABLE payload is 18 bytes but its header (2 strings, 1 data bytes) implies 17',
+    expect(() => decodeStringTable(payloadOf(1, [0, 2], [0xc3, 0x28]))).toThrow(
+      'STRING_TABLE string 0 is not valid UTF-8'
     )
-    expect(() => decodeStringTable(payloadOf(2, [0, 2, 1], [0x61]))).toThrow('STRING_TABLE offsets[1] = 2 is outside 0..1')
-    expect(() => decodeStringTable(payloadOf(1, [1, 1], [0x61]))).toThrow('STRING_TABLE offsets[0] is 1, expected 0')
+    expect(() => decodeStringTable(payloadOf(2, [0, 2, 1], [0x61, 0x62]))).toThrow(
+      'STRING_TABLE payload is 18 bytes but its header (2 strings, 1 data bytes) implies 17'
+    )
+    expect(() => decodeStringTable(payloadOf(2, [0, 2, 1], [0x61]))).toThrow(
+      'STRING_TABLE offsets[1] = 2 is outside 0..1'
+    )
+    expect(() => decodeStringTable(payloadOf(1, [1, 1], [0x61]))).toThrow(
+      'STRING_TABLE offsets[0] is 1, expected 0'
+    )
     expect(() => decodeStringTable(payloadOf(1000, [0, 0], []))).toThrow(
-      'STRING_TABLE of 1000 strings needs 4008 bytes of offsets, payload is 12 bytes',
+      'STRING_TABLE of 1000 strings needs 4008 bytes of offsets, payload is 12 bytes'
     )
     expect(() => decodeStringTable(payloadOf(1, [0, 1], [0x61, 0x62]))).toThrow(TableFormatError)
   })
@@ -50,8 +58,8 @@ describe('STRING_TABLE', () => {
     const blob = encodeStringTable(['a', 'b'])
     blob[blob.length - 1] ^= 1
     expect(() => decodeStringTable(blob)).toThrow(/^checksum mismatch/)
-    expect(() => decodeStringTable(encodeContainer(TableKind.COST_MATRIX, new Uint8Array(8)))).toThrow(
-      'wrong table kind: blob holds COST_MATRIX (4), expected STRING_TABLE (3)',
-    )
+    expect(() =>
+      decodeStringTable(encodeContainer(TableKind.COST_MATRIX, new Uint8Array(8)))
+    ).toThrow('wrong table kind: blob holds COST_MATRIX (4), expected STRING_TABLE (3)')
   })
 })

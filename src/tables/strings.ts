@@ -40,20 +40,22 @@ export function encodeStringTable(strings: readonly string[]): Uint8Array {
 export function decodeStringTable(blob: ArrayBuffer | Uint8Array): string[] {
   const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.STRING_TABLE)
   if (payloadLength < STRING_TABLE_COUNT_BYTES) {
-    throw new TableFormatError(`STRING_TABLE payload is ${payloadLength} bytes, too short for its count`)
+    throw new TableFormatError(
+      `STRING_TABLE payload is ${payloadLength} bytes, too short for its count`
+    )
   }
   const view = new DataView(buffer, payloadOffset, payloadLength)
   const count = view.getUint32(0, true)
   const dataOffset = STRING_TABLE_COUNT_BYTES + 4 * (count + 1)
   if (dataOffset > payloadLength) {
     throw new TableFormatError(
-      `STRING_TABLE of ${count} strings needs ${dataOffset} bytes of offsets, payload is ${payloadLength} bytes`,
+      `STRING_TABLE of ${count} strings needs ${dataOffset} bytes of offsets, payload is ${payloadLength} bytes`
     )
   }
   const dataLength = view.getUint32(STRING_TABLE_COUNT_BYTES + 4 * count, true)
   if (dataOffset + dataLength !== payloadLength) {
     throw new TableFormatError(
-      `STRING_TABLE payload is ${payloadLength} bytes but its header (${count} strings, ${dataLength} data bytes) implies ${dataOffset + dataLength}`,
+      `STRING_TABLE payload is ${payloadLength} bytes but its header (${count} strings, ${dataLength} data bytes) implies ${dataOffset + dataLength}`
     )
   }
   const data = new Uint8Array(buffer, payloadOffset + dataOffset, dataLength)
@@ -75,7 +77,7 @@ export function decodeStringTable(blob: ArrayBuffer | Uint8Array): string[] {
     const end = view.getUint32(STRING_TABLE_COUNT_BYTES + 4 * (i + 1), true)
     if (end < start || end > dataLength) {
       throw new TableFormatError(
-        `STRING_TABLE offsets[${i + 1}] = ${end} is outside ${start}..${dataLength}`,
+        `STRING_TABLE offsets[${i + 1}] = ${end} is outside ${start}..${dataLength}`
       )
     }
     if (decoder === null) {

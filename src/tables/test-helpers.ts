@@ -52,7 +52,7 @@ function randomNestedPrefixes(
   count: number,
   valueCount: number,
   randomWords: () => number[],
-  topLen: () => number,
+  topLen: () => number
 ): { words: number[]; len: number; value: number }[] {
   const out: { words: number[]; len: number; value: number }[] = []
   const seen = new Set<string>()
@@ -67,8 +67,8 @@ function randomNestedPrefixes(
       const r = randomWords()
       // Parent's bits, then random bits, then zero host bits.
       words = masked(
-        parent.words.map((w, i) => ((w | (r[i] & ~wordMask(parent.len - 32 * i))) >>> 0)),
-        len,
+        parent.words.map((w, i) => (w | (r[i] & ~wordMask(parent.len - 32 * i))) >>> 0),
+        len
       )
     } else {
       len = topLen()
@@ -85,11 +85,13 @@ function randomNestedPrefixes(
 /** Random nested IPv4 prefixes with values in [0, valueCount). */
 export function randomPrefixes4(rng: () => number, count: number, valueCount: number): Prefix4[] {
   const topLen = (): number => (rng() < 0.1 ? randomInt(rng, 33) : 4 + randomInt(rng, 21))
-  return randomNestedPrefixes(rng, 32, count, valueCount, () => [randomU32(rng)], topLen).map((p) => ({
-    addr: p.words[0],
-    len: p.len,
-    value: p.value,
-  }))
+  return randomNestedPrefixes(rng, 32, count, valueCount, () => [randomU32(rng)], topLen).map(
+    (p) => ({
+      addr: p.words[0],
+      len: p.len,
+      value: p.value,
+    })
+  )
 }
 
 /**
@@ -107,7 +109,11 @@ export function randomPrefixes6(rng: () => number, count: number, valueCount: nu
   }
   const topLen = (): number => {
     const r = rng()
-    return r < 0.1 ? randomInt(rng, 129) : r < 0.7 ? 16 + randomInt(rng, 49) : 33 + randomInt(rng, 96)
+    return r < 0.1
+      ? randomInt(rng, 129)
+      : r < 0.7
+        ? 16 + randomInt(rng, 49)
+        : 33 + randomInt(rng, 96)
   }
   return randomNestedPrefixes(rng, 128, count, valueCount, randomWords, topLen).map((p) => ({
     words: p.words,
@@ -127,7 +133,10 @@ export function fromBig(x: bigint): number[] {
 }
 
 /** First and last address of each prefix, and each ±1 (wrapping), as word arrays. */
-export function boundaryAddresses(bits: 32 | 128, prefixes: readonly { words: readonly number[]; len: number }[]) {
+export function boundaryAddresses(
+  bits: 32 | 128,
+  prefixes: readonly { words: readonly number[]; len: number }[]
+) {
   const out: number[][] = []
   for (const p of prefixes) {
     const first = toBig(p.words)
@@ -156,7 +165,10 @@ export class TrieOracle {
   private readonly root: TrieNode = newNode()
   private readonly bits: number
 
-  constructor(bits: 32 | 128, prefixes: readonly { words: readonly number[]; len: number; value: number }[]) {
+  constructor(
+    bits: 32 | 128,
+    prefixes: readonly { words: readonly number[]; len: number; value: number }[]
+  ) {
     this.bits = bits
     for (const p of prefixes) {
       let node = this.root
@@ -178,7 +190,8 @@ export class TrieOracle {
 }
 
 /** Bit i (0 = most significant) of a word array. */
-const bitAt = (words: readonly number[], i: number): 0 | 1 => ((words[i >>> 5] >>> (31 - (i & 31))) & 1) as 0 | 1
+const bitAt = (words: readonly number[], i: number): 0 | 1 =>
+  ((words[i >>> 5] >>> (31 - (i & 31))) & 1) as 0 | 1
 
 /** Whether two byte arrays are identical (fast; vitest's deep equality is slow on big arrays). */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -29,7 +29,11 @@ const patch = (bytes: number) => ({ mediaType: MEDIA_TYPES.mergePatch, bytes })
 function linearGraph(n: number, snapshotBytes = 10_000, patchBytes = 100): UpdatesGraph {
   let g = emptyGraph('my-routingcost-map')
   for (let k = 1; k <= n; k++) {
-    g = appendVersion(g, { tag: `t${k}`, snapshot: snap(snapshotBytes), incremental: k > 1 ? patch(patchBytes) : undefined })
+    g = appendVersion(g, {
+      tag: `t${k}`,
+      snapshot: snap(snapshotBytes),
+      incremental: k > 1 ? patch(patchBytes) : undefined,
+    })
   }
   return g
 }
@@ -39,13 +43,25 @@ function linearGraph(n: number, snapshotBytes = 10_000, patchBytes = 100): Updat
  * incremental i→i+1, shortcut 103→105.
  */
 function rfcExampleGraph(): UpdatesGraph {
-  const tags = { 101: '3421097', 102: '6431234', 103: '0881080', 104: '6452654', 105: '7838392', 106: '6470983' }
+  const tags = {
+    101: '3421097',
+    102: '6431234',
+    103: '0881080',
+    104: '6452654',
+    105: '7838392',
+    106: '6470983',
+  }
   const nodes = Object.entries(tags).map(([seq, tag]) => ({ seq: Number(seq), tag }))
   const edges = [
     { from: 0, to: 101, kind: 'snapshot' as const, ...snap(10_000) },
     { from: 0, to: 103, kind: 'snapshot' as const, ...snap(10_000) },
     { from: 0, to: 105, kind: 'snapshot' as const, ...snap(10_000) },
-    ...[101, 102, 103, 104, 105].map((i) => ({ from: i, to: i + 1, kind: 'incremental' as const, ...patch(3_000) })),
+    ...[101, 102, 103, 104, 105].map((i) => ({
+      from: i,
+      to: i + 1,
+      kind: 'incremental' as const,
+      ...patch(3_000),
+    })),
     { from: 103, to: 105, kind: 'shortcut' as const, ...patch(4_000) },
   ].sort((a, b) => a.from - b.from || a.to - b.to)
   return { resourceId: 'my-routingcost-map', nodes, edges }
@@ -70,7 +86,9 @@ describe('updates graph model', () => {
   })
 
   it('requires the incremental edge (continuity)', () => {
-    expect(() => appendVersion(linearGraph(1), { tag: 'x', snapshot: snap(1) })).toThrow(/continuity/)
+    expect(() => appendVersion(linearGraph(1), { tag: 'x', snapshot: snap(1) })).toThrow(
+      /continuity/
+    )
   })
 
   it('the RFC 9569 example graph satisfies the invariants', () => {
@@ -103,7 +121,11 @@ describe('summary JSON (RFC 9569 AddTIPSResponse)', () => {
     expect(body).toEqual({
       'tips-view-uri': 'https://alto.example.com/tips/2718281828459',
       'tips-view-summary': {
-        'updates-graph-summary': { 'start-seq': 101, 'end-seq': 106, 'start-edge-rec': { 'seq-i': 0, 'seq-j': 105 } },
+        'updates-graph-summary': {
+          'start-seq': 101,
+          'end-seq': 106,
+          'start-edge-rec': { 'seq-i': 0, 'seq-j': 105 },
+        },
       },
     })
   })
@@ -167,11 +189,14 @@ describe('pruneGraph', () => {
   })
 
   it('property: random appends, shortcuts and prunes keep every invariant and only shift right', () => {
-    type Op = { kind: 'append'; bytes: number } | { kind: 'prune'; back: number } | { kind: 'shortcut'; a: number; b: number }
+    type Op =
+      | { kind: 'append'; bytes: number }
+      | { kind: 'prune'; back: number }
+      | { kind: 'shortcut'; a: number; b: number }
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.record({ kind: fc.constant('append' as const), bytes: fc.integer({ min: 1, max: 5000 }) }),
       fc.record({ kind: fc.constant('prune' as const), back: fc.integer({ min: 0, max: 8 }) }),
-      fc.record({ kind: fc.constant('shortcut' as const), a: fc.nat(20), b: fc.nat(20) }),
+      fc.record({ kind: fc.constant('shortcut' as const), a: fc.nat(20), b: fc.nat(20) })
     )
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), (ops) => {
@@ -179,7 +204,11 @@ describe('pruneGraph', () => {
         for (const o of ops) {
           const before = g
           if (o.kind === 'append') {
-            g = appendVersion(g, { tag: `t${endSeq(g) + 1}`, snapshot: snap(4000), incremental: g.nodes.length ? patch(o.bytes) : undefined })
+            g = appendVersion(g, {
+              tag: `t${endSeq(g) + 1}`,
+              snapshot: snap(4000),
+              incremental: g.nodes.length ? patch(o.bytes) : undefined,
+            })
           } else if (o.kind === 'prune' && g.nodes.length) {
             g = pruneGraph(g, endSeq(g) - o.back)
           } else if (o.kind === 'shortcut' && g.nodes.length) {
@@ -194,17 +223,21 @@ describe('pruneGraph', () => {
             for (const from of [0, startSeq(g), endSeq(g)]) {
               const rec = recommendNextEdge(g, from)
               const d = classifyEdgeRequest(g, rec['seq-i'], rec['seq-j'])
-              expect(d.action === 'serve' || (d.action === 'hold' && rec['seq-i'] === endSeq(g))).toBe(true)
+              expect(
+                d.action === 'serve' || (d.action === 'hold' && rec['seq-i'] === endSeq(g))
+              ).toBe(true)
             }
           }
         }
       }),
-      { seed: 42, numRuns: 300 },
+      { seed: 42, numRuns: 300 }
     )
   })
 
   it('checkRightShift flags left moves', () => {
-    expect(checkRightShift(pruneGraph(linearGraph(4), 3), linearGraph(4))).toEqual(['right shift: start-seq 3 → 1'])
+    expect(checkRightShift(pruneGraph(linearGraph(4), 3), linearGraph(4))).toEqual([
+      'right shift: start-seq 3 → 1',
+    ])
     expect(checkRightShift(linearGraph(4), linearGraph(3))).toEqual(['right shift: end-seq 4 → 3'])
   })
 })
@@ -214,9 +247,19 @@ describe('classifyEdgeRequest', () => {
   const g = pruneGraph(linearGraph(6), 3)
 
   it('200 serve: existing snapshot and incremental edges', () => {
-    expect(classifyEdgeRequest(g, 0, 3)).toMatchObject({ action: 'serve', status: 200, edge: { kind: 'snapshot' } })
-    expect(classifyEdgeRequest(g, 0, 6)).toMatchObject({ action: 'serve', edge: { from: 0, to: 6 } })
-    expect(classifyEdgeRequest(g, 5, 6)).toMatchObject({ action: 'serve', edge: { kind: 'incremental', mediaType: MEDIA_TYPES.mergePatch } })
+    expect(classifyEdgeRequest(g, 0, 3)).toMatchObject({
+      action: 'serve',
+      status: 200,
+      edge: { kind: 'snapshot' },
+    })
+    expect(classifyEdgeRequest(g, 0, 6)).toMatchObject({
+      action: 'serve',
+      edge: { from: 0, to: 6 },
+    })
+    expect(classifyEdgeRequest(g, 5, 6)).toMatchObject({
+      action: 'serve',
+      edge: { kind: 'incremental', mediaType: MEDIA_TYPES.mergePatch },
+    })
   })
 
   it('410 Gone: a seq below start-seq', () => {
@@ -237,10 +280,17 @@ describe('classifyEdgeRequest', () => {
   })
 
   it('hold (long poll): end → end+1 and 0 → end+1 inside the window', () => {
-    expect(classifyEdgeRequest(g, 6, 7)).toEqual(expect.objectContaining({ action: 'hold', status: 200, untilEndSeq: 7 }))
+    expect(classifyEdgeRequest(g, 6, 7)).toEqual(
+      expect.objectContaining({ action: 'hold', status: 200, untilEndSeq: 7 })
+    )
     expect(classifyEdgeRequest(g, 0, 7)).toMatchObject({ action: 'hold', untilEndSeq: 7 })
-    expect(classifyEdgeRequest(g, 7, 8, { longPollWindow: 2 })).toMatchObject({ action: 'hold', untilEndSeq: 8 })
-    expect(classifyEdgeRequest(g, 5, 7, { futureShortcuts: true })).toMatchObject({ action: 'hold' })
+    expect(classifyEdgeRequest(g, 7, 8, { longPollWindow: 2 })).toMatchObject({
+      action: 'hold',
+      untilEndSeq: 8,
+    })
+    expect(classifyEdgeRequest(g, 5, 7, { futureShortcuts: true })).toMatchObject({
+      action: 'hold',
+    })
   })
 
   it('425 Too Early: beyond the long-poll window', () => {

@@ -21,7 +21,6 @@
  * - "Right shift" only: "If t' > t, then n1' >= n1 and n2' >= n2."
  */
 
-
 export type EdgeKind = 'snapshot' | 'incremental' | 'shortcut'
 
 /** One update item: the content on edge `from → to`. */
@@ -68,10 +67,15 @@ export interface AddTipsResponse {
   'tips-view-summary': TipsViewSummary
 }
 
-export const emptyGraph = (resourceId: string): UpdatesGraph => ({ resourceId, nodes: [], edges: [] })
+export const emptyGraph = (resourceId: string): UpdatesGraph => ({
+  resourceId,
+  nodes: [],
+  edges: [],
+})
 
 export const startSeq = (g: UpdatesGraph): number => (g.nodes.length ? g.nodes[0].seq : 0)
-export const endSeq = (g: UpdatesGraph): number => (g.nodes.length ? g.nodes[g.nodes.length - 1].seq : 0)
+export const endSeq = (g: UpdatesGraph): number =>
+  g.nodes.length ? g.nodes[g.nodes.length - 1].seq : 0
 
 const compareEdges = (a: UpdateEdge, b: UpdateEdge): number => a.from - b.from || a.to - b.to
 
@@ -97,7 +101,8 @@ export function appendVersion(g: UpdatesGraph, v: NewVersion): UpdatesGraph {
   const seq = g.nodes.length ? endSeq(g) + 1 : 1
   const edges = [...g.edges, { from: 0, to: seq, kind: 'snapshot' as const, ...v.snapshot }]
   if (g.nodes.length) {
-    if (!v.incremental) throw new Error(`continuity: version ${seq} needs an incremental edge from ${seq - 1}`)
+    if (!v.incremental)
+      throw new Error(`continuity: version ${seq} needs an incremental edge from ${seq - 1}`)
     edges.push({ from: seq - 1, to: seq, kind: 'incremental', ...v.incremental })
   }
   edges.sort(compareEdges)
@@ -105,7 +110,12 @@ export function appendVersion(g: UpdatesGraph, v: NewVersion): UpdatesGraph {
 }
 
 /** Adds an optional shortcut edge i → j (start-seq ≤ i, i + 1 < j ≤ end-seq). */
-export function addShortcut(g: UpdatesGraph, from: number, to: number, item: { mediaType: string; bytes: number }): UpdatesGraph {
+export function addShortcut(
+  g: UpdatesGraph,
+  from: number,
+  to: number,
+  item: { mediaType: string; bytes: number }
+): UpdatesGraph {
   if (!(from >= startSeq(g) && to > from + 1 && to <= endSeq(g)) || g.nodes.length === 0) {
     throw new Error(`shortcut ${from} → ${to} is outside [${startSeq(g)}, ${endSeq(g)}]`)
   }
@@ -149,18 +159,22 @@ export function checkGraphInvariants(g: UpdatesGraph): string[] {
   g.nodes.forEach((n, k) => {
     if (n.seq !== s + k) problems.push(`continuity: version ${s + k} missing`)
   })
-  for (let i = s; i < e; i++) if (!findEdge(g, i, i + 1)) problems.push(`continuity: no incremental edge ${i} → ${i + 1}`)
+  for (let i = s; i < e; i++)
+    if (!findEdge(g, i, i + 1)) problems.push(`continuity: no incremental edge ${i} → ${i + 1}`)
   if (!findEdge(g, 0, s)) problems.push(`feasibility: no snapshot edge 0 → ${s}`)
   for (const edge of g.edges) {
     const inRange = (q: number) => q >= s && q <= e
     if (!(edge.to > edge.from && inRange(edge.to) && (edge.from === 0 || inRange(edge.from)))) {
       problems.push(`edge ${edge.from} → ${edge.to} is outside the graph`)
     }
-    const expected: EdgeKind = edge.from === 0 ? 'snapshot' : edge.to === edge.from + 1 ? 'incremental' : 'shortcut'
-    if (edge.kind !== expected) problems.push(`edge ${edge.from} → ${edge.to} has kind ${edge.kind}, expected ${expected}`)
+    const expected: EdgeKind =
+      edge.from === 0 ? 'snapshot' : edge.to === edge.from + 1 ? 'incremental' : 'shortcut'
+    if (edge.kind !== expected)
+      problems.push(`edge ${edge.from} → ${edge.to} has kind ${edge.kind}, expected ${expected}`)
   }
   for (let k = 1; k < g.edges.length; k++) {
-    if (compareEdges(g.edges[k - 1], g.edges[k]) >= 0) problems.push('edges not sorted or duplicated')
+    if (compareEdges(g.edges[k - 1], g.edges[k]) >= 0)
+      problems.push('edges not sorted or duplicated')
   }
   return problems
 }
@@ -170,8 +184,10 @@ export function checkRightShift(before: UpdatesGraph, after: UpdatesGraph): stri
   if (before.nodes.length === 0) return []
   const problems: string[] = []
   if (after.nodes.length === 0) return ['right shift: graph emptied']
-  if (startSeq(after) < startSeq(before)) problems.push(`right shift: start-seq ${startSeq(before)} → ${startSeq(after)}`)
-  if (endSeq(after) < endSeq(before)) problems.push(`right shift: end-seq ${endSeq(before)} → ${endSeq(after)}`)
+  if (startSeq(after) < startSeq(before))
+    problems.push(`right shift: start-seq ${startSeq(before)} → ${startSeq(after)}`)
+  if (endSeq(after) < endSeq(before))
+    problems.push(`right shift: end-seq ${endSeq(before)} → ${endSeq(after)}`)
   return problems
 }
 
@@ -187,13 +203,19 @@ export interface PathCostOptions {
 }
 
 /** Cheapest path (sum of `bytes + perEdgeBytes`) from `from` to end-seq, or undefined when none. */
-export function cheapestPath(g: UpdatesGraph, from: number, opts: PathCostOptions = {}): { cost: number; edges: UpdateEdge[] } | undefined {
+export function cheapestPath(
+  g: UpdatesGraph,
+  from: number,
+  opts: PathCostOptions = {}
+): { cost: number; edges: UpdateEdge[] } | undefined {
   const overhead = opts.perEdgeBytes ?? 512
   const e = endSeq(g)
   if (g.nodes.length === 0) return undefined
   if (from === e) return { cost: 0, edges: [] }
   // Edges only go forward, so one pass over nodes in seq order is a DAG shortest path.
-  const best = new Map<number, { cost: number; via: UpdateEdge | null }>([[from, { cost: 0, via: null }]])
+  const best = new Map<number, { cost: number; via: UpdateEdge | null }>([
+    [from, { cost: 0, via: null }],
+  ])
   const order = [0, ...g.nodes.map((n) => n.seq)].filter((q) => q >= from)
   for (const q of order) {
     const here = best.get(q)
@@ -225,7 +247,11 @@ export function cheapestPath(g: UpdatesGraph, from: number, opts: PathCostOption
  * `fromSeq` is that tag-seq. A client already at end-seq is pointed at the next edge to
  * long-poll: end-seq → end-seq + 1.
  */
-export function recommendNextEdge(g: UpdatesGraph, fromSeq = 0, opts: PathCostOptions = {}): { 'seq-i': number; 'seq-j': number } {
+export function recommendNextEdge(
+  g: UpdatesGraph,
+  fromSeq = 0,
+  opts: PathCostOptions = {}
+): { 'seq-i': number; 'seq-j': number } {
   if (g.nodes.length === 0) throw new Error(`no versions of ${g.resourceId} yet`)
   const e = endSeq(g)
   const inRange = fromSeq >= startSeq(g) && fromSeq <= e
@@ -238,7 +264,11 @@ export function recommendNextEdge(g: UpdatesGraph, fromSeq = 0, opts: PathCostOp
 }
 
 /** RFC 9569 `UpdatesGraphSummary` for a client at `fromSeq` (0 = no usable tag). */
-export function summarizeGraph(g: UpdatesGraph, fromSeq = 0, opts: PathCostOptions = {}): UpdatesGraphSummary {
+export function summarizeGraph(
+  g: UpdatesGraph,
+  fromSeq = 0,
+  opts: PathCostOptions = {}
+): UpdatesGraphSummary {
   return {
     'start-seq': startSeq(g),
     'end-seq': endSeq(g),
@@ -247,7 +277,10 @@ export function summarizeGraph(g: UpdatesGraph, fromSeq = 0, opts: PathCostOptio
 }
 
 /** Body of the open response (`POST <tips>`, 200, `application/alto-tips+json`). */
-export function addTipsResponse(tipsViewUri: string, summary: UpdatesGraphSummary): AddTipsResponse {
+export function addTipsResponse(
+  tipsViewUri: string,
+  summary: UpdatesGraphSummary
+): AddTipsResponse {
   return { 'tips-view-uri': tipsViewUri, 'tips-view-summary': { 'updates-graph-summary': summary } }
 }
 
@@ -257,7 +290,9 @@ export function addTipsResponse(tipsViewUri: string, summary: UpdatesGraphSummar
  * `tips-view-summary.updates-graph-summary`. The whole summary is sent: the server does not know
  * which summary the client holds, and replacing all three members is a valid merge patch of any.
  */
-export function nextEdgeResponse(summary: UpdatesGraphSummary): { 'tips-view-summary': TipsViewSummary } {
+export function nextEdgeResponse(summary: UpdatesGraphSummary): {
+  'tips-view-summary': TipsViewSummary
+} {
   return { 'tips-view-summary': { 'updates-graph-summary': summary } }
 }
 
@@ -293,26 +328,55 @@ export type EdgeRequestDecision =
  * 415 (Accept) and 429 (too many pending polls) depend on the request and server load, not on the
  * graph; the Worker decides those.
  */
-export function classifyEdgeRequest(g: UpdatesGraph, i: number, j: number, opts: EdgeRequestOptions = {}): EdgeRequestDecision {
+export function classifyEdgeRequest(
+  g: UpdatesGraph,
+  i: number,
+  j: number,
+  opts: EdgeRequestOptions = {}
+): EdgeRequestDecision {
   const window = opts.longPollWindow ?? 1
   // j may exceed 2^53 (a client's far-future guess): still "beyond the window" below, not malformed.
   if (!Number.isSafeInteger(i) || !Number.isInteger(j) || i < 0 || j <= i) {
     return { action: 'reject', status: 404, reason: `no edge ${i} → ${j}: need integers 0 ≤ i < j` }
   }
-  if (g.nodes.length === 0) return { action: 'reject', status: 404, reason: 'the view has no versions' }
+  if (g.nodes.length === 0)
+    return { action: 'reject', status: 404, reason: 'the view has no versions' }
   const s = startSeq(g)
   const e = endSeq(g)
   const edge = findEdge(g, i, j)
   if (edge) return { action: 'serve', status: 200, edge }
   if ((i !== 0 && i < s) || j < s) {
-    return { action: 'reject', status: 410, reason: `seq below start-seq ${s} (pruned); ask POST <view>/ug for a new edge` }
+    return {
+      action: 'reject',
+      status: 410,
+      reason: `seq below start-seq ${s} (pruned); ask POST <view>/ug for a new edge`,
+    }
   }
-  if (j <= e) return { action: 'reject', status: 404, reason: `no edge ${i} → ${j} between kept versions [${s}, ${e}]` }
+  if (j <= e)
+    return {
+      action: 'reject',
+      status: 404,
+      reason: `no edge ${i} → ${j} between kept versions [${s}, ${e}]`,
+    }
   // j > end-seq: a future edge. Only shapes the server will create can ever exist.
   const willExist = i === 0 || j === i + 1 || (opts.futureShortcuts ?? false)
-  if (!willExist) return { action: 'reject', status: 404, reason: `edge ${i} → ${j} will never exist (no shortcuts)` }
+  if (!willExist)
+    return {
+      action: 'reject',
+      status: 404,
+      reason: `edge ${i} → ${j} will never exist (no shortcuts)`,
+    }
   if (j > e + window) {
-    return { action: 'reject', status: 425, reason: `seq ${j} is beyond the long-poll window (end-seq ${e} + ${window})` }
+    return {
+      action: 'reject',
+      status: 425,
+      reason: `seq ${j} is beyond the long-poll window (end-seq ${e} + ${window})`,
+    }
   }
-  return { action: 'hold', status: 200, untilEndSeq: j, reason: `edge ${i} → ${j} appears when end-seq reaches ${j}` }
+  return {
+    action: 'hold',
+    status: 200,
+    untilEndSeq: j,
+    reason: `edge ${i} → ${j} appears when end-seq reaches ${j}`,
+  }
 }

@@ -1,13 +1,33 @@
 import { describe, expect, it } from 'vitest'
 import type { BlobRef, Manifest } from '../store/manifest.ts'
-import { checkGraphInvariants, classifyEdgeRequest, recommendNextEdge, summarizeGraph } from './graph.ts'
-import { type ResourceVersion, advanceUpdateLog, buildUpdateLog, edgeItem, encodeIncrementalUpdate, graphFromUpdateLog, trackedResources, updateLogBlobs } from './history.ts'
+import {
+  checkGraphInvariants,
+  classifyEdgeRequest,
+  recommendNextEdge,
+  summarizeGraph,
+} from './graph.ts'
+import {
+  type ResourceVersion,
+  advanceUpdateLog,
+  buildUpdateLog,
+  edgeItem,
+  encodeIncrementalUpdate,
+  graphFromUpdateLog,
+  trackedResources,
+  updateLogBlobs,
+} from './history.ts'
 import { blobRefFor } from '../store/manifest.ts'
 import { type UpdateLog, checkUpdateLog, updateLogKey } from '../store/update-log.ts'
 import { applyJsonPatch } from './json-patch.ts'
 import { canonicalJson, jsonEqual } from './json.ts'
 import { applyMergePatch } from './merge-patch.ts'
-import { evolveCostMap, evolveNetworkMap, mulberry32, syntheticCostMap, syntheticNetworkMap } from './test-helpers.ts'
+import {
+  evolveCostMap,
+  evolveNetworkMap,
+  mulberry32,
+  syntheticCostMap,
+  syntheticNetworkMap,
+} from './test-helpers.ts'
 import { MEDIA_TYPES } from '../alto/media-types.ts'
 
 /** An in-memory stand-in for KV blobs (content-addressed, like the publisher writes them). */
@@ -30,7 +50,15 @@ class BlobStore {
   readonly load = (ref: BlobRef): unknown => this.json(ref)
 }
 
-async function publish(store: BlobStore, log: UpdateLog | null, resourceId: string, mediaType: string, version: string, tag: string, body: unknown) {
+async function publish(
+  store: BlobStore,
+  log: UpdateLog | null,
+  resourceId: string,
+  mediaType: string,
+  version: string,
+  tag: string,
+  body: unknown
+) {
   const snapshot = await store.put(body)
   const next: ResourceVersion = { resourceId, mediaType, version, tag, snapshot }
   const result = await advanceUpdateLog(log, next, store.load)
@@ -39,7 +67,12 @@ async function publish(store: BlobStore, log: UpdateLog | null, resourceId: stri
 }
 
 /** A TIPS client: fetch the recommended edge, then follow i → i+1 up to end-seq. */
-function clientFollow(store: BlobStore, log: UpdateLog, fromSeq: number, held?: unknown): { body: unknown; fetched: string[] } {
+function clientFollow(
+  store: BlobStore,
+  log: UpdateLog,
+  fromSeq: number,
+  held?: unknown
+): { body: unknown; fetched: string[] } {
   const g = graphFromUpdateLog(log)
   const rec = recommendNextEdge(g, fromSeq)
   let body = held
@@ -91,7 +124,18 @@ describe('update log: seq assignment', () => {
     const store = new BlobStore()
     let log: UpdateLog | null = null
     for (let v = 1; v <= 6; v++) {
-      const r = await advanceUpdateLog(log, { resourceId: 'cm', mediaType: MEDIA_TYPES.costMap, version: `v${v}`, tag: `t${v}`, snapshot: await store.put({ c: v, pad: 'x'.repeat(200) }) }, store.load, { window: 3 })
+      const r = await advanceUpdateLog(
+        log,
+        {
+          resourceId: 'cm',
+          mediaType: MEDIA_TYPES.costMap,
+          version: `v${v}`,
+          tag: `t${v}`,
+          snapshot: await store.put({ c: v, pad: 'x'.repeat(200) }),
+        },
+        store.load,
+        { window: 3 }
+      )
       store.write(r.newBlobs)
       log = r.log
     }
@@ -100,7 +144,11 @@ describe('update log: seq assignment', () => {
     expect(checkUpdateLog(log!)).toEqual([])
     const g = graphFromUpdateLog(log!)
     expect(checkGraphInvariants(g)).toEqual([])
-    expect(summarizeGraph(g)).toEqual({ 'start-seq': 4, 'end-seq': 6, 'start-edge-rec': { 'seq-i': 0, 'seq-j': 6 } })
+    expect(summarizeGraph(g)).toEqual({
+      'start-seq': 4,
+      'end-seq': 6,
+      'start-edge-rec': { 'seq-i': 0, 'seq-j': 6 },
+    })
     expect(classifyEdgeRequest(g, 3, 4).status).toBe(410)
     expect(updateLogBlobs(log!).length).toBe(5)
   })
@@ -109,7 +157,13 @@ describe('update log: seq assignment', () => {
     const store = new BlobStore()
     const versions: ResourceVersion[] = []
     for (let v = 1; v <= 5; v++) {
-      versions.push({ resourceId: 'cm', mediaType: MEDIA_TYPES.costMap, version: `v${v}`, tag: `t${v}`, snapshot: await store.put({ c: v, pad: 'y'.repeat(300) }) })
+      versions.push({
+        resourceId: 'cm',
+        mediaType: MEDIA_TYPES.costMap,
+        version: `v${v}`,
+        tag: `t${v}`,
+        snapshot: await store.put({ c: v, pad: 'y'.repeat(300) }),
+      })
     }
     const { log, newBlobs } = await buildUpdateLog(versions, store.load, { window: 2 })
     expect(log!.seqs.map((e) => e.seq)).toEqual([4, 5])
@@ -119,21 +173,52 @@ describe('update log: seq assignment', () => {
   it('rejects a log of another resource', async () => {
     const store = new BlobStore()
     const r = await publish(store, null, 'a', MEDIA_TYPES.networkMap, 'v', 't', {})
-    await expect(advanceUpdateLog(r.log, { resourceId: 'b', mediaType: MEDIA_TYPES.networkMap, version: 'v', tag: 'u', snapshot: r.log.seqs[0].snapshot }, store.load)).rejects.toThrow()
+    await expect(
+      advanceUpdateLog(
+        r.log,
+        {
+          resourceId: 'b',
+          mediaType: MEDIA_TYPES.networkMap,
+          version: 'v',
+          tag: 'u',
+          snapshot: r.log.seqs[0].snapshot,
+        },
+        store.load
+      )
+    ).rejects.toThrow()
   })
 })
 
 describe('incremental encoding choice', () => {
   it('merge patch by default', () => {
-    expect(encodeIncrementalUpdate({ a: 1, pad: 'z'.repeat(50) }, { a: 2, pad: 'z'.repeat(50) }, MEDIA_TYPES.costMap)).toEqual({ mediaType: MEDIA_TYPES.mergePatch, body: '{"a":2}' })
+    expect(
+      encodeIncrementalUpdate(
+        { a: 1, pad: 'z'.repeat(50) },
+        { a: 2, pad: 'z'.repeat(50) },
+        MEDIA_TYPES.costMap
+      )
+    ).toEqual({ mediaType: MEDIA_TYPES.mergePatch, body: '{"a":2}' })
   })
   it('JSON patch when a null must be written and JSON patch is announced', () => {
-    const r = encodeIncrementalUpdate({ a: 1, pad: 'z'.repeat(80) }, { a: null, pad: 'z'.repeat(80) }, 'application/x+json', { encodings: ['merge-patch', 'json-patch'] })
-    expect(r).toEqual({ mediaType: MEDIA_TYPES.jsonPatch, body: '[{"op":"replace","path":"/a","value":null}]' })
+    const r = encodeIncrementalUpdate(
+      { a: 1, pad: 'z'.repeat(80) },
+      { a: null, pad: 'z'.repeat(80) },
+      'application/x+json',
+      { encodings: ['merge-patch', 'json-patch'] }
+    )
+    expect(r).toEqual({
+      mediaType: MEDIA_TYPES.jsonPatch,
+      body: '[{"op":"replace","path":"/a","value":null}]',
+    })
   })
   it('a full replacement when nothing announced can express it, or the patch is not smaller', () => {
-    expect(encodeIncrementalUpdate({ a: 1 }, { a: null }, 'application/x+json').mediaType).toBe('application/x+json')
-    expect(encodeIncrementalUpdate({ a: 1 }, { b: 2 }, MEDIA_TYPES.costMap)).toEqual({ mediaType: MEDIA_TYPES.costMap, body: '{"b":2}' })
+    expect(encodeIncrementalUpdate({ a: 1 }, { a: null }, 'application/x+json').mediaType).toBe(
+      'application/x+json'
+    )
+    expect(encodeIncrementalUpdate({ a: 1 }, { b: 2 }, MEDIA_TYPES.costMap)).toEqual({
+      mediaType: MEDIA_TYPES.costMap,
+      body: '{"b":2}',
+    })
   })
   it('a full replacement edge reuses the snapshot blob', async () => {
     const store = new BlobStore()
@@ -141,7 +226,10 @@ describe('incremental encoding choice', () => {
     r = await publish(store, r.log, 'x', MEDIA_TYPES.costMap, 'v2', 't2', { b: 2 })
     expect(r.newBlobs).toEqual([])
     expect(r.log.seqs[1]['patch-from-prev']).toEqual(r.log.seqs[1].snapshot)
-    expect(edgeItem(r.log, 1, 2)).toEqual({ ref: r.log.seqs[1].snapshot, mediaType: MEDIA_TYPES.costMap })
+    expect(edgeItem(r.log, 1, 2)).toEqual({
+      ref: r.log.seqs[1].snapshot,
+      mediaType: MEDIA_TYPES.costMap,
+    })
   })
 })
 
@@ -153,17 +241,26 @@ describe('client simulation: snapshot at seq 1, then patches 1 → 2 → 3 → 4
     const rng = mulberry32(mediaType.length)
     const store = new BlobStore()
     const bodies: unknown[] = []
-    let body: Record<string, unknown> = mediaType === MEDIA_TYPES.networkMap ? syntheticNetworkMap(rng, 500) : syntheticCostMap(rng, 150)
+    let body: Record<string, unknown> =
+      mediaType === MEDIA_TYPES.networkMap
+        ? syntheticNetworkMap(rng, 500)
+        : syntheticCostMap(rng, 150)
     let log: UpdateLog | null = null
     for (let v = 1; v <= 4; v++) {
-      if (v > 1) body = mediaType === MEDIA_TYPES.networkMap ? evolveNetworkMap(rng, body, 0.01, `nm-v${v}`) : evolveCostMap(rng, body, 0.01).map
+      if (v > 1)
+        body =
+          mediaType === MEDIA_TYPES.networkMap
+            ? evolveNetworkMap(rng, body, 0.01, `nm-v${v}`)
+            : evolveCostMap(rng, body, 0.01).map
       bodies.push(body)
       const r = await publish(store, log, 'res', mediaType, `ver${v}`, `tag${v}`, body)
       log = r.log
       if (v > 1) {
         expect(r.newBlobs).toHaveLength(1)
         expect(log.seqs[v - 1]['patch-media-type']).toBe(MEDIA_TYPES.mergePatch)
-        expect(log.seqs[v - 1]['patch-from-prev']!.bytes).toBeLessThan(log.seqs[v - 1].snapshot.bytes / 10)
+        expect(log.seqs[v - 1]['patch-from-prev']!.bytes).toBeLessThan(
+          log.seqs[v - 1].snapshot.bytes / 10
+        )
       }
     }
     expect(log!.seqs.map((e) => e.seq)).toEqual([1, 2, 3, 4])
@@ -212,8 +309,20 @@ describe('blobs and keys', () => {
       'cost-maps': { 'nm-num-routingcost': { tag: 'v-cm', json: ref } },
     } as unknown as Manifest
     expect(trackedResources(manifest)).toEqual([
-      { resourceId: 'nm', mediaType: MEDIA_TYPES.networkMap, version: 'abc', tag: 'v-nm', snapshot: ref },
-      { resourceId: 'nm-num-routingcost', mediaType: MEDIA_TYPES.costMap, version: 'abc', tag: 'v-cm', snapshot: ref },
+      {
+        resourceId: 'nm',
+        mediaType: MEDIA_TYPES.networkMap,
+        version: 'abc',
+        tag: 'v-nm',
+        snapshot: ref,
+      },
+      {
+        resourceId: 'nm-num-routingcost',
+        mediaType: MEDIA_TYPES.costMap,
+        version: 'abc',
+        tag: 'v-cm',
+        snapshot: ref,
+      },
     ])
   })
 })

@@ -74,10 +74,22 @@ const encoder = new TextEncoder()
 export function trackedResources(m: Manifest): ResourceVersion[] {
   const out: ResourceVersion[] = []
   for (const [id, nm] of Object.entries(m['network-maps'])) {
-    out.push({ resourceId: id, mediaType: MEDIA_TYPES.networkMap, version: m.version, tag: nm.vtag, snapshot: nm.json })
+    out.push({
+      resourceId: id,
+      mediaType: MEDIA_TYPES.networkMap,
+      version: m.version,
+      tag: nm.vtag,
+      snapshot: nm.json,
+    })
   }
   for (const [id, cm] of Object.entries(m['cost-maps'])) {
-    out.push({ resourceId: id, mediaType: MEDIA_TYPES.costMap, version: m.version, tag: cm.tag, snapshot: cm.json })
+    out.push({
+      resourceId: id,
+      mediaType: MEDIA_TYPES.costMap,
+      version: m.version,
+      tag: cm.tag,
+      snapshot: cm.json,
+    })
   }
   return out
 }
@@ -87,20 +99,25 @@ export function encodeIncrementalUpdate(
   from: unknown,
   to: unknown,
   fullMediaType: string,
-  opts: UpdateLogOptions = {},
+  opts: UpdateLogOptions = {}
 ): { mediaType: string; body: string } {
   const encodings = opts.encodings ?? ['merge-patch']
   const full = JSON.stringify(to)
   for (const encoding of encodings) {
     let body: string
     try {
-      body = JSON.stringify(encoding === 'merge-patch' ? createMergePatch(from, to) : createJsonPatch(from, to))
+      body = JSON.stringify(
+        encoding === 'merge-patch' ? createMergePatch(from, to) : createJsonPatch(from, to)
+      )
     } catch (err) {
       if (err instanceof MergePatchUnrepresentableError) continue
       throw err
     }
     if ((opts.replaceWhenPatchNotSmaller ?? true) && body.length >= full.length) break
-    return { mediaType: encoding === 'merge-patch' ? MEDIA_TYPES.mergePatch : MEDIA_TYPES.jsonPatch, body }
+    return {
+      mediaType: encoding === 'merge-patch' ? MEDIA_TYPES.mergePatch : MEDIA_TYPES.jsonPatch,
+      body,
+    }
   }
   // RFC 9569 "Capabilities": "If the server does not support JSON patch to handle such a case,
   // the server then needs to send a full replacement."
@@ -117,7 +134,7 @@ export async function advanceUpdateLog(
   prev: UpdateLog | null,
   next: ResourceVersion,
   loadSnapshot: LoadSnapshot,
-  opts: UpdateLogOptions = {},
+  opts: UpdateLogOptions = {}
 ): Promise<AdvanceResult> {
   const window = Math.max(1, Math.floor(opts.window ?? prev?.window ?? DEFAULT_UPDATE_WINDOW))
   if (prev && prev['resource-id'] !== next.resourceId) {
@@ -138,7 +155,10 @@ export async function advanceUpdateLog(
     const log = window === prev.window ? prev : cutToWindow({ ...prev, window })
     return { log, changed: log !== prev, newBlobs: [] }
   }
-  const [fromBody, toBody] = await Promise.all([loadSnapshot(last.snapshot), loadSnapshot(next.snapshot)])
+  const [fromBody, toBody] = await Promise.all([
+    loadSnapshot(last.snapshot),
+    loadSnapshot(next.snapshot),
+  ])
   const item = encodeIncrementalUpdate(fromBody, toBody, next.mediaType, opts)
   const newBlobs: NewBlob[] = []
   let patchRef: BlobRef
@@ -157,7 +177,12 @@ export async function advanceUpdateLog(
     'patch-from-prev': patchRef,
     'patch-media-type': item.mediaType,
   }
-  const log = cutToWindow({ ...prev, 'media-type': next.mediaType, window, seqs: [...prev.seqs, entry] })
+  const log = cutToWindow({
+    ...prev,
+    'media-type': next.mediaType,
+    window,
+    seqs: [...prev.seqs, entry],
+  })
   return { log, changed: true, newBlobs }
 }
 
@@ -173,7 +198,7 @@ function cutToWindow(log: UpdateLog): UpdateLog {
 export async function buildUpdateLog(
   versions: readonly ResourceVersion[],
   loadSnapshot: LoadSnapshot,
-  opts: UpdateLogOptions = {},
+  opts: UpdateLogOptions = {}
 ): Promise<{ log: UpdateLog | null; newBlobs: NewBlob[] }> {
   let log: UpdateLog | null = null
   const blobs = new Map<string, NewBlob>()
@@ -205,26 +230,43 @@ export function graphFromUpdateLog(log: UpdateLog): UpdatesGraph {
   let g: UpdatesGraph = {
     resourceId: log['resource-id'],
     nodes: [{ seq: first.seq, tag: first.tag }],
-    edges: [{ from: 0, to: first.seq, kind: 'snapshot', mediaType: log['media-type'], bytes: first.snapshot.bytes }],
+    edges: [
+      {
+        from: 0,
+        to: first.seq,
+        kind: 'snapshot',
+        mediaType: log['media-type'],
+        bytes: first.snapshot.bytes,
+      },
+    ],
   }
   for (const e of log.seqs.slice(1)) {
     const patch = e['patch-from-prev']
-    if (!patch) throw new Error(`update log ${log['resource-id']}: seq ${e.seq} has no patch-from-prev`)
+    if (!patch)
+      throw new Error(`update log ${log['resource-id']}: seq ${e.seq} has no patch-from-prev`)
     g = appendVersion(g, {
       tag: e.tag,
       snapshot: { mediaType: log['media-type'], bytes: e.snapshot.bytes },
-      incremental: { mediaType: e['patch-media-type'] ?? MEDIA_TYPES.mergePatch, bytes: patch.bytes },
+      incremental: {
+        mediaType: e['patch-media-type'] ?? MEDIA_TYPES.mergePatch,
+        bytes: patch.bytes,
+      },
     })
   }
   return g
 }
 
 /** The blob and media type behind edge i → j of a log, or undefined when the log has no such item. */
-export function edgeItem(log: UpdateLog, i: number, j: number): { ref: BlobRef; mediaType: string } | undefined {
+export function edgeItem(
+  log: UpdateLog,
+  i: number,
+  j: number
+): { ref: BlobRef; mediaType: string } | undefined {
   const entry = log.seqs.find((e) => e.seq === j)
   if (!entry) return undefined
   if (i === 0) return { ref: entry.snapshot, mediaType: log['media-type'] }
   const patch = entry['patch-from-prev']
-  if (i === j - 1 && patch) return { ref: patch, mediaType: entry['patch-media-type'] ?? MEDIA_TYPES.mergePatch }
+  if (i === j - 1 && patch)
+    return { ref: patch, mediaType: entry['patch-media-type'] ?? MEDIA_TYPES.mergePatch }
   return undefined
 }

@@ -14,7 +14,6 @@
 
 import { cloneJson, hasOwn, isJsonObject, jsonEqual, setOwn } from './json.ts'
 
-
 export type JsonPatchOperation =
   | { op: 'add'; path: string; value: unknown }
   | { op: 'remove'; path: string }
@@ -42,12 +41,14 @@ export class JsonPatchError extends Error {
  */
 export function parseJsonPointer(pointer: string): string[] {
   if (pointer === '') return []
-  if (!pointer.startsWith('/')) throw new JsonPatchError(`JSON pointer must start with "/": ${pointer}`)
+  if (!pointer.startsWith('/'))
+    throw new JsonPatchError(`JSON pointer must start with "/": ${pointer}`)
   return pointer
     .slice(1)
     .split('/')
     .map((token) => {
-      if (/~[^01]|~$/.test(token)) throw new JsonPatchError(`bad escape in JSON pointer: ${pointer}`)
+      if (/~[^01]|~$/.test(token))
+        throw new JsonPatchError(`bad escape in JSON pointer: ${pointer}`)
       return token.replace(/~1/g, '/').replace(/~0/g, '~')
     })
 }
@@ -88,10 +89,11 @@ function diffObject(
   from: Record<string, unknown>,
   to: Record<string, unknown>,
   path: string[],
-  ops: JsonPatchOperation[],
+  ops: JsonPatchOperation[]
 ): void {
   for (const key in from) {
-    if (hasOwn(from, key) && !hasOwn(to, key)) ops.push({ op: 'remove', path: formatJsonPointer([...path, key]) })
+    if (hasOwn(from, key) && !hasOwn(to, key))
+      ops.push({ op: 'remove', path: formatJsonPointer([...path, key]) })
   }
   for (const key in to) {
     if (!hasOwn(to, key)) continue
@@ -105,7 +107,12 @@ function diffObject(
   }
 }
 
-function diffArray(from: unknown[], to: unknown[], path: string[], ops: JsonPatchOperation[]): void {
+function diffArray(
+  from: unknown[],
+  to: unknown[],
+  path: string[],
+  ops: JsonPatchOperation[]
+): void {
   let head = 0
   const maxHead = Math.min(from.length, to.length)
   while (head < maxHead && jsonEqual(from[head], to[head])) head++
@@ -127,9 +134,14 @@ function diffArray(from: unknown[], to: unknown[], path: string[], ops: JsonPatc
     return
   }
   // Removing at index `head` repeatedly shifts the next old element into place.
-  for (let k = 0; k < fromMid; k++) ops.push({ op: 'remove', path: formatJsonPointer([...path, String(head)]) })
+  for (let k = 0; k < fromMid; k++)
+    ops.push({ op: 'remove', path: formatJsonPointer([...path, String(head)]) })
   for (let k = 0; k < toMid; k++) {
-    ops.push({ op: 'add', path: formatJsonPointer([...path, String(head + k)]), value: to[head + k] })
+    ops.push({
+      op: 'add',
+      path: formatJsonPointer([...path, String(head + k)]),
+      value: to[head + k],
+    })
   }
 }
 
@@ -143,13 +155,15 @@ function diffArray(from: unknown[], to: unknown[], path: string[], ops: JsonPatc
  * `JsonPatchError`, leaving `target` untouched (the patch is applied to a copy).
  */
 export function applyJsonPatch(target: unknown, patch: readonly JsonPatchOperation[]): unknown {
-  if (!Array.isArray(patch)) throw new JsonPatchError('a JSON patch document is an array of operations')
+  if (!Array.isArray(patch))
+    throw new JsonPatchError('a JSON patch document is an array of operations')
   let doc = cloneJson(target)
   patch.forEach((operation, index) => {
     try {
       doc = applyOperation(doc, operation)
     } catch (err) {
-      if (err instanceof JsonPatchError) throw new JsonPatchError(`operation ${index}: ${err.message}`, index)
+      if (err instanceof JsonPatchError)
+        throw new JsonPatchError(`operation ${index}: ${err.message}`, index)
       throw err
     }
   })
@@ -189,7 +203,8 @@ function applyOperation(doc: unknown, operation: JsonPatchOperation): unknown {
     }
     case 'test':
       requireMember(operation, 'value')
-      if (!jsonEqual(getValue(doc, path), operation.value)) throw new JsonPatchError(`test failed at ${operation.path}`)
+      if (!jsonEqual(getValue(doc, path), operation.value))
+        throw new JsonPatchError(`test failed at ${operation.path}`)
       return doc
     default:
       throw new JsonPatchError(`unknown op ${JSON.stringify((operation as { op: unknown }).op)}`)
@@ -211,7 +226,8 @@ function arrayIndex(token: string, length: number, allowEnd: boolean): number {
   if (allowEnd && token === '-') return length
   if (!/^(0|[1-9][0-9]*)$/.test(token)) throw new JsonPatchError(`bad array index "${token}"`)
   const index = Number(token)
-  if (index > length || (!allowEnd && index === length)) throw new JsonPatchError(`array index ${index} out of bounds`)
+  if (index > length || (!allowEnd && index === length))
+    throw new JsonPatchError(`array index ${index} out of bounds`)
   return index
 }
 

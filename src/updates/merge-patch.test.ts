@@ -28,7 +28,11 @@ const RFC7396_EXAMPLES: [unknown, unknown, unknown][] = [
   [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
   [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
   [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-  [['a', 'b'], ['c', 'd'], ['c', 'd']],
+  [
+    ['a', 'b'],
+    ['c', 'd'],
+    ['c', 'd'],
+  ],
   [{ a: 'b' }, ['c'], ['c']],
   [{ a: 'foo' }, null, null],
   [{ a: 'foo' }, 'bar', 'bar'],
@@ -59,7 +63,12 @@ describe('applyMergePatch', () => {
       tags: ['example', 'sample'],
       content: 'This will be unchanged',
     }
-    const patch = { title: 'Hello!', phoneNumber: '+01-123-456-7890', author: { familyName: null }, tags: ['example'] }
+    const patch = {
+      title: 'Hello!',
+      phoneNumber: '+01-123-456-7890',
+      author: { familyName: null },
+      tags: ['example'],
+    }
     expect(applyMergePatch(target, patch)).toEqual({
       title: 'Hello!',
       author: { givenName: 'John' },
@@ -81,15 +90,28 @@ describe('applyMergePatch', () => {
 
 describe('createMergePatch', () => {
   it('emits only changed members', () => {
-    const from = { meta: { vtag: { tag: 'v1' } }, 'cost-map': { A: { A: 0, B: 5 }, B: { A: 5, B: 0 } } }
-    const to = { meta: { vtag: { tag: 'v2' } }, 'cost-map': { A: { A: 0, B: 6 }, B: { A: 5, B: 0 } } }
-    expect(createMergePatch(from, to)).toEqual({ meta: { vtag: { tag: 'v2' } }, 'cost-map': { A: { B: 6 } } })
+    const from = {
+      meta: { vtag: { tag: 'v1' } },
+      'cost-map': { A: { A: 0, B: 5 }, B: { A: 5, B: 0 } },
+    }
+    const to = {
+      meta: { vtag: { tag: 'v2' } },
+      'cost-map': { A: { A: 0, B: 6 }, B: { A: 5, B: 0 } },
+    }
+    expect(createMergePatch(from, to)).toEqual({
+      meta: { vtag: { tag: 'v2' } },
+      'cost-map': { A: { B: 6 } },
+    })
   })
 
   it('removes members with null and replaces arrays whole', () => {
-    const from = { 'network-map': { P1: { ipv4: ['10.0.0.0/8', '11.0.0.0/8'] }, P2: { ipv4: ['12.0.0.0/8'] } } }
+    const from = {
+      'network-map': { P1: { ipv4: ['10.0.0.0/8', '11.0.0.0/8'] }, P2: { ipv4: ['12.0.0.0/8'] } },
+    }
     const to = { 'network-map': { P1: { ipv4: ['10.0.0.0/8'] } } }
-    expect(createMergePatch(from, to)).toEqual({ 'network-map': { P1: { ipv4: ['10.0.0.0/8'] }, P2: null } })
+    expect(createMergePatch(from, to)).toEqual({
+      'network-map': { P1: { ipv4: ['10.0.0.0/8'] }, P2: null },
+    })
   })
 
   it('gives {} for equal objects and the value itself for non-objects', () => {
@@ -138,7 +160,7 @@ describe('createMergePatch', () => {
         }
         expect(jsonEqual(applyMergePatch(from, patch), to)).toBe(true)
       }),
-      { seed: 9569, numRuns: 1000 },
+      { seed: 9569, numRuns: 1000 }
     )
   })
 
@@ -149,8 +171,12 @@ describe('createMergePatch', () => {
     for (let v = 2; v <= 5; v++) {
       const nextNm = evolveNetworkMap(rng, nm, 0.01, `nm-v${v}`)
       const nextCm = evolveCostMap(rng, cm, 0.01).map
-      expect(canonicalJson(applyMergePatch(nm, createMergePatch(nm, nextNm)))).toBe(canonicalJson(nextNm))
-      expect(canonicalJson(applyMergePatch(cm, createMergePatch(cm, nextCm)))).toBe(canonicalJson(nextCm))
+      expect(canonicalJson(applyMergePatch(nm, createMergePatch(nm, nextNm)))).toBe(
+        canonicalJson(nextNm)
+      )
+      expect(canonicalJson(applyMergePatch(cm, createMergePatch(cm, nextCm)))).toBe(
+        canonicalJson(nextCm)
+      )
       nm = nextNm
       cm = nextCm
     }
@@ -160,15 +186,22 @@ describe('createMergePatch', () => {
     const rng = mulberry32(1000)
     const from = syntheticCostMap(rng, 1000)
     const { map: to, changed } = evolveCostMap(rng, from, 0.01)
-    const patch = createMergePatch(from, to) as { 'cost-map': Record<string, Record<string, number>> }
-    const cells = Object.values(patch['cost-map']).reduce((n, row) => n + Object.keys(row).length, 0)
+    const patch = createMergePatch(from, to) as {
+      'cost-map': Record<string, Record<string, number>>
+    }
+    const cells = Object.values(patch['cost-map']).reduce(
+      (n, row) => n + Object.keys(row).length,
+      0
+    )
     expect(cells).toBe(changed)
     expect(Object.keys(patch)).toEqual(['cost-map'])
     const patched = applyMergePatchInPlace(from, patch)
     expect(jsonEqual(patched, to)).toBe(true)
     const fullBytes = JSON.stringify(to).length
     const patchBytes = JSON.stringify(patch).length
-    console.info(`1000x1000 cost map, ${changed} cells changed: full ${fullBytes} B, merge patch ${patchBytes} B (${((100 * patchBytes) / fullBytes).toFixed(2)}%)`)
+    console.info(
+      `1000x1000 cost map, ${changed} cells changed: full ${fullBytes} B, merge patch ${patchBytes} B (${((100 * patchBytes) / fullBytes).toFixed(2)}%)`
+    )
     expect(patchBytes).toBeLessThan(fullBytes * 0.05)
   })
 })

@@ -37,7 +37,6 @@
 
 import { isJsonObject, jsonEqual, setOwn } from './json.ts'
 
-
 /** `to` holds a null where merge patch would have to write one; see the module comment. */
 export class MergePatchUnrepresentableError extends Error {
   /** JSON pointer (RFC 6901) of the member that would have to be set to null. */
@@ -72,7 +71,7 @@ export function createMergePatch(from: unknown, to: unknown): unknown {
 function diffObjects(
   from: Record<string, unknown>,
   to: Record<string, unknown>,
-  pointer: string,
+  pointer: string
 ): Record<string, unknown> {
   const patch: Record<string, unknown> = {}
   const fromKeys = Object.keys(from)
@@ -97,7 +96,12 @@ function diffObjects(
       continue
     }
     // Primitives that are not === differ; otherwise compare structurally (arrays, object vs other).
-    if (typeof next === 'object' && next !== null && typeof prev === 'object' && jsonEqual(prev, next)) {
+    if (
+      typeof next === 'object' &&
+      next !== null &&
+      typeof prev === 'object' &&
+      jsonEqual(prev, next)
+    ) {
       continue
     }
     setOwn(patch, key, emitValue(next, `${pointer}/${escapePointerToken(key)}`))
@@ -165,7 +169,7 @@ export function applyMergePatchInPlace(target: unknown, patch: unknown): unknown
 function mergeMembers(
   result: Record<string, unknown>,
   patch: Record<string, unknown>,
-  recurse: (target: unknown, patch: unknown) => unknown,
+  recurse: (target: unknown, patch: unknown) => unknown
 ): void {
   for (const key of Object.keys(patch)) {
     const value = patch[key]

@@ -23,7 +23,6 @@ import { RESOURCE_ID } from '../alto/identifiers.ts'
 import { isJsonObject } from './json.ts'
 import { MEDIA_TYPES } from '../alto/media-types.ts'
 
-
 /** §6.8: "the server SHOULD send a comment or an event every 15 seconds" (keep-alive). */
 export const KEEPALIVE_INTERVAL_MS = 15_000
 
@@ -38,7 +37,8 @@ const VTAG = /^[\x21-\x7e]{1,64}$/
 
 /** `event:` value: `media-type[,data-id]`. */
 export function sseEventType(mediaType: string, dataId?: string): string {
-  if (!/^[!-~]+$/.test(mediaType) || mediaType.includes(',')) throw new Error(`bad media type for an SSE event: ${mediaType}`)
+  if (!/^[!-~]+$/.test(mediaType) || mediaType.includes(','))
+    throw new Error(`bad media type for an SSE event: ${mediaType}`)
   if (dataId === undefined) return mediaType
   // data-id is the substream-id, or `substream-id.content-id` for multipart resources (§5.2).
   if (!/^[0-9A-Za-z\-:@_.]{1,129}$/.test(dataId)) throw new Error(`bad data-id: ${dataId}`)
@@ -48,7 +48,9 @@ export function sseEventType(mediaType: string, dataId?: string): string {
 /** Splits `event:` back into media type and data-id. */
 export function parseSseEventType(eventType: string): { mediaType: string; dataId?: string } {
   const comma = eventType.indexOf(',')
-  return comma < 0 ? { mediaType: eventType } : { mediaType: eventType.slice(0, comma), dataId: eventType.slice(comma + 1) }
+  return comma < 0
+    ? { mediaType: eventType }
+    : { mediaType: eventType.slice(0, comma), dataId: eventType.slice(comma + 1) }
 }
 
 /**
@@ -70,7 +72,8 @@ export function splitJsonLines(json: string, maxLine = DEFAULT_MAX_DATA_LINE): s
     const ch = text.charCodeAt(k)
     if (inString) {
       if (escaped) escaped = false
-      else if (ch === 0x5c) escaped = true // backslash
+      else if (ch === 0x5c)
+        escaped = true // backslash
       else if (ch === 0x22) inString = false
       continue
     }
@@ -122,7 +125,12 @@ export function formatSseEvent(eventType: string, dataLines: readonly string[]):
 }
 
 /** An event carrying a JSON value (full replacement, merge patch, JSON patch or control). */
-export function formatJsonEvent(mediaType: string, dataId: string | undefined, value: unknown, maxLine = DEFAULT_MAX_DATA_LINE): string {
+export function formatJsonEvent(
+  mediaType: string,
+  dataId: string | undefined,
+  value: unknown,
+  maxLine = DEFAULT_MAX_DATA_LINE
+): string {
   const json = JSON.stringify(value)
   if (json === undefined) throw new TypeError('event data is not JSON')
   return formatSseEvent(sseEventType(mediaType, dataId), splitJsonLines(json, maxLine))
@@ -138,9 +146,13 @@ export interface UpdateStreamControlEvent {
 }
 
 /** A control event (no data-id, §5.2). */
-export function formatControlEvent(event: UpdateStreamControlEvent, maxLine = DEFAULT_MAX_DATA_LINE): string {
+export function formatControlEvent(
+  event: UpdateStreamControlEvent,
+  maxLine = DEFAULT_MAX_DATA_LINE
+): string {
   for (const list of [event.started, event.stopped]) {
-    if (list && list.length === 0) throw new Error('started/stopped have at least one element (§5.3: <1..*>)')
+    if (list && list.length === 0)
+      throw new Error('started/stopped have at least one element (§5.3: <1..*>)')
   }
   return formatJsonEvent(MEDIA_TYPES.updateStreamControl, undefined, event, maxLine)
 }
@@ -225,11 +237,21 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; error: AltoErr
 
 const invalid = (field: string, value: unknown): { ok: false; error: AltoError } => ({
   ok: false,
-  error: { code: 'E_INVALID_FIELD_VALUE', field, value: typeof value === 'string' ? value : JSON.stringify(value) },
+  error: {
+    code: 'E_INVALID_FIELD_VALUE',
+    field,
+    value: typeof value === 'string' ? value : JSON.stringify(value),
+  },
 })
-const wrongType = (field: string): { ok: false; error: AltoError } => ({ ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field } })
+const wrongType = (field: string): { ok: false; error: AltoError } => ({
+  ok: false,
+  error: { code: 'E_INVALID_FIELD_TYPE', field },
+})
 
-function validateAdd(add: unknown, ctx: UpdateStreamContext): Validation<Record<string, AddUpdateReq>> {
+function validateAdd(
+  add: unknown,
+  ctx: UpdateStreamContext
+): Validation<Record<string, AddUpdateReq>> {
   if (!isJsonObject(add)) return wrongType('add')
   const out: Record<string, AddUpdateReq> = {}
   for (const [sid, req] of Object.entries(add)) {
@@ -238,7 +260,8 @@ function validateAdd(add: unknown, ctx: UpdateStreamContext): Validation<Record<
     const at = `add/${sid}`
     if (!isJsonObject(req)) return wrongType(at)
     const rid = req['resource-id']
-    if (rid === undefined) return { ok: false, error: { code: 'E_MISSING_FIELD', field: `${at}/resource-id` } }
+    if (rid === undefined)
+      return { ok: false, error: { code: 'E_MISSING_FIELD', field: `${at}/resource-id` } }
     if (typeof rid !== 'string') return wrongType(`${at}/resource-id`)
     // §6.6: field "SHOULD be the full path", value "SHOULD be the invalid resource-id".
     if (!ctx.uses.has(rid)) return invalid(`${at}/resource-id`, rid)
@@ -249,7 +272,8 @@ function validateAdd(add: unknown, ctx: UpdateStreamContext): Validation<Record<
       entry.tag = req.tag
     }
     if (req['incremental-changes'] !== undefined) {
-      if (typeof req['incremental-changes'] !== 'boolean') return wrongType(`${at}/incremental-changes`)
+      if (typeof req['incremental-changes'] !== 'boolean')
+        return wrongType(`${at}/incremental-changes`)
       entry['incremental-changes'] = req['incremental-changes']
     }
     if (req.input !== undefined) {
@@ -269,12 +293,20 @@ function validateAdd(add: unknown, ctx: UpdateStreamContext): Validation<Record<
  * "add"". `remove` "is not allowed in the opening request; the server SHOULD ignore it" — dropped.
  * An empty `add` creates no substream and is rejected like a missing one.
  */
-export function validateOpenRequest(body: unknown, ctx: UpdateStreamContext): Validation<UpdateStreamReq> {
-  if (!isJsonObject(body)) return { ok: false, error: { code: 'E_SYNTAX', syntaxError: 'request body must be a JSON object' } }
+export function validateOpenRequest(
+  body: unknown,
+  ctx: UpdateStreamContext
+): Validation<UpdateStreamReq> {
+  if (!isJsonObject(body))
+    return {
+      ok: false,
+      error: { code: 'E_SYNTAX', syntaxError: 'request body must be a JSON object' },
+    }
   if (body.add === undefined) return { ok: false, error: { code: 'E_MISSING_FIELD', field: 'add' } }
   const add = validateAdd(body.add, ctx)
   if (!add.ok) return add
-  if (Object.keys(add.value).length === 0) return { ok: false, error: { code: 'E_MISSING_FIELD', field: 'add' } }
+  if (Object.keys(add.value).length === 0)
+    return { ok: false, error: { code: 'E_MISSING_FIELD', field: 'add' } }
   return { ok: true, value: { add: add.value } }
 }
 
@@ -322,9 +354,14 @@ export function applyControlRequest(
   state: StreamState,
   body: unknown,
   ctx: UpdateStreamContext,
-  appliedSynchronously = false,
+  appliedSynchronously = false
 ): ControlOutcome {
-  if (!isJsonObject(body)) return { ok: false, status: 400, error: { code: 'E_SYNTAX', syntaxError: 'request body must be a JSON object' } }
+  if (!isJsonObject(body))
+    return {
+      ok: false,
+      status: 400,
+      error: { code: 'E_SYNTAX', syntaxError: 'request body must be a JSON object' },
+    }
   let add: Record<string, AddUpdateReq> = {}
   if (body.add !== undefined) {
     const checked = validateAdd(body.add, ctx)
@@ -342,13 +379,14 @@ export function applyControlRequest(
     remove = body.remove as string[]
     const unknown = remove.filter((id) => !state.everAdded.includes(id))
     if (unknown.length) return { ok: false, status: 400, error: invalid('remove', unknown).error }
-    if (remove.length === 0 && addIds.length > 0) return { ok: false, status: 400, error: invalid('remove', []).error }
+    if (remove.length === 0 && addIds.length > 0)
+      return { ok: false, status: 400, error: invalid('remove', []).error }
   }
   if (addIds.length === 0 && remove === undefined) {
     return { ok: false, status: 400, error: { code: 'E_MISSING_FIELD', field: 'add' } }
   }
   if (state.closed) return { ok: false, status: 404, reason: 'the update stream is closed' }
-  const removeSet = new Set(remove && remove.length === 0 ? state.active : remove ?? [])
+  const removeSet = new Set(remove && remove.length === 0 ? state.active : (remove ?? []))
   const active = [...state.active, ...addIds]
   const stopped = active.filter((id) => removeSet.has(id))
   const remaining = active.filter((id) => !removeSet.has(id))

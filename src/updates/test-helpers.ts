@@ -21,7 +21,11 @@ export interface RandomJsonOptions {
   depth?: number
 }
 
-export function randomJson(rng: Rng, opts: RandomJsonOptions = {}, depth = opts.depth ?? 3): unknown {
+export function randomJson(
+  rng: Rng,
+  opts: RandomJsonOptions = {},
+  depth = opts.depth ?? 3
+): unknown {
   const r = rng()
   if (depth <= 0 || r < 0.45) return randomPrimitive(rng, true)
   if (r < 0.7) {
@@ -32,7 +36,12 @@ export function randomJson(rng: Rng, opts: RandomJsonOptions = {}, depth = opts.
   for (let k = 0; k < n; k++) {
     let value = randomJson(rng, opts, depth - 1)
     if (value === null && opts.nullMembers === false) value = 0
-    Object.defineProperty(obj, pick(rng, KEYS), { value, enumerable: true, writable: true, configurable: true })
+    Object.defineProperty(obj, pick(rng, KEYS), {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
   return obj
 }
@@ -77,13 +86,23 @@ function mutateOnce(rng: Rng, value: unknown, opts: RandomJsonOptions): unknown 
       const key = pick(rng, keys)
       let next = mutateOnce(rng, value[key], opts)
       if (next === null && opts.nullMembers === false) next = 1
-      Object.defineProperty(value, key, { value: next, enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(value, key, {
+        value: next,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     } else if (keys.length && r < 0.7) {
       delete value[pick(rng, keys)]
     } else {
       let next = randomJson(rng, opts, 1)
       if (next === null && opts.nullMembers === false) next = 2
-      Object.defineProperty(value, pick(rng, KEYS), { value: next, enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(value, pick(rng, KEYS), {
+        value: next,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     }
     return value
   }
@@ -93,7 +112,11 @@ function mutateOnce(rng: Rng, value: unknown, opts: RandomJsonOptions): unknown 
 const pidName = (k: number): string => `PID${k}`
 
 /** An RFC 7285 §11.2.1.6 network map response body with `pids` PIDs of a few IPv4/IPv6 prefixes. */
-export function syntheticNetworkMap(rng: Rng, pids: number, vtag = 'nm-v1'): Record<string, unknown> {
+export function syntheticNetworkMap(
+  rng: Rng,
+  pids: number,
+  vtag = 'nm-v1'
+): Record<string, unknown> {
   const map: Record<string, { ipv4: string[]; ipv6: string[] }> = {}
   let next = 0
   for (let k = 0; k < pids; k++) {
@@ -108,14 +131,23 @@ export function syntheticNetworkMap(rng: Rng, pids: number, vtag = 'nm-v1'): Rec
 }
 
 /** Next network map version: ~`fraction` of PIDs lose one prefix to another PID; new vtag. */
-export function evolveNetworkMap(rng: Rng, nm: Record<string, unknown>, fraction: number, vtag: string): Record<string, unknown> {
-  const out = cloneJson(nm) as { meta: { vtag: { tag: string } }; 'network-map': Record<string, { ipv4: string[] }> }
+export function evolveNetworkMap(
+  rng: Rng,
+  nm: Record<string, unknown>,
+  fraction: number,
+  vtag: string
+): Record<string, unknown> {
+  const out = cloneJson(nm) as {
+    meta: { vtag: { tag: string } }
+    'network-map': Record<string, { ipv4: string[] }>
+  }
   const names = Object.keys(out['network-map'])
   const moves = Math.max(1, Math.round(names.length * fraction))
   for (let k = 0; k < moves; k++) {
     const from = out['network-map'][pick(rng, names)]
     const to = out['network-map'][pick(rng, names)]
-    if (from.ipv4.length > 1 && from !== to) to.ipv4.push(from.ipv4.splice(randomInt(rng, from.ipv4.length), 1)[0])
+    if (from.ipv4.length > 1 && from !== to)
+      to.ipv4.push(from.ipv4.splice(randomInt(rng, from.ipv4.length), 1)[0])
   }
   out.meta.vtag.tag = vtag
   return out
@@ -139,7 +171,11 @@ export function syntheticCostMap(rng: Rng, n: number, nmTag = 'nm-v1'): Record<s
 }
 
 /** Next cost map version: ~`fraction` of all cells get a new value. Returns the changed cell count. */
-export function evolveCostMap(rng: Rng, cm: Record<string, unknown>, fraction: number): { map: Record<string, unknown>; changed: number } {
+export function evolveCostMap(
+  rng: Rng,
+  cm: Record<string, unknown>,
+  fraction: number
+): { map: Record<string, unknown>; changed: number } {
   const out = cloneJson(cm) as { 'cost-map': Record<string, Record<string, number>> }
   const rows = Object.keys(out['cost-map'])
   const n = rows.length

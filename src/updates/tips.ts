@@ -28,19 +28,29 @@ const VTAG = /^[\x21-\x7e]{1,64}$/
  * resource-id." `input` content is checked by the resource's own validator (same errors as it).
  */
 export function validateTipsRequest(body: unknown, uses: ReadonlySet<string>): TipsValidation {
-  if (!isJsonObject(body)) return { ok: false, error: { code: 'E_SYNTAX', syntaxError: 'request body must be a JSON object' } }
+  if (!isJsonObject(body))
+    return {
+      ok: false,
+      error: { code: 'E_SYNTAX', syntaxError: 'request body must be a JSON object' },
+    }
   const rid = body['resource-id']
-  if (rid === undefined) return { ok: false, error: { code: 'E_MISSING_FIELD', field: 'resource-id' } }
-  if (typeof rid !== 'string') return { ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field: 'resource-id' } }
-  if (!uses.has(rid)) return { ok: false, error: { code: 'E_INVALID_FIELD_VALUE', field: 'resource-id', value: rid } }
+  if (rid === undefined)
+    return { ok: false, error: { code: 'E_MISSING_FIELD', field: 'resource-id' } }
+  if (typeof rid !== 'string')
+    return { ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field: 'resource-id' } }
+  if (!uses.has(rid))
+    return { ok: false, error: { code: 'E_INVALID_FIELD_VALUE', field: 'resource-id', value: rid } }
   const value: TipsRequest = { 'resource-id': rid }
   if (body.tag !== undefined) {
-    if (typeof body.tag !== 'string') return { ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field: 'tag' } }
-    if (!VTAG.test(body.tag)) return { ok: false, error: { code: 'E_INVALID_FIELD_VALUE', field: 'tag', value: body.tag } }
+    if (typeof body.tag !== 'string')
+      return { ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field: 'tag' } }
+    if (!VTAG.test(body.tag))
+      return { ok: false, error: { code: 'E_INVALID_FIELD_VALUE', field: 'tag', value: body.tag } }
     value.tag = body.tag
   }
   if (body.input !== undefined) {
-    if (!isJsonObject(body.input)) return { ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field: 'input' } }
+    if (!isJsonObject(body.input))
+      return { ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field: 'input' } }
     value.input = body.input
   }
   return { ok: true, value }
@@ -52,10 +62,24 @@ export function validateTipsRequest(body: unknown, uses: ReadonlySet<string>): T
  * `{ [tag] }`, so a missing resource-id is accepted; a different one, or an `input`, is an error.
  */
 export function validateNextEdgeRequest(body: unknown, viewResourceId: string): TipsValidation {
-  if (!isJsonObject(body)) return { ok: false, error: { code: 'E_SYNTAX', syntaxError: 'request body must be a JSON object' } }
+  if (!isJsonObject(body))
+    return {
+      ok: false,
+      error: { code: 'E_SYNTAX', syntaxError: 'request body must be a JSON object' },
+    }
   const rid = body['resource-id'] ?? viewResourceId
-  if (typeof rid !== 'string') return { ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field: 'resource-id' } }
-  if (rid !== viewResourceId) return { ok: false, error: { code: 'E_INVALID_FIELD_VALUE', field: 'resource-id', value: rid } }
-  if (body.input !== undefined) return { ok: false, error: { code: 'E_INVALID_FIELD_VALUE', field: 'input', value: JSON.stringify(body.input) ?? '' } }
+  if (typeof rid !== 'string')
+    return { ok: false, error: { code: 'E_INVALID_FIELD_TYPE', field: 'resource-id' } }
+  if (rid !== viewResourceId)
+    return { ok: false, error: { code: 'E_INVALID_FIELD_VALUE', field: 'resource-id', value: rid } }
+  if (body.input !== undefined)
+    return {
+      ok: false,
+      error: {
+        code: 'E_INVALID_FIELD_VALUE',
+        field: 'input',
+        value: JSON.stringify(body.input) ?? '',
+      },
+    }
   return validateTipsRequest({ ...body, 'resource-id': rid }, new Set([viewResourceId]))
 }

@@ -20,7 +20,12 @@ export type Visibility = '*' | ReadonlySet<string>
 const MAX_CACHED_VIEWS = 64
 const views = new Map<string, ReadonlySet<string>>()
 
-async function viewOf(c: AppContext, version: PublishedVersion, name: string, listed: ReadonlySet<string>): Promise<ReadonlySet<string>> {
+async function viewOf(
+  c: AppContext,
+  version: PublishedVersion,
+  name: string,
+  listed: ReadonlySet<string>
+): Promise<ReadonlySet<string>> {
   const key = `${version.manifest.version}\n${name}`
   const hit = views.get(key)
   if (hit) return hit

@@ -59,7 +59,13 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
     cors({
       origin: '*',
       allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'Accept', 'If-None-Match', 'If-Modified-Since', 'Authorization'],
+      allowHeaders: [
+        'Content-Type',
+        'Accept',
+        'If-None-Match',
+        'If-Modified-Since',
+        'Authorization',
+      ],
       exposeHeaders: ['ETag', 'Last-Modified', 'Retry-After', 'WWW-Authenticate'],
       maxAge: 86400,
     })

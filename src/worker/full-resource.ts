@@ -16,7 +16,12 @@
  */
 import type { BlobRef } from '../store/manifest.ts'
 import type { PublishedVersion } from './env.ts'
-import { notModifiedResponse, representationHeaders, requireAcceptable, type AppContext } from './http.ts'
+import {
+  notModifiedResponse,
+  representationHeaders,
+  requireAcceptable,
+  type AppContext,
+} from './http.ts'
 import { readBlobBytes, verifiedBlobStream } from './store.ts'
 
 /** Origin of the synthetic cache keys (never fetched). */
@@ -92,7 +97,10 @@ export interface EdgeCachedBlob {
  * Answers with an immutable blob's bytes from the edge cache, else from KV (verified against its
  * SHA-256) while filling the cache in the background. Shared by full maps and TIPS items.
  */
-export async function serveBlobThroughEdgeCache(c: AppContext, item: EdgeCachedBlob): Promise<Response> {
+export async function serveBlobThroughEdgeCache(
+  c: AppContext,
+  item: EdgeCachedBlob
+): Promise<Response> {
   const { key, blob, headers } = item
   const cache = edgeCache()
   const hit = await cache?.match(key).catch(() => undefined)
@@ -115,7 +123,9 @@ export async function serveBlobThroughEdgeCache(c: AppContext, item: EdgeCachedB
     // center. A stream that errors (checksum mismatch) makes `put` reject: nothing is stored.
     waitUntil(
       c,
-      verifiedBlobStream(c.env.ALTO_KV, blob).then((copy) => cache.put(key, new Response(copy, { headers: stored })))
+      verifiedBlobStream(c.env.ALTO_KV, blob).then((copy) =>
+        cache.put(key, new Response(copy, { headers: stored }))
+      )
     )
   }
   return new Response(body, { headers })

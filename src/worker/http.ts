@@ -9,7 +9,12 @@ import type { Context } from 'hono'
 import type * as z from 'zod'
 import { altoFail, httpFail } from '../alto/errors.ts'
 import { MAX_BODY_BYTES } from '../alto/limits.ts'
-import { isAcceptable, isContentType, ifNoneMatchMatches, notModifiedSince } from '../alto/negotiation.ts'
+import {
+  isAcceptable,
+  isContentType,
+  ifNoneMatchMatches,
+  notModifiedSince,
+} from '../alto/negotiation.ts'
 import { parseRequestBody } from '../alto/request-schemas.ts'
 import { maxAgeSeconds, type AppEnv, type PublishedVersion } from './env.ts'
 import { replayPin } from './middleware/last-good.ts'
@@ -128,7 +133,11 @@ const HEADERS_KEPT_ON_304 = ['ETag', 'Last-Modified', 'Cache-Control', 'Vary'] a
  * The 304 response when the client's copy is current (`If-None-Match`, else
  * `If-Modified-Since`), or null. Decided from the manifest alone: no blob is read.
  */
-export function notModifiedResponse(c: AppContext, headers: Headers, lastModified: Date): Response | null {
+export function notModifiedResponse(
+  c: AppContext,
+  headers: Headers,
+  lastModified: Date
+): Response | null {
   const ifNoneMatch = c.req.header('If-None-Match')
   const current =
     ifNoneMatch !== undefined

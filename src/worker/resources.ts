@@ -35,13 +35,23 @@ export function costMapForType(
   requested: { 'cost-mode': string; 'cost-metric': string }
 ): CostMapEntry {
   const offered = Object.values(manifest['cost-maps']).filter((cm) => cm['network-map'] === nm)
-  const sameMetric = offered.filter((cm) => cm['cost-type']['cost-metric'] === requested['cost-metric'])
+  const sameMetric = offered.filter(
+    (cm) => cm['cost-type']['cost-metric'] === requested['cost-metric']
+  )
   if (sameMetric.length === 0) {
-    altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-metric', value: requested['cost-metric'] })
+    altoFail({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'cost-type/cost-metric',
+      value: requested['cost-metric'],
+    })
   }
   const match = sameMetric.find((cm) => cm['cost-type']['cost-mode'] === requested['cost-mode'])
   if (!match) {
-    altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-mode', value: requested['cost-mode'] })
+    altoFail({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'cost-type/cost-mode',
+      value: requested['cost-mode'],
+    })
   }
   return match
 }

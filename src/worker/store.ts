@@ -34,7 +34,11 @@ const MAX_CACHED_MANIFESTS = 8
 export class StorageFault extends RequestFailureError {
   readonly reason: string
   constructor(reason: string) {
-    super({ kind: 'unavailable', reason: 'the map data cannot be read', retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS })
+    super({
+      kind: 'unavailable',
+      reason: 'the map data cannot be read',
+      retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+    })
     this.name = 'StorageFault'
     this.reason = reason
   }
@@ -56,7 +60,12 @@ export function kvStoreReader(kv: KVNamespace): StoreReader {
     texts: (keys, opts) =>
       Promise.all(
         keys.map((key) =>
-          kv.get(key, opts?.cacheTtl === undefined ? { type: 'text' } : { type: 'text', cacheTtl: opts.cacheTtl })
+          kv.get(
+            key,
+            opts?.cacheTtl === undefined
+              ? { type: 'text' }
+              : { type: 'text', cacheTtl: opts.cacheTtl }
+          )
         )
       ),
   }
@@ -78,7 +87,9 @@ async function kvGet<T>(read: () => Promise<T>, key: string): Promise<T> {
     return await read()
   } catch (error) {
     if (error instanceof StorageFault) throw error
-    throw new StorageFault(`reading ${key} failed (${error instanceof Error ? error.name : 'error'})`)
+    throw new StorageFault(
+      `reading ${key} failed (${error instanceof Error ? error.name : 'error'})`
+    )
   }
 }
 
@@ -102,7 +113,9 @@ export async function loadPublishedVersion(kv: KVNamespace): Promise<PublishedVe
 /** Throws unless `bytes` are the blob `ref` describes (length and SHA-256). */
 async function verifyBlob(ref: BlobRef, bytes: Uint8Array): Promise<void> {
   if (bytes.byteLength !== ref.bytes) {
-    throw new StorageFault(`${ref.key} has ${bytes.byteLength} bytes, the manifest says ${ref.bytes}`)
+    throw new StorageFault(
+      `${ref.key} has ${bytes.byteLength} bytes, the manifest says ${ref.bytes}`
+    )
   }
   const digest = await sha256Hex(bytes)
   if (digest !== ref.sha256) throw new StorageFault(`${ref.key} fails its SHA-256 checksum`)

@@ -9,8 +9,21 @@
  */
 import type { TypedAddress } from '../alto/typed-address.ts'
 import type { AddressLookup, CostLookup, NetworkMapBody, PidTable } from '../alto/responses.ts'
-import { CostMatrix, Lpm4, Lpm6, NO_MATCH, TableFormatError, decodeStringTable } from '../tables/index.ts'
-import type { BlobRef, CostMapEntry, Manifest, NetworkMapEntry, PropertyEntry } from '../store/manifest.ts'
+import {
+  CostMatrix,
+  Lpm4,
+  Lpm6,
+  NO_MATCH,
+  TableFormatError,
+  decodeStringTable,
+} from '../tables/index.ts'
+import type {
+  BlobRef,
+  CostMapEntry,
+  Manifest,
+  NetworkMapEntry,
+  PropertyEntry,
+} from '../store/manifest.ts'
 import { ByteLru } from './byte-lru.ts'
 import { StorageFault, readBlobBytes } from './store.ts'
 
@@ -118,5 +131,11 @@ export async function propertyLookup(
 
 /** The parsed IRD of a version (relative URIs), for per-client filtering. */
 export function irdBody(kv: KVNamespace, manifest: Manifest): Promise<unknown> {
-  return cached(kv, manifest.ird, 'ird', OBJECT_OVERHEAD_FACTOR, (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
+  return cached(
+    kv,
+    manifest.ird,
+    'ird',
+    OBJECT_OVERHEAD_FACTOR,
+    (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown
+  )
 }

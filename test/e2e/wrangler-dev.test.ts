@@ -52,7 +52,9 @@ beforeAll(async () => {
   server.stdout?.on('data', (d) => (log += d))
   server.stderr?.on('data', (d) => (log += d))
   await waitForServer(200_000)
-  const res = await fetch(`${base}/directory`, { headers: { accept: 'application/alto-directory+json' } })
+  const res = await fetch(`${base}/directory`, {
+    headers: { accept: 'application/alto-directory+json' },
+  })
   ird = (await res.json()) as typeof ird
 })
 
@@ -82,7 +84,9 @@ describe('npm start → wrangler dev, over HTTP', () => {
     const gets = Object.entries(ird.resources).filter(([, e]) => !e.accepts)
     expect(gets.length).toBeGreaterThan(3)
     for (const [id, entry] of gets) {
-      const res = await fetch(url(entry.uri), { headers: { accept: `${entry['media-type']},application/alto-error+json` } })
+      const res = await fetch(url(entry.uri), {
+        headers: { accept: `${entry['media-type']},application/alto-error+json` },
+      })
       expect(res.status, id).toBe(200)
       expect(res.headers.get('content-type'), id).toBe(entry['media-type'])
       const etag = res.headers.get('etag')
@@ -97,12 +101,17 @@ describe('npm start → wrangler dev, over HTTP', () => {
 
   it('answers every POST resource', async () => {
     const updateServices = new Set(['application/alto-tips+json', 'text/event-stream'])
-    const posts = Object.entries(ird.resources).filter(([, e]) => e.accepts && !updateServices.has(e['media-type']))
+    const posts = Object.entries(ird.resources).filter(
+      ([, e]) => e.accepts && !updateServices.has(e['media-type'])
+    )
     for (const [id, entry] of posts) {
       const body = samplePostBody(entry)
       const res = await fetch(url(entry.uri), {
         method: 'POST',
-        headers: { 'content-type': entry.accepts!, accept: `${entry['media-type']},application/alto-error+json` },
+        headers: {
+          'content-type': entry.accepts!,
+          accept: `${entry['media-type']},application/alto-error+json`,
+        },
         body: JSON.stringify(body),
       })
       const text = await res.text()
@@ -121,7 +130,9 @@ describe('npm start → wrangler dev, over HTTP', () => {
       body: req,
     })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { 'endpoint-cost-map': Record<string, Record<string, number>> }
+    const body = (await res.json()) as {
+      'endpoint-cost-map': Record<string, Record<string, number>>
+    }
     // 100.0.0.128 → mine1a? no: 100.0.0.0/24 is not in mine1a (100.0.1.0/24 is), so mine1 (/10);
     // 100.131.39.11 → mine3 (100.128.0.0/10). Costs from routingcost-costmap.json.
     expect(body['endpoint-cost-map']['ipv4:100.0.0.128']['ipv4:100.0.1.100']).toBe(2) // mine1 → mine1a
@@ -132,7 +143,10 @@ describe('npm start → wrangler dev, over HTTP', () => {
     const tips = ird.resources['tips']
     const open = await fetch(url(tips.uri), {
       method: 'POST',
-      headers: { 'content-type': tips.accepts!, accept: 'application/alto-tips+json,application/alto-error+json' },
+      headers: {
+        'content-type': tips.accepts!,
+        accept: 'application/alto-tips+json,application/alto-error+json',
+      },
       body: JSON.stringify({ 'resource-id': 'my-default-network-map' }),
     })
     expect(open.status, await open.clone().text()).toBe(200)
@@ -161,7 +175,10 @@ describe('npm start → wrangler dev, over HTTP', () => {
     const controller = new AbortController()
     const res = await fetch(url(stream.uri), {
       method: 'POST',
-      headers: { 'content-type': stream.accepts!, accept: 'text/event-stream,application/alto-error+json' },
+      headers: {
+        'content-type': stream.accepts!,
+        accept: 'text/event-stream,application/alto-error+json',
+      },
       body: JSON.stringify({ add: { net: { 'resource-id': 'rfc-example-network-map' } } }),
       signal: controller.signal,
     })
@@ -195,7 +212,10 @@ describe('npm start → wrangler dev, over HTTP', () => {
 
 function samplePostBody(entry: IrdEntry): unknown {
   const names = (entry.capabilities?.['cost-type-names'] as string[] | undefined) ?? []
-  const types = ird.meta['cost-types'] as Record<string, { 'cost-mode': string; 'cost-metric': string }>
+  const types = ird.meta['cost-types'] as Record<
+    string,
+    { 'cost-mode': string; 'cost-metric': string }
+  >
   switch (entry.accepts) {
     case 'application/alto-networkmapfilter+json':
       return { pids: [] }
@@ -209,7 +229,10 @@ function samplePostBody(entry: IrdEntry): unknown {
     case 'application/alto-endpointcostparams+json':
       return {
         'cost-type': types[names[0]],
-        endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:192.0.2.89', 'ipv6:2001:db8::1', 'ipv4:100.0.1.7'] },
+        endpoints: {
+          srcs: ['ipv4:192.0.2.2'],
+          dsts: ['ipv4:192.0.2.89', 'ipv6:2001:db8::1', 'ipv4:100.0.1.7'],
+        },
       }
     default:
       throw new Error(`no sample body for ${entry.accepts}`)

@@ -5,7 +5,14 @@
  */
 import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { cycles, importsOf, LAYERS, srcImports, violations, type ImportEdge } from './architecture.ts'
+import {
+  cycles,
+  importsOf,
+  LAYERS,
+  srcImports,
+  violations,
+  type ImportEdge,
+} from './architecture.ts'
 
 describe('src/ obeys its layers', () => {
   const edges = srcImports()

@@ -43,7 +43,8 @@ export interface ImportEdge {
   line: number
 }
 
-const IMPORT = /(?<=^|[\s;])(?:import|export)\s(?:type\s)?(?:[\w*\s{},$]*?\sfrom\s)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
+const IMPORT =
+  /(?<=^|[\s;])(?:import|export)\s(?:type\s)?(?:[\w*\s{},$]*?\sfrom\s)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
 
 /** Every import/export-from/dynamic import of `text` with its line. */
 export function importsOf(file: string, text: string): ImportEdge[] {
@@ -149,5 +150,7 @@ export const NEVER_IN_WORKER = ['src/compiler/', 'src/cli/', 'src/client/'] as c
 export function forbiddenBundleInputs(metafile: { inputs: Record<string, unknown> }): string[] {
   return Object.keys(metafile.inputs)
     .map((path) => path.replaceAll('\\', '/'))
-    .filter((path) => NEVER_IN_WORKER.some((dir) => path.startsWith(dir) || path.includes(`/${dir}`)))
+    .filter((path) =>
+      NEVER_IN_WORKER.some((dir) => path.startsWith(dir) || path.includes(`/${dir}`))
+    )
 }

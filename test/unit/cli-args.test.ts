@@ -23,7 +23,9 @@ import {
 const ROOT = join(import.meta.dirname, '..', '..')
 const CLI = join(ROOT, 'src', 'cli', 'main.ts')
 const BIN = join(ROOT, 'bin', 'alto-edge.mjs')
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+const VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version
 
 interface Run {
   code: number | null
@@ -31,7 +33,10 @@ interface Run {
   stderr: string
 }
 
-function runCli(args: string[], opts: { script?: string; env?: Record<string, string> } = {}): Promise<Run> {
+function runCli(
+  args: string[],
+  opts: { script?: string; env?: Record<string, string> } = {}
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [opts.script ?? CLI, ...args], {
       cwd: ROOT,
@@ -62,10 +67,13 @@ beforeAll(() => {
     join(maps, 'alto-edge.json'),
     JSON.stringify({
       'default-network-map': 'rfc-example-network-map',
-      'network-maps': [{ file: 'example/network-map.json' }, { file: 'asn/generated/network-map.json', optional: true }],
+      'network-maps': [
+        { file: 'example/network-map.json' },
+        { file: 'asn/generated/network-map.json', optional: true },
+      ],
       'cost-maps': [{ file: 'example/cost-routingcost.json' }],
       'endpoint-properties': [{ file: 'example/properties.json' }],
-    }),
+    })
   )
   bad = join(tmp, 'bad')
   cpSync(maps, bad, { recursive: true })
@@ -81,7 +89,16 @@ describe('exit codes are distinct', () => {
     const all = codes.EXIT_CODES.map((e) => e.code)
     expect(all).toEqual([0, 1, 2, 3, 4, 5, 6, 70])
     expect(new Set(all).size).toBe(all.length)
-    expect([EXIT_OK, EXIT_VALIDATION, EXIT_USAGE, EXIT_STORAGE, EXIT_UNREACHABLE, codes.EXIT_DIFFERENCES, EXIT_SERVER, EXIT_INTERNAL]).toEqual(all)
+    expect([
+      EXIT_OK,
+      EXIT_VALIDATION,
+      EXIT_USAGE,
+      EXIT_STORAGE,
+      EXIT_UNREACHABLE,
+      codes.EXIT_DIFFERENCES,
+      EXIT_SERVER,
+      EXIT_INTERNAL,
+    ]).toEqual(all)
   })
 })
 
@@ -127,20 +144,56 @@ describe('unknown commands and options: exit 2 with a suggestion', () => {
 
 describe('flags are checked before any work', () => {
   const cases: [string, string[], string][] = [
-    ['--keep 0', ['publish', '<maps>', '--local', '--keep', '0'], "option '--keep <n>' argument '0' is invalid"],
+    [
+      '--keep 0',
+      ['publish', '<maps>', '--local', '--keep', '0'],
+      "option '--keep <n>' argument '0' is invalid",
+    ],
     ['--keep abc', ['publish', '<maps>', '--local', '--keep', 'abc'], "argument 'abc' is invalid"],
     ['--keep 1.5', ['prune', '--local', '--keep', '1.5'], "argument '1.5' is invalid"],
-    ['--updates-window 0', ['publish', '<maps>', '--local', '--updates-window', '0'], "'--updates-window <n>' argument '0'"],
-    ['--notify not-a-url', ['publish', '<maps>', '--local', '--notify', 'not-a-url'], 'http:// or https:// URL'],
-    ['--local with --remote', ['publish', '<maps>', '--local', '--remote'], "'--local' cannot be used with option '--remote'"],
-    ['--persist-to with --remote', ['diff', '<maps>', '--remote'], "'--persist-to <dir>' cannot be used with option '--remote'"],
+    [
+      '--updates-window 0',
+      ['publish', '<maps>', '--local', '--updates-window', '0'],
+      "'--updates-window <n>' argument '0'",
+    ],
+    [
+      '--notify not-a-url',
+      ['publish', '<maps>', '--local', '--notify', 'not-a-url'],
+      'http:// or https:// URL',
+    ],
+    [
+      '--local with --remote',
+      ['publish', '<maps>', '--local', '--remote'],
+      "'--local' cannot be used with option '--remote'",
+    ],
+    [
+      '--persist-to with --remote',
+      ['diff', '<maps>', '--remote'],
+      "'--persist-to <dir>' cannot be used with option '--remote'",
+    ],
     ['no --local|--remote (publish)', ['publish', '<maps>'], 'choose one of --local or --remote'],
     ['no --local|--remote (diff)', ['diff', '<maps>'], 'choose one of --local or --remote'],
     ['no --local|--remote (versions)', ['versions'], 'choose one of --local or --remote'],
-    ['--via foo', ['watch', 'http://127.0.0.1:8787', '--resource', 'x', '--via', 'foo'], 'Allowed choices are tips, sse'],
-    ['--count -1', ['watch', 'http://127.0.0.1:8787', '--resource', 'x', '--count', '-1'], "'--count <n>' argument '-1' is invalid"],
-    ['--count 0', ['watch', 'http://127.0.0.1:8787', '--resource', 'x', '--count', '0'], "argument '0' is invalid"],
-    ['watch without --resource', ['watch', 'http://127.0.0.1:8787'], "required option '--resource <id>' not specified"],
+    [
+      '--via foo',
+      ['watch', 'http://127.0.0.1:8787', '--resource', 'x', '--via', 'foo'],
+      'Allowed choices are tips, sse',
+    ],
+    [
+      '--count -1',
+      ['watch', 'http://127.0.0.1:8787', '--resource', 'x', '--count', '-1'],
+      "'--count <n>' argument '-1' is invalid",
+    ],
+    [
+      '--count 0',
+      ['watch', 'http://127.0.0.1:8787', '--resource', 'x', '--count', '0'],
+      "argument '0' is invalid",
+    ],
+    [
+      'watch without --resource',
+      ['watch', 'http://127.0.0.1:8787'],
+      "required option '--resource <id>' not specified",
+    ],
     ['watch ftp://', ['watch', 'ftp://example.com', '--resource', 'x'], 'http:// or https:// URL'],
   ]
   it.each(cases)('%s → exit 2, no summary, no wrangler', async (_name, args, message) => {
@@ -180,7 +233,16 @@ describe('--help and --version', () => {
   it('global --help lists every command and the exit codes', async () => {
     const r = await runCli(['--help'])
     expect(r.code).toBe(EXIT_OK)
-    for (const c of ['validate', 'build', 'diff', 'publish', 'rollback', 'prune', 'versions', 'watch']) {
+    for (const c of [
+      'validate',
+      'build',
+      'diff',
+      'publish',
+      'rollback',
+      'prune',
+      'versions',
+      'watch',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'))
     }
     expect(r.stdout).toMatch(/^ {3}4 {2}server unreachable/m)
@@ -189,17 +251,53 @@ describe('--help and --version', () => {
   })
 
   /** The option names a command's --help lists. */
-  const optionsOf = (help: string) => [...help.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).sort()
+  const optionsOf = (help: string) =>
+    [...help.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).sort()
 
   it.each([
     ['validate', ['--help', '--json', '--skip-optional']],
     ['build', ['--help', '--json', '--out', '--quiet', '--skip-optional']],
-    ['diff', ['--exit-code', '--help', '--json', '--local', '--persist-to', '--quiet', '--remote', '--skip-optional']],
+    [
+      'diff',
+      [
+        '--exit-code',
+        '--help',
+        '--json',
+        '--local',
+        '--persist-to',
+        '--quiet',
+        '--remote',
+        '--skip-optional',
+      ],
+    ],
     [
       'publish',
-      ['--help', '--keep', '--local', '--no-verify', '--notify', '--persist-to', '--quiet', '--remote', '--skip-optional', '--updates-window'],
+      [
+        '--help',
+        '--keep',
+        '--local',
+        '--no-verify',
+        '--notify',
+        '--persist-to',
+        '--quiet',
+        '--remote',
+        '--skip-optional',
+        '--updates-window',
+      ],
     ],
-    ['rollback', ['--help', '--local', '--notify', '--persist-to', '--quiet', '--remote', '--to', '--updates-window']],
+    [
+      'rollback',
+      [
+        '--help',
+        '--local',
+        '--notify',
+        '--persist-to',
+        '--quiet',
+        '--remote',
+        '--to',
+        '--updates-window',
+      ],
+    ],
     ['prune', ['--help', '--keep', '--local', '--persist-to', '--quiet', '--remote']],
     ['versions', ['--help', '--json', '--local', '--persist-to', '--quiet', '--remote']],
     ['watch', ['--count', '--help', '--resource', '--via']],
@@ -213,9 +311,16 @@ describe('--help and --version', () => {
 
   it('docs/operator-cli.md shows the --help output as the code generates it (no drifting copy)', async () => {
     const docs = readFileSync(join(ROOT, 'docs', 'operator-cli.md'), 'utf8')
-    for (const args of [['--help'], ...['validate', 'build', 'diff', 'publish', 'rollback', 'prune', 'versions', 'watch'].map((c) => [c, '--help'])]) {
+    for (const args of [
+      ['--help'],
+      ...['validate', 'build', 'diff', 'publish', 'rollback', 'prune', 'versions', 'watch'].map(
+        (c) => [c, '--help']
+      ),
+    ]) {
       const r = await runCli(args)
-      expect(docs, `alto-edge ${args.join(' ')}`).toContain(`$ alto-edge ${args.join(' ')}\n${r.stdout}`)
+      expect(docs, `alto-edge ${args.join(' ')}`).toContain(
+        `$ alto-edge ${args.join(' ')}\n${r.stdout}`
+      )
     }
   })
 })
@@ -254,7 +359,9 @@ describe('--json documents (stdout), progress on stderr', () => {
     // Human output stays the default.
     const text = await runCli(['validate', bad])
     expect(text.code).toBe(EXIT_VALIDATION)
-    expect(text.stdout).toMatch(/^example\/network-map\.json:\d+ pids\.PID2\.ipv4\[1\]: host bits not zero/)
+    expect(text.stdout).toMatch(
+      /^example\/network-map\.json:\d+ pids\.PID2\.ipv4\[1\]: host bits not zero/
+    )
   })
 
   it('build --json: one document naming the files written; progress still on stderr', async () => {
@@ -273,14 +380,19 @@ describe('--json documents (stdout), progress on stderr', () => {
       keys: JSON.parse(readFileSync(join(out, 'kv-bulk.json'), 'utf8')).length,
       summary: { version: manifest.version },
     })
-    expect(doc.summary.networkMaps.map((m: { id: string }) => m.id)).toEqual(['rfc-example-network-map'])
+    expect(doc.summary.networkMaps.map((m: { id: string }) => m.id)).toEqual([
+      'rfc-example-network-map',
+    ])
     expect(doc.summary.networkMaps[0]).toMatchObject({ pids: 3, prefixes: { ipv4: 4, ipv6: 1 } })
   })
 
   it('build --json on an invalid map set: the validation document, exit 1', async () => {
     const r = await runCli(['build', bad, '--out', join(tmp, 'build-bad'), '--json', '--quiet'])
     expect(r.code).toBe(EXIT_VALIDATION)
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, errors: [{ path: 'pids.PID2.ipv4[1]' }] })
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      errors: [{ path: 'pids.PID2.ipv4[1]' }],
+    })
     expect(existsSync(join(tmp, 'build-bad'))).toBe(false)
   })
 })
@@ -290,7 +402,9 @@ describe('watch: network failures exit 4, server errors exit 6', () => {
   let url: string
 
   beforeAll(async () => {
-    server = createServer((_req, res) => res.writeHead(404, { 'Content-Type': 'text/plain' }).end('no'))
+    server = createServer((_req, res) =>
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('no')
+    )
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
@@ -326,7 +440,8 @@ describe('scripts/start.ts (npm start) arguments', () => {
   it('--help lists its options', async () => {
     const r = await runCli(['--help'], { script: START })
     expect(r.code).toBe(0)
-    for (const o of ['--port <port>', '--no-asn', '--persist-to <dir>', '--maps <dir>', '--help']) expect(r.stdout).toContain(o)
+    for (const o of ['--port <port>', '--no-asn', '--persist-to <dir>', '--maps <dir>', '--help'])
+      expect(r.stdout).toContain(o)
     expect(r.stdout).toContain('env: PORT')
   })
 
@@ -347,11 +462,17 @@ describe('scripts/start.ts (npm start) arguments', () => {
 describe('storage failures exit 3', () => {
   it('versions --remote --json without credentials → exit 3, {ok:false,error} on stdout, no escape codes', async () => {
     // No token and an empty config home: wrangler refuses before any network access.
-    const env: Record<string, string> = { XDG_CONFIG_HOME: join(tmp, 'no-wrangler-login'), CLOUDFLARE_API_TOKEN: '' }
+    const env: Record<string, string> = {
+      XDG_CONFIG_HOME: join(tmp, 'no-wrangler-login'),
+      CLOUDFLARE_API_TOKEN: '',
+    }
     const r = await runCli(['versions', '--remote', '--json', '--quiet'], { env })
     expect(r.code).toBe(EXIT_STORAGE)
     const doc = JSON.parse(r.stdout)
-    expect(doc).toEqual({ ok: false, error: expect.stringMatching(/^wrangler kv bulk get failed: /) })
+    expect(doc).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^wrangler kv bulk get failed: /),
+    })
     expect(doc.error).not.toContain('\u001b')
     expect(r.stderr).toMatch(/^error: wrangler kv bulk get failed: /)
   })

@@ -12,7 +12,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT_DIFFERENCES, PAUSE_MARKER } from '../../src/cli/main.ts'
 import { WranglerKvStore } from '../../src/cli/wrangler-kv.ts'
-import { readBlob, readManifest, readPointerAndHistory, sha256Hex } from '../../src/compiler/index.ts'
+import {
+  readBlob,
+  readManifest,
+  readPointerAndHistory,
+  sha256Hex,
+} from '../../src/compiler/index.ts'
 import { manifestBlobs } from '../../src/store/manifest.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -26,7 +31,10 @@ interface Run {
 }
 
 /** Runs the CLI; with `killAt`, SIGKILLs it as soon as that line appears on stdout. */
-function runCli(args: string[], opts: { env?: Record<string, string>; killAt?: string } = {}): Promise<Run> {
+function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; killAt?: string } = {}
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, '--quiet'], {
       cwd: ROOT,
@@ -66,77 +74,97 @@ describe('alto-edge publish --local (wrangler)', () => {
       JSON.stringify({
         'default-network-map': 'rfc-example-network-map',
         'network-maps': [{ file: 'example/network-map.json' }],
-        'cost-maps': [{ file: 'example/cost-routingcost.json' }, { file: 'example/cost-ordinal-routingcost.json' }],
+        'cost-maps': [
+          { file: 'example/cost-routingcost.json' },
+          { file: 'example/cost-ordinal-routingcost.json' },
+        ],
         'endpoint-properties': [{ file: 'example/properties.json' }],
-      }),
+      })
     )
   })
 
   afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-  it('publishes, lists versions, and survives a publish killed after its blobs', { timeout: 240_000 }, async () => {
-    const kvArgs = ['--local', '--persist-to', state]
+  it(
+    'publishes, lists versions, and survives a publish killed after its blobs',
+    { timeout: 240_000 },
+    async () => {
+      const kvArgs = ['--local', '--persist-to', state]
 
-    // Nothing published yet: everything would be added.
-    const before = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code', '--json'])
-    expect(before.code).toBe(EXIT_DIFFERENCES)
-    const report = JSON.parse(before.stdout)
-    expect(report).toMatchObject({ ok: true, changed: true, identical: false, from: null })
-    expect(report.resources).toContainEqual(expect.objectContaining({ kind: 'network-map', id: 'rfc-example-network-map', change: 'added' }))
+      // Nothing published yet: everything would be added.
+      const before = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code', '--json'])
+      expect(before.code).toBe(EXIT_DIFFERENCES)
+      const report = JSON.parse(before.stdout)
+      expect(report).toMatchObject({ ok: true, changed: true, identical: false, from: null })
+      expect(report.resources).toContainEqual(
+        expect.objectContaining({
+          kind: 'network-map',
+          id: 'rfc-example-network-map',
+          change: 'added',
+        })
+      )
 
-    const first = await runCli(['publish', mapsDir, ...kvArgs])
-    expect(first.stderr).toBe('')
-    expect(first.code).toBe(0)
-    const v1 = versionOf(first.stdout)
-    expect(first.stdout).toContain(`published version ${v1} as seq 1 (previous: none)`)
+      const first = await runCli(['publish', mapsDir, ...kvArgs])
+      expect(first.stderr).toBe('')
+      expect(first.code).toBe(0)
+      const v1 = versionOf(first.stdout)
+      expect(first.stdout).toContain(`published version ${v1} as seq 1 (previous: none)`)
 
-    const versions = await runCli(['versions', ...kvArgs])
-    expect(versions.code).toBe(0)
-    expect(versions.stdout).toContain(`current: ${v1} (seq 1)`)
+      const versions = await runCli(['versions', ...kvArgs])
+      expect(versions.code).toBe(0)
+      expect(versions.stdout).toContain(`current: ${v1} (seq 1)`)
 
-    const same = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code'])
-    expect(same.code).toBe(0)
-    expect(same.stdout).toContain(`version ${v1} is already published: no changes`)
+      const same = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code'])
+      expect(same.code).toBe(0)
+      expect(same.stdout).toContain(`version ${v1} is already published: no changes`)
 
-    // A modified copy: one cost changes → new cost map blobs, new version.
-    const costFile = join(mapsDir, 'example', 'cost-routingcost.json')
-    const cost = JSON.parse(readFileSync(costFile, 'utf8'))
-    cost.costs.PID1.PID2 = 6
-    writeFileSync(costFile, JSON.stringify(cost))
-    const changed = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code'])
-    expect(changed.code).toBe(EXIT_DIFFERENCES)
-    expect(changed.stdout).toMatch(/^ {2}changed {3}cost-map {4}rfc-example-num-routingcost {2}tag /m)
-    // Without --exit-code, diff only reports.
-    expect((await runCli(['diff', mapsDir, ...kvArgs])).code).toBe(0)
+      // A modified copy: one cost changes → new cost map blobs, new version.
+      const costFile = join(mapsDir, 'example', 'cost-routingcost.json')
+      const cost = JSON.parse(readFileSync(costFile, 'utf8'))
+      cost.costs.PID1.PID2 = 6
+      writeFileSync(costFile, JSON.stringify(cost))
+      const changed = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code'])
+      expect(changed.code).toBe(EXIT_DIFFERENCES)
+      expect(changed.stdout).toMatch(
+        /^ {2}changed {3}cost-map {4}rfc-example-num-routingcost {2}tag /m
+      )
+      // Without --exit-code, diff only reports.
+      expect((await runCli(['diff', mapsDir, ...kvArgs])).code).toBe(0)
 
-    const killed = await runCli(['publish', mapsDir, ...kvArgs], {
-      env: { ALTO_EDGE_TEST_PAUSE_AFTER_BLOBS: '1' },
-      killAt: PAUSE_MARKER,
-    })
-    expect(killed.signal).toBe('SIGKILL')
-    const v2 = versionOf(killed.stdout)
-    expect(v2).not.toBe(v1)
+      const killed = await runCli(['publish', mapsDir, ...kvArgs], {
+        env: { ALTO_EDGE_TEST_PAUSE_AFTER_BLOBS: '1' },
+        killAt: PAUSE_MARKER,
+      })
+      expect(killed.signal).toBe('SIGKILL')
+      const v2 = versionOf(killed.stdout)
+      expect(v2).not.toBe(v1)
 
-    const kv = new WranglerKvStore({ mode: 'local', persistTo: state })
-    try {
-      const { current, history } = await readPointerAndHistory(kv)
-      expect(current).toEqual({ version: v1, seq: 1, manifest: `manifest/${v1}` })
-      expect(history.versions.map((v) => v.version)).toEqual([v1])
-      // The killed publish got as far as its manifest (so its blobs were written)...
-      expect((await kv.list('manifest/')).sort()).toEqual([`manifest/${v1}`, `manifest/${v2}`].sort())
-      // ...and the current version is complete and intact.
-      const m1 = await readManifest(kv, v1)
-      expect(m1?.version).toBe(v1)
-      const refs = manifestBlobs(m1!)
-      const texts = await kv.getManyText(refs.map((r) => r.key))
-      for (const ref of refs) {
-        const text = texts.get(ref.key)
-        expect(text, ref.key).not.toBeNull()
-        const bytes = (await sha256Hex(new TextEncoder().encode(text!))) === ref.sha256 ? null : await readBlob(kv, ref)
-        if (bytes) expect(await sha256Hex(bytes), ref.key).toBe(ref.sha256)
+      const kv = new WranglerKvStore({ mode: 'local', persistTo: state })
+      try {
+        const { current, history } = await readPointerAndHistory(kv)
+        expect(current).toEqual({ version: v1, seq: 1, manifest: `manifest/${v1}` })
+        expect(history.versions.map((v) => v.version)).toEqual([v1])
+        // The killed publish got as far as its manifest (so its blobs were written)...
+        expect((await kv.list('manifest/')).sort()).toEqual(
+          [`manifest/${v1}`, `manifest/${v2}`].sort()
+        )
+        // ...and the current version is complete and intact.
+        const m1 = await readManifest(kv, v1)
+        expect(m1?.version).toBe(v1)
+        const refs = manifestBlobs(m1!)
+        const texts = await kv.getManyText(refs.map((r) => r.key))
+        for (const ref of refs) {
+          const text = texts.get(ref.key)
+          expect(text, ref.key).not.toBeNull()
+          const bytes =
+            (await sha256Hex(new TextEncoder().encode(text!))) === ref.sha256
+              ? null
+              : await readBlob(kv, ref)
+          if (bytes) expect(await sha256Hex(bytes), ref.key).toBe(ref.sha256)
+        }
+      } finally {
+        await kv.close()
       }
-    } finally {
-      await kv.close()
     }
-  })
+  )
 })

@@ -31,10 +31,13 @@ describe('alto-edge validate / build', () => {
       join(maps, 'alto-edge.json'),
       JSON.stringify({
         'default-network-map': 'rfc-example-network-map',
-        'network-maps': [{ file: 'example/network-map.json' }, { file: 'asn/generated/network-map.json', optional: true }],
+        'network-maps': [
+          { file: 'example/network-map.json' },
+          { file: 'asn/generated/network-map.json', optional: true },
+        ],
         'cost-maps': [{ file: 'example/cost-routingcost.json' }],
         'endpoint-properties': [{ file: 'example/properties.json' }],
-      }),
+      })
     )
   })
   afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -53,17 +56,26 @@ describe('alto-edge validate / build', () => {
     nm['prefix-csv'] = ['extra.csv']
     nm.pids.PID2.ipv4.push('198.51.100.129/25')
     writeFileSync(join(bad, 'example', 'network-map.json'), JSON.stringify(nm, null, 2))
-    writeFileSync(join(bad, 'example', 'extra.csv'), 'pid,prefix\nPID4,203.0.113.0/24\nPID4,2001:db8::1/32\n')
+    writeFileSync(
+      join(bad, 'example', 'extra.csv'),
+      'pid,prefix\nPID4,203.0.113.0/24\nPID4,2001:db8::1/32\n'
+    )
     const r = await run(['validate', bad])
     expect(r.code).toBe(EXIT_VALIDATION)
     expect(r.out.split('\n')).toEqual([
-      expect.stringMatching(/^example\/network-map\.json:\d+ pids\.PID2\.ipv4\[1\]: host bits not zero: .* \(198\.51\.100\.129\/25\)$/),
-      expect.stringMatching(/^example\/extra\.csv:3 prefix: host bits not zero: .* \(2001:db8::1\/32\)$/),
+      expect.stringMatching(
+        /^example\/network-map\.json:\d+ pids\.PID2\.ipv4\[1\]: host bits not zero: .* \(198\.51\.100\.129\/25\)$/
+      ),
+      expect.stringMatching(
+        /^example\/extra\.csv:3 prefix: host bits not zero: .* \(2001:db8::1\/32\)$/
+      ),
     ])
     expect(r.err).toContain('2 errors')
     // The JSON error's line is the line of the offending prefix in the file.
     const line = Number(/^example\/network-map\.json:(\d+) /.exec(r.out)![1])
-    expect(readFileSync(join(bad, 'example', 'network-map.json'), 'utf8').split('\n')[line - 1]).toContain('198.51.100.129/25')
+    expect(
+      readFileSync(join(bad, 'example', 'network-map.json'), 'utf8').split('\n')[line - 1]
+    ).toContain('198.51.100.129/25')
   })
 
   it('build: writes manifest.json and a wrangler bulk file matching the manifest, prints the summary', async () => {
@@ -74,11 +86,15 @@ describe('alto-edge validate / build', () => {
     expect(r.out).toContain(`version ${manifest.version}:`)
     expect(r.out).toMatch(/rfc-example-network-map\s+3\s+4\s+1\s/)
     expect(r.out).toContain(manifest['network-maps']['rfc-example-network-map'].vtag)
-    const bulk: { key: string; value: string; base64: boolean }[] = JSON.parse(readFileSync(join(out, 'kv-bulk.json'), 'utf8'))
+    const bulk: { key: string; value: string; base64: boolean }[] = JSON.parse(
+      readFileSync(join(out, 'kv-bulk.json'), 'utf8')
+    )
     for (const entry of bulk) {
       expect(entry.base64).toBe(true)
       if (entry.key.startsWith('blob/')) {
-        expect(await sha256Hex(Buffer.from(entry.value, 'base64'))).toBe(entry.key.slice('blob/'.length))
+        expect(await sha256Hex(Buffer.from(entry.value, 'base64'))).toBe(
+          entry.key.slice('blob/'.length)
+        )
       }
     }
     expect(bulk.map((e) => e.key)).toContain(`manifest/${manifest.version}`)

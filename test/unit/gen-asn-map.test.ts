@@ -25,7 +25,12 @@ import {
 import { regionDistance, regionOf } from '../../scripts/lib/regions.ts'
 
 /** Checks that `cidrs` tile [start, end] exactly, each block aligned, and no two can merge. */
-function assertExactMinimalTiling(start: bigint, end: bigint, cidrs: { start: bigint; len: number }[], bits: number) {
+function assertExactMinimalTiling(
+  start: bigint,
+  end: bigint,
+  cidrs: { start: bigint; len: number }[],
+  bits: number
+) {
   let next = start
   cidrs.forEach((c, i) => {
     const size = 1n << BigInt(bits - c.len)
@@ -122,11 +127,19 @@ describe('formatIPv6 (RFC 5952)', () => {
       fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), (groups) => {
         const addr = groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n)
         const text = formatIPv6(addr)
-        if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0) {
+        if (
+          groups[0] === 0 &&
+          groups[1] === 0 &&
+          groups[2] === 0 &&
+          groups[3] === 0 &&
+          groups[4] === 0
+        ) {
           return // ::ffff:a.b.c.d-style forms: WHATWG never uses dotted tails, nor do we
         }
         expect(`[${text}]`).toBe(new URL(`http://[${text}]/`).hostname)
-        expect(BigInt(`0x${groups.map((g) => g.toString(16).padStart(4, '0')).join('')}`)).toBe(addr)
+        expect(BigInt(`0x${groups.map((g) => g.toString(16).padStart(4, '0')).join('')}`)).toBe(
+          addr
+        )
       }),
       { numRuns: 500 }
     )
@@ -135,16 +148,22 @@ describe('formatIPv6 (RFC 5952)', () => {
 
 describe('CSV parsing and overlap trimming', () => {
   it('reads start,end,asn and ignores quoted org text with commas', () => {
-    const rows = parseAsnCsv('16777216,16777471,13335,"Cloudflare, Inc."\n16778240,16779263,38803,Gtelecom\n', IPV4_OPS)
+    const rows = parseAsnCsv(
+      '16777216,16777471,13335,"Cloudflare, Inc."\n16778240,16779263,38803,Gtelecom\n',
+      IPV4_OPS
+    )
     expect(rows).toEqual([
       { start: 16777216, end: 16777471, asn: 13335 },
       { start: 16778240, end: 16779263, asn: 38803 },
     ])
     expect(() => parseAsnCsv('1,2\n', IPV4_OPS)).toThrow(SyntaxError)
     expect(() => parseAsnCsv('1,2,x\n', IPV4_OPS)).toThrow(SyntaxError)
-    expect(parseAsnCsv('42540488161975842760550356425300246528,42540488241204005274814694018844196863,6939,HE\n', IPV6_OPS)[0].start).toBe(
-      0x20010000000000000000000000000000n
-    )
+    expect(
+      parseAsnCsv(
+        '42540488161975842760550356425300246528,42540488241204005274814694018844196863,6939,HE\n',
+        IPV6_OPS
+      )[0].start
+    ).toBe(0x20010000000000000000000000000000n)
   })
 
   it('sorts and cuts the earlier of two overlapping ranges short (later start wins)', () => {
@@ -183,13 +202,16 @@ describe('assignCountries', () => {
   })
 
   it('agrees with a brute-force count on random layouts', () => {
-    const layout = fc.array(fc.tuple(fc.integer({ min: 1, max: 8 }), fc.constantFrom('AA', 'BB', 'CC', null)), {
-      minLength: 1,
-      maxLength: 20,
-    })
+    const layout = fc.array(
+      fc.tuple(fc.integer({ min: 1, max: 8 }), fc.constantFrom('AA', 'BB', 'CC', null)),
+      {
+        minLength: 1,
+        maxLength: 20,
+      }
+    )
     fc.assert(
       fc.property(layout, layout, (cLayout, rLayout) => {
-        const toRanges = <T,>(l: [number, T][]) => {
+        const toRanges = <T>(l: [number, T][]) => {
           let at = 0
           return l.map(([len, tag]) => {
             const r = { start: at, end: at + len - 1, tag }
@@ -228,7 +250,11 @@ describe('ranking and PID planning', () => {
       ],
       countries: ['US', 'DE', 'FR'],
     }
-    const v6 = { ops: IPV6_OPS, rows: [{ start: 0n, end: (1n << 100n) - 1n, asn: 7 }], countries: ['JP'] }
+    const v6 = {
+      ops: IPV6_OPS,
+      rows: [{ start: 0n, end: (1n << 100n) - 1n, asn: 7 }],
+      countries: ['JP'],
+    }
     const ranked = rankAsns([v4, v6] as never)
     // 7: 0.25 + 1 ; 9: 0.5 ; 5: 0.25
     expect(ranked.map((r) => [r.asn, r.weight, r.country])).toEqual([
@@ -236,7 +262,16 @@ describe('ranking and PID planning', () => {
       [9, 0.5, 'FR'],
       [5, 0.25, 'DE'],
     ])
-    const tie = rankAsns([{ ops: IPV4_OPS, rows: [{ start: 0, end: 9, asn: 8 }, { start: 10, end: 19, asn: 3 }], countries: ['US', 'US'] }] as never)
+    const tie = rankAsns([
+      {
+        ops: IPV4_OPS,
+        rows: [
+          { start: 0, end: 9, asn: 8 },
+          { start: 10, end: 19, asn: 3 },
+        ],
+        countries: ['US', 'US'],
+      },
+    ] as never)
     expect(tie.map((r) => r.asn)).toEqual([3, 8])
   })
 
@@ -271,7 +306,11 @@ describe('ranking and PID planning', () => {
       ['US', 'DE', 'US']
     )
     expect(pids.map((p) => p.name)).toEqual(['as3', 'as64500', 'default', 'rest-DE', 'rest-US'])
-    expect(pids.find((p) => p.name === 'as64500')).toMatchObject({ kind: 'asn', country: 'NL', region: 'europe' })
+    expect(pids.find((p) => p.name === 'as64500')).toMatchObject({
+      kind: 'asn',
+      country: 'NL',
+      region: 'europe',
+    })
     expect(pids.find((p) => p.name === 'as3')?.region).toBe('unknown')
   })
 })
@@ -337,22 +376,52 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
     mkdirSync(join(dir, 'data', rel, '..'), { recursive: true })
     writeFileSync(join(dir, 'data', rel), text)
   }
-  write('asn/asn-ipv4-num.csv', '16777216,16777471,13335,"Cloudflare, Inc."\n16778240,16779263,38803,Gtelecom\n16781312,16781567,2519,ARTERIA\n')
-  write('asn/asn-ipv6-num.csv', '42540488161975842760550356425300246528,42540488241204005274814694018844196863,6939,HE\n')
-  write('asn-country/asn-country-ipv4-num.csv', '16777216,16777471,AU\n16778240,16779263,AU\n16781312,16785407,JP\n')
-  write('asn-country/asn-country-ipv6-num.csv', '42540488161975842760550356425300246528,42540488241204005274814694018844196863,US\n')
+  write(
+    'asn/asn-ipv4-num.csv',
+    '16777216,16777471,13335,"Cloudflare, Inc."\n16778240,16779263,38803,Gtelecom\n16781312,16781567,2519,ARTERIA\n'
+  )
+  write(
+    'asn/asn-ipv6-num.csv',
+    '42540488161975842760550356425300246528,42540488241204005274814694018844196863,6939,HE\n'
+  )
+  write(
+    'asn-country/asn-country-ipv4-num.csv',
+    '16777216,16777471,AU\n16778240,16779263,AU\n16781312,16785407,JP\n'
+  )
+  write(
+    'asn-country/asn-country-ipv6-num.csv',
+    '42540488161975842760550356425300246528,42540488241204005274814694018844196863,US\n'
+  )
 
   const run = (out: string) =>
-    execFileSync(process.execPath, ['scripts/gen-asn-map.ts', '--top', '2', '--data', join(dir, 'data'), '--out', join(dir, out)], {
-      encoding: 'utf8',
-    })
+    execFileSync(
+      process.execPath,
+      [
+        'scripts/gen-asn-map.ts',
+        '--top',
+        '2',
+        '--data',
+        join(dir, 'data'),
+        '--out',
+        join(dir, out),
+      ],
+      {
+        encoding: 'utf8',
+      }
+    )
 
   it('writes the native source format, complete and deterministic', () => {
     run('a')
     run('b')
     const files = readdirSync(join(dir, 'a')).sort()
-    expect(files).toEqual(['cost-routingcost.json', 'costs.csv', 'network-map.json', 'prefixes.csv'])
-    for (const f of files) expect(readFileSync(join(dir, 'b', f))).toEqual(readFileSync(join(dir, 'a', f)))
+    expect(files).toEqual([
+      'cost-routingcost.json',
+      'costs.csv',
+      'network-map.json',
+      'prefixes.csv',
+    ])
+    for (const f of files)
+      expect(readFileSync(join(dir, 'b', f))).toEqual(readFileSync(join(dir, 'a', f)))
 
     const nm = JSON.parse(readFileSync(join(dir, 'a', 'network-map.json'), 'utf8'))
     expect(nm).toEqual({
@@ -360,7 +429,9 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
       pids: { default: { ipv4: ['0.0.0.0/0'], ipv6: ['::/0'] } },
       'prefix-csv': ['prefixes.csv'],
     })
-    const prefixLines = readFileSync(join(dir, 'a', 'prefixes.csv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
+    const prefixLines = readFileSync(join(dir, 'a', 'prefixes.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
     // weights: 6939 holds all covered IPv6 (1.0), 38803 holds 1024 of 1536 IPv4 addresses (0.67),
     // 13335 and 2519 256 each -> top 2 = as6939, as38803; the rest go to rest-<majority country>
     expect(prefixLines).toEqual([
@@ -373,8 +444,13 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
 
     const cm = JSON.parse(readFileSync(join(dir, 'a', 'cost-routingcost.json'), 'utf8'))
     expect(cm).toMatchObject({ 'network-map': 'asn-network-map', 'cost-csv': ['costs.csv'] })
-    expect(cm['cost-type']).toMatchObject({ 'cost-mode': 'numerical', 'cost-metric': 'routingcost' })
-    const costLines = readFileSync(join(dir, 'a', 'costs.csv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
+    expect(cm['cost-type']).toMatchObject({
+      'cost-mode': 'numerical',
+      'cost-metric': 'routingcost',
+    })
+    const costLines = readFileSync(join(dir, 'a', 'costs.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
     expect(costLines[0]).toBe('src,dst,cost')
     const pids = ['as38803', 'as6939', 'default', 'rest-AU', 'rest-JP']
     expect(costLines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(

@@ -17,20 +17,30 @@ const NM = 'rfc-example-network-map'
 const REALM = 'alto-test'
 const NONCE_KEY = 'test-nonce-key-0123456789abcdef'
 const PASSWORDS = { 'cdn-a': 'correct horse battery staple', 'cdn-b': 'hunter2-but-longer' }
-const TOKENS = { 'cdn-a': 'tok_a_8f14e45fceea167a5a36dedd4bea2543', 'cdn-b': 'tok_b_c9f0f895fb98ab9159f51fd0297e236d' }
+const TOKENS = {
+  'cdn-a': 'tok_a_8f14e45fceea167a5a36dedd4bea2543',
+  'cdn-b': 'tok_b_c9f0f895fb98ab9159f51fd0297e236d',
+}
 const numericalRouting = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
 
 let manifest: Manifest
 let authEnv: Env
 
 beforeAll(async () => {
-  manifest = await publish(env.ALTO_KV, await compileRealMapSet(), { created: '2026-11-26T18:00:00.000Z' })
+  manifest = await publish(env.ALTO_KV, await compileRealMapSet(), {
+    created: '2026-11-26T18:00:00.000Z',
+  })
   const ha1 = async (user: keyof typeof PASSWORDS) => [
     await digestHex('SHA-256', `${user}:${REALM}:${PASSWORDS[user]}`),
     await digestHex('MD5', `${user}:${REALM}:${PASSWORDS[user]}`),
   ]
   const clients = [
-    { name: 'cdn-a', 'digest-ha1': await ha1('cdn-a'), 'token-sha256': await digestHex('SHA-256', TOKENS['cdn-a']), resources: '*' },
+    {
+      name: 'cdn-a',
+      'digest-ha1': await ha1('cdn-a'),
+      'token-sha256': await digestHex('SHA-256', TOKENS['cdn-a']),
+      resources: '*',
+    },
     {
       name: 'cdn-b',
       'digest-ha1': await ha1('cdn-b'),
@@ -39,7 +49,13 @@ beforeAll(async () => {
       resources: [`${NM}-costmap-filtered`, 'endpoint-property'],
     },
   ]
-  authEnv = { ...env, ALTO_AUTH: 'both', ALTO_REALM: REALM, ALTO_NONCE_KEY: NONCE_KEY, ALTO_CLIENTS: JSON.stringify(clients) }
+  authEnv = {
+    ...env,
+    ALTO_AUTH: 'both',
+    ALTO_REALM: REALM,
+    ALTO_NONCE_KEY: NONCE_KEY,
+    ALTO_CLIENTS: JSON.stringify(clients),
+  }
 })
 
 let errorLog: ReturnType<typeof vi.spyOn>
@@ -49,7 +65,11 @@ beforeEach(() => {
 afterEach(() => errorLog.mockRestore())
 
 const call = (path: string, init: RequestInit = {}, overrides: Partial<Env> = {}) =>
-  worker.fetch(new Request(`${ORIGIN}${path}`, init), { ...authEnv, ...overrides }, testExecutionContext())
+  worker.fetch(
+    new Request(`${ORIGIN}${path}`, init),
+    { ...authEnv, ...overrides },
+    testExecutionContext()
+  )
 
 /** The challenges of a 401, split (workerd joins repeated headers with ", "). */
 function challengesOf(res: Response): string[] {
@@ -58,19 +78,30 @@ function challengesOf(res: Response): string[] {
 }
 
 function digestParams(challenge: string): Record<string, string> {
-  return Object.fromEntries([...challenge.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g)].map((m) => [m[1], m[2] ?? m[3]]))
+  return Object.fromEntries(
+    [...challenge.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g)].map((m) => [m[1], m[2] ?? m[3]])
+  )
 }
 
 /** An RFC 7616 §3.4 Authorization header answering `challenge`. */
 async function digestAuthorization(
   challenge: Record<string, string>,
-  opts: { user: string; password: string; method: string; uri: string; algorithm: 'SHA-256' | 'MD5' }
+  opts: {
+    user: string
+    password: string
+    method: string
+    uri: string
+    algorithm: 'SHA-256' | 'MD5'
+  }
 ): Promise<string> {
   const cnonce = 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ'
   const nc = '00000001'
   const ha1 = await digestHex(opts.algorithm, `${opts.user}:${challenge.realm}:${opts.password}`)
   const ha2 = await digestHex(opts.algorithm, `${opts.method}:${opts.uri}`)
-  const response = await digestHex(opts.algorithm, `${ha1}:${challenge.nonce}:${nc}:${cnonce}:auth:${ha2}`)
+  const response = await digestHex(
+    opts.algorithm,
+    `${ha1}:${challenge.nonce}:${nc}:${cnonce}:auth:${ha2}`
+  )
   return (
     `Digest username="${opts.user}", realm="${challenge.realm}", uri="${opts.uri}", algorithm=${opts.algorithm}, ` +
     `nonce="${challenge.nonce}", nc=${nc}, cnonce="${cnonce}", qop=auth, response="${response}"`
@@ -79,7 +110,9 @@ async function digestAuthorization(
 
 async function challengeFor(algorithm: 'SHA-256' | 'MD5'): Promise<Record<string, string>> {
   const res = await call('/directory')
-  const challenge = challengesOf(res).find((c) => c.startsWith('Digest') && c.includes(`algorithm=${algorithm}`))
+  const challenge = challengesOf(res).find(
+    (c) => c.startsWith('Digest') && c.includes(`algorithm=${algorithm}`)
+  )
   if (!challenge) throw new Error(`no ${algorithm} challenge`)
   return digestParams(challenge)
 }
@@ -92,13 +125,19 @@ describe('401 with the right challenges', () => {
     expect(res.headers.get('Cache-Control')).toBe('no-store')
     const challenges = challengesOf(res)
     expect(challenges).toHaveLength(3)
-    expect(challenges[0]).toMatch(new RegExp(`^Digest realm="${REALM}", qop="auth", algorithm=SHA-256, nonce="[^"]+"$`))
+    expect(challenges[0]).toMatch(
+      new RegExp(`^Digest realm="${REALM}", qop="auth", algorithm=SHA-256, nonce="[^"]+"$`)
+    )
     expect(challenges[1]).toMatch(/^Digest .*algorithm=MD5/)
     expect(challenges[2]).toBe(`Bearer realm="${REALM}"`)
   })
 
   it('only the configured schemes are offered and accepted', async () => {
-    const digestOnly = await call('/directory', { headers: { Authorization: `Bearer ${TOKENS['cdn-a']}` } }, { ALTO_AUTH: 'digest' })
+    const digestOnly = await call(
+      '/directory',
+      { headers: { Authorization: `Bearer ${TOKENS['cdn-a']}` } },
+      { ALTO_AUTH: 'digest' }
+    )
     expect(digestOnly.status).toBe(401)
     expect(challengesOf(digestOnly).every((c) => c.startsWith('Digest'))).toBe(true)
     const bearerOnly = await call('/directory', {}, { ALTO_AUTH: 'bearer' })
@@ -109,10 +148,16 @@ describe('401 with the right challenges', () => {
     expect((await call('/health')).status).toBe(200)
     const preflight = await call('/directory', {
       method: 'OPTIONS',
-      headers: { Origin: 'https://x.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+      headers: {
+        Origin: 'https://x.example',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization',
+      },
     })
     expect(preflight.status).toBe(204)
-    expect(preflight.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization')
+    expect(preflight.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain(
+      'authorization'
+    )
   })
 })
 
@@ -122,14 +167,27 @@ describe('HTTP Digest (RFC 7616)', () => {
       const challenge = await challengeFor(algorithm)
       const user = { user: 'cdn-a', password: PASSWORDS['cdn-a'], algorithm }
       const get = await call(`/networkmap/${NM}`, {
-        headers: { Authorization: await digestAuthorization(challenge, { ...user, method: 'GET', uri: `/networkmap/${NM}` }) },
+        headers: {
+          Authorization: await digestAuthorization(challenge, {
+            ...user,
+            method: 'GET',
+            uri: `/networkmap/${NM}`,
+          }),
+        },
       })
       expect(get.status).toBe(200)
       expect(get.headers.get('Cache-Control')).toMatch(/^private, /) // never stored by shared caches
       const path = `/costmap/${NM}/filtered`
       const post = await call(path, {
         method: 'POST',
-        headers: { 'Content-Type': MEDIA_TYPES.costMapFilter, Authorization: await digestAuthorization(challenge, { ...user, method: 'POST', uri: path }) },
+        headers: {
+          'Content-Type': MEDIA_TYPES.costMapFilter,
+          Authorization: await digestAuthorization(challenge, {
+            ...user,
+            method: 'POST',
+            uri: path,
+          }),
+        },
         body: JSON.stringify({ 'cost-type': numericalRouting }),
       })
       expect(post.status).toBe(200)
@@ -138,13 +196,22 @@ describe('HTTP Digest (RFC 7616)', () => {
 
   it('wrong password, wrong uri, wrong method, unknown user, forged nonce: 401', async () => {
     const challenge = await challengeFor('SHA-256')
-    const base = { user: 'cdn-a', password: PASSWORDS['cdn-a'], algorithm: 'SHA-256' as const, method: 'GET', uri: '/directory' }
+    const base = {
+      user: 'cdn-a',
+      password: PASSWORDS['cdn-a'],
+      algorithm: 'SHA-256' as const,
+      method: 'GET',
+      uri: '/directory',
+    }
     const attempts = [
       await digestAuthorization(challenge, { ...base, password: 'wrong' }),
       await digestAuthorization(challenge, { ...base, uri: `/networkmap/${NM}` }), // signed for another resource
       await digestAuthorization(challenge, { ...base, method: 'POST' }),
       await digestAuthorization(challenge, { ...base, user: 'nobody' }),
-      await digestAuthorization({ ...challenge, nonce: `${challenge.nonce.split('.')[0]}.${'A'.repeat(43)}` }, base),
+      await digestAuthorization(
+        { ...challenge, nonce: `${challenge.nonce.split('.')[0]}.${'A'.repeat(43)}` },
+        base
+      ),
       await digestAuthorization({ ...challenge, realm: 'other' }, base),
       (await digestAuthorization(challenge, base)).replace('qop=auth', 'qop=auth-int'),
       'Digest garbage',
@@ -154,29 +221,53 @@ describe('HTTP Digest (RFC 7616)', () => {
       expect([authorization, res.status]).toEqual([authorization, 401])
     }
     // Control: the same construction with the right inputs passes.
-    expect((await call('/directory', { headers: { Authorization: await digestAuthorization(challenge, base) } })).status).toBe(200)
+    expect(
+      (
+        await call('/directory', {
+          headers: { Authorization: await digestAuthorization(challenge, base) },
+        })
+      ).status
+    ).toBe(200)
   })
 
   it('an expired nonce gets a new challenge with stale=true', async () => {
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(NONCE_KEY), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(NONCE_KEY),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign']
+    )
     const old = await createNonce(key, REALM, Date.now() / 1000 - NONCE_LIFETIME_SECONDS - 10)
     const authorization = await digestAuthorization(
       { realm: REALM, nonce: old },
-      { user: 'cdn-a', password: PASSWORDS['cdn-a'], algorithm: 'SHA-256', method: 'GET', uri: '/directory' }
+      {
+        user: 'cdn-a',
+        password: PASSWORDS['cdn-a'],
+        algorithm: 'SHA-256',
+        method: 'GET',
+        uri: '/directory',
+      }
     )
     const res = await call('/directory', { headers: { Authorization: authorization } })
     expect(res.status).toBe(401)
     expect(challengesOf(res)[0]).toMatch(/stale=true$/)
     // A wrong password with the old nonce is not "stale": the client must ask the user again.
     const wrong = authorization.replace(/response="[0-9a-f]+"/, `response="${'0'.repeat(64)}"`)
-    expect(challengesOf(await call('/directory', { headers: { Authorization: wrong } }))[0]).not.toMatch(/stale/)
+    expect(
+      challengesOf(await call('/directory', { headers: { Authorization: wrong } }))[0]
+    ).not.toMatch(/stale/)
   })
 })
 
 describe('bearer tokens (RFC 6750)', () => {
   it('a known token is accepted; an unknown one is 401 invalid_token', async () => {
-    expect((await call('/directory', { headers: { Authorization: `Bearer ${TOKENS['cdn-a']}` } })).status).toBe(200)
-    const res = await call('/directory', { headers: { Authorization: `Bearer ${TOKENS['cdn-a']}x` } })
+    expect(
+      (await call('/directory', { headers: { Authorization: `Bearer ${TOKENS['cdn-a']}` } })).status
+    ).toBe(200)
+    const res = await call('/directory', {
+      headers: { Authorization: `Bearer ${TOKENS['cdn-a']}x` },
+    })
     expect(res.status).toBe(401)
     expect(challengesOf(res)).toContain(`Bearer realm="${REALM}", error="invalid_token"`)
   })
@@ -187,24 +278,32 @@ describe('per-client directories and access', () => {
   const asA = { Authorization: `Bearer ${TOKENS['cdn-a']}` }
 
   it('a restricted client sees only its resources (and what they use) in its IRD', async () => {
-    const full = (await (await call('/directory', { headers: asA })).json()) as { resources: Record<string, unknown> }
+    const full = (await (await call('/directory', { headers: asA })).json()) as {
+      resources: Record<string, unknown>
+    }
     const res = await call('/directory', { headers: asB })
     expect(res.status).toBe(200)
     const ird = (await res.json()) as {
       meta: { 'default-alto-network-map': string; 'cost-types': Record<string, unknown> }
       resources: Record<string, { capabilities?: { 'prop-types'?: string[] } }>
     }
-    expect(Object.keys(ird.resources).sort()).toEqual([NM, `${NM}-costmap-filtered`, 'endpoint-property'].sort())
+    expect(Object.keys(ird.resources).sort()).toEqual(
+      [NM, `${NM}-costmap-filtered`, 'endpoint-property'].sort()
+    )
     expect(Object.keys(full.resources).length).toBeGreaterThan(3)
     expect(ird.meta['default-alto-network-map']).toBe(NM)
     expect(ird.resources['endpoint-property'].capabilities?.['prop-types']).toEqual(
       expect.arrayContaining([`${NM}.pid`, ...Object.keys(manifest.properties)])
     )
-    expect(ird.resources['endpoint-property'].capabilities?.['prop-types']).not.toContain('my-default-network-map.pid')
+    expect(ird.resources['endpoint-property'].capabilities?.['prop-types']).not.toContain(
+      'my-default-network-map.pid'
+    )
     // Its own validator: a client never revalidates one view with another's ETag.
     const etagB = res.headers.get('ETag')
     expect(etagB).not.toBe((await call('/directory', { headers: asA })).headers.get('ETag'))
-    expect((await call('/directory', { headers: { ...asB, 'If-None-Match': etagB! } })).status).toBe(304)
+    expect(
+      (await call('/directory', { headers: { ...asB, 'If-None-Match': etagB! } })).status
+    ).toBe(304)
   })
 
   it('resources outside the view are 404, like missing ones; inside the view they work', async () => {
@@ -214,7 +313,10 @@ describe('per-client directories and access', () => {
     const ecs = await call(`/endpointcost/${NM}/lookup`, {
       method: 'POST',
       headers: { ...asB, 'Content-Type': MEDIA_TYPES.endpointCostParams },
-      body: JSON.stringify({ 'cost-type': numericalRouting, endpoints: { srcs: ['ipv4:192.0.2.1'], dsts: ['ipv4:192.0.2.2'] } }),
+      body: JSON.stringify({
+        'cost-type': numericalRouting,
+        endpoints: { srcs: ['ipv4:192.0.2.1'], dsts: ['ipv4:192.0.2.2'] },
+      }),
     })
     expect(ecs.status).toBe(404)
     const eps = (properties: string[]) =>
@@ -226,18 +328,35 @@ describe('per-client directories and access', () => {
     expect((await eps([`${NM}.pid`])).status).toBe(200)
     const hidden = await eps(['my-default-network-map.pid'])
     expect(hidden.status).toBe(400)
-    expect(await hidden.json()).toEqual({ meta: { code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: 'my-default-network-map.pid' } })
+    expect(await hidden.json()).toEqual({
+      meta: {
+        code: 'E_INVALID_FIELD_VALUE',
+        field: 'properties',
+        value: 'my-default-network-map.pid',
+      },
+    })
   })
 })
 
 describe('configuration errors fail closed', () => {
   it('auth on without the nonce key or clients, or an unknown mode: 503 for everyone, logged', async () => {
-    for (const overrides of [{ ALTO_NONCE_KEY: undefined }, { ALTO_CLIENTS: undefined }, { ALTO_CLIENTS: '[{"name":"x"}]' }, { ALTO_AUTH: 'maybe' }]) {
+    for (const overrides of [
+      { ALTO_NONCE_KEY: undefined },
+      { ALTO_CLIENTS: undefined },
+      { ALTO_CLIENTS: '[{"name":"x"}]' },
+      { ALTO_AUTH: 'maybe' },
+    ]) {
       errorLog.mockClear()
-      const res = await call('/directory', { headers: { Authorization: `Bearer ${TOKENS['cdn-a']}` } }, overrides)
+      const res = await call(
+        '/directory',
+        { headers: { Authorization: `Bearer ${TOKENS['cdn-a']}` } },
+        overrides
+      )
       expect([JSON.stringify(overrides), res.status]).toEqual([JSON.stringify(overrides), 503])
       expect(errorLog).toHaveBeenCalledTimes(1)
-      expect(String(errorLog.mock.calls[0][0])).toMatch(/^alto-edge: client authentication is misconfigured/)
+      expect(String(errorLog.mock.calls[0][0])).toMatch(
+        /^alto-edge: client authentication is misconfigured/
+      )
       expect(String(errorLog.mock.calls[0][0])).not.toContain(TOKENS['cdn-a'])
     }
   })

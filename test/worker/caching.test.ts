@@ -9,7 +9,13 @@ import type { Manifest } from '../../src/store/manifest.ts'
 import worker from '../../src/worker/index.ts'
 import { clearTableCache } from '../../src/worker/tables.ts'
 import { ORIGIN, get, post } from './client.ts'
-import { compileRealMapSet, exampleVariant, publish, recordingKv, testExecutionContext } from './map-set.ts'
+import {
+  compileRealMapSet,
+  exampleVariant,
+  publish,
+  recordingKv,
+  testExecutionContext,
+} from './map-set.ts'
 
 const NM = 'rfc-example-network-map'
 const CREATED = '2026-11-26T18:00:00.000Z'
@@ -17,15 +23,26 @@ let manifest: Manifest
 
 beforeAll(async () => {
   // A cost no other test file uses: a version (and edge-cache keys) of this file only.
-  manifest = await publish(env.ALTO_KV, await compileRealMapSet(exampleVariant(7.25)), { created: CREATED })
+  manifest = await publish(env.ALTO_KV, await compileRealMapSet(exampleVariant(7.25)), {
+    created: CREATED,
+  })
 })
 
 /** Calls the Worker with a KV binding that records the keys read. */
 async function fetchRecording(path: string, init: RequestInit = {}) {
   const { kv, reads } = recordingKv(env.ALTO_KV)
   const ctx = testExecutionContext()
-  const res = await worker.fetch(new Request(`${ORIGIN}${path}`, init), { ...env, ALTO_KV: kv }, ctx)
-  return { res, reads, blobReads: reads.filter((key) => key.startsWith('blob/')), settled: ctx.settled }
+  const res = await worker.fetch(
+    new Request(`${ORIGIN}${path}`, init),
+    { ...env, ALTO_KV: kv },
+    ctx
+  )
+  return {
+    res,
+    reads,
+    blobReads: reads.filter((key) => key.startsWith('blob/')),
+    settled: ctx.settled,
+  }
 }
 
 describe('ETag and conditional GET', () => {
@@ -33,10 +50,14 @@ describe('ETag and conditional GET', () => {
     const res = await get(`/networkmap/${NM}`)
     expect(res.headers.get('ETag')).toBe(`"${manifest['network-maps'][NM].vtag}"`)
     expect(res.headers.get('Last-Modified')).toBe(new Date(CREATED).toUTCString())
-    expect(res.headers.get('Cache-Control')).toMatch(new RegExp(`^public, max-age=${env.ALTO_MAX_AGE}\\b`))
+    expect(res.headers.get('Cache-Control')).toMatch(
+      new RegExp(`^public, max-age=${env.ALTO_MAX_AGE}\\b`)
+    )
     expect(res.headers.get('Vary')).toBe('Accept')
     const cm = await get('/costmap/rfc-example-num-routingcost')
-    expect(cm.headers.get('ETag')).toBe(`"${manifest['cost-maps']['rfc-example-num-routingcost'].tag}"`)
+    expect(cm.headers.get('ETag')).toBe(
+      `"${manifest['cost-maps']['rfc-example-num-routingcost'].tag}"`
+    )
     expect((await get('/directory')).headers.get('ETag')).toBe(`"${manifest['ird-tag']}"`)
   })
 
@@ -52,7 +73,9 @@ describe('ETag and conditional GET', () => {
 
     for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
       clearTableCache()
-      const { res, reads, blobReads } = await fetchRecording(path, { headers: { 'If-None-Match': ifNoneMatch } })
+      const { res, reads, blobReads } = await fetchRecording(path, {
+        headers: { 'If-None-Match': ifNoneMatch },
+      })
       expect([ifNoneMatch, res.status]).toEqual([ifNoneMatch, 304])
       expect(res.headers.get('ETag')).toBe(etag)
       expect(res.headers.get('Cache-Control')).toMatch(/^public/)
@@ -65,8 +88,12 @@ describe('ETag and conditional GET', () => {
   it('200 when If-None-Match names another tag; 304 on If-Modified-Since', async () => {
     const path = `/networkmap/${NM}`
     expect((await get(path, { 'If-None-Match': '"stale-tag"' })).status).toBe(200)
-    expect((await get(path, { 'If-Modified-Since': new Date(CREATED).toUTCString() })).status).toBe(304)
-    expect((await get(path, { 'If-Modified-Since': 'Thu, 01 Jan 2026 00:00:00 GMT' })).status).toBe(200)
+    expect((await get(path, { 'If-Modified-Since': new Date(CREATED).toUTCString() })).status).toBe(
+      304
+    )
+    expect((await get(path, { 'If-Modified-Since': 'Thu, 01 Jan 2026 00:00:00 GMT' })).status).toBe(
+      200
+    )
   })
 
   it('a repeated full GET is answered from the edge cache (no blob read)', async () => {
@@ -82,7 +109,11 @@ describe('ETag and conditional GET', () => {
   })
 
   it('HEAD answers the GET headers without a body', async () => {
-    const res = await worker.fetch(new Request(`${ORIGIN}/networkmap/${NM}`, { method: 'HEAD' }), env, testExecutionContext())
+    const res = await worker.fetch(
+      new Request(`${ORIGIN}/networkmap/${NM}`, { method: 'HEAD' }),
+      env,
+      testExecutionContext()
+    )
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.networkMap)
     expect(res.headers.get('ETag')).toBe(`"${manifest['network-maps'][NM].vtag}"`)
@@ -142,15 +173,26 @@ describe('Information Resource Directory', () => {
     expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.directory)
     const ird = (await res.json()) as Ird
     expect(ird.meta['default-alto-network-map']).toBe(manifest['default-network-map'])
-    expect(Object.keys(ird.meta['cost-types']).sort()).toEqual(Object.keys(manifest['cost-types']).sort())
+    expect(Object.keys(ird.meta['cost-types']).sort()).toEqual(
+      Object.keys(manifest['cost-types']).sort()
+    )
     for (const nm of Object.keys(manifest['network-maps'])) {
-      expect(ird.resources[nm]).toMatchObject({ uri: `/networkmap/${nm}`, 'media-type': MEDIA_TYPES.networkMap })
+      expect(ird.resources[nm]).toMatchObject({
+        uri: `/networkmap/${nm}`,
+        'media-type': MEDIA_TYPES.networkMap,
+      })
     }
     for (const cm of Object.keys(manifest['cost-maps'])) {
-      expect(ird.resources[cm]).toMatchObject({ uri: `/costmap/${cm}`, 'media-type': MEDIA_TYPES.costMap })
+      expect(ird.resources[cm]).toMatchObject({
+        uri: `/costmap/${cm}`,
+        'media-type': MEDIA_TYPES.costMap,
+      })
     }
     expect(ird.resources['endpoint-property'].capabilities?.['prop-types']).toEqual(
-      expect.arrayContaining([...Object.keys(manifest['network-maps']).map((nm) => `${nm}.pid`), ...Object.keys(manifest.properties)])
+      expect.arrayContaining([
+        ...Object.keys(manifest['network-maps']).map((nm) => `${nm}.pid`),
+        ...Object.keys(manifest.properties),
+      ])
     )
   })
 
@@ -159,8 +201,13 @@ describe('Information Resource Directory', () => {
     const ird = (await (await get('/directory')).json()) as Ird
     const minimalBody: Record<string, unknown> = {
       [MEDIA_TYPES.networkMapFilter]: { pids: [] },
-      [MEDIA_TYPES.costMapFilter]: { 'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' } },
-      [MEDIA_TYPES.endpointPropParams]: { properties: [`${NM}.pid`], endpoints: ['ipv4:192.0.2.1'] },
+      [MEDIA_TYPES.costMapFilter]: {
+        'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
+      },
+      [MEDIA_TYPES.endpointPropParams]: {
+        properties: [`${NM}.pid`],
+        endpoints: ['ipv4:192.0.2.1'],
+      },
       [MEDIA_TYPES.endpointCostParams]: {
         'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
         endpoints: { srcs: ['ipv4:192.0.2.1'], dsts: ['ipv4:198.51.100.1'] },
@@ -169,13 +216,25 @@ describe('Information Resource Directory', () => {
     for (const [id, entry] of Object.entries(ird.resources)) {
       // TIPS and the SSE update stream need update logs (this file publishes without them) and
       // SSE never ends: tips.test.ts and sse.test.ts cover both entries.
-      if (entry['media-type'] === 'application/alto-tips+json' || entry['media-type'] === 'text/event-stream') continue
+      if (
+        entry['media-type'] === 'application/alto-tips+json' ||
+        entry['media-type'] === 'text/event-stream'
+      )
+        continue
       const url = new URL(entry.uri, irdUrl)
       const init: RequestInit = entry.accepts
-        ? { method: 'POST', headers: { 'Content-Type': entry.accepts, Accept: entry['media-type'] }, body: JSON.stringify(minimalBody[entry.accepts]) }
+        ? {
+            method: 'POST',
+            headers: { 'Content-Type': entry.accepts, Accept: entry['media-type'] },
+            body: JSON.stringify(minimalBody[entry.accepts]),
+          }
         : { headers: { Accept: entry['media-type'] } }
       const res = await worker.fetch(new Request(url, init), env, testExecutionContext())
-      expect([id, res.status, res.headers.get('Content-Type')]).toEqual([id, 200, entry['media-type']])
+      expect([id, res.status, res.headers.get('Content-Type')]).toEqual([
+        id,
+        200,
+        entry['media-type'],
+      ])
       await res.arrayBuffer()
     }
   })

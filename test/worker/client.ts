@@ -21,8 +21,11 @@ export function post(
   })
 }
 
-export const postFilteredNetworkMap = (nm: string, body: unknown, headers?: Record<string, string>) =>
-  post(`/networkmap/${nm}/filtered`, MEDIA_TYPES.networkMapFilter, body, headers)
+export const postFilteredNetworkMap = (
+  nm: string,
+  body: unknown,
+  headers?: Record<string, string>
+) => post(`/networkmap/${nm}/filtered`, MEDIA_TYPES.networkMapFilter, body, headers)
 export const postFilteredCostMap = (nm: string, body: unknown, headers?: Record<string, string>) =>
   post(`/costmap/${nm}/filtered`, MEDIA_TYPES.costMapFilter, body, headers)
 export const postEndpointProperties = (body: unknown, headers?: Record<string, string>) =>

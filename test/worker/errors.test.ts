@@ -34,7 +34,9 @@ describe('ALTO error codes (§8.5.2), HTTP 400, application/alto-error+json', ()
   })
 
   it('E_SYNTAX for a body that is JSON but not an object', async () => {
-    expect((await altoErrorMeta(await postFilteredNetworkMap(NM, '["PID1"]'))).code).toBe('E_SYNTAX')
+    expect((await altoErrorMeta(await postFilteredNetworkMap(NM, '["PID1"]'))).code).toBe(
+      'E_SYNTAX'
+    )
   })
 
   it('E_MISSING_FIELD with the full path', async () => {
@@ -42,15 +44,23 @@ describe('ALTO error codes (§8.5.2), HTTP 400, application/alto-error+json', ()
       code: 'E_MISSING_FIELD',
       field: 'pids',
     })
-    expect(await altoErrorMeta(await postFilteredCostMap(NM, { 'cost-type': { 'cost-mode': 'numerical' } }))).toEqual({
+    expect(
+      await altoErrorMeta(
+        await postFilteredCostMap(NM, { 'cost-type': { 'cost-mode': 'numerical' } })
+      )
+    ).toEqual({
       code: 'E_MISSING_FIELD',
       field: 'cost-type/cost-metric',
     })
-    expect(await altoErrorMeta(await postEndpointProperties({ endpoints: ['ipv4:192.0.2.1'] }))).toEqual({
+    expect(
+      await altoErrorMeta(await postEndpointProperties({ endpoints: ['ipv4:192.0.2.1'] }))
+    ).toEqual({
       code: 'E_MISSING_FIELD',
       field: 'properties',
     })
-    expect(await altoErrorMeta(await postEndpointCost(NM, { 'cost-type': numericalRouting }))).toEqual({
+    expect(
+      await altoErrorMeta(await postEndpointCost(NM, { 'cost-type': numericalRouting }))
+    ).toEqual({
       code: 'E_MISSING_FIELD',
       field: 'endpoints',
     })
@@ -61,7 +71,9 @@ describe('ALTO error codes (§8.5.2), HTTP 400, application/alto-error+json', ()
       code: 'E_INVALID_FIELD_TYPE',
       field: 'pids',
     })
-    expect(await altoErrorMeta(await postFilteredCostMap(NM, { 'cost-type': 'num-routingcost' }))).toEqual({
+    expect(
+      await altoErrorMeta(await postFilteredCostMap(NM, { 'cost-type': 'num-routingcost' }))
+    ).toEqual({
       code: 'E_INVALID_FIELD_TYPE',
       field: 'cost-type',
     })
@@ -77,7 +89,11 @@ describe('ALTO error codes (§8.5.2), HTTP 400, application/alto-error+json', ()
 
   it('E_INVALID_FIELD_VALUE for an unsupported cost type (mode or metric)', async () => {
     expect(
-      await altoErrorMeta(await postFilteredCostMap(NM, { 'cost-type': { 'cost-mode': 'foo', 'cost-metric': 'routingcost' } }))
+      await altoErrorMeta(
+        await postFilteredCostMap(NM, {
+          'cost-type': { 'cost-mode': 'foo', 'cost-metric': 'routingcost' },
+        })
+      )
     ).toEqual({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-mode', value: 'foo' })
     expect(
       await altoErrorMeta(
@@ -91,19 +107,34 @@ describe('ALTO error codes (§8.5.2), HTTP 400, application/alto-error+json', ()
 
   it('E_INVALID_FIELD_VALUE for an invalid constraint', async () => {
     expect(
-      await altoErrorMeta(await postFilteredCostMap(NM, { 'cost-type': numericalRouting, constraints: ['ge 1', 'about 5'] }))
+      await altoErrorMeta(
+        await postFilteredCostMap(NM, {
+          'cost-type': numericalRouting,
+          constraints: ['ge 1', 'about 5'],
+        })
+      )
     ).toEqual({ code: 'E_INVALID_FIELD_VALUE', field: 'constraints', value: 'about 5' })
   })
 
   it('E_INVALID_FIELD_VALUE for an unknown property and an invalid typed address', async () => {
     expect(
       await altoErrorMeta(
-        await postEndpointProperties({ properties: ['my-default-networkmap.pid'], endpoints: ['ipv4:192.0.2.1'] })
+        await postEndpointProperties({
+          properties: ['my-default-networkmap.pid'],
+          endpoints: ['ipv4:192.0.2.1'],
+        })
       )
-    ).toEqual({ code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: 'my-default-networkmap.pid' })
+    ).toEqual({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'properties',
+      value: 'my-default-networkmap.pid',
+    })
     expect(
       await altoErrorMeta(
-        await postEndpointProperties({ properties: [`${NM}.pid`], endpoints: ['ipv4:192.0.2.1', 'ipv4:300.1.1.1'] })
+        await postEndpointProperties({
+          properties: [`${NM}.pid`],
+          endpoints: ['ipv4:192.0.2.1', 'ipv4:300.1.1.1'],
+        })
       )
     ).toEqual({ code: 'E_INVALID_FIELD_VALUE', field: 'endpoints', value: 'ipv4:300.1.1.1' })
     expect(
@@ -113,12 +144,20 @@ describe('ALTO error codes (§8.5.2), HTTP 400, application/alto-error+json', ()
           endpoints: { srcs: ['ipv4:192.0.2.1'], dsts: ['mac:00:11:22:33:44:55'] },
         })
       )
-    ).toEqual({ code: 'E_INVALID_FIELD_VALUE', field: 'endpoints/dsts', value: 'mac:00:11:22:33:44:55' })
+    ).toEqual({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'endpoints/dsts',
+      value: 'mac:00:11:22:33:44:55',
+    })
   })
 
   it('endpoint cost with both lists empty is an error on endpoints (§11.5.1.3)', async () => {
     const meta = await altoErrorMeta(
-      await postEndpointCost(NM, { 'cost-type': numericalRouting, endpoints: { srcs: [], dsts: [] } }, { 'CF-Connecting-IP': '192.0.2.1' })
+      await postEndpointCost(
+        NM,
+        { 'cost-type': numericalRouting, endpoints: { srcs: [], dsts: [] } },
+        { 'CF-Connecting-IP': '192.0.2.1' }
+      )
     )
     expect([meta.code, meta.field]).toEqual(['E_INVALID_FIELD_VALUE', 'endpoints'])
   })
@@ -126,7 +165,10 @@ describe('ALTO error codes (§8.5.2), HTTP 400, application/alto-error+json', ()
   it('an empty list without a platform client address is a missing field', async () => {
     expect(
       await altoErrorMeta(
-        await postEndpointCost(NM, { 'cost-type': numericalRouting, endpoints: { dsts: ['ipv4:192.0.2.1'] } })
+        await postEndpointCost(NM, {
+          'cost-type': numericalRouting,
+          endpoints: { dsts: ['ipv4:192.0.2.1'] },
+        })
       )
     ).toEqual({ code: 'E_MISSING_FIELD', field: 'endpoints/srcs' })
   })
@@ -137,15 +179,23 @@ describe('ALTO error codes (§8.5.2), HTTP 400, application/alto-error+json', ()
   })
 
   it('lists beyond the per-request limit are refused naming the field', async () => {
-    const endpoints = Array.from({ length: MAX_LIST_ENTRIES + 1 }, (_, i) => `ipv4:10.0.${i >> 8}.${i & 255}`)
-    const meta = await altoErrorMeta(await postEndpointProperties({ properties: [`${NM}.pid`], endpoints }))
+    const endpoints = Array.from(
+      { length: MAX_LIST_ENTRIES + 1 },
+      (_, i) => `ipv4:10.0.${i >> 8}.${i & 255}`
+    )
+    const meta = await altoErrorMeta(
+      await postEndpointProperties({ properties: [`${NM}.pid`], endpoints })
+    )
     expect([meta.code, meta.field]).toEqual(['E_INVALID_FIELD_VALUE', 'endpoints'])
   })
 })
 
 describe('unknown fields are ignored (§8.3.7)', () => {
   it('same answer with and without extra fields, also nested ones', async () => {
-    const plain = { 'cost-type': numericalRouting, pids: { srcs: ['PID1'], dsts: ['PID2', 'PID3'] } }
+    const plain = {
+      'cost-type': numericalRouting,
+      pids: { srcs: ['PID1'], dsts: ['PID2', 'PID3'] },
+    }
     const extra = {
       ...plain,
       foo: 1,
@@ -177,8 +227,13 @@ describe('HTTP-level refusals', () => {
     const path = `/networkmap/${NM}/filtered`
     expect((await post(path, 'application/json', { pids: [] })).status).toBe(415)
     expect((await post(path, MEDIA_TYPES.costMapFilter, { pids: [] })).status).toBe(415)
-    expect((await post(path, `${MEDIA_TYPES.networkMapFilter}; charset=utf-8`, { pids: [] })).status).toBe(200)
-    const noType = await exports.default.fetch(`http://alto.test${path}`, { method: 'POST', body: '{"pids":[]}' })
+    expect(
+      (await post(path, `${MEDIA_TYPES.networkMapFilter}; charset=utf-8`, { pids: [] })).status
+    ).toBe(200)
+    const noType = await exports.default.fetch(`http://alto.test${path}`, {
+      method: 'POST',
+      body: '{"pids":[]}',
+    })
     // A string body gets text/plain from fetch(); still not the ALTO type.
     expect(noType.status).toBe(415)
   })
@@ -194,12 +249,22 @@ describe('HTTP-level refusals', () => {
     ]
     for (const [method, path, allow] of cases) {
       const res = await exports.default.fetch(`http://alto.test${path}`, { method })
-      expect([method, path, res.status, res.headers.get('Allow')]).toEqual([method, path, 405, allow])
+      expect([method, path, res.status, res.headers.get('Allow')]).toEqual([
+        method,
+        path,
+        405,
+        allow,
+      ])
     }
   })
 
   it('404 (no ALTO error code exists for it) for unknown resources and paths', async () => {
-    for (const path of ['/networkmap/nope', '/costmap/nope', '/networkmap/__proto__', '/nothing/here']) {
+    for (const path of [
+      '/networkmap/nope',
+      '/costmap/nope',
+      '/networkmap/__proto__',
+      '/nothing/here',
+    ]) {
       const res = await get(path)
       expect([path, res.status]).toEqual([path, 404])
       expect(res.headers.get('Content-Type')).not.toBe(MEDIA_TYPES.error)
@@ -215,6 +280,8 @@ describe('HTTP-level refusals', () => {
   it('every response carries nosniff', async () => {
     expect((await get('/directory')).headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect((await get('/nothing')).headers.get('X-Content-Type-Options')).toBe('nosniff')
-    expect((await postFilteredNetworkMap(NM, '{')).headers.get('X-Content-Type-Options')).toBe('nosniff')
+    expect((await postFilteredNetworkMap(NM, '{')).headers.get('X-Content-Type-Options')).toBe(
+      'nosniff'
+    )
   })
 })

@@ -43,7 +43,11 @@ function v6ToBigInt(text: string): bigint {
   const tailGroups = tail === undefined ? [] : tail ? tail.split(':') : []
   const missing = 8 - headGroups.length - tailGroups.length
   if (tail === undefined ? missing !== 0 : missing < 1) throw new Error(`bad IPv6 ${text}`)
-  const groups = [...headGroups, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...tailGroups]
+  const groups = [
+    ...headGroups,
+    ...Array<string>(tail === undefined ? 0 : missing).fill('0'),
+    ...tailGroups,
+  ]
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n)
 }
 
@@ -89,11 +93,15 @@ function oraclePid(prefixes: OraclePrefix[], typed: string): string | undefined 
 
 let manifest: Manifest
 beforeAll(async () => {
-  manifest = await publish(env.ALTO_KV, await compileRealMapSet(), { created: '2026-11-26T18:00:00.000Z' })
+  manifest = await publish(env.ALTO_KV, await compileRealMapSet(), {
+    created: '2026-11-26T18:00:00.000Z',
+  })
 })
 
 describe('IETF-93 interop endpoint cost requests', () => {
-  const prefixes = oraclePrefixes(readJson<NetworkMapJson>('interop-ietf93/default-network-map.json'))
+  const prefixes = oraclePrefixes(
+    readJson<NetworkMapJson>('interop-ietf93/default-network-map.json')
+  )
   const costs = readJson<CostMapJson>('interop-ietf93/routingcost-costmap.json')['cost-map']
 
   it('the oracle itself agrees with hand-checked points of the map', () => {
@@ -105,36 +113,41 @@ describe('IETF-93 interop endpoint cost requests', () => {
     expect(oraclePid(prefixes, 'ipv4:8.8.8.8')).toBe('default')
   })
 
-  it.each(['epcs_req1.json', 'epcs_req2.json'])('%s is answered with the routingcost-costmap costs', async (file) => {
-    const request = readJson<EndpointCostRequestJson>(`interop-ietf93/${file}`)
-    const expected: Record<string, Record<string, number>> = {}
-    for (const src of request.endpoints.srcs) {
-      for (const dst of request.endpoints.dsts) {
-        const srcPid = oraclePid(prefixes, src)
-        const dstPid = oraclePid(prefixes, dst)
-        const cost = srcPid && dstPid ? costs[srcPid]?.[dstPid] : undefined
-        if (cost !== undefined) (expected[src] ??= {})[dst] = cost
+  it.each(['epcs_req1.json', 'epcs_req2.json'])(
+    '%s is answered with the routingcost-costmap costs',
+    async (file) => {
+      const request = readJson<EndpointCostRequestJson>(`interop-ietf93/${file}`)
+      const expected: Record<string, Record<string, number>> = {}
+      for (const src of request.endpoints.srcs) {
+        for (const dst of request.endpoints.dsts) {
+          const srcPid = oraclePid(prefixes, src)
+          const dstPid = oraclePid(prefixes, dst)
+          const cost = srcPid && dstPid ? costs[srcPid]?.[dstPid] : undefined
+          if (cost !== undefined) (expected[src] ??= {})[dst] = cost
+        }
       }
+      expect(Object.keys(expected).length).toBeGreaterThan(0)
+      const res = await postEndpointCost(NM, request, {
+        Accept: `${MEDIA_TYPES.endpointCost},${MEDIA_TYPES.error}`,
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.endpointCost)
+      expect(await res.json()).toEqual({
+        meta: {
+          'dependent-vtags': [{ 'resource-id': NM, tag: manifest['network-maps'][NM].vtag }],
+          'cost-type': request['cost-type'],
+        },
+        'endpoint-cost-map': expected,
+      })
     }
-    expect(Object.keys(expected).length).toBeGreaterThan(0)
-    const res = await postEndpointCost(NM, request, {
-      Accept: `${MEDIA_TYPES.endpointCost},${MEDIA_TYPES.error}`,
-    })
-    expect(res.status).toBe(200)
-    expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.endpointCost)
-    expect(await res.json()).toEqual({
-      meta: {
-        'dependent-vtags': [{ 'resource-id': NM, tag: manifest['network-maps'][NM].vtag }],
-        'cost-type': request['cost-type'],
-      },
-      'endpoint-cost-map': expected,
-    })
-  })
+  )
 
   it('epcs_req2 under constraints keeps exactly the oracle costs that satisfy them', async () => {
     const request = readJson<EndpointCostRequestJson>('interop-ietf93/epcs_req2.json')
     const res = await postEndpointCost(NM, { ...request, constraints: ['ge 5', 'le 40'] })
-    const body = (await res.json()) as { 'endpoint-cost-map': Record<string, Record<string, number>> }
+    const body = (await res.json()) as {
+      'endpoint-cost-map': Record<string, Record<string, number>>
+    }
     const all = Object.values(body['endpoint-cost-map']).flatMap((row) => Object.values(row))
     expect(all.length).toBeGreaterThan(0)
     expect(all.every((c) => c >= 5 && c <= 40)).toBe(true)

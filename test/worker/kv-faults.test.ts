@@ -62,7 +62,8 @@ function faultyKv(fault: Fault, injected: { count: number }): KVNamespace {
           return inner.call(env.ALTO_KV, GARBAGE_KEY, options)
         case 'corrupt': {
           const value = await inner.call(env.ALTO_KV, key, options)
-          if (!(value instanceof ArrayBuffer)) throw new Error(`corrupt fault expects an arrayBuffer read of ${key}`)
+          if (!(value instanceof ArrayBuffer))
+            throw new Error(`corrupt fault expects an arrayBuffer read of ${key}`)
           const bytes = new Uint8Array(value.slice(0))
           bytes[bytes.length >> 1] ^= 0xff // one flipped byte: same length, other SHA-256
           return bytes.buffer
@@ -78,13 +79,19 @@ const requests: Record<Fault['request'], () => Request> = {
     new Request(`${ORIGIN}/costmap/${NM}/filtered`, {
       method: 'POST',
       headers: { 'Content-Type': MEDIA_TYPES.costMapFilter },
-      body: JSON.stringify({ 'cost-type': numericalRouting, pids: { srcs: ['PID1'], dsts: ['PID2'] } }),
+      body: JSON.stringify({
+        'cost-type': numericalRouting,
+        pids: { srcs: ['PID1'], dsts: ['PID2'] },
+      }),
     }),
   'endpoint-cost': () =>
     new Request(`${ORIGIN}/endpointcost/${NM}/lookup`, {
       method: 'POST',
       headers: { 'Content-Type': MEDIA_TYPES.endpointCostParams },
-      body: JSON.stringify({ 'cost-type': numericalRouting, endpoints: { srcs: ['ipv4:192.0.2.1'], dsts: ['ipv4:198.51.100.200'] } }),
+      body: JSON.stringify({
+        'cost-type': numericalRouting,
+        endpoints: { srcs: ['ipv4:192.0.2.1'], dsts: ['ipv4:198.51.100.200'] },
+      }),
     }),
 }
 
@@ -103,7 +110,9 @@ async function forgetEverything(): Promise<void> {
 
 /** The network map vtag an answer was computed from. */
 async function answeredVtag(res: Response): Promise<string> {
-  const body = (await res.json()) as { meta: { vtag?: { tag: string }; 'dependent-vtags'?: { tag: string }[] } }
+  const body = (await res.json()) as {
+    meta: { vtag?: { tag: string }; 'dependent-vtags'?: { tag: string }[] }
+  }
   return body.meta.vtag?.tag ?? body.meta['dependent-vtags']![0].tag
 }
 
@@ -111,19 +120,84 @@ const faults = (): Fault[] => {
   const cm2 = v2['cost-maps'][CM]
   const nm2 = v2['network-maps'][NM]
   return [
-    { name: 'pointer read error', request: 'filtered-costmap', applies: (k) => k === CURRENT_KEY, effect: 'throw' },
-    { name: 'pointer missing', request: 'networkmap', applies: (k) => k === CURRENT_KEY, effect: 'missing' },
-    { name: 'pointer corrupt', request: 'endpoint-cost', applies: (k) => k === CURRENT_KEY, effect: 'garbage' },
-    { name: 'manifest missing', request: 'filtered-costmap', applies: (k) => k === manifestKey(v2.version), effect: 'missing' },
-    { name: 'manifest read error', request: 'networkmap', applies: (k) => k === manifestKey(v2.version), effect: 'throw' },
-    { name: 'manifest corrupt', request: 'endpoint-cost', applies: (k) => k === manifestKey(v2.version), effect: 'garbage' },
-    { name: 'cost matrix blob missing', request: 'filtered-costmap', applies: (k) => k === cm2.matrix.key, effect: 'missing' },
-    { name: 'cost matrix blob corrupt (checksum)', request: 'filtered-costmap', applies: (k) => k === cm2.matrix.key, effect: 'corrupt' },
-    { name: 'cost matrix blob read error', request: 'endpoint-cost', applies: (k) => k === cm2.matrix.key, effect: 'throw' },
-    { name: 'network map JSON blob corrupt (checksum)', request: 'networkmap', applies: (k) => k === nm2.json.key, effect: 'corrupt' },
-    { name: 'network map JSON blob missing', request: 'networkmap', applies: (k) => k === nm2.json.key, effect: 'missing' },
-    { name: 'LPM blob corrupt (checksum)', request: 'endpoint-cost', applies: (k) => k === nm2['lpm-v4']!.key, effect: 'corrupt' },
-    { name: 'LPM blob read error', request: 'endpoint-cost', applies: (k) => k === nm2['lpm-v4']!.key, effect: 'throw' },
+    {
+      name: 'pointer read error',
+      request: 'filtered-costmap',
+      applies: (k) => k === CURRENT_KEY,
+      effect: 'throw',
+    },
+    {
+      name: 'pointer missing',
+      request: 'networkmap',
+      applies: (k) => k === CURRENT_KEY,
+      effect: 'missing',
+    },
+    {
+      name: 'pointer corrupt',
+      request: 'endpoint-cost',
+      applies: (k) => k === CURRENT_KEY,
+      effect: 'garbage',
+    },
+    {
+      name: 'manifest missing',
+      request: 'filtered-costmap',
+      applies: (k) => k === manifestKey(v2.version),
+      effect: 'missing',
+    },
+    {
+      name: 'manifest read error',
+      request: 'networkmap',
+      applies: (k) => k === manifestKey(v2.version),
+      effect: 'throw',
+    },
+    {
+      name: 'manifest corrupt',
+      request: 'endpoint-cost',
+      applies: (k) => k === manifestKey(v2.version),
+      effect: 'garbage',
+    },
+    {
+      name: 'cost matrix blob missing',
+      request: 'filtered-costmap',
+      applies: (k) => k === cm2.matrix.key,
+      effect: 'missing',
+    },
+    {
+      name: 'cost matrix blob corrupt (checksum)',
+      request: 'filtered-costmap',
+      applies: (k) => k === cm2.matrix.key,
+      effect: 'corrupt',
+    },
+    {
+      name: 'cost matrix blob read error',
+      request: 'endpoint-cost',
+      applies: (k) => k === cm2.matrix.key,
+      effect: 'throw',
+    },
+    {
+      name: 'network map JSON blob corrupt (checksum)',
+      request: 'networkmap',
+      applies: (k) => k === nm2.json.key,
+      effect: 'corrupt',
+    },
+    {
+      name: 'network map JSON blob missing',
+      request: 'networkmap',
+      applies: (k) => k === nm2.json.key,
+      effect: 'missing',
+    },
+    {
+      name: 'LPM blob corrupt (checksum)',
+      request: 'endpoint-cost',
+      applies: (k) => k === nm2['lpm-v4']!.key,
+      effect: 'corrupt',
+    },
+    {
+      name: 'LPM blob read error',
+      request: 'endpoint-cost',
+      applies: (k) => k === nm2['lpm-v4']!.key,
+      effect: 'throw',
+    },
   ]
 }
 
@@ -163,14 +237,22 @@ describe('KV faults with a last good version in the isolate', () => {
       totals.injected += injected.count
       totals.scenarios++
       expect([fault.name, res.status]).toEqual([fault.name, 200])
-      expect([fault.name, await answeredVtag(res)]).toEqual([fault.name, v1['network-maps'][NM].vtag])
+      expect([fault.name, await answeredVtag(res)]).toEqual([
+        fault.name,
+        v1['network-maps'][NM].vtag,
+      ])
       expect(warn).toHaveBeenCalledTimes(1)
       const line = String(warn.mock.calls[0][0])
-      expect(line).toMatch(new RegExp(`^alto-edge: serving last good version ${v1.version} because \\S`))
+      expect(line).toMatch(
+        new RegExp(`^alto-edge: serving last good version ${v1.version} because \\S`)
+      )
       expect(line).not.toMatch(/192\.0\.2|198\.51\.100|PID|cost-type/) // no request data in logs
       // Fault gone: the current version (v2) is served again.
       const healed = await call(requests[fault.request]())
-      expect([fault.name, await answeredVtag(healed)]).toEqual([fault.name, v2['network-maps'][NM].vtag])
+      expect([fault.name, await answeredVtag(healed)]).toEqual([
+        fault.name,
+        v2['network-maps'][NM].vtag,
+      ])
     }
   })
 
@@ -178,7 +260,12 @@ describe('KV faults with a last good version in the isolate', () => {
     await (await call(requests['filtered-costmap']())).arrayBuffer()
     clearTableCache()
     const v1Matrix = v1['cost-maps'][CM].matrix.key
-    const fault: Fault = { name: 'v1 matrix missing', request: 'filtered-costmap', applies: (k) => k === v1Matrix, effect: 'missing' }
+    const fault: Fault = {
+      name: 'v1 matrix missing',
+      request: 'filtered-costmap',
+      applies: (k) => k === v1Matrix,
+      effect: 'missing',
+    }
     const injected = { count: 0 }
     const res = await call(requests['filtered-costmap'](), faultyKv(fault, injected))
     totals.injected += injected.count
@@ -211,7 +298,9 @@ describe('KV faults without a last good version', () => {
   })
 
   it('reports the number of faults injected', () => {
-    console.info(`kv-faults: ${totals.scenarios} fault scenarios, ${totals.injected} faulty KV reads injected`)
+    console.info(
+      `kv-faults: ${totals.scenarios} fault scenarios, ${totals.injected} faulty KV reads injected`
+    )
     expect(totals.scenarios).toBe(2 * faults().length + 1)
   })
 })

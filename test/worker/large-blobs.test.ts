@@ -9,7 +9,14 @@
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Build } from '../../src/compiler/index.ts'
-import { blobKey, chunkKey, CURRENT_KEY, manifestKey, type BlobRef, type Manifest } from '../../src/store/manifest.ts'
+import {
+  blobKey,
+  chunkKey,
+  CURRENT_KEY,
+  manifestKey,
+  type BlobRef,
+  type Manifest,
+} from '../../src/store/manifest.ts'
 import { edgeCacheKey, VERIFY_BEFORE_RESPONSE_BYTES } from '../../src/worker/full-resource.ts'
 import { clearManifestCache } from '../../src/worker/store.ts'
 import { get, postEndpointProperties } from './client.ts'
@@ -50,7 +57,10 @@ async function storeChunked(bytes: Uint8Array, chunkBytes: number): Promise<Blob
 /** Stores `manifest` as version `version` and points `current` at it. */
 async function pointAt(manifest: Manifest, version: string): Promise<void> {
   await env.ALTO_KV.put(manifestKey(version), JSON.stringify({ ...manifest, version }))
-  await env.ALTO_KV.put(CURRENT_KEY, JSON.stringify({ version, seq: 99, manifest: manifestKey(version) }))
+  await env.ALTO_KV.put(
+    CURRENT_KEY,
+    JSON.stringify({ version, seq: 99, manifest: manifestKey(version) })
+  )
   clearManifestCache()
 }
 
@@ -83,9 +93,14 @@ describe('large and chunked blobs', () => {
     expect(served.length).toBe(body.length)
     expect(await sha256Hex(served)).toBe(json.sha256)
 
-    const eps = await postEndpointProperties({ properties: [`${NM}.pid`], endpoints: ['ipv4:192.0.2.34', 'ipv4:203.0.113.129'] })
+    const eps = await postEndpointProperties({
+      properties: [`${NM}.pid`],
+      endpoints: ['ipv4:192.0.2.34', 'ipv4:203.0.113.129'],
+    })
     expect(eps.status).toBe(200)
-    expect(((await eps.json()) as { 'endpoint-properties': unknown })['endpoint-properties']).toEqual({
+    expect(
+      ((await eps.json()) as { 'endpoint-properties': unknown })['endpoint-properties']
+    ).toEqual({
       'ipv4:192.0.2.34': { [`${NM}.pid`]: 'PID1' },
       'ipv4:203.0.113.129': { [`${NM}.pid`]: 'PID3' },
     })

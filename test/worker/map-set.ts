@@ -21,7 +21,9 @@ export const MAP_SET_FILES: Record<string, string> = Object.fromEntries(
   Object.entries(raw).map(([path, text]) => [path.replace(/^\.\.\/\.\.\/maps\//, ''), text])
 )
 
-export async function compileRealMapSet(files: Record<string, string> = MAP_SET_FILES): Promise<Build> {
+export async function compileRealMapSet(
+  files: Record<string, string> = MAP_SET_FILES
+): Promise<Build> {
   const result = await compileMapSet(files)
   if (!result.ok) throw new Error(`map set does not compile: ${JSON.stringify(result.errors)}`)
   return result.build
@@ -32,7 +34,11 @@ export async function compileRealMapSet(files: Record<string, string> = MAP_SET_
  * pointer last) and returns the manifest as stored. Publishing a version again (after another
  * one) moves the pointer back to it; its manifest keeps the `created` of its first publication.
  */
-export async function publish(kv: KVNamespace, build: Build, opts: { created: string }): Promise<Manifest> {
+export async function publish(
+  kv: KVNamespace,
+  build: Build,
+  opts: { created: string }
+): Promise<Manifest> {
   const store = kvStoreFromBinding(kv)
   const result = await publishBuild(store, build, { now: new Date(opts.created) })
   const manifest = await readManifest(store, result.version)
@@ -50,7 +56,10 @@ export function exampleVariant(cost: number, extraPid2Prefix?: string): Record<s
     costs: Record<string, Record<string, number>>
   }
   costs.costs.PID1.PID2 = cost
-  const files: Record<string, string> = { ...MAP_SET_FILES, 'example/cost-routingcost.json': JSON.stringify(costs) }
+  const files: Record<string, string> = {
+    ...MAP_SET_FILES,
+    'example/cost-routingcost.json': JSON.stringify(costs),
+  }
   if (extraPid2Prefix) {
     const nm = JSON.parse(MAP_SET_FILES['example/network-map.json']) as {
       pids: Record<string, { ipv4?: string[] }>

@@ -23,7 +23,11 @@ beforeAll(async () => {
 })
 beforeEach(() => {
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    spies.push(vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' '))))
+    spies.push(
+      vi
+        .spyOn(console, level)
+        .mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')))
+    )
   }
 })
 afterEach(() => {
@@ -43,7 +47,9 @@ const eps = (endpoints: unknown, kv: KVNamespace = env.ALTO_KV) =>
 
 describe('response headers', () => {
   it('every kind of response carries the hardening headers', async () => {
-    const brokenKv = { get: async () => Promise.reject(new Error('down')) } as unknown as KVNamespace
+    const brokenKv = {
+      get: async () => Promise.reject(new Error('down')),
+    } as unknown as KVNamespace
     const responses = {
       200: await eps([`ipv4:${ADDRESS}`]),
       400: await eps([`ipv4:${ADDRESS}/32`]),
@@ -55,7 +61,8 @@ describe('response headers', () => {
     }
     for (const [status, res] of Object.entries(responses)) {
       expect(res.status).toBe(Number(status))
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect([status, name, res.headers.get(name)]).toEqual([status, name, value])
+      for (const [name, value] of Object.entries(SECURITY_HEADERS))
+        expect([status, name, res.headers.get(name)]).toEqual([status, name, value])
       expect(res.headers.get('Server')).toBeNull()
     }
   })
@@ -63,7 +70,9 @@ describe('response headers', () => {
 
 describe('logs', () => {
   it('no endpoint address or body in any log line, for answers, bad input and storage faults', async () => {
-    const brokenKv = { get: async () => Promise.reject(new Error('down')) } as unknown as KVNamespace
+    const brokenKv = {
+      get: async () => Promise.reject(new Error('down')),
+    } as unknown as KVNamespace
     await eps([`ipv4:${ADDRESS}`])
     await eps([`ipv4:${ADDRESS}`, 'ipv6:1::2::3'])
     await eps([`ipv4:${ADDRESS}`], brokenKv)

@@ -45,20 +45,31 @@ beforeAll(async () => {
   for (let i = 0; i < VERSIONS; i++) {
     const build = await compileRealMapSet(exampleVariant(100 + i, extraPrefix(i)))
     const m = build.manifest
-    const facts = { index: i, nmVtag: m['network-maps'][NM].vtag, cmTag: m['cost-maps'][CM].tag, irdTag: m['ird-tag'] }
+    const facts = {
+      index: i,
+      nmVtag: m['network-maps'][NM].vtag,
+      cmTag: m['cost-maps'][CM].tag,
+      irdTag: m['ird-tag'],
+    }
     byNmVtag.set(facts.nmVtag, facts)
     byCmTag.set(facts.cmTag, facts)
     byIrdTag.set(facts.irdTag, facts)
     builds.push(build)
   }
   expect(byNmVtag.size).toBe(VERSIONS)
-  await publishBuild(kvStoreFromBinding(env.ALTO_KV), builds[0], { now: new Date(Date.UTC(2026, 10, 1)) })
+  await publishBuild(kvStoreFromBinding(env.ALTO_KV), builds[0], {
+    now: new Date(Date.UTC(2026, 10, 1)),
+  })
 })
 
 type Query = { name: string; run: () => Promise<string | null> }
 
 const post = (path: string, contentType: string, body: unknown) =>
-  exports.default.fetch(`${ORIGIN}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body: JSON.stringify(body) })
+  exports.default.fetch(`${ORIGIN}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': contentType },
+    body: JSON.stringify(body),
+  })
 
 /** Version indexes answers were computed from (the race must actually see versions change). */
 const observed = new Set<number>()
@@ -77,10 +88,15 @@ const QUERIES: Query[] = [
     run: async () => {
       const res = await exports.default.fetch(`${ORIGIN}/networkmap/${NM}`)
       if (res.status !== 200) return `status ${res.status}`
-      const body = (await res.json()) as { meta: { vtag: { tag: string } }; 'network-map': Record<string, { ipv4?: string[] }> }
+      const body = (await res.json()) as {
+        meta: { vtag: { tag: string } }
+        'network-map': Record<string, { ipv4?: string[] }>
+      }
       const v = versionOfVtag(body.meta.vtag.tag)
-      if (res.headers.get('ETag') !== `"${v.nmVtag}"`) return `ETag ${res.headers.get('ETag')} with body of version ${v.index}`
-      if (!body['network-map'].PID2.ipv4?.includes(extraPrefix(v.index))) return `PID2 lacks ${extraPrefix(v.index)}`
+      if (res.headers.get('ETag') !== `"${v.nmVtag}"`)
+        return `ETag ${res.headers.get('ETag')} with body of version ${v.index}`
+      if (!body['network-map'].PID2.ipv4?.includes(extraPrefix(v.index)))
+        return `PID2 lacks ${extraPrefix(v.index)}`
       return null
     },
   },
@@ -89,10 +105,15 @@ const QUERIES: Query[] = [
     run: async () => {
       const res = await exports.default.fetch(`${ORIGIN}/costmap/${CM}`)
       if (res.status !== 200) return `status ${res.status}`
-      const body = (await res.json()) as { meta: { 'dependent-vtags': { tag: string }[] }; 'cost-map': Record<string, Record<string, number>> }
+      const body = (await res.json()) as {
+        meta: { 'dependent-vtags': { tag: string }[] }
+        'cost-map': Record<string, Record<string, number>>
+      }
       const v = versionOfVtag(body.meta['dependent-vtags'][0].tag)
-      if (res.headers.get('ETag') !== `"${v.cmTag}"`) return `cost map ETag of another version than its dependent vtag (${v.index})`
-      if (body['cost-map'].PID1.PID2 !== 100 + v.index) return `cost ${body['cost-map'].PID1.PID2} under version ${v.index}`
+      if (res.headers.get('ETag') !== `"${v.cmTag}"`)
+        return `cost map ETag of another version than its dependent vtag (${v.index})`
+      if (body['cost-map'].PID1.PID2 !== 100 + v.index)
+        return `cost ${body['cost-map'].PID1.PID2} under version ${v.index}`
       return null
     },
   },
@@ -109,11 +130,19 @@ const QUERIES: Query[] = [
   {
     name: 'POST filtered cost map',
     run: async () => {
-      const res = await post(`/costmap/${NM}/filtered`, MEDIA_TYPES.costMapFilter, { 'cost-type': numericalRouting, pids: { srcs: ['PID1'], dsts: ['PID2'] } })
+      const res = await post(`/costmap/${NM}/filtered`, MEDIA_TYPES.costMapFilter, {
+        'cost-type': numericalRouting,
+        pids: { srcs: ['PID1'], dsts: ['PID2'] },
+      })
       if (res.status !== 200) return `status ${res.status}`
-      const body = (await res.json()) as { meta: { 'dependent-vtags': { tag: string }[] }; 'cost-map': Record<string, Record<string, number>> }
+      const body = (await res.json()) as {
+        meta: { 'dependent-vtags': { tag: string }[] }
+        'cost-map': Record<string, Record<string, number>>
+      }
       const v = versionOfVtag(body.meta['dependent-vtags'][0].tag)
-      return body['cost-map'].PID1.PID2 === 100 + v.index ? null : `cost ${body['cost-map'].PID1.PID2} under version ${v.index}`
+      return body['cost-map'].PID1.PID2 === 100 + v.index
+        ? null
+        : `cost ${body['cost-map'].PID1.PID2} under version ${v.index}`
     },
   },
   {
@@ -124,13 +153,17 @@ const QUERIES: Query[] = [
         endpoints: { srcs: ['ipv4:192.0.2.1'], dsts: probes },
       })
       if (res.status !== 200) return `status ${res.status}`
-      const body = (await res.json()) as { meta: { 'dependent-vtags': { tag: string }[] }; 'endpoint-cost-map': Record<string, Record<string, number>> }
+      const body = (await res.json()) as {
+        meta: { 'dependent-vtags': { tag: string }[] }
+        'endpoint-cost-map': Record<string, Record<string, number>>
+      }
       const v = versionOfVtag(body.meta['dependent-vtags'][0].tag)
       const row = body['endpoint-cost-map']['ipv4:192.0.2.1']
       for (let k = 0; k < VERSIONS; k++) {
         // Only version k maps 10.k.1.1 into PID2; every other version into PID3.
         const expected = k === v.index ? 100 + v.index : PID1_TO_PID3
-        if (row[probeAddress(k)] !== expected) return `cost to ${probeAddress(k)} is ${row[probeAddress(k)]} under version ${v.index}`
+        if (row[probeAddress(k)] !== expected)
+          return `cost to ${probeAddress(k)} is ${row[probeAddress(k)]} under version ${v.index}`
       }
       return null
     },
@@ -138,13 +171,20 @@ const QUERIES: Query[] = [
   {
     name: 'POST endpoint property',
     run: async () => {
-      const res = await post('/endpointprop/lookup', MEDIA_TYPES.endpointPropParams, { properties: [`${NM}.pid`], endpoints: probes })
+      const res = await post('/endpointprop/lookup', MEDIA_TYPES.endpointPropParams, {
+        properties: [`${NM}.pid`],
+        endpoints: probes,
+      })
       if (res.status !== 200) return `status ${res.status}`
-      const body = (await res.json()) as { meta: { 'dependent-vtags': { tag: string }[] }; 'endpoint-properties': Record<string, Record<string, string>> }
+      const body = (await res.json()) as {
+        meta: { 'dependent-vtags': { tag: string }[] }
+        'endpoint-properties': Record<string, Record<string, string>>
+      }
       const v = versionOfVtag(body.meta['dependent-vtags'][0].tag)
       for (let k = 0; k < VERSIONS; k++) {
         const pid = body['endpoint-properties'][probeAddress(k)][`${NM}.pid`]
-        if (pid !== (k === v.index ? 'PID2' : 'PID3')) return `${probeAddress(k)} is ${pid} under version ${v.index}`
+        if (pid !== (k === v.index ? 'PID2' : 'PID3'))
+          return `${probeAddress(k)} is ${pid} under version ${v.index}`
       }
       return null
     },
@@ -157,13 +197,20 @@ interface Tally {
   errors: string[]
 }
 
-async function queriesDuring(step: () => Promise<unknown>, tally: Tally, offset: number): Promise<void> {
+async function queriesDuring(
+  step: () => Promise<unknown>,
+  tally: Tally,
+  offset: number
+): Promise<void> {
   const queries = Array.from({ length: QUERIES_PER_STEP }, async (_, q) => {
     const query = QUERIES[(offset + q) % QUERIES.length]
     tally.queries++
     try {
       const problem = await query.run()
-      if (problem) (problem.startsWith('status') ? tally.errors : tally.mixed).push(`${query.name}: ${problem}`)
+      if (problem)
+        (problem.startsWith('status') ? tally.errors : tally.mixed).push(
+          `${query.name}: ${problem}`
+        )
     } catch (error) {
       tally.errors.push(`${query.name}: ${String(error)}`)
     }
@@ -174,15 +221,23 @@ async function queriesDuring(step: () => Promise<unknown>, tally: Tally, offset:
 describe('publishing and rolling back under concurrent queries', () => {
   it(`${VERSIONS - 1} publishes and ${ROLLBACKS} rollbacks, ${QUERIES_PER_STEP} concurrent queries each: no mixed versions, no errors`, async () => {
     const store = kvStoreFromBinding(env.ALTO_KV)
-    const tally: Tally = { queries: 0, mixed: [], errors: []}
+    const tally: Tally = { queries: 0, mixed: [], errors: [] }
     for (let i = 1; i < VERSIONS; i++) {
-      await queriesDuring(() => publishBuild(store, builds[i], { now: new Date(Date.UTC(2026, 10, 1, 0, i)) }), tally, i)
+      await queriesDuring(
+        () => publishBuild(store, builds[i], { now: new Date(Date.UTC(2026, 10, 1, 0, i)) }),
+        tally,
+        i
+      )
     }
     const publishQueries = tally.queries
     // Rollback under load: back through the kept history, newest first.
     for (let r = 1; r <= ROLLBACKS; r++) {
       const target = builds[VERSIONS - 1 - r].manifest.version
-      await queriesDuring(() => rollback(store, target, { now: new Date(Date.UTC(2026, 10, 2, 0, r)) }), tally, r)
+      await queriesDuring(
+        () => rollback(store, target, { now: new Date(Date.UTC(2026, 10, 2, 0, r)) }),
+        tally,
+        r
+      )
     }
     console.info(
       `publish-race: ${VERSIONS - 1} publishes × ${QUERIES_PER_STEP} + ${ROLLBACKS} rollbacks × ${QUERIES_PER_STEP} = ${tally.queries} queries ` +
@@ -194,7 +249,13 @@ describe('publishing and rolling back under concurrent queries', () => {
     expect(tally.errors).toEqual([])
     // After the last rollback every service answers from the rollback target.
     const last = builds[VERSIONS - 1 - ROLLBACKS].manifest['network-maps'][NM].vtag
-    const res = await post(`/costmap/${NM}/filtered`, MEDIA_TYPES.costMapFilter, { 'cost-type': numericalRouting })
-    expect(((await res.json()) as { meta: { 'dependent-vtags': { tag: string }[] } }).meta['dependent-vtags'][0].tag).toBe(last)
+    const res = await post(`/costmap/${NM}/filtered`, MEDIA_TYPES.costMapFilter, {
+      'cost-type': numericalRouting,
+    })
+    expect(
+      ((await res.json()) as { meta: { 'dependent-vtags': { tag: string }[] } }).meta[
+        'dependent-vtags'
+      ][0].tag
+    ).toBe(last)
   })
 })

@@ -30,7 +30,11 @@ function countingLimiter(allowed: number): { limiter: RateLimit; keys: string[] 
 }
 
 const call = (headers: Record<string, string>, overrides: Partial<Env>, path = '/directory') =>
-  worker.fetch(new Request(`${ORIGIN}${path}`, { headers }), { ...env, ...overrides }, testExecutionContext())
+  worker.fetch(
+    new Request(`${ORIGIN}${path}`, { headers }),
+    { ...env, ...overrides },
+    testExecutionContext()
+  )
 
 describe('rate limiting', () => {
   it('the wrangler.toml binding is available in workerd', async () => {
@@ -68,29 +72,53 @@ describe('rate limiting', () => {
     expect((await call({ 'CF-Connecting-IP': '2001:db8:1:2:ffff::9' }, overrides)).status).toBe(429) // same /64
     expect((await call({ 'CF-Connecting-IP': '2001:db8:1:3::1' }, overrides)).status).toBe(200)
     // No client identity, or loopback (only local runs: wrangler dev, benchmarks): not limited.
-    const locals: Record<string, string>[] = [{}, { 'CF-Connecting-IP': '127.0.0.1' }, { 'CF-Connecting-IP': '::1' }]
+    const locals: Record<string, string>[] = [
+      {},
+      { 'CF-Connecting-IP': '127.0.0.1' },
+      { 'CF-Connecting-IP': '::1' },
+    ]
     for (const local of locals) {
       expect((await call(local, overrides)).status).toBe(200)
       expect((await call(local, overrides)).status).toBe(200)
     }
-    expect(keys).toEqual(['ip:198.51.100.7', 'ip:198.51.100.7', 'ip6:20010db8:10002::/64', 'ip6:20010db8:10002::/64', 'ip6:20010db8:10003::/64'])
+    expect(keys).toEqual([
+      'ip:198.51.100.7',
+      'ip:198.51.100.7',
+      'ip6:20010db8:10002::/64',
+      'ip6:20010db8:10002::/64',
+      'ip6:20010db8:10003::/64',
+    ])
 
     const token = 'tok_rate_limit_test_0123456789'
-    const clients = JSON.stringify([{ name: 'cdn-r', 'token-sha256': await digestHex('SHA-256', token), resources: '*' }])
+    const clients = JSON.stringify([
+      { name: 'cdn-r', 'token-sha256': await digestHex('SHA-256', token), resources: '*' },
+    ])
     const authed = { ...overrides, ALTO_AUTH: 'bearer', ALTO_CLIENTS: clients }
     // The client's name is the key, whatever address it comes from.
-    expect((await call({ Authorization: `Bearer ${token}`, 'CF-Connecting-IP': '203.0.113.1' }, authed)).status).toBe(200)
-    expect((await call({ Authorization: `Bearer ${token}`, 'CF-Connecting-IP': '203.0.113.2' }, authed)).status).toBe(429)
+    expect(
+      (await call({ Authorization: `Bearer ${token}`, 'CF-Connecting-IP': '203.0.113.1' }, authed))
+        .status
+    ).toBe(200)
+    expect(
+      (await call({ Authorization: `Bearer ${token}`, 'CF-Connecting-IP': '203.0.113.2' }, authed))
+        .status
+    ).toBe(429)
     expect(keys.slice(-2)).toEqual(['client:cdn-r', 'client:cdn-r'])
   })
 
   it('503 instead of 429 when configured; off disables; a failing limiter lets requests through', async () => {
     const ip = { 'CF-Connecting-IP': '198.51.100.8' }
     const { limiter } = countingLimiter(0)
-    const res = await call(ip, { ALTO_RATE_LIMITER: limiter, ALTO_RATE_LIMIT: '503', ALTO_RATE_LIMIT_PERIOD: '60' })
+    const res = await call(ip, {
+      ALTO_RATE_LIMITER: limiter,
+      ALTO_RATE_LIMIT: '503',
+      ALTO_RATE_LIMIT_PERIOD: '60',
+    })
     expect(res.status).toBe(503)
     expect(res.headers.get('Retry-After')).toBe('60')
-    expect((await call(ip, { ALTO_RATE_LIMITER: limiter, ALTO_RATE_LIMIT: 'off' })).status).toBe(200)
+    expect((await call(ip, { ALTO_RATE_LIMITER: limiter, ALTO_RATE_LIMIT: 'off' })).status).toBe(
+      200
+    )
     expect((await call(ip, { ALTO_RATE_LIMITER: undefined })).status).toBe(200)
     const log = vi.spyOn(console, 'error').mockImplementation(() => {})
     const broken = { limit: async () => Promise.reject(new Error('limiter down')) }
@@ -102,7 +130,15 @@ describe('rate limiting', () => {
 
   it('/health is never limited', async () => {
     const { limiter, keys } = countingLimiter(0)
-    expect((await call({ 'CF-Connecting-IP': '198.51.100.9' }, { ALTO_RATE_LIMITER: limiter }, '/health')).status).toBe(200)
+    expect(
+      (
+        await call(
+          { 'CF-Connecting-IP': '198.51.100.9' },
+          { ALTO_RATE_LIMITER: limiter },
+          '/health'
+        )
+      ).status
+    ).toBe(200)
     expect(keys).toEqual([])
   })
 })

@@ -33,7 +33,9 @@ const ordinalRouting = { 'cost-mode': 'ordinal', 'cost-metric': 'routingcost' }
 
 describe('RFC 7285 examples', () => {
   it('§11.2.1.7 network map', async () => {
-    const res = await get(`/networkmap/${NM}`, { Accept: `${MEDIA_TYPES.networkMap},${MEDIA_TYPES.error}` })
+    const res = await get(`/networkmap/${NM}`, {
+      Accept: `${MEDIA_TYPES.networkMap},${MEDIA_TYPES.error}`,
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.networkMap)
     expect(await res.json()).toEqual({
@@ -155,14 +157,19 @@ describe('filtering semantics', () => {
     expect(await (await postFilteredNetworkMap(NM, { pids: [] })).json()).toEqual(full)
     expect(
       await (
-        await postFilteredNetworkMap(NM, { pids: ['PID3', 'NOPE', 'PID3'], 'address-types': ['ipv6', 'foo'] })
+        await postFilteredNetworkMap(NM, {
+          pids: ['PID3', 'NOPE', 'PID3'],
+          'address-types': ['ipv6', 'foo'],
+        })
       ).json()
     ).toEqual({ meta: { vtag }, 'network-map': { PID3: { ipv6: ['::/0'] } } })
   })
 
   it('filtered cost map without pids equals the full cost map; constraints are ANDed', async () => {
     const full = await (await get('/costmap/rfc-example-num-routingcost')).json()
-    expect(await (await postFilteredCostMap(NM, { 'cost-type': numericalRouting })).json()).toEqual(full)
+    expect(await (await postFilteredCostMap(NM, { 'cost-type': numericalRouting })).json()).toEqual(
+      full
+    )
     const constrained = await postFilteredCostMap(NM, {
       'cost-type': { ...numericalRouting, description: 'ignored' },
       constraints: ['ge 5', 'lt 15'],
@@ -175,7 +182,10 @@ describe('filtering semantics', () => {
   })
 
   it('ordinal cost type selects the ordinal cost map', async () => {
-    const res = await postFilteredCostMap(NM, { 'cost-type': ordinalRouting, pids: { srcs: ['PID3'] } })
+    const res = await postFilteredCostMap(NM, {
+      'cost-type': ordinalRouting,
+      pids: { srcs: ['PID3'] },
+    })
     expect(await res.json()).toEqual({
       meta: { 'dependent-vtags': [vtag], 'cost-type': ordinalRouting },
       'cost-map': { PID3: { PID1: 5, PID2: 4 } },
@@ -185,11 +195,16 @@ describe('filtering semantics', () => {
   it('endpoint cost: an absent srcs list means the client address (CF-Connecting-IP)', async () => {
     const res = await postEndpointCost(
       NM,
-      { 'cost-type': numericalRouting, endpoints: { dsts: ['ipv4:198.51.100.200', 'ipv6:2001:db8::1'] } },
+      {
+        'cost-type': numericalRouting,
+        endpoints: { dsts: ['ipv4:198.51.100.200', 'ipv6:2001:db8::1'] },
+      },
       { 'CF-Connecting-IP': '192.0.2.77' }
     )
     expect(await res.json()).toMatchObject({
-      'endpoint-cost-map': { 'ipv4:192.0.2.77': { 'ipv4:198.51.100.200': 5, 'ipv6:2001:db8::1': 10 } },
+      'endpoint-cost-map': {
+        'ipv4:192.0.2.77': { 'ipv4:198.51.100.200': 5, 'ipv6:2001:db8::1': 10 },
+      },
     })
     const v6 = await postEndpointCost(
       NM,

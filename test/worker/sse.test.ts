@@ -44,7 +44,8 @@ function eventReader(res: Response) {
         queue.push(...parsed.events)
         buffered = parsed.rest
       }
-      if (queue.length < count) throw new Error(`stream ended after ${queue.length} of ${count} events`)
+      if (queue.length < count)
+        throw new Error(`stream ended after ${queue.length} of ${count} events`)
       return queue.splice(0, count)
     },
     async ended(): Promise<boolean> {
@@ -69,7 +70,7 @@ describe('ALTO/SSE update stream', () => {
       '/updates/stream',
       PARAMS,
       { add: { cost: { 'resource-id': costMapId }, net: { 'resource-id': NM } } },
-      { Accept: 'text/event-stream, application/alto-error+json' },
+      { Accept: 'text/event-stream, application/alto-error+json' }
     )
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('text/event-stream')
@@ -87,28 +88,55 @@ describe('ALTO/SSE update stream', () => {
       const netChanges = build === builds[2] // only v3 moves a prefix
       await publishAndWake(build)
       const got = await events.next(netChanges ? 2 : 1)
-      expect(got.map((e) => e.event)).toEqual(netChanges ? [`${MERGE_PATCH},net`, `${MERGE_PATCH},cost`] : [`${MERGE_PATCH},cost`])
+      expect(got.map((e) => e.event)).toEqual(
+        netChanges ? [`${MERGE_PATCH},net`, `${MERGE_PATCH},cost`] : [`${MERGE_PATCH},cost`]
+      )
       for (const e of got) {
         if (e.event.endsWith(',net')) net = applyMergePatch(net, JSON.parse(e.data))
         else cost = applyMergePatch(cost, JSON.parse(e.data))
       }
     }
     expect(JSON.stringify(net)).toBe(JSON.stringify(await (await get(`/networkmap/${NM}`)).json()))
-    expect(JSON.stringify(cost)).toBe(JSON.stringify(await (await get(`/costmap/${costMapId}`)).json()))
-    expect((cost as { meta: { 'dependent-vtags': { tag: string }[] } }).meta['dependent-vtags'][0].tag).toBe(builds[3].manifest['network-maps'][NM].vtag)
+    expect(JSON.stringify(cost)).toBe(
+      JSON.stringify(await (await get(`/costmap/${costMapId}`)).json())
+    )
+    expect(
+      (cost as { meta: { 'dependent-vtags': { tag: string }[] } }).meta['dependent-vtags'][0].tag
+    ).toBe(builds[3].manifest['network-maps'][NM].vtag)
 
     // Stream control (§7.6).
     const path = new URL(controlUri).pathname
     const bad = await post(path, PARAMS, { remove: ['nope'] })
     expect(bad.status).toBe(400)
-    expect(((await bad.json()) as { meta: { code: string; field: string } }).meta).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'remove' })
+    expect(((await bad.json()) as { meta: { code: string; field: string } }).meta).toMatchObject({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'remove',
+    })
     expect((await post(path, PARAMS, { remove: ['cost'] })).status).toBe(204)
-    expect(await events.next(1)).toEqual([{ event: CONTROL, data: JSON.stringify({ stopped: ['cost'], description: 'removed by the client' }) }])
+    expect(await events.next(1)).toEqual([
+      {
+        event: CONTROL,
+        data: JSON.stringify({ stopped: ['cost'], description: 'removed by the client' }),
+      },
+    ])
     // Re-adding with a current tag: `started`, no full replacement.
     const reused = await post(path, PARAMS, { add: { cost: { 'resource-id': costMapId } } })
     expect(reused.status).toBe(400)
-    expect((await post(path, PARAMS, { add: { 'cost-again': { 'resource-id': costMapId, tag: builds[3].manifest['cost-maps'][costMapId].tag } } })).status).toBe(204)
-    expect(await events.next(1)).toEqual([{ event: CONTROL, data: JSON.stringify({ started: ['cost-again'] }) }])
+    expect(
+      (
+        await post(path, PARAMS, {
+          add: {
+            'cost-again': {
+              'resource-id': costMapId,
+              tag: builds[3].manifest['cost-maps'][costMapId].tag,
+            },
+          },
+        })
+      ).status
+    ).toBe(204)
+    expect(await events.next(1)).toEqual([
+      { event: CONTROL, data: JSON.stringify({ started: ['cost-again'] }) },
+    ])
     await publishAndWake(builds[0])
     const back = await events.next(2)
     expect(back.map((e) => e.event)).toEqual([`${MERGE_PATCH},net`, `${MERGE_PATCH},cost-again`])
@@ -123,11 +151,22 @@ describe('ALTO/SSE update stream', () => {
   it('refuses bad opening requests without creating a stream, and unknown control URIs', async () => {
     const missing = await post('/updates/stream', PARAMS, {})
     expect(missing.status).toBe(400)
-    expect(((await missing.json()) as { meta: Record<string, string> }).meta).toEqual({ code: 'E_MISSING_FIELD', field: 'add' })
-    const unknown = await post('/updates/stream', PARAMS, { add: { x: { 'resource-id': 'endpoint-property' } } })
-    expect(((await unknown.json()) as { meta: Record<string, string> }).meta).toEqual({ code: 'E_INVALID_FIELD_VALUE', field: 'add/x/resource-id', value: 'endpoint-property' })
+    expect(((await missing.json()) as { meta: Record<string, string> }).meta).toEqual({
+      code: 'E_MISSING_FIELD',
+      field: 'add',
+    })
+    const unknown = await post('/updates/stream', PARAMS, {
+      add: { x: { 'resource-id': 'endpoint-property' } },
+    })
+    expect(((await unknown.json()) as { meta: Record<string, string> }).meta).toEqual({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'add/x/resource-id',
+      value: 'endpoint-property',
+    })
     expect((await post('/updates/stream', 'application/json', { add: {} })).status).toBe(415)
-    expect((await post(`/updates/streams/${'0'.repeat(64)}`, PARAMS, { remove: [] })).status).toBe(404)
+    expect((await post(`/updates/streams/${'0'.repeat(64)}`, PARAMS, { remove: [] })).status).toBe(
+      404
+    )
     expect((await post('/updates/streams/not-an-id', PARAMS, { remove: [] })).status).toBe(404)
   })
 })

@@ -3,7 +3,12 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { RequestFailureError } from '../../src/alto/errors.ts'
 import type { BlobRef } from '../../src/store/manifest.ts'
-import { StorageFault, readBlobBytes, readBlobStream, verifiedBlobStream } from '../../src/worker/store.ts'
+import {
+  StorageFault,
+  readBlobBytes,
+  readBlobStream,
+  verifiedBlobStream,
+} from '../../src/worker/store.ts'
 
 const parts = ['{"meta":', '{"vtag":1}', ',"x":[1,2,3]}']
 const whole = parts.join('')
@@ -29,7 +34,9 @@ describe('chunked blobs', () => {
     for (const [i, part] of parts.entries()) await env.ALTO_KV.put(`${wrong.key}/${i}`, part)
     await expect(readBlobBytes(env.ALTO_KV, wrong)).rejects.toBeInstanceOf(StorageFault)
     // Streamed: the body errors at its end instead of completing.
-    await expect(new Response(await verifiedBlobStream(env.ALTO_KV, wrong)).text()).rejects.toThrow()
+    await expect(
+      new Response(await verifiedBlobStream(env.ALTO_KV, wrong)).text()
+    ).rejects.toThrow()
   })
 
   it('a missing blob is a 503 failure, not a server error', async () => {
@@ -37,6 +44,8 @@ describe('chunked blobs', () => {
     const failure = await readBlobStream(env.ALTO_KV, missing).catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(RequestFailureError)
     expect((failure as RequestFailureError).failure.kind).toBe('unavailable')
-    await expect(readBlobBytes(env.ALTO_KV, { ...missing, chunks: 1 })).rejects.toBeInstanceOf(RequestFailureError)
+    await expect(readBlobBytes(env.ALTO_KV, { ...missing, chunks: 1 })).rejects.toBeInstanceOf(
+      RequestFailureError
+    )
   })
 })

@@ -12,7 +12,10 @@ let minute = 0
 /** Publishes like the CLI does: update logs advanced before the pointer flips. */
 export async function publishWithUpdates(build: Build, window?: number): Promise<PublishResult> {
   const created = new Date(Date.UTC(2026, 10, 26, 18, ++minute)).toISOString()
-  return publishBuild(kvStoreFromBinding(env.ALTO_KV), build, { now: new Date(created), updates: { window } })
+  return publishBuild(kvStoreFromBinding(env.ALTO_KV), build, {
+    now: new Date(created),
+    updates: { window },
+  })
 }
 
 /** Four distinct versions: the PID1 → PID2 cost changes each time; v3 also moves a prefix (new vtag). */
@@ -28,7 +31,7 @@ export async function fourVersions(): Promise<Build[]> {
 /** The numerical routingcost cost map of the RFC example network map. */
 export function exampleCostMapId(build: Build): string {
   const id = Object.entries(build.manifest['cost-maps']).find(
-    ([, cm]) => cm['network-map'] === NM && cm['cost-type']['cost-mode'] === 'numerical',
+    ([, cm]) => cm['network-map'] === NM && cm['cost-type']['cost-mode'] === 'numerical'
   )?.[0]
   if (!id) throw new Error('no numerical cost map for the example network map')
   return id

@@ -37,15 +37,35 @@ beforeAll(async () => {
   costMapId = exampleCostMapId(builds[0])
 })
 
-async function openView(resourceId: string, tag?: string): Promise<{ uri: string; path: string; summary: Summary }> {
-  const res = await post('/tips', TIPS_PARAMS, { 'resource-id': resourceId, ...(tag ? { tag } : {}) }, { Accept: `${TIPS}, application/alto-error+json` })
+async function openView(
+  resourceId: string,
+  tag?: string
+): Promise<{ uri: string; path: string; summary: Summary }> {
+  const res = await post(
+    '/tips',
+    TIPS_PARAMS,
+    { 'resource-id': resourceId, ...(tag ? { tag } : {}) },
+    { Accept: `${TIPS}, application/alto-error+json` }
+  )
   expect(res.status, await res.clone().text()).toBe(200)
   expect(res.headers.get('Content-Type')).toBe(TIPS)
-  const body = (await res.json()) as { 'tips-view-uri': string; 'tips-view-summary': { 'updates-graph-summary': Summary } }
-  return { uri: body['tips-view-uri'], path: new URL(body['tips-view-uri']).pathname, summary: body['tips-view-summary']['updates-graph-summary'] }
+  const body = (await res.json()) as {
+    'tips-view-uri': string
+    'tips-view-summary': { 'updates-graph-summary': Summary }
+  }
+  return {
+    uri: body['tips-view-uri'],
+    path: new URL(body['tips-view-uri']).pathname,
+    summary: body['tips-view-summary']['updates-graph-summary'],
+  }
 }
 
-async function edge(path: string, i: number, j: number, headers: Record<string, string> = {}): Promise<Response> {
+async function edge(
+  path: string,
+  i: number,
+  j: number,
+  headers: Record<string, string> = {}
+): Promise<Response> {
   return get(`${path}/ug/${i}/${j}`, headers)
 }
 
@@ -54,7 +74,11 @@ async function storedLog(resourceId: string): Promise<UpdateLog> {
 }
 
 /** A client following a view: snapshot first, then every recommended edge to end-seq. */
-async function followView(path: string, summary: Summary, from: { seq: number; body: unknown } | null) {
+async function followView(
+  path: string,
+  summary: Summary,
+  from: { seq: number; body: unknown } | null
+) {
   let seq = from?.seq ?? 0
   let body = from?.body ?? null
   const fetched: { i: number; j: number; type: string; bytes: number }[] = []
@@ -75,20 +99,48 @@ async function followView(path: string, summary: Summary, from: { seq: number; b
 describe('TIPS views, edges and the publisher', () => {
   it('a client reading the snapshot and applying every patch after three publishes equals the last full map', async () => {
     const r1 = await publishWithUpdates(builds[0])
-    expect(r1.updates?.find((u) => u.resourceId === costMapId)).toMatchObject({ seq: 1, changed: true })
+    expect(r1.updates?.find((u) => u.resourceId === costMapId)).toMatchObject({
+      seq: 1,
+      changed: true,
+    })
 
     // The IRD announces both update resources.
-    const ird = (await (await get('/directory')).json()) as { resources: Record<string, { 'media-type': string; accepts?: string; uses?: string[]; capabilities?: Record<string, unknown> }> }
-    expect(ird.resources.tips).toMatchObject({ uri: '/tips', 'media-type': TIPS, accepts: TIPS_PARAMS })
+    const ird = (await (await get('/directory')).json()) as {
+      resources: Record<
+        string,
+        {
+          'media-type': string
+          accepts?: string
+          uses?: string[]
+          capabilities?: Record<string, unknown>
+        }
+      >
+    }
+    expect(ird.resources.tips).toMatchObject({
+      uri: '/tips',
+      'media-type': TIPS,
+      accepts: TIPS_PARAMS,
+    })
     expect(ird.resources.tips.uses).toContain(costMapId)
-    expect((ird.resources.tips.capabilities!['incremental-change-media-types'] as Record<string, string>)[costMapId]).toBe(MERGE_PATCH)
-    expect(ird.resources['update-stream']).toMatchObject({ 'media-type': 'text/event-stream', capabilities: { 'support-stream-control': true } })
+    expect(
+      (
+        ird.resources.tips.capabilities!['incremental-change-media-types'] as Record<string, string>
+      )[costMapId]
+    ).toBe(MERGE_PATCH)
+    expect(ird.resources['update-stream']).toMatchObject({
+      'media-type': 'text/event-stream',
+      capabilities: { 'support-stream-control': true },
+    })
 
     const views: Record<string, Awaited<ReturnType<typeof openView>>> = {}
     const held: Record<string, { seq: number; body: unknown }> = {}
     for (const rid of [NM, costMapId]) {
       views[rid] = await openView(rid)
-      expect(views[rid].summary).toEqual({ 'start-seq': 1, 'end-seq': 1, 'start-edge-rec': { 'seq-i': 0, 'seq-j': 1 } })
+      expect(views[rid].summary).toEqual({
+        'start-seq': 1,
+        'end-seq': 1,
+        'start-edge-rec': { 'seq-i': 0, 'seq-j': 1 },
+      })
       // Same body → same view; the view is per resource.
       expect((await openView(rid)).uri).toBe(views[rid].uri)
       const snap = await edge(views[rid].path, 0, 1)
@@ -100,28 +152,50 @@ describe('TIPS views, edges and the publisher', () => {
     const r2 = await publishWithUpdates(builds[1])
     const r3 = await publishWithUpdates(builds[2])
     const r4 = await publishWithUpdates(builds[3])
-    const seqs = [r2, r3, r4].map((r) => Object.fromEntries(r.updates!.map((u) => [u.resourceId, u.seq])))
+    const seqs = [r2, r3, r4].map((r) =>
+      Object.fromEntries(r.updates!.map((u) => [u.resourceId, u.seq]))
+    )
     expect(seqs.map((s) => s[costMapId])).toEqual([2, 3, 4])
     // The network map changes only at v3: its seq moves once.
     expect(seqs.map((s) => s[NM])).toEqual([1, 2, 2])
 
     for (const rid of [NM, costMapId]) {
-      const tag = rid === NM ? (held[rid].body as { meta: { vtag: { tag: string } } }).meta.vtag.tag : undefined
-      const next = await post(`${views[rid].path}/ug`, TIPS_PARAMS, tag ? { tag } : {}, { Accept: MERGE_PATCH })
+      const tag =
+        rid === NM
+          ? (held[rid].body as { meta: { vtag: { tag: string } } }).meta.vtag.tag
+          : undefined
+      const next = await post(`${views[rid].path}/ug`, TIPS_PARAMS, tag ? { tag } : {}, {
+        Accept: MERGE_PATCH,
+      })
       expect(next.status).toBe(200)
       expect(next.headers.get('Content-Type')).toBe(MERGE_PATCH)
       const log = await storedLog(rid)
       const end = log.seqs[log.seqs.length - 1].seq
-      const { body, fetched } = await followView(views[rid].path, (await next.json() as { 'tips-view-summary': { 'updates-graph-summary': Summary } })['tips-view-summary']['updates-graph-summary'], held[rid])
+      const { body, fetched } = await followView(
+        views[rid].path,
+        ((await next.json()) as { 'tips-view-summary': { 'updates-graph-summary': Summary } })[
+          'tips-view-summary'
+        ]['updates-graph-summary'],
+        held[rid]
+      )
       expect(fetched.every((f) => f.type === MERGE_PATCH)).toBe(true)
       expect(fetched.map((f) => f.j)).toEqual(Array.from({ length: end - 1 }, (_, k) => k + 2))
       const full = await get(rid === NM ? `/networkmap/${NM}` : `/costmap/${costMapId}`)
       const fullBody = await full.json()
       // Byte-equal as JSON (canonical forms compared), with matching vtags / dependent vtags.
       expect(JSON.stringify(body)).toBe(JSON.stringify(fullBody))
-      if (rid === NM) expect((body as { meta: { vtag: { tag: string } } }).meta.vtag.tag).toBe(builds[3].manifest['network-maps'][NM].vtag)
-      else expect((body as { meta: { 'dependent-vtags': { tag: string }[] } }).meta['dependent-vtags'][0].tag).toBe(builds[3].manifest['network-maps'][NM].vtag)
-      expect(full.headers.get('ETag')).toBe(`"${rid === NM ? builds[3].manifest['network-maps'][NM].vtag : builds[3].manifest['cost-maps'][costMapId].tag}"`)
+      if (rid === NM)
+        expect((body as { meta: { vtag: { tag: string } } }).meta.vtag.tag).toBe(
+          builds[3].manifest['network-maps'][NM].vtag
+        )
+      else
+        expect(
+          (body as { meta: { 'dependent-vtags': { tag: string }[] } }).meta['dependent-vtags'][0]
+            .tag
+        ).toBe(builds[3].manifest['network-maps'][NM].vtag)
+      expect(full.headers.get('ETag')).toBe(
+        `"${rid === NM ? builds[3].manifest['network-maps'][NM].vtag : builds[3].manifest['cost-maps'][costMapId].tag}"`
+      )
     }
   })
 
@@ -141,9 +215,15 @@ describe('TIPS views, edges and the publisher', () => {
   it('answers every RFC 9569 status: 400s of the open request, 404, 415, 425', async () => {
     const missing = await post('/tips', TIPS_PARAMS, {})
     expect(missing.status).toBe(400)
-    expect(((await missing.json()) as { meta: { code: string; field: string } }).meta).toMatchObject({ code: 'E_MISSING_FIELD', field: 'resource-id' })
+    expect(
+      ((await missing.json()) as { meta: { code: string; field: string } }).meta
+    ).toMatchObject({ code: 'E_MISSING_FIELD', field: 'resource-id' })
     const unknown = await post('/tips', TIPS_PARAMS, { 'resource-id': `${NM}-filtered` })
-    expect(((await unknown.json()) as { meta: Record<string, string> }).meta).toEqual({ code: 'E_INVALID_FIELD_VALUE', field: 'resource-id', value: `${NM}-filtered` })
+    expect(((await unknown.json()) as { meta: Record<string, string> }).meta).toEqual({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'resource-id',
+      value: `${NM}-filtered`,
+    })
     expect((await post('/tips', 'application/json', { 'resource-id': NM })).status).toBe(415)
     const { path, summary } = await openView(costMapId)
     const e = summary['end-seq']
@@ -184,34 +264,63 @@ describe('TIPS views, edges and the publisher', () => {
     expect(res.headers.get('Content-Type')).toBe(MERGE_PATCH)
     // v4 → v1: the cost changes back and PID2 loses its extra prefix (a new dependent vtag).
     expect(await res.json()).toEqual({
-      meta: { 'dependent-vtags': [{ 'resource-id': NM, tag: builds[0].manifest['network-maps'][NM].vtag }] },
+      meta: {
+        'dependent-vtags': [
+          { 'resource-id': NM, tag: builds[0].manifest['network-maps'][NM].vtag },
+        ],
+      },
       'cost-map': { PID1: { PID2: 11 } },
     })
 
     // 2. Publish hook: the CLI's notification carries the new logs.
     const token = 'test-operator-token-0123456789'
     const withToken = { ...env, ALTO_OPERATOR_TOKEN: token } as typeof env
-    const call = (p: string, init: RequestInit = {}) => worker.fetch(new Request(`${ORIGIN}${p}`, init), withToken, testExecutionContext())
+    const call = (p: string, init: RequestInit = {}) =>
+      worker.fetch(new Request(`${ORIGIN}${p}`, init), withToken, testExecutionContext())
     const started = Date.now()
     const pending2 = call(`${path}/ug/${e + 1}/${e + 2}`)
     const r = await publishWithUpdates(builds[1])
-    const notifyBody = JSON.stringify({ logs: r.updates!.filter((u) => u.changed).map((u) => u.log) })
-    const denied = await call('/_alto/notify', { method: 'POST', headers: { Authorization: 'Bearer wrong-token' }, body: notifyBody })
+    const notifyBody = JSON.stringify({
+      logs: r.updates!.filter((u) => u.changed).map((u) => u.log),
+    })
+    const denied = await call('/_alto/notify', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer wrong-token' },
+      body: notifyBody,
+    })
     expect(denied.status).toBe(401)
     const notifiedAt = Date.now()
-    const notified = await call('/_alto/notify', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: notifyBody })
+    const notified = await call('/_alto/notify', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: notifyBody,
+    })
     expect(notified.status).toBe(202)
     expect(((await notified.json()) as { advanced: string[] }).advanced).toContain(costMapId)
     const res2 = await pending2
     const answeredAt = Date.now()
     expect(res2.status).toBe(200)
     expect(await res2.json()).toEqual({ 'cost-map': { PID1: { PID2: 22 } } })
-    console.log(`long poll: held ${notifiedAt - started} ms; answered ${answeredAt - notifiedAt} ms after the publish hook`)
-    expect((await worker.fetch(new Request(`${ORIGIN}/_alto/notify`, { method: 'POST' }), env, testExecutionContext())).status).toBe(404)
+    console.log(
+      `long poll: held ${notifiedAt - started} ms; answered ${answeredAt - notifiedAt} ms after the publish hook`
+    )
+    expect(
+      (
+        await worker.fetch(
+          new Request(`${ORIGIN}/_alto/notify`, { method: 'POST' }),
+          env,
+          testExecutionContext()
+        )
+      ).status
+    ).toBe(404)
 
     // Bad hook bodies are ALTO errors naming the field (through the one failure mapper).
     const bad = async (body: string) => {
-      const res = await call('/_alto/notify', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body })
+      const res = await call('/_alto/notify', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body,
+      })
       expect(res.status).toBe(400)
       expect(res.headers.get('Content-Type')).toBe('application/alto-error+json')
       return ((await res.json()) as { meta: Record<string, string> }).meta
@@ -219,7 +328,9 @@ describe('TIPS views, edges and the publisher', () => {
     expect((await bad('{not json')).code).toBe('E_SYNTAX')
     expect(await bad('{"logs":{}}')).toEqual({ code: 'E_INVALID_FIELD_TYPE', field: 'logs' })
     const validLog = r.updates!.find((u) => u.changed)!.log
-    expect(await bad(JSON.stringify({ logs: [validLog, { 'resource-id': 'x', seqs: [] }] }))).toEqual({
+    expect(
+      await bad(JSON.stringify({ logs: [validLog, { 'resource-id': 'x', seqs: [] }] }))
+    ).toEqual({
       code: 'E_INVALID_FIELD_VALUE',
       field: 'logs/1',
       value: 'not a valid update log',
@@ -231,7 +342,8 @@ describe('TIPS views, edges and the publisher', () => {
     const { path, summary } = await openView(costMapId)
     const e = summary['end-seq']
     const limited = { ...env, ALTO_TIPS_MAX_POLLS: '1' } as typeof env
-    const call = (p: string) => worker.fetch(new Request(`${ORIGIN}${p}`), limited, testExecutionContext())
+    const call = (p: string) =>
+      worker.fetch(new Request(`${ORIGIN}${p}`), limited, testExecutionContext())
     const first = call(`${path}/ug/${e}/${e + 1}`)
     await new Promise((r) => setTimeout(r, 50))
     const second = await call(`${path}/ug/${e}/${e + 1}`)
@@ -256,13 +368,27 @@ describe('TIPS views, edges and the publisher', () => {
     expect(end).toBeGreaterThan(before.seqs[before.seqs.length - 1].seq)
 
     const { path, summary } = await openView(costMapId)
-    expect(summary).toMatchObject({ 'start-seq': start, 'end-seq': end, 'start-edge-rec': { 'seq-i': 0, 'seq-j': end } })
+    expect(summary).toMatchObject({
+      'start-seq': start,
+      'end-seq': end,
+      'start-edge-rec': { 'seq-i': 0, 'seq-j': end },
+    })
     expect((await edge(path, start - 1, start)).status).toBe(410)
     expect((await edge(path, 0, start - 1)).status).toBe(410)
     expect((await edge(path, 1, 2)).status).toBe(410)
     // A client whose tag was pruned (v3's content is no longer in the window) is sent to a snapshot.
-    const old = await post(`${path}/ug`, TIPS_PARAMS, { tag: builds[2].manifest['cost-maps'][costMapId].tag })
-    expect((await old.json()) as unknown).toEqual({ 'tips-view-summary': { 'updates-graph-summary': { 'start-seq': start, 'end-seq': end, 'start-edge-rec': { 'seq-i': 0, 'seq-j': end } } } })
+    const old = await post(`${path}/ug`, TIPS_PARAMS, {
+      tag: builds[2].manifest['cost-maps'][costMapId].tag,
+    })
+    expect((await old.json()) as unknown).toEqual({
+      'tips-view-summary': {
+        'updates-graph-summary': {
+          'start-seq': start,
+          'end-seq': end,
+          'start-edge-rec': { 'seq-i': 0, 'seq-j': end },
+        },
+      },
+    })
 
     // `prune --keep 1` deletes old manifests but keeps the blobs every log names.
     const result = await prune(kvStoreFromBinding(env.ALTO_KV), 1)
@@ -273,8 +399,12 @@ describe('TIPS views, edges and the publisher', () => {
 
   it('the CLI `watch` client follows a view through TIPS and prints each change', async () => {
     const lines: string[] = []
-    const viaWorker = ((input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(input, init)) as typeof fetch
-    const done = watch({ server: ORIGIN, resourceId: costMapId, via: 'tips', count: 1, fetch: viaWorker }, (l) => lines.push(l))
+    const viaWorker = ((input: RequestInfo | URL, init?: RequestInit) =>
+      exports.default.fetch(input, init)) as typeof fetch
+    const done = watch(
+      { server: ORIGIN, resourceId: costMapId, via: 'tips', count: 1, fetch: viaWorker },
+      (l) => lines.push(l)
+    )
     for (let k = 0; k < 200 && lines.length < 2; k++) await new Promise((r) => setTimeout(r, 10))
     expect(lines[1]).toMatch(/seq 0 → \d+: snapshot/)
     await new Promise((r) => setTimeout(r, 50)) // let the long poll reach the hub
@@ -289,7 +419,9 @@ describe('TIPS views, edges and the publisher', () => {
     const staleLog = await storedLog(costMapId)
     const staleEnd = staleLog.seqs[staleLog.seqs.length - 1].seq
     // A publication the hub hears of (publish hook) while this location's KV still serves the old log.
-    const latest = builds.find((b) => b.manifest['cost-maps'][costMapId].tag !== staleLog.seqs[staleLog.seqs.length - 1].tag)!
+    const latest = builds.find(
+      (b) => b.manifest['cost-maps'][costMapId].tag !== staleLog.seqs[staleLog.seqs.length - 1].tag
+    )!
     const r = await publishWithUpdates(latest)
     const fresh = r.updates!.find((u) => u.resourceId === costMapId)!.log
     expect(fresh.seqs[fresh.seqs.length - 1].seq).toBe(staleEnd + 1)
@@ -309,7 +441,9 @@ describe('TIPS views, edges and the publisher', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(settled).toBe(false)
     await env.ALTO_KV.put(updateLogKey(costMapId), JSON.stringify(fresh)) // the edge cache catches up
-    const next = builds.find((b) => b.manifest['cost-maps'][costMapId].tag !== latest.manifest['cost-maps'][costMapId].tag)!
+    const next = builds.find(
+      (b) => b.manifest['cost-maps'][costMapId].tag !== latest.manifest['cost-maps'][costMapId].tag
+    )!
     const r2 = await publishWithUpdates(next)
     await hub.notify([r2.updates!.find((u) => u.resourceId === costMapId)!.log])
     const res = await pending

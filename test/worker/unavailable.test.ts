@@ -14,7 +14,10 @@ describe('no usable version in KV', () => {
   })
 
   it('503 when the pointer names a manifest that is missing or corrupt', async () => {
-    await env.ALTO_KV.put(CURRENT_KEY, JSON.stringify({ version: 'v9', seq: 9, manifest: 'manifest/v9' }))
+    await env.ALTO_KV.put(
+      CURRENT_KEY,
+      JSON.stringify({ version: 'v9', seq: 9, manifest: 'manifest/v9' })
+    )
     expect((await get('/directory')).status).toBe(503)
     await env.ALTO_KV.put('manifest/v9', '{"format":1}')
     expect((await get('/directory')).status).toBe(503)

@@ -23,7 +23,9 @@ beforeAll(async () => {
   // v1: PID1 → PID2 costs 11; v2: 22 and PID2 gains 203.0.113.0/24 (so the vtag changes too).
   build1 = await compileRealMapSet(exampleVariant(11))
   build2 = await compileRealMapSet(exampleVariant(22, '203.0.113.0/24'))
-  expect(build1.manifest['network-maps'][NM].vtag).not.toBe(build2.manifest['network-maps'][NM].vtag)
+  expect(build1.manifest['network-maps'][NM].vtag).not.toBe(
+    build2.manifest['network-maps'][NM].vtag
+  )
 })
 
 /** KV that publishes `next` as soon as the request has read the pointer. */
@@ -33,10 +35,17 @@ function racingKv(next: Build): { kv: KVNamespace; published: Promise<Manifest |
   let raced = false
   const kv = {
     get: async (key: string, options?: unknown) => {
-      const value = await (env.ALTO_KV.get as (k: string, o?: unknown) => Promise<unknown>)(key, options)
+      const value = await (env.ALTO_KV.get as (k: string, o?: unknown) => Promise<unknown>)(
+        key,
+        options
+      )
       if (key === CURRENT_KEY && !raced) {
         raced = true
-        fire(await publish(env.ALTO_KV, next, { created: new Date(Date.UTC(2026, 10, 26, 18, ++minute)).toISOString() }))
+        fire(
+          await publish(env.ALTO_KV, next, {
+            created: new Date(Date.UTC(2026, 10, 26, 18, ++minute)).toISOString(),
+          })
+        )
       }
       return value
     },
@@ -44,9 +53,16 @@ function racingKv(next: Build): { kv: KVNamespace; published: Promise<Manifest |
   return { kv, published }
 }
 
-async function racedRequest(path: string, init: RequestInit): Promise<{ res: Response; v2: Manifest }> {
+async function racedRequest(
+  path: string,
+  init: RequestInit
+): Promise<{ res: Response; v2: Manifest }> {
   const { kv, published } = racingKv(build2)
-  const res = await worker.fetch(new Request(`${ORIGIN}${path}`, init), { ...env, ALTO_KV: kv }, testExecutionContext())
+  const res = await worker.fetch(
+    new Request(`${ORIGIN}${path}`, init),
+    { ...env, ALTO_KV: kv },
+    testExecutionContext()
+  )
   const v2 = await published
   if (!v2) throw new Error('v2 was not published during the request')
   return { res, v2 }
@@ -60,7 +76,11 @@ const post = (contentType: string, body: unknown): RequestInit => ({
 
 describe('one version per response', () => {
   it.each([
-    ['filtered cost map', `/costmap/${NM}/filtered`, post(MEDIA_TYPES.costMapFilter, { 'cost-type': numericalRouting, pids: { srcs: ['PID1'] } })],
+    [
+      'filtered cost map',
+      `/costmap/${NM}/filtered`,
+      post(MEDIA_TYPES.costMapFilter, { 'cost-type': numericalRouting, pids: { srcs: ['PID1'] } }),
+    ],
     [
       'endpoint cost',
       `/endpointcost/${NM}/lookup`,
@@ -70,29 +90,38 @@ describe('one version per response', () => {
       }),
     ],
     ['network map', `/networkmap/${NM}`, {}],
-  ])('%s started on v1 is answered entirely from v1 although v2 is published meanwhile', async (_, path, init) => {
-    const v1 = await publish(env.ALTO_KV, build1, { created: '2026-11-26T17:00:00.000Z' })
-    const v1Tag = v1['network-maps'][NM].vtag
-    const { res, v2 } = await racedRequest(path, init)
-    expect(res.status).toBe(200)
-    const body = (await res.json()) as Record<string, unknown> & { meta: Record<string, unknown> }
-    if (path.startsWith('/networkmap/')) {
-      expect(res.headers.get('ETag')).toBe(`"${v1Tag}"`)
-      expect(res.headers.get('Last-Modified')).toBe(new Date(v1.created).toUTCString())
-      expect(body.meta.vtag).toEqual({ 'resource-id': NM, tag: v1Tag })
-      expect(JSON.stringify(body)).not.toContain('203.0.113.0/24')
-    } else {
-      expect(body.meta['dependent-vtags']).toEqual([{ 'resource-id': NM, tag: v1Tag }])
-      const costs = Object.values(body[path.startsWith('/costmap') ? 'cost-map' : 'endpoint-cost-map'] as object)[0]
-      // v1 costs: PID1→PID2 = 11; under v2 it would be 22, and 203.0.113.9 would be PID2.
-      expect(Object.values(costs as object)).toContain(11)
-      expect(Object.values(costs as object)).not.toContain(22)
+  ])(
+    '%s started on v1 is answered entirely from v1 although v2 is published meanwhile',
+    async (_, path, init) => {
+      const v1 = await publish(env.ALTO_KV, build1, { created: '2026-11-26T17:00:00.000Z' })
+      const v1Tag = v1['network-maps'][NM].vtag
+      const { res, v2 } = await racedRequest(path, init)
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as Record<string, unknown> & { meta: Record<string, unknown> }
+      if (path.startsWith('/networkmap/')) {
+        expect(res.headers.get('ETag')).toBe(`"${v1Tag}"`)
+        expect(res.headers.get('Last-Modified')).toBe(new Date(v1.created).toUTCString())
+        expect(body.meta.vtag).toEqual({ 'resource-id': NM, tag: v1Tag })
+        expect(JSON.stringify(body)).not.toContain('203.0.113.0/24')
+      } else {
+        expect(body.meta['dependent-vtags']).toEqual([{ 'resource-id': NM, tag: v1Tag }])
+        const costs = Object.values(
+          body[path.startsWith('/costmap') ? 'cost-map' : 'endpoint-cost-map'] as object
+        )[0]
+        // v1 costs: PID1→PID2 = 11; under v2 it would be 22, and 203.0.113.9 would be PID2.
+        expect(Object.values(costs as object)).toContain(11)
+        expect(Object.values(costs as object)).not.toContain(22)
+      }
+      // The next request sees v2, consistently.
+      const after = await worker.fetch(
+        new Request(`${ORIGIN}${path}`, init),
+        env,
+        testExecutionContext()
+      )
+      const afterBody = (await after.json()) as { meta: Record<string, unknown> }
+      const v2Tag = { 'resource-id': NM, tag: v2['network-maps'][NM].vtag }
+      if (path.startsWith('/networkmap/')) expect(afterBody.meta.vtag).toEqual(v2Tag)
+      else expect(afterBody.meta['dependent-vtags']).toEqual([v2Tag])
     }
-    // The next request sees v2, consistently.
-    const after = await worker.fetch(new Request(`${ORIGIN}${path}`, init), env, testExecutionContext())
-    const afterBody = (await after.json()) as { meta: Record<string, unknown> }
-    const v2Tag = { 'resource-id': NM, tag: v2['network-maps'][NM].vtag }
-    if (path.startsWith('/networkmap/')) expect(afterBody.meta.vtag).toEqual(v2Tag)
-    else expect(afterBody.meta['dependent-vtags']).toEqual([v2Tag])
-  })
+  )
 })

@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import { Diagnostics } from '../source-error.ts'
-import { declaredResourceId, forEachConfigEntry, type ConfigEntry, type EntrySource } from './config-entries.ts'
+import {
+  declaredResourceId,
+  forEachConfigEntry,
+  type ConfigEntry,
+  type EntrySource,
+} from './config-entries.ts'
 import type { SourceFiles } from './model.ts'
 
-function run(files: SourceFiles, entries: (ConfigEntry & { 'resource-id'?: string })[] | undefined) {
+function run(
+  files: SourceFiles,
+  entries: (ConfigEntry & { 'resource-id'?: string })[] | undefined
+) {
   const diag = new Diagnostics()
   const progress: string[] = []
   const loaded: EntrySource<ConfigEntry>[] = []
-  forEachConfigEntry({ diag, files, progress: (m) => progress.push(m) }, 'cost-maps', entries, (s) =>
-    loaded.push(s),
+  forEachConfigEntry(
+    { diag, files, progress: (m) => progress.push(m) },
+    'cost-maps',
+    entries,
+    (s) => loaded.push(s)
   )
   return { diag, progress, loaded }
 }
@@ -29,24 +40,39 @@ describe('forEachConfigEntry', () => {
   })
 
   it('skips an optional entry whose file is missing (--skip-optional) with a notice only', () => {
-    const { diag, loaded } = run({ 'b.json': '{}' }, [{ file: 'gen/a.json', optional: true }, { file: 'b.json' }])
+    const { diag, loaded } = run({ 'b.json': '{}' }, [
+      { file: 'gen/a.json', optional: true },
+      { file: 'b.json' },
+    ])
     expect(diag.errors).toEqual([])
     expect(diag.notices).toEqual(['skipped optional gen/a.json: file not found'])
     expect(loaded.map((s) => s.file)).toEqual(['b.json'])
   })
 
-  it('reports a missing required file once, at the entry\'s file path in the config', () => {
+  it("reports a missing required file once, at the entry's file path in the config", () => {
     const { diag, loaded } = run({}, [{ file: 'a.json' }, { file: 'b.json', optional: false }])
     expect(loaded).toEqual([])
     expect(diag.notices).toEqual([])
     expect(diag.errors).toEqual([
-      { file: 'alto-edge.json', path: 'cost-maps[0].file', message: 'file not found', value: 'a.json' },
-      { file: 'alto-edge.json', path: 'cost-maps[1].file', message: 'file not found', value: 'b.json' },
+      {
+        file: 'alto-edge.json',
+        path: 'cost-maps[0].file',
+        message: 'file not found',
+        value: 'a.json',
+      },
+      {
+        file: 'alto-edge.json',
+        path: 'cost-maps[1].file',
+        message: 'file not found',
+        value: 'b.json',
+      },
     ])
   })
 
   it('reports a path leaving the map set, even for an optional entry, and does not read it', () => {
-    const { diag, progress, loaded } = run({ 'x.json': '{}' }, [{ file: '../x.json', optional: true }])
+    const { diag, progress, loaded } = run({ 'x.json': '{}' }, [
+      { file: '../x.json', optional: true },
+    ])
     expect(loaded).toEqual([])
     expect(progress).toEqual([])
     expect(diag.errors).toEqual([
@@ -81,18 +107,22 @@ describe('declaredResourceId', () => {
     data: {},
   })
 
-  it('takes the config entry\'s resource-id over the file\'s, pointing at the entry', () => {
-    expect(declaredResourceId(source({ file: 'n.json', 'resource-id': 'over' }), 'own', 'resource-id')).toEqual({
+  it("takes the config entry's resource-id over the file's, pointing at the entry", () => {
+    expect(
+      declaredResourceId(source({ file: 'n.json', 'resource-id': 'over' }), 'own', 'resource-id')
+    ).toEqual({
       id: 'over',
       at: { file: 'alto-edge.json', path: 'network-maps[2].resource-id' },
     })
   })
 
-  it('else takes the file\'s, pointing into the file', () => {
+  it("else takes the file's, pointing into the file", () => {
     expect(declaredResourceId(source({ file: 'n.json' }), 'own', 'meta.vtag.resource-id')).toEqual({
       id: 'own',
       at: { file: 'n.json', path: 'meta.vtag.resource-id' },
     })
-    expect(declaredResourceId(source({ file: 'n.json' }), undefined, 'resource-id').id).toBeUndefined()
+    expect(
+      declaredResourceId(source({ file: 'n.json' }), undefined, 'resource-id').id
+    ).toBeUndefined()
   })
 })

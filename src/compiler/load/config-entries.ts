@@ -42,7 +42,7 @@ export function forEachConfigEntry<E extends ConfigEntry>(
   ctx: LoadContext,
   list: ConfigList,
   entries: readonly E[] | undefined,
-  load: (source: EntrySource<E>) => void,
+  load: (source: EntrySource<E>) => void
 ): void {
   entries?.forEach((entry, i) => {
     const at: Origin = { file: CONFIG_FILE, path: joinPath([list, i]) }
@@ -63,7 +63,7 @@ export function forEachConfigEntry<E extends ConfigEntry>(
 export function declaredResourceId<T extends string | undefined>(
   { file, entry, at }: EntrySource<ConfigEntry & { 'resource-id'?: string }>,
   idInFile: T,
-  pathInFile: string,
+  pathInFile: string
 ): { id: string | T; at: Origin } {
   const override = entry['resource-id']
   if (override !== undefined) return { id: override, at: subPathOrigin(at, 'resource-id') }

@@ -22,7 +22,6 @@ import {
 import { nativeCostMapSchema, rfcCostMapSchema, type MapEntry } from './schema.ts'
 import { JSON_NUMBER } from '../../alto/constraints.ts'
 
-
 /** What a cost map source says, whichever its format, with where each part is declared. */
 interface CostMapInput {
   nmId: string
@@ -50,7 +49,7 @@ export function loadCostMap(
   diag: Diagnostics,
   files: SourceFiles,
   source: EntrySource<MapEntry>,
-  networkMaps: NetworkMapsLoaded,
+  networkMaps: NetworkMapsLoaded
 ): CostMapSource | undefined {
   const { file, at: entryAt } = source
   const input = (hasKey(source.data, 'cost-map') ? readRfcCostMap : readNativeCostMap)(diag, source)
@@ -61,19 +60,28 @@ export function loadCostMap(
   const id = explicitId ?? resourceIds.costMap(nmId, typeName)
   const idProblem = resourceIdProblem(id)
   if (idProblem) {
-    diag.error(explicitId !== undefined ? idAt : subPathOrigin(entryAt, 'file'), `${idProblem}${explicitId === undefined ? ' (generated cost map id; set "resource-id")' : ''}`, id)
+    diag.error(
+      explicitId !== undefined ? idAt : subPathOrigin(entryAt, 'file'),
+      `${idProblem}${explicitId === undefined ? ' (generated cost map id; set "resource-id")' : ''}`,
+      id
+    )
     ok = false
   }
   const nm = networkMaps.byId.get(nmId)
   if (!nm) {
     // When a network map file could not be read at all, its id is unknown: its error is
     // already reported, so do not add one per cost map.
-    if (!networkMaps.someFailed) diag.error(nmAt, `network map ${nmId} is not defined in this map set`, nmId)
+    if (!networkMaps.someFailed)
+      diag.error(nmAt, `network map ${nmId} is not defined in this map set`, nmId)
     return undefined
   }
   const n = nm.pidNames.length
   if (n * n > MAX_COST_CELLS) {
-    diag.error(nmAt, `a cost map over ${n} PIDs needs ${n * n} cells; at most ${MAX_COST_CELLS} are supported`, nmId)
+    diag.error(
+      nmAt,
+      `a cost map over ${n} PIDs needs ${n * n} cells; at most ${MAX_COST_CELLS} are supported`,
+      nmId
+    )
     return undefined
   }
   const { cells, entries } = fillCells(diag, files, file, input, nm, costChecker(costType))
@@ -142,7 +150,7 @@ function fillCells(
   file: string,
   { nmId, rows, rowsPath, csvRefs }: CostMapInput,
   nm: NetworkMapSource,
-  checkCost: CostChecker,
+  checkCost: CostChecker
 ): { cells: Float64Array; entries: number } {
   const n = nm.pidNames.length
   const cells = new Float64Array(n * n).fill(Number.NaN)
@@ -153,12 +161,13 @@ function fillCells(
     raw: unknown,
     srcAt: Origin,
     dstAt: Origin,
-    costAt: Origin,
+    costAt: Origin
   ): void => {
     const si = nm.pidIndex.get(src)
     const di = nm.pidIndex.get(dst)
     if (si === undefined) diag.error(srcAt, `source PID ${src} is not in network map ${nmId}`, src)
-    if (di === undefined) diag.error(dstAt, `destination PID ${dst} is not in network map ${nmId}`, dst)
+    if (di === undefined)
+      diag.error(dstAt, `destination PID ${dst} is not in network map ${nmId}`, dst)
     const cost = checkCost(diag, raw, costAt)
     if (si === undefined || di === undefined || cost === undefined) return
     const cell = si * n + di
@@ -181,7 +190,14 @@ function fillCells(
     const line = r.line
     const costAt: Origin = { file: csvFile, path: 'cost', line }
     const cost = JSON_NUMBER.test(costText) ? Number(costText) : costText
-    setCell(src, dst, cost, { file: csvFile, path: 'src', line }, { file: csvFile, path: 'dst', line }, costAt)
+    setCell(
+      src,
+      dst,
+      cost,
+      { file: csvFile, path: 'src', line },
+      { file: csvFile, path: 'dst', line },
+      costAt
+    )
   })
   return { cells, entries }
 }

@@ -17,7 +17,10 @@ describe('costChecker', () => {
 
   it('rejects non-numbers and non-finite numbers in every mode', () => {
     for (const mode of ['numerical', 'ordinal', 'bogus']) {
-      expect(check(mode, 'routingcost', '1')).toEqual({ cost: undefined, errors: ['cost must be a finite number'] })
+      expect(check(mode, 'routingcost', '1')).toEqual({
+        cost: undefined,
+        errors: ['cost must be a finite number'],
+      })
       expect(check(mode, 'routingcost', Infinity).errors).toEqual(['cost must be a finite number'])
     }
   })
@@ -41,7 +44,11 @@ describe('costChecker', () => {
 describe('checkCostType', () => {
   it('reports an unknown mode and a bad metric, each at its own path', () => {
     const diag = new Diagnostics()
-    const ok = checkCostType(diag, { 'cost-mode': 'fast', 'cost-metric': 'a b' }, { file: 'c.json', path: 'cost-type' })
+    const ok = checkCostType(
+      diag,
+      { 'cost-mode': 'fast', 'cost-metric': 'a b' },
+      { file: 'c.json', path: 'cost-type' }
+    )
     expect(ok).toBe(false)
     expect(diag.errors.map((e) => [e.path, e.value])).toEqual([
       ['cost-type.cost-mode', 'fast'],
@@ -51,7 +58,9 @@ describe('checkCostType', () => {
 
   it('accepts the RFC 7285 modes', () => {
     const diag = new Diagnostics()
-    expect(checkCostType(diag, { 'cost-mode': 'ordinal', 'cost-metric': 'hopcount' }, at)).toBe(true)
+    expect(checkCostType(diag, { 'cost-mode': 'ordinal', 'cost-metric': 'hopcount' }, at)).toBe(
+      true
+    )
     expect(diag.errors).toEqual([])
   })
 })

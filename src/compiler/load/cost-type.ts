@@ -24,7 +24,9 @@ const MODE_RULES: Record<CostMode, CostRule | undefined> = {
   numerical: undefined,
   // RFC 7285 §6.1.2.2: ordinal costs are "non-negative integers".
   ordinal: (value) =>
-    !Number.isInteger(value) || value < 0 ? 'ordinal cost must be a non-negative integer (RFC 7285 §6.1.2.2)' : undefined,
+    !Number.isInteger(value) || value < 0
+      ? 'ordinal cost must be a non-negative integer (RFC 7285 §6.1.2.2)'
+      : undefined,
 }
 
 /** Rules a cost metric adds in every mode. RFC 7285's routingcost (§6.1.1.1) adds none. */
@@ -35,7 +37,11 @@ export function checkCostType(diag: Diagnostics, costType: CostType, at: Origin)
   let ok = true
   const mode = costType['cost-mode']
   if (!(COST_MODES as readonly string[]).includes(mode)) {
-    diag.error(subPathOrigin(at, 'cost-mode'), 'cost mode must be "numerical" or "ordinal" (RFC 7285 §10.5)', mode)
+    diag.error(
+      subPathOrigin(at, 'cost-mode'),
+      'cost mode must be "numerical" or "ordinal" (RFC 7285 §10.5)',
+      mode
+    )
     ok = false
   }
   const metricProblem = costMetricProblem(costType['cost-metric'])

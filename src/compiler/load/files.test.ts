@@ -22,7 +22,10 @@ describe('referencedFiles', () => {
 
   it('then the CSV files the JSON sources list, relative to each source', () => {
     const files = {
-      ...config({ 'network-maps': [{ file: 'n/net.json' }], 'endpoint-properties': [{ file: 'p.json' }] }),
+      ...config({
+        'network-maps': [{ file: 'n/net.json' }],
+        'endpoint-properties': [{ file: 'p.json' }],
+      }),
       'n/net.json': JSON.stringify({ 'prefix-csv': ['a.csv', '../b.csv', '../../x.csv', 3] }),
       'p.json': JSON.stringify({ 'values-csv': ['v.csv'], 'cost-csv': ['c.csv'] }),
     }
@@ -35,7 +38,10 @@ describe('optionalEntryFiles', () => {
   it('names the optional entries of the three lists as referencedFiles names them', () => {
     const text = JSON.stringify({
       'network-maps': [{ file: './gen/net.json', optional: true }, { file: 'kept.json' }],
-      'cost-maps': [{ file: 'gen/../gen/c.json', optional: true }, { file: '../x.json', optional: true }],
+      'cost-maps': [
+        { file: 'gen/../gen/c.json', optional: true },
+        { file: '../x.json', optional: true },
+      ],
       other: [{ file: 'o.json', optional: true }],
     })
     expect(optionalEntryFiles(text)).toEqual(['gen/net.json', 'gen/c.json'])

@@ -13,7 +13,7 @@ export function resolveFileRef(
   diag: Diagnostics,
   fromDir: string,
   rel: string,
-  at: Origin,
+  at: Origin
 ): string | undefined {
   const path = resolveRelative(fromDir, rel)
   if (path === null) {
@@ -35,7 +35,7 @@ export function readCsvFiles(
   key: CsvList,
   refs: readonly string[] | undefined,
   columns: string[],
-  onRecord: (record: CsvRecord, csvFile: string) => void,
+  onRecord: (record: CsvRecord, csvFile: string) => void
 ): void {
   refs?.forEach((rel, i) => {
     const at: Origin = { file, path: joinPath([key, i]) }
@@ -47,7 +47,8 @@ export function readCsvFiles(
       return
     }
     const { records, problems } = parseCsv(text, columns)
-    for (const p of problems) diag.error({ file: csvFile, path: '', line: p.line }, p.message, p.value)
+    for (const p of problems)
+      diag.error({ file: csvFile, path: '', line: p.line }, p.message, p.value)
     for (const r of records) onRecord(r, csvFile)
   })
 }

@@ -35,7 +35,7 @@ export function checkSchema<T extends z.ZodType>(
   diag: Diagnostics,
   file: string,
   schema: T,
-  data: unknown,
+  data: unknown
 ): z.infer<T> | undefined {
   const result = schema.safeParse(data)
   if (result.success) return result.data
@@ -50,7 +50,11 @@ export function checkSchema<T extends z.ZodType>(
     }
     onlyUnknownKeys = false
     const value = valueAt(data, issue.path)
-    diag.error({ file, path: joinPath(path) }, issue.message, value === undefined ? undefined : value)
+    diag.error(
+      { file, path: joinPath(path) },
+      issue.message,
+      value === undefined ? undefined : value
+    )
   }
   if (!onlyUnknownKeys) return undefined
   // Unknown keys are reported; keep checking the rest of the file without them, so one typo
@@ -76,7 +80,7 @@ export function readJson(
   files: SourceFiles,
   file: string,
   referencedAt: Origin,
-  optional = false,
+  optional = false
 ): unknown {
   const text = files[file]
   if (text === undefined) {

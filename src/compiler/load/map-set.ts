@@ -29,7 +29,7 @@ import { configSchema, type MapSetConfig } from './schema.ts'
 export function loadMapSet(
   diag: Diagnostics,
   files: SourceFiles,
-  progress: (msg: string) => void = () => {},
+  progress: (msg: string) => void = () => {}
 ): LoadedMapSet | undefined {
   const configAt: Origin = { file: CONFIG_FILE, path: '' }
   const configData = readJson(diag, files, CONFIG_FILE, configAt)
@@ -56,7 +56,11 @@ export function loadMapSet(
   })
   const defaultId = config['default-network-map']
   if (!networkMaps.byId.has(defaultId) && !networkMaps.someFailed) {
-    diag.error({ file: CONFIG_FILE, path: 'default-network-map' }, 'default network map is not defined in this map set', defaultId)
+    diag.error(
+      { file: CONFIG_FILE, path: 'default-network-map' },
+      'default network map is not defined in this map set',
+      defaultId
+    )
   }
 
   const costMaps: CostMapSource[] = []
@@ -69,7 +73,11 @@ export function loadMapSet(
     const key = `${cm.networkMap}\n${cm.costTypeName}`
     const other = byKey.get(key)
     if (other) {
-      diag.error(cm.origin, `cost maps ${other.id} (${other.file}) and ${cm.id} (${cm.file}) both have cost type ${cm.costTypeName} over network map ${cm.networkMap}; RFC 7285 §11.2.3.5 forbids two cost maps with the same (network map, cost type)`, cm.costTypeName)
+      diag.error(
+        cm.origin,
+        `cost maps ${other.id} (${other.file}) and ${cm.id} (${cm.file}) both have cost type ${cm.costTypeName} over network map ${cm.networkMap}; RFC 7285 §11.2.3.5 forbids two cost maps with the same (network map, cost type)`,
+        cm.costTypeName
+      )
       return
     }
     byKey.set(key, cm)
@@ -85,7 +93,12 @@ export function loadMapSet(
     }
     for (const id of generated) {
       const problem = resourceIdProblem(id)
-      if (problem) diag.error(nm.origin, `${problem}: generated resource id ${id} of network map ${nm.id}; shorten the network map id`, id)
+      if (problem)
+        diag.error(
+          nm.origin,
+          `${problem}: generated resource id ${id} of network map ${nm.id}; shorten the network map id`,
+          id
+        )
       else claimId(id, nm.origin, `generated for network map ${nm.id}`)
     }
   }
@@ -119,7 +132,12 @@ function resourceIdClaims(diag: Diagnostics): (id: string, at: Origin, what: str
   const owners = new Map<string, Origin>()
   return (id, at, what) => {
     const owner = owners.get(id)
-    if (owner) diag.error(at, `resource id ${id} (${what}) is already used at ${describeOrigin(owner)}; resource ids must be unique (RFC 7285 §9.1.1)`, id)
+    if (owner)
+      diag.error(
+        at,
+        `resource id ${id} (${what}) is already used at ${describeOrigin(owner)}; resource ids must be unique (RFC 7285 §9.1.1)`,
+        id
+      )
     else owners.set(id, at)
   }
 }

@@ -20,13 +20,17 @@ export function checkNetworkMap(diag: Diagnostics, nm: NetworkMapRead): void {
       if (!first) {
         seen.set(prefix.text, { pid: pid.name, origin: prefix.origin })
       } else if (first.pid === pid.name) {
-        diag.error(prefix.origin, `prefix ${prefix.text} is listed twice in PID ${pid.name} (first at ${describeOrigin(first.origin)})`, prefix.text)
+        diag.error(
+          prefix.origin,
+          `prefix ${prefix.text} is listed twice in PID ${pid.name} (first at ${describeOrigin(first.origin)})`,
+          prefix.text
+        )
       } else {
         // RFC 7285 §11.2.2: "the network map MUST NOT contain identical prefixes in two or more PIDs".
         diag.error(
           prefix.origin,
           `prefix ${prefix.text} is in PIDs ${first.pid} and ${pid.name}; RFC 7285 §11.2.2 forbids identical prefixes in two PIDs (first at ${describeOrigin(first.origin)})`,
-          prefix.text,
+          prefix.text
         )
       }
     }
@@ -39,11 +43,15 @@ export function checkNetworkMap(diag: Diagnostics, nm: NetworkMapRead): void {
       diag.error(
         nm.origin,
         `network map ${nm.id} has IPv${family} prefixes but no IPv${family} default route ${route}; RFC 7285 §11.2.2 requires every IPv${family} address to map to a PID`,
-        nm.id,
+        nm.id
       )
     }
   }
   if (nm.pids.size > MAX_VALUES) {
-    diag.error(nm.origin, `network map ${nm.id} has ${nm.pids.size} PIDs; at most ${MAX_VALUES} are supported`, nm.id)
+    diag.error(
+      nm.origin,
+      `network map ${nm.id} has ${nm.pids.size} PIDs; at most ${MAX_VALUES} are supported`,
+      nm.id
+    )
   }
 }

@@ -23,12 +23,16 @@ import { nativeNetworkMapSchema, rfcNetworkMapSchema, type MapEntry } from './sc
 type NetworkMapReader = (
   diag: Diagnostics,
   files: SourceFiles,
-  source: EntrySource<MapEntry>,
+  source: EntrySource<MapEntry>
 ) => NetworkMapRead | undefined
 
 /** Reads one config entry's network map, in the format its JSON has. */
 export const loadNetworkMap: NetworkMapReader = (diag, files, source) => {
-  const nm = (hasKey(source.data, 'network-map') ? readRfcNetworkMap : readNativeNetworkMap)(diag, files, source)
+  const nm = (hasKey(source.data, 'network-map') ? readRfcNetworkMap : readNativeNetworkMap)(
+    diag,
+    files,
+    source
+  )
   if (!nm) return undefined
   const idProblem = resourceIdProblem(nm.id)
   if (idProblem) diag.error(nm.origin, idProblem, nm.id)
@@ -50,7 +54,10 @@ const readRfcNetworkMap: NetworkMapReader = (diag, _files, source) => {
   const fileId = rfc.meta?.vtag?.['resource-id']
   const { id, at: origin } = declaredResourceId(source, fileId, 'meta.vtag.resource-id')
   if (id === undefined) {
-    diag.error({ file, path: 'meta.vtag' }, 'no resource id: set meta.vtag.resource-id or "resource-id" in the config entry')
+    diag.error(
+      { file, path: 'meta.vtag' },
+      'no resource id: set meta.vtag.resource-id or "resource-id" in the config entry'
+    )
     return undefined
   }
   const pids = new Map<string, PidSource>()
@@ -96,17 +103,30 @@ const readNativeNetworkMap: NetworkMapReader = (diag, files, source) => {
       })
     }
   }
-  readCsvFiles(diag, files, file, 'prefix-csv', native['prefix-csv'], ['pid', 'prefix'], (r, csvFile) => {
-    const [pidName, prefixText] = r.fields
-    const pid = pidEntry(diag, pids, pidName, { file: csvFile, path: 'pid', line: r.line })
-    const prefix = readPrefix(diag, prefixText, { file: csvFile, path: 'prefix', line: r.line })
-    if (pid) addPrefixTo(pid, prefix)
-  })
+  readCsvFiles(
+    diag,
+    files,
+    file,
+    'prefix-csv',
+    native['prefix-csv'],
+    ['pid', 'prefix'],
+    (r, csvFile) => {
+      const [pidName, prefixText] = r.fields
+      const pid = pidEntry(diag, pids, pidName, { file: csvFile, path: 'pid', line: r.line })
+      const prefix = readPrefix(diag, prefixText, { file: csvFile, path: 'prefix', line: r.line })
+      if (pid) addPrefixTo(pid, prefix)
+    }
+  )
   return { id, file, origin, pids }
 }
 
 /** The PID named `name`, created at its first mention; undefined (reported) for a bad name. */
-function pidEntry(diag: Diagnostics, map: Map<string, PidSource>, name: string, at: Origin): PidSource | undefined {
+function pidEntry(
+  diag: Diagnostics,
+  map: Map<string, PidSource>,
+  name: string,
+  at: Origin
+): PidSource | undefined {
   let pid = map.get(name)
   if (pid) return pid
   const problem = pidNameProblem(name)

@@ -11,7 +11,7 @@ export function readPrefix(
   diag: Diagnostics,
   text: unknown,
   at: Origin,
-  expectedFamily?: 4 | 6,
+  expectedFamily?: 4 | 6
 ): PrefixItem | undefined {
   if (typeof text !== 'string') {
     diag.error(at, 'prefix must be a string', text)
@@ -27,5 +27,11 @@ export function readPrefix(
     return undefined
   }
   const address = parsed.family === 4 ? formatIPv4(parsed.words[0]) : formatIPv6(parsed.words)
-  return { family: parsed.family, words: parsed.words, len: parsed.len, text: `${address}/${parsed.len}`, origin: at }
+  return {
+    family: parsed.family,
+    words: parsed.words,
+    len: parsed.len,
+    text: `${address}/${parsed.len}`,
+    origin: at,
+  }
 }

@@ -22,7 +22,7 @@ import { propertySchema, type PropertyEntry } from './schema.ts'
 export function loadProperty(
   diag: Diagnostics,
   files: SourceFiles,
-  { file, data }: EntrySource<PropertyEntry>,
+  { file, data }: EntrySource<PropertyEntry>
 ): PropertySource | undefined {
   const src = checkSchema(diag, file, propertySchema, data)
   if (!src) return undefined
@@ -38,8 +38,14 @@ export function loadProperty(
   for (const [prefixText, value] of Object.entries(src.values ?? {})) {
     add(prefixText, value, { file, path: joinPath(['values', prefixText]) })
   }
-  readCsvFiles(diag, files, file, 'values-csv', src['values-csv'], ['prefix', 'value'], (r, csvFile) =>
-    add(r.fields[0], r.fields[1], { file: csvFile, path: 'prefix', line: r.line }),
+  readCsvFiles(
+    diag,
+    files,
+    file,
+    'values-csv',
+    src['values-csv'],
+    ['prefix', 'value'],
+    (r, csvFile) => add(r.fields[0], r.fields[1], { file: csvFile, path: 'prefix', line: r.line })
   )
   checkValues(diag, origin, src.property, entries)
   return problem ? undefined : { name: src.property, file, origin, entries }
@@ -53,7 +59,11 @@ function readPrefixKey(diag: Diagnostics): (text: string, at: Origin) => PrefixI
     if (!prefix) return undefined
     const first = seen.get(prefix.text)
     if (first) {
-      diag.error(at, `prefix ${prefix.text} has two values (first at ${describeOrigin(first)})`, text)
+      diag.error(
+        at,
+        `prefix ${prefix.text} has two values (first at ${describeOrigin(first)})`,
+        text
+      )
       return undefined
     }
     seen.set(prefix.text, at)
@@ -62,7 +72,17 @@ function readPrefixKey(diag: Diagnostics): (text: string, at: Origin) => PrefixI
 }
 
 /** String values: at most MAX_VALUES distinct ones (the value table's index range). */
-function checkValues(diag: Diagnostics, at: Origin, name: string, entries: PropertySource['entries']): void {
+function checkValues(
+  diag: Diagnostics,
+  at: Origin,
+  name: string,
+  entries: PropertySource['entries']
+): void {
   const distinct = new Set(entries.map((e) => e.value)).size
-  if (distinct > MAX_VALUES) diag.error(at, `property has ${distinct} distinct values; at most ${MAX_VALUES} are supported`, name)
+  if (distinct > MAX_VALUES)
+    diag.error(
+      at,
+      `property has ${distinct} distinct values; at most ${MAX_VALUES} are supported`,
+      name
+    )
 }

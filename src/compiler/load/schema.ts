@@ -36,7 +36,12 @@ const prefixList = z.array(z.string())
 
 export const nativeNetworkMapSchema = z.strictObject({
   'resource-id': z.string(),
-  pids: z.record(z.string(), z.strictObject({ ipv4: prefixList.optional(), ipv6: prefixList.optional() })).optional(),
+  pids: z
+    .record(
+      z.string(),
+      z.strictObject({ ipv4: prefixList.optional(), ipv6: prefixList.optional() })
+    )
+    .optional(),
   'prefix-csv': z.array(relativeFile).optional(),
 })
 

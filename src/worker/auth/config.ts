@@ -55,7 +55,8 @@ const clientSchema = z.object({
 })
 const clientsSchema = z.array(clientSchema)
 
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value])
+const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value]
 
 /** Parses `ALTO_CLIENTS`; throws a message naming the problem (never a credential). */
 export function parseClients(json: string): ClientCredentials[] {
@@ -72,10 +73,12 @@ export function parseClients(json: string): ClientCredentials[] {
   }
   const names = new Set<string>()
   return parsed.data.map((client) => {
-    if (names.has(client.name)) throw new Error(`ALTO_CLIENTS: duplicate client name ${client.name}`)
+    if (names.has(client.name))
+      throw new Error(`ALTO_CLIENTS: duplicate client name ${client.name}`)
     names.add(client.name)
     const ha1 = new Map<DigestAlgorithm, string>()
-    for (const h of asList(client['digest-ha1'])) ha1.set(h.length === 64 ? 'SHA-256' : 'MD5', h.toLowerCase())
+    for (const h of asList(client['digest-ha1']))
+      ha1.set(h.length === 64 ? 'SHA-256' : 'MD5', h.toLowerCase())
     return {
       name: client.name,
       ha1,

@@ -51,14 +51,23 @@ async function nonceMac(key: CryptoKey, issuedAt: string, realm: string): Promis
   return base64url(await crypto.subtle.sign('HMAC', key, encoder.encode(`${issuedAt}:${realm}`)))
 }
 
-export async function createNonce(key: CryptoKey, realm: string, nowSeconds: number): Promise<string> {
+export async function createNonce(
+  key: CryptoKey,
+  realm: string,
+  nowSeconds: number
+): Promise<string> {
   const issuedAt = Math.floor(nowSeconds).toString(36)
   return `${issuedAt}.${await nonceMac(key, issuedAt, realm)}`
 }
 
 export type NonceState = 'valid' | 'stale' | 'invalid'
 
-export async function checkNonce(key: CryptoKey, realm: string, nonce: string, nowSeconds: number): Promise<NonceState> {
+export async function checkNonce(
+  key: CryptoKey,
+  realm: string,
+  nonce: string,
+  nowSeconds: number
+): Promise<NonceState> {
   const match = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/.exec(nonce)
   if (!match) return 'invalid'
   const [, issuedAt, mac] = match
@@ -72,12 +81,15 @@ export async function checkNonce(key: CryptoKey, realm: string, nonce: string, n
 export function digestChallenges(realm: string, nonce: string, stale: boolean): string[] {
   return (['SHA-256', 'MD5'] as const).map(
     (algorithm) =>
-      `Digest realm="${realm}", qop="auth", algorithm=${algorithm}, nonce="${nonce}"` + (stale ? ', stale=true' : '')
+      `Digest realm="${realm}", qop="auth", algorithm=${algorithm}, nonce="${nonce}"` +
+      (stale ? ', stale=true' : '')
   )
 }
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-const AUTH_PARAM = new RegExp(`^\\s*(${TOKEN})\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(${TOKEN}))\\s*(?:,|$)`)
+const AUTH_PARAM = new RegExp(
+  `^\\s*(${TOKEN})\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(${TOKEN}))\\s*(?:,|$)`
+)
 
 /**
  * The auth-params of a credentials string after the scheme (`a="x", b=y`), names lower-cased and
@@ -97,9 +109,7 @@ export function parseAuthParams(text: string): Map<string, string> | null {
   return params
 }
 
-export type DigestOutcome =
-  | { ok: true; client: ClientCredentials }
-  | { ok: false; stale: boolean }
+export type DigestOutcome = { ok: true; client: ClientCredentials } | { ok: false; stale: boolean }
 
 /** Verifies Digest credentials (the auth-params) for a request. */
 export async function verifyDigest(
@@ -119,9 +129,18 @@ export async function verifyDigest(
   const nc = params.get('nc')
   const algorithmName = params.get('algorithm') ?? 'MD5' // §3.4: absent means MD5
   const algorithm: DigestAlgorithm | null =
-    algorithmName.toUpperCase() === 'SHA-256' ? 'SHA-256' : algorithmName.toUpperCase() === 'MD5' ? 'MD5' : null
+    algorithmName.toUpperCase() === 'SHA-256'
+      ? 'SHA-256'
+      : algorithmName.toUpperCase() === 'MD5'
+        ? 'MD5'
+        : null
   if (!username || !nonce || !uri || !response || !cnonce || !nc || !algorithm) return denied
-  if (params.get('realm') !== config.realm || params.get('qop') !== 'auth' || !/^[0-9a-fA-F]{8}$/.test(nc)) return denied
+  if (
+    params.get('realm') !== config.realm ||
+    params.get('qop') !== 'auth' ||
+    !/^[0-9a-fA-F]{8}$/.test(nc)
+  )
+    return denied
   if (params.has('userhash') && params.get('userhash') !== 'false') return denied
   if (uri !== request.target) return denied
   const client = config.clients.find((candidate) => candidate.name === username)

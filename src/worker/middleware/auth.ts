@@ -10,7 +10,14 @@
 import type { MiddlewareHandler } from 'hono'
 import { httpFail } from '../../alto/errors.ts'
 import { authConfig, type AuthConfig, type ClientCredentials } from '../auth/config.ts'
-import { createNonce, digestChallenges, digestHex, parseAuthParams, timingSafeEqual, verifyDigest } from '../auth/digest.ts'
+import {
+  createNonce,
+  digestChallenges,
+  digestHex,
+  parseAuthParams,
+  timingSafeEqual,
+  verifyDigest,
+} from '../auth/digest.ts'
 import type { AppEnv } from '../env.ts'
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../store.ts'
 import { replayPin } from './last-good.ts'
@@ -44,7 +51,12 @@ async function authenticate(config: AuthConfig, request: Request): Promise<Authe
     const params = parseAuthParams(rest)
     if (params) {
       const url = new URL(request.url)
-      const outcome = await verifyDigest(config, params, { method: request.method, target: url.pathname + url.search }, Date.now() / 1000)
+      const outcome = await verifyDigest(
+        config,
+        params,
+        { method: request.method, target: url.pathname + url.search },
+        Date.now() / 1000
+      )
       if (outcome.ok) return { ok: true, client: outcome.client }
       return { ok: false, staleNonce: outcome.stale, invalidToken: false }
     }
@@ -57,21 +69,32 @@ async function authenticate(config: AuthConfig, request: Request): Promise<Authe
   return { ok: false, staleNonce: false, invalidToken: false }
 }
 
-async function challenges(config: AuthConfig, failure: { staleNonce: boolean; invalidToken: boolean }): Promise<string[]> {
+async function challenges(
+  config: AuthConfig,
+  failure: { staleNonce: boolean; invalidToken: boolean }
+): Promise<string[]> {
   const list: string[] = []
   if (config.nonceKey) {
     const nonce = await createNonce(config.nonceKey, config.realm, Date.now() / 1000)
     list.push(...digestChallenges(config.realm, nonce, failure.staleNonce))
   }
   if (config.mode !== 'digest') {
-    list.push(`Bearer realm="${config.realm}"` + (failure.invalidToken ? ', error="invalid_token"' : ''))
+    list.push(
+      `Bearer realm="${config.realm}"` + (failure.invalidToken ? ', error="invalid_token"' : '')
+    )
   }
   return list
 }
 
 function misconfigured(error: unknown): never {
-  console.error(`alto-edge: client authentication is misconfigured, refusing requests: ${error instanceof Error ? error.message : 'unknown error'}`)
-  return httpFail({ kind: 'unavailable', reason: 'the server is not configured correctly', retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS })
+  console.error(
+    `alto-edge: client authentication is misconfigured, refusing requests: ${error instanceof Error ? error.message : 'unknown error'}`
+  )
+  return httpFail({
+    kind: 'unavailable',
+    reason: 'the server is not configured correctly',
+    retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+  })
 }
 
 export const clientAuthentication: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -42,7 +42,11 @@ export function forgetLastGoodVersion(): void {
   lastGood = null
 }
 
-export type Dispatch = (request: Request, env: Env, ctx: ExecutionContext | undefined) => Response | Promise<Response>
+export type Dispatch = (
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext | undefined
+) => Response | Promise<Response>
 
 function executionContextOf(c: Context<AppEnv>): ExecutionContext | undefined {
   try {
@@ -69,10 +73,21 @@ export function lastGoodFallback(dispatch: Dispatch): MiddlewareHandler<AppEnv> 
       console.error(`alto-edge: 503, no last good version to serve; ${error.reason}`)
       return
     }
-    console.warn(`alto-edge: serving last good version ${good.manifest.version} because ${error.reason}`)
+    console.warn(
+      `alto-edge: serving last good version ${good.manifest.version} because ${error.reason}`
+    )
     const original = c.req.raw
-    const body = original.method === 'GET' || original.method === 'HEAD' ? null : original.bodyUsed ? (c.get('requestBody') ?? '') : original.body
-    const replay = new Request(original.url, { method: original.method, headers: original.headers, body })
+    const body =
+      original.method === 'GET' || original.method === 'HEAD'
+        ? null
+        : original.bodyUsed
+          ? (c.get('requestBody') ?? '')
+          : original.body
+    const replay = new Request(original.url, {
+      method: original.method,
+      headers: original.headers,
+      body,
+    })
     replays.set(replay, { version: good, client: c.get('client') })
     const response = await dispatch(replay, c.env, executionContextOf(c))
     c.res = undefined // replace, not merge: the 503's headers must not leak into the answer

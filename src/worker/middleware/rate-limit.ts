@@ -49,7 +49,9 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     allowed = (await limiter.limit({ key })).success
   } catch (error) {
-    console.error(`alto-edge: rate limiter failed, request let through: ${error instanceof Error ? error.name : 'error'}`)
+    console.error(
+      `alto-edge: rate limiter failed, request let through: ${error instanceof Error ? error.name : 'error'}`
+    )
   }
   if (!allowed) {
     const period = Number(c.env.ALTO_RATE_LIMIT_PERIOD)

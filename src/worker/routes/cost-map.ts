@@ -43,7 +43,10 @@ export const costMapRoutes = new Hono<AppEnv>()
     const cm = costMapForType(manifest, nmId, request['cost-type'])
     const constraints = parseConstraints(request.constraints)
     if (!constraints.ok) altoFail(constraints.error)
-    const [pids, costs] = await Promise.all([pidTable(c.env.ALTO_KV, nm), costMatrix(c.env.ALTO_KV, cm)])
+    const [pids, costs] = await Promise.all([
+      pidTable(c.env.ALTO_KV, nm),
+      costMatrix(c.env.ALTO_KV, cm),
+    ])
     // §11.3.2.3/§11.3.2.6: unknown PIDs are dropped; a list left empty (or absent) means all PIDs.
     const srcs = selectPids(pids, request.pids?.srcs)
     const dsts = selectPids(pids, request.pids?.dsts)

@@ -16,7 +16,13 @@ import { type Ird } from '../../alto/ird.ts'
 import { requestVisibility } from '../access.ts'
 import { toHex } from '../../tables/bytes.ts'
 import type { PublishedVersion } from '../env.ts'
-import { notModifiedResponse, representationHeaders, requestVersion, requireAcceptable, type AppContext } from '../http.ts'
+import {
+  notModifiedResponse,
+  representationHeaders,
+  requestVersion,
+  requireAcceptable,
+  type AppContext,
+} from '../http.ts'
 import { irdBody } from '../tables.ts'
 
 async function serveDirectory(c: AppContext): Promise<Response> {
@@ -50,9 +56,15 @@ async function serveRestrictedDirectory(
   let view = restrictedBodies.get(key)
   if (!view) {
     const ird = (await irdBody(c.env.ALTO_KV, version.manifest)) as Ird
-    const viewHash = toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(viewKey))).slice(0, 16)
-    view = { body: JSON.stringify(restrictIrd(ird, visible)), etag: strongEtag(`${version.manifest['ird-tag']}-${viewHash}`) }
-    if (restrictedBodies.size >= MAX_CACHED_VIEWS) restrictedBodies.delete(restrictedBodies.keys().next().value!)
+    const viewHash = toHex(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(viewKey))
+    ).slice(0, 16)
+    view = {
+      body: JSON.stringify(restrictIrd(ird, visible)),
+      etag: strongEtag(`${version.manifest['ird-tag']}-${viewHash}`),
+    }
+    if (restrictedBodies.size >= MAX_CACHED_VIEWS)
+      restrictedBodies.delete(restrictedBodies.keys().next().value!)
     restrictedBodies.set(key, view)
   }
   const headers = representationHeaders(c, version, view.etag, MEDIA_TYPES.directory)
@@ -76,5 +88,7 @@ export const directoryRoutes = new Hono<AppEnv>()
       Vary: 'Accept',
     })
   })
-  .all(resourcePaths.directory, () => httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] }))
+  .all(resourcePaths.directory, () =>
+    httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] })
+  )
   .all('/', () => httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] }))

@@ -21,7 +21,13 @@ import { typedAddressOfIp } from '../../alto/typed-address.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
-import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable, type AppContext } from '../http.ts'
+import {
+  altoJsonResponse,
+  readAltoRequest,
+  requestVersion,
+  requireAcceptable,
+  type AppContext,
+} from '../http.ts'
 import { costMapForType, networkMapOr404, networkMapVtag } from '../resources.ts'
 import { costMatrix, pidLookup } from '../tables.ts'
 import { parseEndpoints } from './endpoint-property.ts'
@@ -50,13 +56,21 @@ export const endpointCostRoutes = new Hono<AppEnv>()
     const dstTexts = request.endpoints.dsts ?? []
     // §11.5.1.3: "The ALTO client MUST NOT specify both srcs and dsts as empty".
     if (srcTexts.length === 0 && dstTexts.length === 0) {
-      altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'endpoints', value: errorValueOfEmpty(request.endpoints) })
+      altoFail({
+        code: 'E_INVALID_FIELD_VALUE',
+        field: 'endpoints',
+        value: errorValueOfEmpty(request.endpoints),
+      })
     }
     const srcs = parseEndpoints(srcTexts, 'endpoints/srcs')
     const dsts = parseEndpoints(dstTexts, 'endpoints/dsts')
     if (srcs.length === 0 || dsts.length === 0) {
       const client = clientEndpoint(c)
-      if (!client) altoFail({ code: 'E_MISSING_FIELD', field: srcs.length === 0 ? 'endpoints/srcs' : 'endpoints/dsts' })
+      if (!client)
+        altoFail({
+          code: 'E_MISSING_FIELD',
+          field: srcs.length === 0 ? 'endpoints/srcs' : 'endpoints/dsts',
+        })
       if (srcs.length === 0) srcs.push(client)
       else dsts.push(client)
     }
@@ -67,7 +81,10 @@ export const endpointCostRoutes = new Hono<AppEnv>()
         value: `${srcs.length}×${dsts.length} pairs; at most ${MAX_ENDPOINT_COST_PAIRS} are served per request`,
       })
     }
-    const [pidOf, costs] = await Promise.all([pidLookup(c.env.ALTO_KV, nm), costMatrix(c.env.ALTO_KV, cm)])
+    const [pidOf, costs] = await Promise.all([
+      pidLookup(c.env.ALTO_KV, nm),
+      costMatrix(c.env.ALTO_KV, cm),
+    ])
     const body = buildEndpointCostMap({
       srcs,
       dsts,

@@ -31,15 +31,15 @@ import { pidLookup, pidTable, propertyLookup } from '../tables.ts'
 const PID_PROPERTY_SUFFIX = '.pid'
 
 type PropertyRequest =
-  | { kind: 'pid'; name: string; networkMap: string }
-  | { kind: 'operator'; name: string }
+  { kind: 'pid'; name: string; networkMap: string } | { kind: 'operator'; name: string }
 
 /** Classifies a requested property name, or null when the resource does not offer it. */
 export function classifyProperty(manifest: Manifest, name: string): PropertyRequest | null {
   if (Object.hasOwn(manifest.properties, name)) return { kind: 'operator', name }
   if (name.endsWith(PID_PROPERTY_SUFFIX)) {
     const networkMap = name.slice(0, -PID_PROPERTY_SUFFIX.length)
-    if (Object.hasOwn(manifest['network-maps'], networkMap)) return { kind: 'pid', name, networkMap }
+    if (Object.hasOwn(manifest['network-maps'], networkMap))
+      return { kind: 'pid', name, networkMap }
   }
   return null
 }
@@ -60,13 +60,19 @@ export const endpointPropertyRoutes = new Hono<AppEnv>()
     await requireVisible(c, resourceIds.endpointProperty)
     const visibility = await requestVisibility(c)
     requireAcceptable(c, MEDIA_TYPES.endpointProp)
-    const request = await readAltoRequest(c, MEDIA_TYPES.endpointPropParams, endpointPropertyRequest)
+    const request = await readAltoRequest(
+      c,
+      MEDIA_TYPES.endpointPropParams,
+      endpointPropertyRequest
+    )
     // `<nm>.pid` of a network map hidden from this client is not among its prop-types.
     const offered = (property: PropertyRequest | null) =>
-      property !== null && (property.kind === 'operator' || isVisible(visibility, property.networkMap))
+      property !== null &&
+      (property.kind === 'operator' || isVisible(visibility, property.networkMap))
     const properties = distinct(request.properties).map((name) => {
       const property = classifyProperty(manifest, name)
-      if (!offered(property)) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: name })
+      if (!offered(property))
+        altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: name })
       return property!
     })
     const endpoints = parseEndpoints(request.endpoints, 'endpoints')
@@ -75,7 +81,10 @@ export const endpointPropertyRoutes = new Hono<AppEnv>()
     const resolvers: PropertyResolver[] = await Promise.all(
       properties.map(async (property): Promise<PropertyResolver> => {
         if (property.kind === 'operator') {
-          return { name: property.name, valueOf: await propertyLookup(kv, manifest.properties[property.name]) }
+          return {
+            name: property.name,
+            valueOf: await propertyLookup(kv, manifest.properties[property.name]),
+          }
         }
         const nm = manifest['network-maps'][property.networkMap]
         const [pids, lookup] = await Promise.all([pidTable(kv, nm), pidLookup(kv, nm)])
@@ -91,9 +100,12 @@ export const endpointPropertyRoutes = new Hono<AppEnv>()
     // §11.4.1.6: "dependent-vtags ... MUST include the version tags of all network maps
     // whose 'pid' property was queried".
     for (const property of properties) {
-      if (property.kind === 'pid') dependentVtags.push(networkMapVtag(manifest, property.networkMap))
+      if (property.kind === 'pid')
+        dependentVtags.push(networkMapVtag(manifest, property.networkMap))
     }
     const body = buildEndpointProperties(endpoints, resolvers, dependentVtags)
     return altoJsonResponse(body, MEDIA_TYPES.endpointProp)
   })
-  .all(resourcePaths.endpointProperty, () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
+  .all(resourcePaths.endpointProperty, () =>
+    httpFail({ kind: 'method-not-allowed', allow: ['POST'] })
+  )

@@ -35,7 +35,11 @@ export const networkMapRoutes = new Hono<AppEnv>()
     const nm = networkMapOr404(version.manifest, id)
     await requireVisible(c, resourceIds.filteredNetworkMap(id))
     requireAcceptable(c, MEDIA_TYPES.networkMap)
-    const request = await readAltoRequest(c, MEDIA_TYPES.networkMapFilter, filteredNetworkMapRequest)
+    const request = await readAltoRequest(
+      c,
+      MEDIA_TYPES.networkMapFilter,
+      filteredNetworkMapRequest
+    )
     const full = await networkMapBody(c.env.ALTO_KV, nm)
     // §11.3.1.6: "the vtag ... MUST be the vtag of the full, unfiltered network map".
     const vtag = networkMapVtag(version.manifest, id)

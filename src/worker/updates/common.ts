@@ -39,8 +39,14 @@ export async function updateResource(c: AppContext, id: string): Promise<UpdateR
   const entry = ird.resources[id]
   const visibility = await requestVisibility(c)
   if (!entry || !isVisible(visibility, id)) return null
-  const uses = (entry.uses ?? []).filter((rid) => isVisible(visibility, rid) && ird.resources[rid] !== undefined)
-  return { entry, uses, mediaTypes: new Map(uses.map((rid) => [rid, ird.resources[rid]['media-type']])) }
+  const uses = (entry.uses ?? []).filter(
+    (rid) => isVisible(visibility, rid) && ird.resources[rid] !== undefined
+  )
+  return {
+    entry,
+    uses,
+    mediaTypes: new Map(uses.map((rid) => [rid, ird.resources[rid]['media-type']])),
+  }
 }
 
 export const tipsResource = (c: AppContext) => updateResource(c, resourceIds.tips)
@@ -66,7 +72,10 @@ export async function readUpdateLog(
 
 /** Validates an update log received from the publish hook; null when it is not one. */
 export function parseUpdateLog(v: unknown): UpdateLog | null {
-  const rid = typeof v === 'object' && v !== null ? (v as { 'resource-id'?: unknown })['resource-id'] : undefined
+  const rid =
+    typeof v === 'object' && v !== null
+      ? (v as { 'resource-id'?: unknown })['resource-id']
+      : undefined
   if (typeof rid !== 'string') return null
   try {
     return checkedUpdateLog(v, rid)

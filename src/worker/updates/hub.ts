@@ -37,7 +37,8 @@ export const LOG_SETTLE_MS = 90_000
 /** Default cap on long polls held at once (beyond: 429); `ALTO_TIPS_MAX_POLLS` overrides. */
 export const MAX_WAITERS = 10_000
 
-export type WaitResult = { status: 'ready'; log: UpdateLog } | { status: 'timeout' } | { status: 'busy' }
+export type WaitResult =
+  { status: 'ready'; log: UpdateLog } | { status: 'timeout' } | { status: 'busy' }
 
 interface Waiter {
   resourceId: string
@@ -92,7 +93,12 @@ export class UpdateHub extends DurableObject<Env> {
    * Resolves when `resourceId` has seq `seq` (`ready`, with the log that has it), when `holdMs`
    * passes (`timeout`), or at once with `busy` when `maxWaiters` requests already wait.
    */
-  async waitForSeq(resourceId: string, seq: number, holdMs: number, maxWaiters = MAX_WAITERS): Promise<WaitResult> {
+  async waitForSeq(
+    resourceId: string,
+    seq: number,
+    holdMs: number,
+    maxWaiters = MAX_WAITERS
+  ): Promise<WaitResult> {
     const log = await this.knownLog(resourceId)
     if (log && endSeqOf(log) >= seq) return { status: 'ready', log }
     if (this.waiters.size >= maxWaiters) return { status: 'busy' }
@@ -111,7 +117,10 @@ export class UpdateHub extends DurableObject<Env> {
   }
 
   /** A stream follows `resourceIds` from now on; returns their newest known logs. */
-  async subscribe(streamId: string, resourceIds: string[]): Promise<Record<string, UpdateLog | null>> {
+  async subscribe(
+    streamId: string,
+    resourceIds: string[]
+  ): Promise<Record<string, UpdateLog | null>> {
     this.streams.set(streamId, resourceIds)
     await this.ctx.storage.put(STREAMS_KEY, [...this.streams])
     await this.ensureAlarm()
@@ -134,7 +143,8 @@ export class UpdateHub extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const advanced = await this.poll()
     await this.deliver(new Set(advanced))
-    if (this.waiters.size > 0 || this.streams.size > 0) await this.ctx.storage.setAlarm(Date.now() + POLL_INTERVAL_MS)
+    if (this.waiters.size > 0 || this.streams.size > 0)
+      await this.ctx.storage.setAlarm(Date.now() + POLL_INTERVAL_MS)
   }
 
   /**
@@ -204,15 +214,18 @@ export class UpdateHub extends DurableObject<Env> {
       [...this.streams].map(async ([streamId, rids]) => {
         const logs = rids.filter((rid) => advanced.has(rid)).map((rid) => this.logs.get(rid)!)
         if (logs.length === 0) return
-        const stub = this.env.ALTO_UPDATE_STREAM.get(this.env.ALTO_UPDATE_STREAM.idFromString(streamId))
+        const stub = this.env.ALTO_UPDATE_STREAM.get(
+          this.env.ALTO_UPDATE_STREAM.idFromString(streamId)
+        )
         const open = await stub.publish(logs).catch(() => false)
         if (!open) gone.push(streamId)
-      }),
+      })
     )
     for (const id of gone) await this.unsubscribe(id)
   }
 
   private async ensureAlarm(): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + POLL_INTERVAL_MS)
+    if ((await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + POLL_INTERVAL_MS)
   }
 }

@@ -34,19 +34,29 @@ export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
   if (!(await isOperator(c.req.header('Authorization'), token))) {
     httpFail({ kind: 'unauthorized', challenges: ['Bearer realm="alto-edge-operator"'] })
   }
-  if (Number(c.req.header('Content-Length') ?? '0') > MAX_BODY_BYTES) httpFail({ kind: 'payload-too-large', limitBytes: MAX_BODY_BYTES })
+  if (Number(c.req.header('Content-Length') ?? '0') > MAX_BODY_BYTES)
+    httpFail({ kind: 'payload-too-large', limitBytes: MAX_BODY_BYTES })
   let body: unknown
   try {
     body = JSON.parse((await c.req.text()) || '{}')
   } catch (error) {
-    altoFail({ code: 'E_SYNTAX', syntaxError: `the body must be JSON { "logs": [...] }: ${(error as Error).message}` })
+    altoFail({
+      code: 'E_SYNTAX',
+      syntaxError: `the body must be JSON { "logs": [...] }: ${(error as Error).message}`,
+    })
   }
-  const raw = typeof body === 'object' && body !== null ? ((body as { logs?: unknown }).logs ?? []) : body
+  const raw =
+    typeof body === 'object' && body !== null ? ((body as { logs?: unknown }).logs ?? []) : body
   if (!Array.isArray(raw)) altoFail({ code: 'E_INVALID_FIELD_TYPE', field: 'logs' })
   const logs: UpdateLog[] = []
   for (const [i, item] of raw.entries()) {
     const log = parseUpdateLog(item)
-    if (!log) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: `logs/${i}`, value: 'not a valid update log' })
+    if (!log)
+      altoFail({
+        code: 'E_INVALID_FIELD_VALUE',
+        field: `logs/${i}`,
+        value: 'not a valid update log',
+      })
     logs.push(log)
   }
   const result = await hubStub(env).notify(logs)

@@ -35,7 +35,12 @@ export const sseRoutes = new Hono<AppEnv>()
     if (!request.ok) altoFail(request.error)
     for (const [sid, add] of Object.entries(request.value.add)) {
       // Only GET-mode maps are offered: no input (§6.6: the error the resource would return).
-      if (add.input !== undefined) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: `add/${sid}/input`, value: JSON.stringify(add.input) })
+      if (add.input !== undefined)
+        altoFail({
+          code: 'E_INVALID_FIELD_VALUE',
+          field: `add/${sid}/input`,
+          value: JSON.stringify(add.input),
+        })
     }
     const env = c.env
     const id = env.ALTO_UPDATE_STREAM.newUniqueId()

@@ -25,12 +25,23 @@ import type { Env } from '../env.ts'
 import { failureResponse, type AltoError } from '../../alto/errors.ts'
 import { edgeItem } from '../../updates/history.ts'
 import { type UpdateLog } from '../../store/update-log.ts'
-import { KEEPALIVE_INTERVAL_MS, applyControlRequest, formatControlEvent, formatKeepAlive, formatSseEvent, openStreamState, splitJsonLines, sseEventType, type AddUpdateReq, type StreamState, type UpdateStreamReq } from '../../updates/sse.ts'
+import {
+  KEEPALIVE_INTERVAL_MS,
+  applyControlRequest,
+  formatControlEvent,
+  formatKeepAlive,
+  formatSseEvent,
+  openStreamState,
+  splitJsonLines,
+  sseEventType,
+  type AddUpdateReq,
+  type StreamState,
+  type UpdateStreamReq,
+} from '../../updates/sse.ts'
 import type { BlobRef } from '../../store/manifest.ts'
 import { readBlobBytes } from '../store.ts'
 import { endSeqOf, hubStub } from './common.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
-
 
 /** What the Worker hands the object to open a stream. */
 export interface OpenStreamInit {
@@ -64,7 +75,8 @@ export class UpdateStream extends DurableObject<Env> {
 
   /** POST from the Worker: the body is an {@link OpenStreamInit}; the answer is the event stream. */
   override async fetch(request: Request): Promise<Response> {
-    if (this.state) return failureResponse({ kind: 'conflict', reason: 'this update stream is open already' })
+    if (this.state)
+      return failureResponse({ kind: 'conflict', reason: 'this update stream is open already' })
     const init = (await request.json()) as OpenStreamInit
     this.uses = new Map(init.uses)
     this.state = openStreamState(init.request)
@@ -74,9 +86,16 @@ export class UpdateStream extends DurableObject<Env> {
       await this.write(formatControlEvent({ 'control-uri': init.controlUri }))
       await this.start(init.request.add)
     })
-    this.keepAlive = setInterval(() => this.enqueue(() => this.write(formatKeepAlive())), KEEPALIVE_INTERVAL_MS)
+    this.keepAlive = setInterval(
+      () => this.enqueue(() => this.write(formatKeepAlive())),
+      KEEPALIVE_INTERVAL_MS
+    )
     return new Response(readable, {
-      headers: { 'Content-Type': MEDIA_TYPES.eventStream, 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
+      headers: {
+        'Content-Type': MEDIA_TYPES.eventStream,
+        'Cache-Control': 'no-store',
+        'X-Accel-Buffering': 'no',
+      },
     })
   }
 
@@ -86,7 +105,8 @@ export class UpdateStream extends DurableObject<Env> {
     const ordered = [...logs].sort((a, b) => rank(a['media-type']) - rank(b['media-type']))
     this.enqueue(async () => {
       for (const log of ordered) {
-        for (const sub of this.substreams.values()) if (sub.resourceId === log['resource-id']) await this.catchUp(sub, log)
+        for (const sub of this.substreams.values())
+          if (sub.resourceId === log['resource-id']) await this.catchUp(sub, log)
       }
     })
     // Not awaited: a slow reader must not stall the hub's fan-out.
@@ -97,7 +117,8 @@ export class UpdateStream extends DurableObject<Env> {
   async control(body: unknown): Promise<ControlResult> {
     if (!this.state || !this.writer) return { status: 404 }
     const outcome = applyControlRequest(this.state, body, { uses: new Set(this.uses.keys()) }, true)
-    if (!outcome.ok) return outcome.status === 400 ? { status: 400, error: outcome.error } : { status: 404 }
+    if (!outcome.ok)
+      return outcome.status === 400 ? { status: 400, error: outcome.error } : { status: 404 }
     // Applied now (state and substreams); the events follow on the stream in order.
     this.state = outcome.state
     for (const id of outcome.stopped) this.substreams.delete(id)
@@ -108,7 +129,9 @@ export class UpdateStream extends DurableObject<Env> {
         await this.start(outcome.add)
       }
       if (outcome.stopped.length > 0) {
-        await this.write(formatControlEvent({ stopped: outcome.stopped, description: 'removed by the client' }))
+        await this.write(
+          formatControlEvent({ stopped: outcome.stopped, description: 'removed by the client' })
+        )
       }
       if (outcome.close) await this.close()
     })
@@ -117,9 +140,16 @@ export class UpdateStream extends DurableObject<Env> {
 
   /** Registers new substreams and sends their initial data, network maps first. */
   private async start(add: Record<string, AddUpdateReq>): Promise<void> {
-    const added = Object.entries(add).sort(([, a], [, b]) => rank(this.uses.get(a['resource-id'])) - rank(this.uses.get(b['resource-id'])))
+    const added = Object.entries(add).sort(
+      ([, a], [, b]) =>
+        rank(this.uses.get(a['resource-id'])) - rank(this.uses.get(b['resource-id']))
+    )
     const logs = await hubStub(this.env).subscribe(this.ctx.id.toString(), [
-      ...new Set([...this.substreams.values()].map((s) => s.resourceId).concat(added.map(([, a]) => a['resource-id']))),
+      ...new Set(
+        [...this.substreams.values()]
+          .map((s) => s.resourceId)
+          .concat(added.map(([, a]) => a['resource-id']))
+      ),
     ])
     for (const [id, req] of added) {
       const sub: Substream = {
@@ -164,7 +194,10 @@ export class UpdateStream extends DurableObject<Env> {
 
   private enqueue(task: () => Promise<void>): void {
     this.chain = this.chain.then(task).catch(async (error: unknown) => {
-      console.error('alto-edge: update stream closed:', error instanceof Error ? error.message : String(error))
+      console.error(
+        'alto-edge: update stream closed:',
+        error instanceof Error ? error.message : String(error)
+      )
       await this.close()
     })
   }
@@ -181,9 +214,12 @@ export class UpdateStream extends DurableObject<Env> {
     const writer = this.writer
     this.writer = null
     await writer?.close().catch(() => {})
-    await hubStub(this.env).unsubscribe(this.ctx.id.toString()).catch(() => {})
+    await hubStub(this.env)
+      .unsubscribe(this.ctx.id.toString())
+      .catch(() => {})
   }
 }
 
 /** §6.7.2 order: network maps before the cost maps that depend on them. */
-const rank = (mediaType: string | undefined): number => (mediaType === MEDIA_TYPES.networkMap ? 0 : 1)
+const rank = (mediaType: string | undefined): number =>
+  mediaType === MEDIA_TYPES.networkMap ? 0 : 1

@@ -21,7 +21,13 @@ import { Hono } from 'hono'
 import * as z from 'zod'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { isAcceptable, ifNoneMatchMatches } from '../../alto/negotiation.ts'
-import { addTipsResponse, classifyEdgeRequest, nextEdgeResponse, seqOfTag, summarizeGraph } from '../../updates/graph.ts'
+import {
+  addTipsResponse,
+  classifyEdgeRequest,
+  nextEdgeResponse,
+  seqOfTag,
+  summarizeGraph,
+} from '../../updates/graph.ts'
 import { edgeItem, graphFromUpdateLog } from '../../updates/history.ts'
 import { type UpdateLog } from '../../store/update-log.ts'
 import { validateNextEdgeRequest, validateTipsRequest } from '../../updates/tips.ts'
@@ -40,13 +46,17 @@ export const LONG_POLL_HOLD_MS = 25_000
 /** Edges never change: one year, `immutable` (RFC 8246). */
 const IMMUTABLE_MAX_AGE_SECONDS = 31_536_000
 
-export const tipsViewPath = (resourceId: string): string => `/tips/view/${encodeURIComponent(resourceId)}`
+export const tipsViewPath = (resourceId: string): string =>
+  `/tips/view/${encodeURIComponent(resourceId)}`
 
 /** Any JSON value; the TIPS validators check the shape (RFC 9569 error rules). */
 const anyJson = z.unknown()
 
 /** The view's resource and its update log; 404 when the view does not exist (or is not visible). */
-async function openView(c: AppContext, resourceId: string): Promise<{ log: UpdateLog; mediaType: string }> {
+async function openView(
+  c: AppContext,
+  resourceId: string
+): Promise<{ log: UpdateLog; mediaType: string }> {
   const tips = await tipsResource(c)
   const mediaType = tips?.mediaTypes.get(resourceId)
   if (!tips || !mediaType) httpFail({ kind: 'not-found' })
@@ -68,7 +78,12 @@ async function freshestLog(c: AppContext, resourceId: string, log: UpdateLog): P
 }
 
 /** The log to summarize for a client with `tag`: the hub's when the tag is unknown here. */
-async function logForTag(c: AppContext, resourceId: string, log: UpdateLog, tag: string | undefined): Promise<UpdateLog> {
+async function logForTag(
+  c: AppContext,
+  resourceId: string,
+  log: UpdateLog,
+  tag: string | undefined
+): Promise<UpdateLog> {
   if (tag === undefined || seqOfTag(graphFromUpdateLog(log), tag) !== undefined) return log
   return freshestLog(c, resourceId, log)
 }
@@ -114,7 +129,8 @@ async function serveItem(c: AppContext, ref: BlobRef, mediaType: string): Promis
  * RFC 9569: "415 (Unsupported Media Type): if the media type(s) accepted by the client does not
  * include the media type of the update chosen by the server."
  */
-const unacceptable = (mediaType: string): never => httpFail({ kind: 'item-not-acceptable', mediaType })
+const unacceptable = (mediaType: string): never =>
+  httpFail({ kind: 'item-not-acceptable', mediaType })
 
 export const tipsRoutes = new Hono<AppEnv>()
   .post('/tips', async (c) => {
@@ -126,7 +142,8 @@ export const tipsRoutes = new Hono<AppEnv>()
     if (!request.ok) altoFail(request.error)
     const { 'resource-id': resourceId, tag, input } = request.value
     // Every resource of this TIPS is a GET-mode map: there is no input to give it.
-    if (input !== undefined) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'input', value: JSON.stringify(input) })
+    if (input !== undefined)
+      altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'input', value: JSON.stringify(input) })
     const opened = await openView(c, resourceId)
     const log = await logForTag(c, resourceId, opened.log, tag)
     const summary = summarizeGraph(graphFromUpdateLog(log), tagSeq(log, tag))
@@ -141,7 +158,8 @@ export const tipsRoutes = new Hono<AppEnv>()
     const opened = await openView(c, resourceId)
     // RFC 9569 (New Next Edge Recommendation): "415 (Unsupported Media Type): if the media
     // type(s) accepted by the client does not include the media type application/merge-patch+json".
-    if (!isAcceptable(c.req.header('Accept'), MEDIA_TYPES.mergePatch)) return unacceptable(MEDIA_TYPES.mergePatch)
+    if (!isAcceptable(c.req.header('Accept'), MEDIA_TYPES.mergePatch))
+      return unacceptable(MEDIA_TYPES.mergePatch)
     const body = await readAltoRequest(c, MEDIA_TYPES.tipsParams, anyJson)
     const request = validateNextEdgeRequest(body, resourceId)
     if (!request.ok) altoFail(request.error)
@@ -157,28 +175,38 @@ export const tipsRoutes = new Hono<AppEnv>()
     const j = parseSeq(c.req.param('j'))
     const accept = c.req.header('Accept')
     let current = log
-    let decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, { longPollWindow: LONG_POLL_WINDOW })
+    let decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, {
+      longPollWindow: LONG_POLL_WINDOW,
+    })
     if (decision.action === 'reject' && decision.status === 425) {
       // Maybe only this handler's cached log is behind (see freshestLog).
       current = await freshestLog(c, resourceId, current)
-      decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, { longPollWindow: LONG_POLL_WINDOW })
+      decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, {
+        longPollWindow: LONG_POLL_WINDOW,
+      })
     }
     if (decision.action === 'hold') {
       // A future item is a snapshot (i = 0: the resource's own type) or, for i > 0, a merge patch
       // or a full replacement. Refuse at once what the client could not accept after waiting.
       const acceptsSnapshot = isAcceptable(accept, mediaType)
       if (i === 0 && !acceptsSnapshot) return unacceptable(mediaType)
-      if (!acceptsSnapshot && !isAcceptable(accept, MEDIA_TYPES.mergePatch)) return unacceptable(MEDIA_TYPES.mergePatch)
+      if (!acceptsSnapshot && !isAcceptable(accept, MEDIA_TYPES.mergePatch))
+        return unacceptable(MEDIA_TYPES.mergePatch)
       const env = c.env
       const maxPolls = Number(env.ALTO_TIPS_MAX_POLLS)
       const waited = await hubStub(env).waitForSeq(
         resourceId,
         decision.untilEndSeq,
         LONG_POLL_HOLD_MS,
-        Number.isInteger(maxPolls) && maxPolls >= 0 ? maxPolls : MAX_WAITERS,
+        Number.isInteger(maxPolls) && maxPolls >= 0 ? maxPolls : MAX_WAITERS
       )
       if (waited.status === 'busy') {
-        httpFail({ kind: 'rate-limited', status: 429, retryAfterSeconds: 1, reason: 'too many pending long polls' })
+        httpFail({
+          kind: 'rate-limited',
+          status: 429,
+          retryAfterSeconds: 1,
+          reason: 'too many pending long polls',
+        })
       }
       if (waited.status === 'timeout') {
         httpFail({
@@ -188,13 +216,16 @@ export const tipsRoutes = new Hono<AppEnv>()
         })
       }
       current = waited.log
-      decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, { longPollWindow: LONG_POLL_WINDOW })
+      decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, {
+        longPollWindow: LONG_POLL_WINDOW,
+      })
     }
     if (decision.action === 'reject') {
       const kind = ({ 404: 'not-found', 410: 'gone', 425: 'too-early' } as const)[decision.status]
       httpFail({ kind, reason: decision.reason })
     }
-    if (decision.action === 'hold') httpFail({ kind: 'unavailable', reason: 'poll again', retryAfterSeconds: 0 })
+    if (decision.action === 'hold')
+      httpFail({ kind: 'unavailable', reason: 'poll again', retryAfterSeconds: 0 })
     const item = edgeItem(current, i, j)
     if (!item) httpFail({ kind: 'not-found' })
     if (!isAcceptable(accept, item.mediaType)) return unacceptable(item.mediaType)
@@ -202,4 +233,6 @@ export const tipsRoutes = new Hono<AppEnv>()
   })
   .all('/tips', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
   .all('/tips/view/:rid/ug', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
-  .all('/tips/view/:rid/ug/:i/:j', () => httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] }))
+  .all('/tips/view/:rid/ug/:i/:j', () =>
+    httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] })
+  )
