@@ -3,6 +3,7 @@
  * per-client directories. The Worker is called with a custom env (credentials as the secrets an
  * operator would set), never with anything from wrangler.toml.
  */
+import { runDurableObjectAlarm } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
@@ -92,10 +93,12 @@ async function digestAuthorization(
     method: string
     uri: string
     algorithm: 'SHA-256' | 'MD5'
+    /** RFC 7616 nc-value: the client's count of requests with this nonce (default 1). */
+    nc?: number
   }
 ): Promise<string> {
   const cnonce = 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ'
-  const nc = '00000001'
+  const nc = (opts.nc ?? 1).toString(16).padStart(8, '0')
   const ha1 = await digestHex(opts.algorithm, `${opts.user}:${challenge.realm}:${opts.password}`)
   const ha2 = await digestHex(opts.algorithm, `${opts.method}:${opts.uri}`)
   const response = await digestHex(
@@ -186,6 +189,7 @@ describe('HTTP Digest (RFC 7616)', () => {
             ...user,
             method: 'POST',
             uri: path,
+            nc: 2, // the second request with this nonce
           }),
         },
         body: JSON.stringify({ 'cost-type': numericalRouting }),
@@ -209,7 +213,10 @@ describe('HTTP Digest (RFC 7616)', () => {
       await digestAuthorization(challenge, { ...base, method: 'POST' }),
       await digestAuthorization(challenge, { ...base, user: 'nobody' }),
       await digestAuthorization(
-        { ...challenge, nonce: `${challenge.nonce.split('.')[0]}.${'A'.repeat(43)}` },
+        {
+          ...challenge,
+          nonce: `${challenge.nonce.split('.').slice(0, 2).join('.')}.${'A'.repeat(43)}`,
+        },
         base
       ),
       await digestAuthorization({ ...challenge, realm: 'other' }, base),
@@ -228,6 +235,39 @@ describe('HTTP Digest (RFC 7616)', () => {
         })
       ).status
     ).toBe(200)
+  })
+
+  it('RFC 7616 §3.4 replay: an nc-value seen twice with a nonce is refused (stale=true); each nonce counts apart', async () => {
+    const challenge = await challengeFor('SHA-256')
+    const base = {
+      user: 'cdn-a',
+      password: PASSWORDS['cdn-a'],
+      algorithm: 'SHA-256' as const,
+      method: 'GET',
+      uri: '/directory',
+    }
+    const first = await digestAuthorization(challenge, base)
+    const status = async (authorization: string) =>
+      (await call('/directory', { headers: { Authorization: authorization } })).status
+    expect(await status(first)).toBe(200)
+    // The captured request, sent again: refused, with a fresh nonce marked stale so an honest
+    // client retries without asking its user.
+    const replay = await call('/directory', { headers: { Authorization: first } })
+    expect(replay.status).toBe(401)
+    expect(challengesOf(replay)[0]).toMatch(/stale=true$/)
+    expect(challengesOf(replay)[0]).not.toContain(challenge.nonce)
+    // The same nc on another resource is a replay too (the count is per nonce, not per URI).
+    const other = await digestAuthorization(challenge, { ...base, uri: `/networkmap/${NM}` })
+    const otherRes = await call(`/networkmap/${NM}`, { headers: { Authorization: other } })
+    expect(otherRes.status).toBe(401)
+    // The next counts are accepted, in any order (concurrent requests may arrive out of order).
+    expect(await status(await digestAuthorization(challenge, { ...base, nc: 3 }))).toBe(200)
+    expect(await status(await digestAuthorization(challenge, { ...base, nc: 2 }))).toBe(200)
+    expect(await status(await digestAuthorization(challenge, { ...base, nc: 3 }))).toBe(401)
+    // Another nonce has its own count: nc=1 is fresh there.
+    const second = await challengeFor('SHA-256')
+    expect(second.nonce).not.toBe(challenge.nonce)
+    expect(await status(await digestAuthorization(second, base))).toBe(200)
   })
 
   it('an expired nonce gets a new challenge with stale=true', async () => {
@@ -364,5 +404,18 @@ describe('configuration errors fail closed', () => {
   it('auth off (the default) needs no credentials', async () => {
     expect((await call('/directory', {}, { ALTO_AUTH: undefined })).status).toBe(200)
     expect((await call('/directory', {}, { ALTO_AUTH: 'off' })).status).toBe(200)
+  })
+})
+
+describe('DigestNonceCounter (one object per nonce)', () => {
+  it('records each nc once, and forgets everything when its alarm (the nonce expiry) fires', async () => {
+    const counters = env.ALTO_DIGEST_NONCES
+    const stub = counters.get(counters.idFromName('test-nonce-expiry'))
+    const expiry = Date.now() + 60_000
+    expect(await stub.use(1, expiry)).toBe('fresh')
+    expect(await stub.use(1, expiry)).toBe('replayed')
+    expect(await stub.use(7, expiry)).toBe('fresh')
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    expect(await stub.use(1, expiry)).toBe('fresh')
   })
 })

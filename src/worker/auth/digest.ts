@@ -6,12 +6,11 @@
  * several challenges in order of preference; MD5 for older clients), `qop=auth`. Not supported
  * (answered with a new challenge): `-sess` algorithms, `qop=auth-int`, `userhash`/`username*`.
  *
- * Nonces are stateless: `<issued-at, base 36 seconds>.<base64url HMAC-SHA-256(key, issued-at ":"
- * realm)>`. A nonce with a valid MAC older than {@link NONCE_LIFETIME_SECONDS} gets a new
- * challenge with `stale=true` (§3.3: the client may retry without asking the user). Without
- * server state `nc` cannot be tracked, so a captured request can be replayed within the nonce
- * lifetime — harmless for ALTO's read-only queries and prevented by TLS (which §8.3.5 also
- * requires); documented in docs/security.md.
+ * Nonces are stateless: `<issued-at, base 36 seconds>.<96 random bits>.<base64url
+ * HMAC-SHA-256(key, issued-at ":" random ":" realm)>`. A nonce with a valid MAC older than {@link NONCE_LIFETIME_SECONDS} gets a new
+ * challenge with `stale=true` (§3.3: the client may retry without asking the user). Their use is
+ * recorded per nonce (nonce-counter.ts), so a request replayed with an nc-value already seen is
+ * refused (with `stale=true`, so an honest client simply retries with a new nonce).
  *
  * Verification (§3.4.1): response = H(HA1 ":" nonce ":" nc ":" cnonce ":" qop ":" H(method ":"
  * uri)), with the stored HA1 = H(username ":" realm ":" password) — the password is never stored.
@@ -47,20 +46,37 @@ function base64url(bytes: ArrayBuffer): string {
     .replace(/=+$/, '')
 }
 
-async function nonceMac(key: CryptoKey, issuedAt: string, realm: string): Promise<string> {
-  return base64url(await crypto.subtle.sign('HMAC', key, encoder.encode(`${issuedAt}:${realm}`)))
+async function nonceMac(
+  key: CryptoKey,
+  issuedAt: string,
+  unique: string,
+  realm: string
+): Promise<string> {
+  const text = `${issuedAt}:${unique}:${realm}`
+  return base64url(await crypto.subtle.sign('HMAC', key, encoder.encode(text)))
 }
 
+/**
+ * A new nonce: `<issued-at>.<96 random bits>.<MAC>`. The random part makes every challenge's
+ * nonce its own, so two clients challenged in the same second never share an nc count.
+ */
 export async function createNonce(
   key: CryptoKey,
   realm: string,
   nowSeconds: number
 ): Promise<string> {
   const issuedAt = Math.floor(nowSeconds).toString(36)
-  return `${issuedAt}.${await nonceMac(key, issuedAt, realm)}`
+  const unique = base64url(crypto.getRandomValues(new Uint8Array(12)).buffer)
+  return `${issuedAt}.${unique}.${await nonceMac(key, issuedAt, unique, realm)}`
 }
 
 export type NonceState = 'valid' | 'stale' | 'invalid'
+
+/** When a nonce stops being valid (ms since the epoch); null when it is not one of ours. */
+export function nonceExpiresAtMs(nonce: string): number | null {
+  const match = /^([0-9a-z]{1,12})\./.exec(nonce)
+  return match ? (parseInt(match[1], 36) + NONCE_LIFETIME_SECONDS) * 1000 : null
+}
 
 export async function checkNonce(
   key: CryptoKey,
@@ -68,10 +84,10 @@ export async function checkNonce(
   nonce: string,
   nowSeconds: number
 ): Promise<NonceState> {
-  const match = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/.exec(nonce)
+  const match = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/.exec(nonce)
   if (!match) return 'invalid'
-  const [, issuedAt, mac] = match
-  if (!timingSafeEqual(mac, await nonceMac(key, issuedAt, realm))) return 'invalid'
+  const [, issuedAt, unique, mac] = match
+  if (!timingSafeEqual(mac, await nonceMac(key, issuedAt, unique, realm))) return 'invalid'
   const age = nowSeconds - parseInt(issuedAt, 36)
   if (age < -NONCE_FUTURE_SKEW_SECONDS) return 'invalid'
   return age > NONCE_LIFETIME_SECONDS ? 'stale' : 'valid'
@@ -109,7 +125,8 @@ export function parseAuthParams(text: string): Map<string, string> | null {
   return params
 }
 
-export type DigestOutcome = { ok: true; client: ClientCredentials } | { ok: false; stale: boolean }
+export type DigestOutcome =
+  { ok: true; client: ClientCredentials; nonce: string; nc: number } | { ok: false; stale: boolean }
 
 /** Verifies Digest credentials (the auth-params) for a request. */
 export async function verifyDigest(
@@ -153,5 +170,5 @@ export async function verifyDigest(
   if (!client || !ha1 || !timingSafeEqual(expected, response)) return denied
   // A correct response to an expired nonce: the client knows the password, only the nonce is old.
   if (nonceState === 'stale') return { ok: false, stale: true }
-  return { ok: true, client }
+  return { ok: true, client, nonce, nc: parseInt(nc, 16) }
 }

@@ -14,11 +14,13 @@ import {
   createNonce,
   digestChallenges,
   digestHex,
+  nonceExpiresAtMs,
   parseAuthParams,
   timingSafeEqual,
   verifyDigest,
 } from '../auth/digest.ts'
-import type { AppEnv } from '../env.ts'
+import { useNonce } from '../auth/nonce-counter.ts'
+import type { AppEnv, Env } from '../env.ts'
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../store.ts'
 import { replayPin } from './last-good.ts'
 
@@ -40,7 +42,11 @@ async function verifyBearer(config: AuthConfig, token: string): Promise<ClientCr
   return found
 }
 
-async function authenticate(config: AuthConfig, request: Request): Promise<Authentication> {
+async function authenticate(
+  config: AuthConfig,
+  request: Request,
+  env: Env
+): Promise<Authentication> {
   const header = request.headers.get('Authorization') ?? ''
   const space = header.indexOf(' ')
   const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase()
@@ -57,8 +63,12 @@ async function authenticate(config: AuthConfig, request: Request): Promise<Authe
         { method: request.method, target: url.pathname + url.search },
         Date.now() / 1000
       )
-      if (outcome.ok) return { ok: true, client: outcome.client }
-      return { ok: false, staleNonce: outcome.stale, invalidToken: false }
+      if (!outcome.ok) return { ok: false, staleNonce: outcome.stale, invalidToken: false }
+      // RFC 7616 §3.4: "if the same nc-value is seen twice, then the request is a replay".
+      const expiresAt = nonceExpiresAtMs(outcome.nonce)!
+      const use = await useNonce(env, outcome.nonce, outcome.nc, expiresAt)
+      if (use === 'fresh') return { ok: true, client: outcome.client }
+      return { ok: false, staleNonce: true, invalidToken: false }
     }
   }
   if (scheme === 'bearer' && offersBearer) {
@@ -110,7 +120,7 @@ export const clientAuthentication: MiddlewareHandler<AppEnv> = async (c, next) =
     misconfigured(error)
   }
   if (!config) return next()
-  const outcome = await authenticate(config, c.req.raw)
+  const outcome = await authenticate(config, c.req.raw, c.env)
   if (!outcome.ok) httpFail({ kind: 'unauthorized', challenges: await challenges(config, outcome) })
   c.set('client', { name: outcome.client.name, resources: outcome.client.resources })
   return next()
