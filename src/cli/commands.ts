@@ -19,6 +19,7 @@ import {
   validateMapSet,
   type Build,
   type SourceError,
+  type SourceFiles,
 } from '../compiler/index.ts'
 import type { ResourceUpdate } from '../compiler/publish.ts'
 import { MEDIA_TYPES } from '../alto/media-types.ts'
@@ -31,7 +32,7 @@ import {
   EXIT_VALIDATION,
 } from './exit-codes.ts'
 import { formatBytes, formatSummary } from './format.ts'
-import { readMapSet } from './read-map-set.ts'
+import { MapSetReadError, readMapSet } from './read-map-set.ts'
 import { ServerUnreachableError, watch } from './watch.ts'
 import { WranglerKvStore } from './wrangler-kv.ts'
 
@@ -97,8 +98,24 @@ type Compiled =
   { ok: true; build: Build; keep: number; notices: string[] } | { ok: false; code: number }
 
 /** Compiles the map set; on validation failure reports it and returns the exit code. */
+/** The map set's files, or the exit code after reporting the files that were refused. */
+async function readSources(
+  dir: string,
+  opts: SourceOptions,
+  io: Io
+): Promise<{ ok: true; files: SourceFiles } | { ok: false; code: number }> {
+  try {
+    return { ok: true, files: await readMapSet(dir, { skipOptional: opts.skipOptional === true }) }
+  } catch (error) {
+    if (!(error instanceof MapSetReadError)) throw error
+    return { ok: false, code: reportInvalid(dir, error.errors, [], opts, io) }
+  }
+}
+
 async function compile(dir: string, opts: SourceOptions, io: Io): Promise<Compiled> {
-  const files = await readMapSet(dir, { skipOptional: opts.skipOptional === true })
+  const read = await readSources(dir, opts, io)
+  if (!read.ok) return read
+  const files = read.files
   const progress = opts.quiet ? undefined : (msg: string) => io.err(`  ${msg}`)
   const result = await compileMapSet(files, { onProgress: progress })
   if (!opts.json) for (const n of result.notices) io.err(`notice: ${n}`)
@@ -109,9 +126,9 @@ async function compile(dir: string, opts: SourceOptions, io: Io): Promise<Compil
 
 export async function cmdValidate(dirArg: string, opts: SourceOptions, io: Io): Promise<number> {
   const dir = resolve(dirArg)
-  const { errors, notices } = validateMapSet(
-    await readMapSet(dir, { skipOptional: opts.skipOptional === true })
-  )
+  const read = await readSources(dir, opts, io)
+  if (!read.ok) return read.code
+  const { errors, notices } = validateMapSet(read.files)
   if (!opts.json) for (const n of notices) io.err(`notice: ${n}`)
   if (errors.length > 0) return reportInvalid(dir, errors, notices, opts, io)
   io.out(opts.json ? JSON.stringify({ ok: true, dir, errors: [], notices }) : `${dir}: OK`)

@@ -88,7 +88,9 @@ export function jsonPathLines(text: string): Map<string, number> {
 export function addJsonLines(errors: SourceError[], files: Readonly<Record<string, string>>): void {
   const cache = new Map<string, Map<string, number> | null>()
   for (const e of errors) {
-    if (e.line !== undefined || !e.file.endsWith('.json')) continue
+    // A root error (invalid JSON, too deep, a duplicate key) has no line to find, and its text
+    // may be exactly what makes the scan below expensive (100,000 levels deep).
+    if (e.line !== undefined || !e.file.endsWith('.json') || e.path === '') continue
     const text = files[e.file]
     if (text === undefined) continue
     let map = cache.get(e.file)

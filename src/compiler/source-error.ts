@@ -25,11 +25,27 @@ export interface Origin {
 }
 
 /** Collects errors and notices while a map set is loaded and checked. */
+/**
+ * Errors kept per map set. A hostile source (a million bad CSV lines) must not turn into a million
+ * error objects and lines of output: past this many, one last error says how many were left out.
+ */
+export const MAX_REPORTED_ERRORS = 1000
+
 export class Diagnostics {
   readonly errors: SourceError[] = []
   readonly notices: string[] = []
+  /** Errors found beyond {@link MAX_REPORTED_ERRORS}. */
+  private unreported = 0
 
   error(at: Origin, message: string, value?: unknown): void {
+    if (this.errors.length >= MAX_REPORTED_ERRORS) {
+      this.unreported++
+      const last = this.errors[MAX_REPORTED_ERRORS]
+      const summary = `${this.unreported} more errors not reported (at most ${MAX_REPORTED_ERRORS} are)`
+      if (last) last.message = summary
+      else this.errors.push({ file: at.file, path: '', message: summary })
+      return
+    }
     const e: SourceError = { file: at.file, path: at.path, message }
     if (at.line !== undefined) e.line = at.line
     if (value !== undefined) e.value = valueText(value)

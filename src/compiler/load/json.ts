@@ -4,21 +4,41 @@
  * file (missing: an error, or a notice for an optional entry).
  */
 import type { z } from 'zod'
+import { jsonStructureProblem } from '../../alto/request-schemas.ts'
 import { Diagnostics, joinPath, type Origin } from '../source-error.ts'
 import type { SourceFiles } from './model.ts'
 
-/** Parses JSON, reporting a syntax error with its line when the engine gives one. */
+/**
+ * Deepest nesting accepted in a source file. The formats nest at most five levels
+ * (docs/source-format.md); RFC 8259 §9: "An implementation may set limits on the maximum depth of
+ * nesting."
+ */
+export const MAX_SOURCE_JSON_DEPTH = 64
+
+/**
+ * Parses JSON, reporting a syntax error with its line when the engine gives one. Duplicate member
+ * names (RFC 8259 §4: "the behavior of software that receives such an object is unpredictable"
+ * — JSON.parse would silently keep the last) and nesting deeper than
+ * {@link MAX_SOURCE_JSON_DEPTH} are errors too, found in one pass that uses no call stack.
+ */
 export function parseJson(diag: Diagnostics, file: string, text: string): unknown {
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e)
     const line = /line (\d+)/.exec(message)
     const at: Origin = { file, path: '' }
     if (line) at.line = Number(line[1])
-    diag.error(at, `invalid JSON: ${message}`)
+    diag.error(at, `invalid JSON: ${message.length > 300 ? `${message.slice(0, 300)}…` : message}`)
     return undefined
   }
+  const problem = jsonStructureProblem(text, MAX_SOURCE_JSON_DEPTH)
+  if (problem) {
+    diag.error({ file, path: '' }, `invalid JSON: ${problem}`)
+    return undefined
+  }
+  return value
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
