@@ -61,7 +61,7 @@ function eventReader(res: Response) {
 
 const publishAndWake = async (build: Build) => {
   await publishWithUpdates(build)
-  expect(await runDurableObjectAlarm(hubStub(env))).toBe(true)
+  expect(await runDurableObjectAlarm(hubStub(env, NM))).toBe(true)
 }
 
 describe('ALTO/SSE update stream', () => {

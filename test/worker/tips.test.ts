@@ -249,7 +249,7 @@ describe('TIPS views, edges and the publisher', () => {
   it('holds ug/<end>/<end+1> until a publication; the hub learns of it by its alarm or by the publish hook', async () => {
     const { path, summary } = await openView(costMapId)
     const e = summary['end-seq']
-    const hub = hubStub(env)
+    const hub = hubStub(env, NM)
 
     // 1. Alarm path: the hub polls the pointer while a request waits.
     const pending = edge(path, e, e + 1)
@@ -350,8 +350,58 @@ describe('TIPS views, edges and the publisher', () => {
     expect(second.status).toBe(429)
     expect(second.headers.get('Retry-After')).toBe('1')
     await publishWithUpdates(builds[2])
-    await runDurableObjectAlarm(hubStub(env))
+    await runDurableObjectAlarm(hubStub(env, NM))
     expect((await first).status).toBe(200)
+  })
+
+  it('hubs are sharded by map family: a full hub for one family does not refuse long polls on another', async () => {
+    const other = 'my-default-network-map'
+    const limited = { ...env, ALTO_TIPS_MAX_POLLS: '1' } as typeof env
+    const call = (p: string) =>
+      worker.fetch(new Request(`${ORIGIN}${p}`), limited, testExecutionContext())
+    const a = await openView(costMapId)
+    const b = await openView(other)
+    const heldA = call(`${a.path}/ug/${a.summary['end-seq']}/${a.summary['end-seq'] + 1}`)
+    await new Promise((r) => setTimeout(r, 50))
+    // The example family's hub is full...
+    expect(
+      (await call(`${a.path}/ug/${a.summary['end-seq']}/${a.summary['end-seq'] + 1}`)).status
+    ).toBe(429)
+    // ...while the interop family's hub still takes a long poll: it is held, not refused.
+    const next = b.summary['end-seq'] + 1
+    const heldB = Promise.resolve(call(`${b.path}/ug/${b.summary['end-seq']}/${next}`))
+    const early = await Promise.race([
+      heldB.then((r) => r.status),
+      new Promise((r) => setTimeout(() => r('held'), 200)),
+    ])
+    expect(early).toBe('held')
+    // A network map and its cost maps share a hub; the two families do not.
+    const ids = [NM, other].map((shard) =>
+      env.ALTO_UPDATE_HUB.idFromName(`hub:${shard}`).toString()
+    )
+    expect(new Set(ids).size).toBe(2)
+    // Release both: the example family through a publish, the interop family through its hub
+    // learning of a next seq (a replacement edge naming the current snapshot).
+    await publishWithUpdates(builds[3])
+    await runDurableObjectAlarm(hubStub(env, NM))
+    expect((await heldA).status).toBe(200)
+    const log = await storedLog(other)
+    const last = log.seqs[log.seqs.length - 1]
+    const advanced = {
+      ...log,
+      seqs: [
+        ...log.seqs,
+        {
+          ...last,
+          seq: next,
+          tag: `${last.tag}x`,
+          'patch-from-prev': last.snapshot,
+          'patch-media-type': log['media-type'],
+        },
+      ],
+    }
+    expect((await hubStub(env, other).notify([advanced])).advanced).toEqual([other])
+    expect((await heldB).status).toBe(200)
   })
 
   it('a smaller window prunes the log keeping the invariants; 410 below start-seq; prune keeps every item alive', async () => {
@@ -409,12 +459,12 @@ describe('TIPS views, edges and the publisher', () => {
     expect(lines[1]).toMatch(/seq 0 → \d+: snapshot/)
     await new Promise((r) => setTimeout(r, 50)) // let the long poll reach the hub
     await publishWithUpdates(builds[3])
-    expect(await runDurableObjectAlarm(hubStub(env))).toBe(true)
+    expect(await runDurableObjectAlarm(hubStub(env, NM))).toBe(true)
     await done
     expect(lines[2]).toMatch(/merge patch, \d+ values changed, \d+ bytes; tag [0-9a-f]{40}$/)
   })
   it('a handler whose log read is stale (KV edge cache) defers to the hub: no 425, no step back (RFC 9569 right shift)', async () => {
-    const hub = hubStub(env)
+    const hub = hubStub(env, NM)
     await openView(costMapId) // the hub need not know the resource beforehand
     const staleLog = await storedLog(costMapId)
     const staleEnd = staleLog.seqs[staleLog.seqs.length - 1].seq

@@ -3,6 +3,7 @@
  * the hub stub, the update-resource IRD entries of a version, and update logs from KV (through
  * the one store reader). docs/updates.md §7 describes the deployment.
  */
+import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { toHex } from '../../tables/bytes.ts'
 import type { CurrentPointer } from '../../store/manifest.ts'
@@ -15,9 +16,22 @@ import { requestVersion, type AppContext } from '../http.ts'
 import { kvStoreReader, readingStore } from '../store.ts'
 import { irdBody } from '../tables.ts'
 
-/** The hub stub (a single named object). */
-export function hubStub(env: Env) {
-  return env.ALTO_UPDATE_HUB.get(env.ALTO_UPDATE_HUB.idFromName('hub'))
+/**
+ * The hub of one shard. Hubs are sharded by network map: a network map and the cost maps that
+ * use it share one hub (RFC 8895 §6.7.2 wants a network map's update before its cost maps', and
+ * one hub delivers them in one batch), and every other map family has its own, so a hot
+ * resource does not serialise the rest (docs/updates.md §7).
+ */
+export function hubStub(env: Env, shard: string) {
+  return env.ALTO_UPDATE_HUB.get(env.ALTO_UPDATE_HUB.idFromName(`hub:${shard}`))
+}
+
+/** The hub shard of a resource: a cost map's network map (its `uses`), else the resource. */
+export function hubShardOf(ird: Ird, resourceId: string): string {
+  const entry = ird.resources[resourceId]
+  return entry?.['media-type'] === MEDIA_TYPES.costMap && entry.uses?.[0]
+    ? entry.uses[0]
+    : resourceId
 }
 
 /** Media type of each resource in an update resource's `uses` (network map or cost map). */
@@ -27,6 +41,8 @@ export interface UpdateResource {
   uses: string[]
   /** Resource id → its own media type (type of snapshots / full replacements). */
   mediaTypes: Map<string, string>
+  /** Resource id → its hub shard ({@link hubShardOf}). */
+  shards: Map<string, string>
 }
 
 /**
@@ -46,6 +62,7 @@ export async function updateResource(c: AppContext, id: string): Promise<UpdateR
     entry,
     uses,
     mediaTypes: new Map(uses.map((rid) => [rid, ird.resources[rid]['media-type']])),
+    shards: new Map(uses.map((rid) => [rid, hubShardOf(ird, rid)])),
   }
 }
 
@@ -94,4 +111,14 @@ export const endSeqOf = (log: UpdateLog): number => log.seqs[log.seqs.length - 1
 /** 128 random bits as hex (stream ids). */
 export function randomId(): string {
   return toHex(crypto.getRandomValues(new Uint8Array(16)))
+}
+
+/** `items` grouped by their shard (first-seen order), for one call per hub. */
+export function byShard<T>(items: readonly T[], shardOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const shard = shardOf(item)
+    groups.set(shard, [...(groups.get(shard) ?? []), item])
+  }
+  return groups
 }

@@ -1,5 +1,6 @@
 /**
- * @module `UpdateHub`: the one Durable Object per KV namespace that learns of new publications
+ * @module `UpdateHub`: the Durable Object of one map family (a network map and its cost maps;
+ * common.ts `hubShardOf`) that learns of new publications
  * and tells whoever waits — TIPS long polls (`GET <view>/ug/<e>/<e+1>` held until seq e+1 exists)
  * and the open ALTO/SSE streams (each its own `UpdateStream` object).
  *

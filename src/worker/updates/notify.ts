@@ -17,7 +17,10 @@ import { MAX_BODY_BYTES } from '../../alto/limits.ts'
 import type { UpdateLog } from '../../store/update-log.ts'
 import { digestHex, timingSafeEqual } from '../auth/digest.ts'
 import type { AppEnv } from '../env.ts'
-import { hubStub, parseUpdateLog } from './common.ts'
+import { byShard, hubStub, parseUpdateLog } from './common.ts'
+import type { Manifest } from '../../store/manifest.ts'
+import { readManifest } from '../../store/read.ts'
+import { kvStoreReader, readingStore } from '../store.ts'
 
 export const NOTIFY_PATH = '/_alto/notify'
 
@@ -59,7 +62,30 @@ export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
       })
     logs.push(log)
   }
-  const result = await hubStub(env).notify(logs)
+  // Each log goes to its map family's hub. A cost map's network map is in the manifest of the
+  // version the log's newest seq was published in (immutable, so never a stale read).
+  const manifests = new Map<string, Promise<Manifest | null>>()
+  const reader = kvStoreReader(env.ALTO_KV)
+  const shardOf = async (log: UpdateLog): Promise<string> => {
+    const version = log.seqs[log.seqs.length - 1].version
+    if (!manifests.has(version)) {
+      manifests.set(
+        version,
+        readingStore(() => readManifest(reader, version))
+      )
+    }
+    const manifest = await manifests.get(version)!
+    return manifest?.['cost-maps'][log['resource-id']]?.['network-map'] ?? log['resource-id']
+  }
+  const shards = await Promise.all(logs.map(shardOf))
+  const groups = byShard(
+    logs.map((log, i) => ({ log, shard: shards[i] })),
+    (item) => item.shard
+  )
+  const results = await Promise.all(
+    [...groups].map(([shard, items]) => hubStub(env, shard).notify(items.map((i) => i.log)))
+  )
+  const result = { advanced: results.flatMap((r) => r.advanced) }
   return new Response(JSON.stringify(result), {
     status: 202,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },

@@ -48,6 +48,7 @@ export const sseRoutes = new Hono<AppEnv>()
       request: request.value,
       controlUri: new URL(controlPath(id.toString()), c.req.url).href,
       uses: [...resource.mediaTypes],
+      shards: [...resource.shards],
     }
     return env.ALTO_UPDATE_STREAM.get(id).fetch('https://update-stream.invalid/open', {
       method: 'POST',

@@ -40,7 +40,7 @@ import {
 } from '../../updates/sse.ts'
 import type { BlobRef } from '../../store/manifest.ts'
 import { readBlobBytes } from '../store.ts'
-import { endSeqOf, hubStub } from './common.ts'
+import { byShard, endSeqOf, hubStub } from './common.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 
 /** What the Worker hands the object to open a stream. */
@@ -49,6 +49,8 @@ export interface OpenStreamInit {
   controlUri: string
   /** `uses` the client may see, and their media types. */
   uses: [resourceId: string, mediaType: string][]
+  /** The hub shard of each of `uses` (common.ts hubShardOf). */
+  shards: [resourceId: string, shard: string][]
 }
 
 interface Substream {
@@ -69,6 +71,9 @@ export class UpdateStream extends DurableObject<Env> {
   private writer: WritableStreamDefaultWriter<Uint8Array> | null = null
   private state: StreamState | null = null
   private uses = new Map<string, string>()
+  private shards = new Map<string, string>()
+  /** Hub shards this stream is registered with (to unsubscribe from each on close). */
+  private readonly subscribed = new Set<string>()
   private readonly substreams = new Map<string, Substream>()
   private chain: Promise<void> = Promise.resolve()
   private keepAlive: ReturnType<typeof setInterval> | null = null
@@ -79,6 +84,7 @@ export class UpdateStream extends DurableObject<Env> {
       return failureResponse({ kind: 'conflict', reason: 'this update stream is open already' })
     const init = (await request.json()) as OpenStreamInit
     this.uses = new Map(init.uses)
+    this.shards = new Map(init.shards)
     this.state = openStreamState(init.request)
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>()
     this.writer = writable.getWriter()
@@ -144,13 +150,20 @@ export class UpdateStream extends DurableObject<Env> {
       ([, a], [, b]) =>
         rank(this.uses.get(a['resource-id'])) - rank(this.uses.get(b['resource-id']))
     )
-    const logs = await hubStub(this.env).subscribe(this.ctx.id.toString(), [
+    const followed = [
       ...new Set(
         [...this.substreams.values()]
           .map((s) => s.resourceId)
           .concat(added.map(([, a]) => a['resource-id']))
       ),
-    ])
+    ]
+    // One registration per map family's hub (each delivers its family's updates in one batch).
+    const groups = byShard(followed, (rid) => this.shards.get(rid) ?? rid)
+    const logs: Record<string, UpdateLog | null> = {}
+    for (const [shard, rids] of groups) {
+      this.subscribed.add(shard)
+      Object.assign(logs, await hubStub(this.env, shard).subscribe(this.ctx.id.toString(), rids))
+    }
     for (const [id, req] of added) {
       const sub: Substream = {
         id,
@@ -214,9 +227,13 @@ export class UpdateStream extends DurableObject<Env> {
     const writer = this.writer
     this.writer = null
     await writer?.close().catch(() => {})
-    await hubStub(this.env)
-      .unsubscribe(this.ctx.id.toString())
-      .catch(() => {})
+    await Promise.all(
+      [...this.subscribed].map((shard) =>
+        hubStub(this.env, shard)
+          .unsubscribe(this.ctx.id.toString())
+          .catch(() => {})
+      )
+    )
   }
 }
 

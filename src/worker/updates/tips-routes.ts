@@ -56,13 +56,13 @@ const anyJson = z.unknown()
 async function openView(
   c: AppContext,
   resourceId: string
-): Promise<{ log: UpdateLog; mediaType: string }> {
+): Promise<{ log: UpdateLog; mediaType: string; shard: string }> {
   const tips = await tipsResource(c)
   const mediaType = tips?.mediaTypes.get(resourceId)
   if (!tips || !mediaType) httpFail({ kind: 'not-found' })
   const log = await readUpdateLog(c.env.ALTO_KV, resourceId, LOG_CACHE_TTL_SECONDS)
   if (!log) httpFail({ kind: 'not-found' })
-  return { log, mediaType }
+  return { log, mediaType, shard: tips.shards.get(resourceId)! }
 }
 
 /**
@@ -72,8 +72,13 @@ async function openView(
  * move left) must hold for that client too, so whenever the handler's log would turn a client
  * away or send it back to an older snapshot (a 425, an unknown tag), it asks the hub first.
  */
-async function freshestLog(c: AppContext, resourceId: string, log: UpdateLog): Promise<UpdateLog> {
-  const fromHub = (await hubStub(c.env).currentLogs([resourceId]))[resourceId]
+async function freshestLog(
+  c: AppContext,
+  resourceId: string,
+  shard: string,
+  log: UpdateLog
+): Promise<UpdateLog> {
+  const fromHub = (await hubStub(c.env, shard).currentLogs([resourceId]))[resourceId]
   return fromHub && endSeqOf(fromHub) > endSeqOf(log) ? fromHub : log
 }
 
@@ -81,11 +86,12 @@ async function freshestLog(c: AppContext, resourceId: string, log: UpdateLog): P
 async function logForTag(
   c: AppContext,
   resourceId: string,
+  shard: string,
   log: UpdateLog,
   tag: string | undefined
 ): Promise<UpdateLog> {
   if (tag === undefined || seqOfTag(graphFromUpdateLog(log), tag) !== undefined) return log
-  return freshestLog(c, resourceId, log)
+  return freshestLog(c, resourceId, shard, log)
 }
 
 /** Seq of the client's tag among kept versions; 0 (start from a snapshot) when absent or unknown. */
@@ -145,7 +151,7 @@ export const tipsRoutes = new Hono<AppEnv>()
     if (input !== undefined)
       altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'input', value: JSON.stringify(input) })
     const opened = await openView(c, resourceId)
-    const log = await logForTag(c, resourceId, opened.log, tag)
+    const log = await logForTag(c, resourceId, opened.shard, opened.log, tag)
     const summary = summarizeGraph(graphFromUpdateLog(log), tagSeq(log, tag))
     // RFC 9569: tips-view-uri is an absolute http(s) URI. The view is the resource's updates
     // graph, shared by every client of that resource; `tag` only changes the recommended edge
@@ -163,14 +169,14 @@ export const tipsRoutes = new Hono<AppEnv>()
     const body = await readAltoRequest(c, MEDIA_TYPES.tipsParams, anyJson)
     const request = validateNextEdgeRequest(body, resourceId)
     if (!request.ok) altoFail(request.error)
-    const log = await logForTag(c, resourceId, opened.log, request.value.tag)
+    const log = await logForTag(c, resourceId, opened.shard, opened.log, request.value.tag)
     // RFC 9569 "New Next Edge Recommendation": a merge patch of the client's summary.
     const summary = summarizeGraph(graphFromUpdateLog(log), tagSeq(log, request.value.tag))
     return altoJsonResponse(nextEdgeResponse(summary), MEDIA_TYPES.mergePatch)
   })
   .get('/tips/view/:rid/ug/:i/:j', async (c) => {
     const resourceId = c.req.param('rid')
-    const { log, mediaType } = await openView(c, resourceId)
+    const { log, mediaType, shard } = await openView(c, resourceId)
     const i = parseSeq(c.req.param('i'))
     const j = parseSeq(c.req.param('j'))
     const accept = c.req.header('Accept')
@@ -180,7 +186,7 @@ export const tipsRoutes = new Hono<AppEnv>()
     })
     if (decision.action === 'reject' && decision.status === 425) {
       // Maybe only this handler's cached log is behind (see freshestLog).
-      current = await freshestLog(c, resourceId, current)
+      current = await freshestLog(c, resourceId, shard, current)
       decision = classifyEdgeRequest(graphFromUpdateLog(current), i, j, {
         longPollWindow: LONG_POLL_WINDOW,
       })
@@ -194,7 +200,7 @@ export const tipsRoutes = new Hono<AppEnv>()
         return unacceptable(MEDIA_TYPES.mergePatch)
       const env = c.env
       const maxPolls = Number(env.ALTO_TIPS_MAX_POLLS)
-      const waited = await hubStub(env).waitForSeq(
+      const waited = await hubStub(env, shard).waitForSeq(
         resourceId,
         decision.untilEndSeq,
         LONG_POLL_HOLD_MS,
