@@ -7,10 +7,15 @@ import { runDurableObjectAlarm } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Build } from '../../src/compiler/index.ts'
 import { applyMergePatch } from '../../src/updates/merge-patch.ts'
-import { parseSseStream, type SseEvent } from '../../src/updates/sse.ts'
 import { hubStub } from '../../src/worker/updates/common.ts'
 import { get, post } from './client.ts'
-import { NM, exampleCostMapId, fourVersions, publishWithUpdates } from './tips-helpers.ts'
+import {
+  NM,
+  eventReader,
+  exampleCostMapId,
+  fourVersions,
+  publishWithUpdates,
+} from './tips-helpers.ts'
 
 const PARAMS = 'application/alto-updatestreamparams+json'
 const CONTROL = 'application/alto-updatestreamcontrol+json'
@@ -26,38 +31,6 @@ beforeAll(async () => {
   costMapId = exampleCostMapId(builds[0])
   await publishWithUpdates(builds[0])
 })
-
-/** Reads SSE events from a response body on demand. */
-function eventReader(res: Response) {
-  const reader = res.body!.getReader()
-  const decoder = new TextDecoder()
-  let buffered = ''
-  const queue: SseEvent[] = []
-  let done = false
-  return {
-    async next(count: number): Promise<SseEvent[]> {
-      while (queue.length < count && !done) {
-        const chunk = await reader.read()
-        if (chunk.done) done = true
-        else buffered += decoder.decode(chunk.value, { stream: true })
-        const parsed = parseSseStream(buffered)
-        queue.push(...parsed.events)
-        buffered = parsed.rest
-      }
-      if (queue.length < count)
-        throw new Error(`stream ended after ${queue.length} of ${count} events`)
-      return queue.splice(0, count)
-    },
-    async ended(): Promise<boolean> {
-      while (!done) {
-        const chunk = await reader.read()
-        if (chunk.done) done = true
-        else buffered += decoder.decode(chunk.value, { stream: true })
-      }
-      return queue.length === 0 && parseSseStream(buffered).events.length === 0
-    },
-  }
-}
 
 const publishAndWake = async (build: Build) => {
   await publishWithUpdates(build)

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers'
 import type { Build } from '../../src/compiler/index.ts'
 import { kvStoreFromBinding } from '../../src/compiler/kv-binding.ts'
 import { publishBuild, type PublishResult } from '../../src/compiler/publish.ts'
+import { parseSseStream, type SseEvent } from '../../src/updates/sse.ts'
 import { compileRealMapSet, exampleVariant } from './map-set.ts'
 
 export const NM = 'rfc-example-network-map'
@@ -35,4 +36,36 @@ export function exampleCostMapId(build: Build): string {
   )?.[0]
   if (!id) throw new Error('no numerical cost map for the example network map')
   return id
+}
+
+/** Reads SSE events from a response body on demand. */
+export function eventReader(res: Response) {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  let buffered = ''
+  const queue: SseEvent[] = []
+  let done = false
+  return {
+    async next(count: number): Promise<SseEvent[]> {
+      while (queue.length < count && !done) {
+        const chunk = await reader.read()
+        if (chunk.done) done = true
+        else buffered += decoder.decode(chunk.value, { stream: true })
+        const parsed = parseSseStream(buffered)
+        queue.push(...parsed.events)
+        buffered = parsed.rest
+      }
+      if (queue.length < count)
+        throw new Error(`stream ended after ${queue.length} of ${count} events`)
+      return queue.splice(0, count)
+    },
+    async ended(): Promise<boolean> {
+      while (!done) {
+        const chunk = await reader.read()
+        if (chunk.done) done = true
+        else buffered += decoder.decode(chunk.value, { stream: true })
+      }
+      return queue.length === 0 && parseSseStream(buffered).events.length === 0
+    },
+  }
 }

@@ -15,8 +15,10 @@ import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { validateOpenRequest } from '../../updates/sse.ts'
 import type { AppEnv } from '../env.ts'
 import { readAltoRequest, requireAcceptable } from '../http.ts'
+import { rateLimitKey } from '../middleware/rate-limit.ts'
+import { capFrom, clientLeases, DEFAULT_MAX_STREAMS_PER_CLIENT } from './client-leases.ts'
 import { updateStreamResource } from './common.ts'
-import type { OpenStreamInit } from './stream.ts'
+import { DEFAULT_IDLE_SECONDS, type OpenStreamInit } from './stream.ts'
 
 const anyJson = z.unknown()
 
@@ -44,7 +46,22 @@ export const sseRoutes = new Hono<AppEnv>()
     }
     const env = c.env
     const id = env.ALTO_UPDATE_STREAM.newUniqueId()
+    // Per-client cap on open streams (client-leases.ts); loopback clients are not capped.
+    const clientKey = rateLimitKey(c)
+    if (clientKey) {
+      const max = capFrom(env.ALTO_SSE_MAX_STREAMS_PER_CLIENT, DEFAULT_MAX_STREAMS_PER_CLIENT)
+      if (!(await clientLeases(env, clientKey).acquire(id.toString(), 'stream', max))) {
+        httpFail({
+          kind: 'rate-limited',
+          status: 429,
+          retryAfterSeconds: 60,
+          reason: `at most ${max} open update streams per client; close one first`,
+        })
+      }
+    }
     const init: OpenStreamInit = {
+      clientKey,
+      idleSeconds: capFrom(env.ALTO_SSE_IDLE_SECONDS, DEFAULT_IDLE_SECONDS),
       request: request.value,
       controlUri: new URL(controlPath(id.toString()), c.req.url).href,
       uses: [...resource.mediaTypes],

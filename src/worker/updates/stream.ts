@@ -40,6 +40,7 @@ import {
 } from '../../updates/sse.ts'
 import type { BlobRef } from '../../store/manifest.ts'
 import { readBlobBytes } from '../store.ts'
+import { clientLeases } from './client-leases.ts'
 import { byShard, endSeqOf, hubStub } from './common.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 
@@ -51,7 +52,14 @@ export interface OpenStreamInit {
   uses: [resourceId: string, mediaType: string][]
   /** The hub shard of each of `uses` (common.ts hubShardOf). */
   shards: [resourceId: string, shard: string][]
+  /** The client's lease key (client-leases.ts), or null when the client is not capped. */
+  clientKey: string | null
+  /** `ALTO_SSE_IDLE_SECONDS` of the request's environment. */
+  idleSeconds: number
 }
+
+/** Default of `ALTO_SSE_IDLE_SECONDS`: a stream with no update and no control request is closed. */
+export const DEFAULT_IDLE_SECONDS = 3600
 
 interface Substream {
   id: string
@@ -72,6 +80,10 @@ export class UpdateStream extends DurableObject<Env> {
   private state: StreamState | null = null
   private uses = new Map<string, string>()
   private shards = new Map<string, string>()
+  private clientKey: string | null = null
+  private idleSeconds = DEFAULT_IDLE_SECONDS
+  /** Last update event or control request (ms): the idle clock. */
+  private lastActivity = Date.now()
   /** Hub shards this stream is registered with (to unsubscribe from each on close). */
   private readonly subscribed = new Set<string>()
   private readonly substreams = new Map<string, Substream>()
@@ -92,10 +104,12 @@ export class UpdateStream extends DurableObject<Env> {
       await this.write(formatControlEvent({ 'control-uri': init.controlUri }))
       await this.start(init.request.add)
     })
-    this.keepAlive = setInterval(
-      () => this.enqueue(() => this.write(formatKeepAlive())),
-      KEEPALIVE_INTERVAL_MS
-    )
+    this.clientKey = init.clientKey
+    this.idleSeconds = init.idleSeconds
+    this.lastActivity = Date.now()
+    // At least twice per idle period, so a stream is closed within 1.5× its idle time.
+    const period = Math.min(KEEPALIVE_INTERVAL_MS, (this.idleSeconds * 1000) / 2)
+    this.keepAlive = setInterval(() => this.enqueue(() => this.tick()), period)
     return new Response(readable, {
       headers: {
         'Content-Type': MEDIA_TYPES.eventStream,
@@ -109,6 +123,7 @@ export class UpdateStream extends DurableObject<Env> {
   async publish(logs: UpdateLog[]): Promise<boolean> {
     if (!this.writer || this.state?.closed) return false
     const ordered = [...logs].sort((a, b) => rank(a['media-type']) - rank(b['media-type']))
+    this.lastActivity = Date.now()
     this.enqueue(async () => {
       for (const log of ordered) {
         for (const sub of this.substreams.values())
@@ -125,6 +140,7 @@ export class UpdateStream extends DurableObject<Env> {
     const outcome = applyControlRequest(this.state, body, { uses: new Set(this.uses.keys()) }, true)
     if (!outcome.ok)
       return outcome.status === 400 ? { status: 400, error: outcome.error } : { status: 404 }
+    this.lastActivity = Date.now()
     // Applied now (state and substreams); the events follow on the stream in order.
     this.state = outcome.state
     for (const id of outcome.stopped) this.substreams.delete(id)
@@ -220,6 +236,31 @@ export class UpdateStream extends DurableObject<Env> {
     await this.writer.write(encoder.encode(text))
   }
 
+  /**
+   * Every keep-alive period: a comment line (RFC 8895 keep-alive), the client's lease renewed, and
+   * the idle rule — after `ALTO_SSE_IDLE_SECONDS` without an update or a control request the
+   * stream ends with a control event saying why (the client may open a new one).
+   */
+  private async tick(): Promise<void> {
+    const idleSeconds = this.idleSeconds
+    const leaseHeld =
+      this.clientKey === null ||
+      (await clientLeases(this.env, this.clientKey)
+        .renew(this.ctx.id.toString())
+        .catch(() => true))
+    if (!leaseHeld || Date.now() - this.lastActivity >= idleSeconds * 1000) {
+      const reason = leaseHeld
+        ? `closed after ${idleSeconds} s without updates or control requests; open a new stream`
+        : 'closed: the client holds too many streams'
+      await this.write(
+        formatControlEvent({ stopped: [...this.substreams.keys()], description: reason })
+      )
+      await this.close()
+      return
+    }
+    await this.write(formatKeepAlive())
+  }
+
   private async close(): Promise<void> {
     if (this.keepAlive !== null) clearInterval(this.keepAlive)
     this.keepAlive = null
@@ -227,6 +268,11 @@ export class UpdateStream extends DurableObject<Env> {
     const writer = this.writer
     this.writer = null
     await writer?.close().catch(() => {})
+    if (this.clientKey !== null) {
+      await clientLeases(this.env, this.clientKey)
+        .release(this.ctx.id.toString())
+        .catch(() => {})
+    }
     await Promise.all(
       [...this.subscribed].map((shard) =>
         hubStub(this.env, shard)

@@ -35,7 +35,9 @@ import type { BlobRef } from '../../store/manifest.ts'
 import type { AppEnv } from '../env.ts'
 import { itemCacheKey, serveBlobThroughEdgeCache } from '../full-resource.ts'
 import { altoJsonResponse, readAltoRequest, requireAcceptable, type AppContext } from '../http.ts'
-import { MAX_WAITERS } from './hub.ts'
+import { MAX_WAITERS, type WaitResult } from './hub.ts'
+import { rateLimitKey } from '../middleware/rate-limit.ts'
+import { capFrom, clientLeases, DEFAULT_MAX_POLLS_PER_CLIENT } from './client-leases.ts'
 import { LOG_CACHE_TTL_SECONDS, endSeqOf, hubStub, readUpdateLog, tipsResource } from './common.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 
@@ -138,6 +140,32 @@ async function serveItem(c: AppContext, ref: BlobRef, mediaType: string): Promis
 const unacceptable = (mediaType: string): never =>
   httpFail({ kind: 'item-not-acceptable', mediaType })
 
+/**
+ * Runs a long poll under one of the client's poll leases (client-leases.ts): a client holding
+ * `ALTO_TIPS_MAX_POLLS_PER_CLIENT` polls already gets 429. Clients without an identity (loopback)
+ * are not capped, like the rate limiter.
+ */
+async function withPollLease<T>(c: AppContext, poll: () => Promise<T>): Promise<T> {
+  const key = rateLimitKey(c)
+  if (!key) return poll()
+  const leases = clientLeases(c.env, key)
+  const id = crypto.randomUUID()
+  const max = capFrom(c.env.ALTO_TIPS_MAX_POLLS_PER_CLIENT, DEFAULT_MAX_POLLS_PER_CLIENT)
+  if (!(await leases.acquire(id, 'poll', max))) {
+    httpFail({
+      kind: 'rate-limited',
+      status: 429,
+      retryAfterSeconds: 1,
+      reason: `at most ${max} long polls per client at once`,
+    })
+  }
+  try {
+    return await poll()
+  } finally {
+    await leases.release(id).catch(() => {})
+  }
+}
+
 export const tipsRoutes = new Hono<AppEnv>()
   .post('/tips', async (c) => {
     const tips = await tipsResource(c)
@@ -200,11 +228,16 @@ export const tipsRoutes = new Hono<AppEnv>()
         return unacceptable(MEDIA_TYPES.mergePatch)
       const env = c.env
       const maxPolls = Number(env.ALTO_TIPS_MAX_POLLS)
-      const waited = await hubStub(env, shard).waitForSeq(
-        resourceId,
-        decision.untilEndSeq,
-        LONG_POLL_HOLD_MS,
-        Number.isInteger(maxPolls) && maxPolls >= 0 ? maxPolls : MAX_WAITERS
+      const until = decision.untilEndSeq
+      const waited = await withPollLease(
+        c,
+        async (): Promise<WaitResult> =>
+          (await hubStub(env, shard).waitForSeq(
+            resourceId,
+            until,
+            LONG_POLL_HOLD_MS,
+            Number.isInteger(maxPolls) && maxPolls >= 0 ? maxPolls : MAX_WAITERS
+          )) as WaitResult
       )
       if (waited.status === 'busy') {
         httpFail({
