@@ -218,7 +218,10 @@ export class UpdateHub extends DurableObject<Env> {
         const stub = this.env.ALTO_UPDATE_STREAM.get(
           this.env.ALTO_UPDATE_STREAM.idFromString(streamId)
         )
-        const open = await stub.publish(logs).catch(() => false)
+        // `false`: the stream object no longer holds a connection (closed, or a fresh instance).
+        // A failed call (a transient RPC error, a subrequest limit) is not proof of that: the
+        // stream stays registered and gets the next delivery.
+        const open = await stub.publish(logs).catch(() => true)
         if (!open) gone.push(streamId)
       })
     )
