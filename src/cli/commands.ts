@@ -18,6 +18,7 @@ import {
   rollback,
   validateMapSet,
   type Build,
+  type KvStore,
   type SourceError,
 } from '../compiler/index.ts'
 import type { ResourceUpdate } from '../compiler/publish.ts'
@@ -33,6 +34,7 @@ import {
 import { formatBytes, formatSummary } from './format.ts'
 import { readMapSet } from './read-map-set.ts'
 import { ServerUnreachableError, watch } from './watch.ts'
+import { LocalKvStore } from './local-kv.ts'
 import { WranglerKvStore } from './wrangler-kv.ts'
 
 export interface Io {
@@ -55,7 +57,12 @@ interface SourceOptions {
   json?: boolean
 }
 
-function openStore(t: KvTarget, io: Io): WranglerKvStore {
+/**
+ * `--local`: the state `wrangler dev` reads, in-process (local-kv.ts; workerd starts now, while the
+ * map set compiles). `--remote`: one wrangler process per bulk call (wrangler-kv.ts).
+ */
+function openStore(t: KvTarget, io: Io): KvStore & { close(): Promise<void> } {
+  if (t.mode === 'local') return new LocalKvStore({ persistTo: t.persistTo })
   return new WranglerKvStore({
     mode: t.mode,
     persistTo: t.persistTo,
