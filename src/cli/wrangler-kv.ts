@@ -1,7 +1,8 @@
 /**
- * @module A KvStore backed by the wrangler CLI (`wrangler kv ...`), local (Miniflare state,
- * shared with `wrangler dev`) or remote. Every call spawns wrangler (~1-2 s), so writes go in
- * bulk files and reads of text values use `kv bulk get`.
+ * @module A KvStore backed by the wrangler CLI (`wrangler kv ...`): the `--remote` path (local
+ * commands open the state in-process, local-kv.ts; this store still works `--local` too). Every
+ * call spawns wrangler (~1-2 s), so writes go in bulk files and reads of text values use
+ * `kv bulk get`; docs/operator-cli.md counts the calls of a publish.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -19,6 +20,8 @@ export interface WranglerKvOptions {
   binding?: string
   /** Called with each wrangler command line (verbose output). */
   onCommand?: (args: string[]) => void
+  /** The wrangler script run by Node (tests: a recording stand-in); default: the installed one. */
+  wranglerJs?: string
 }
 
 /** Project root (where wrangler.toml and node_modules are). */
@@ -107,7 +110,7 @@ export class WranglerKvStore implements KvStore {
     return new Promise((resolvePromise, reject) => {
       execFile(
         process.execPath,
-        [WRANGLER_JS, ...full],
+        [this.#opts.wranglerJs ?? WRANGLER_JS, ...full],
         {
           cwd: PROJECT_ROOT,
           encoding: 'buffer',
