@@ -71,6 +71,12 @@ export class WranglerError extends Error {
 export class WranglerKvStore implements KvStore {
   readonly #opts: WranglerKvOptions
   #tmp: string | undefined
+  /**
+   * Every key of the namespace, listed once (one process instead of one per prefix) and kept up
+   * to date with this store's own writes and deletes. A command is the namespace's only writer
+   * while it runs (docs/operator-cli.md: no concurrent publish/prune).
+   */
+  #keys: Promise<Set<string>> | undefined
 
   constructor(opts: WranglerKvOptions) {
     this.#opts = opts
@@ -191,6 +197,10 @@ export class WranglerKvStore implements KvStore {
       )
       const file = await this.#tmpFile(`put-${n++}.json`, body)
       await this.#run(['bulk', 'put', file])
+      await this.#wrote(
+        slice.map((e) => e.key),
+        true
+      )
       await rm(file, { force: true })
     }
   }
@@ -201,22 +211,31 @@ export class WranglerKvStore implements KvStore {
       typeof value === 'string' ? value : Buffer.from(value)
     )
     await this.#run(['key', 'put', key, '--path', file])
+    await this.#wrote([key], true)
   }
 
   async delete(keys: string[]): Promise<void> {
     let n = 0
     for (let i = 0; i < keys.length; i += BULK_DELETE_MAX_KEYS) {
-      const file = await this.#tmpFile(
-        `delete-${n++}.json`,
-        JSON.stringify(keys.slice(i, i + BULK_DELETE_MAX_KEYS))
-      )
+      const slice = keys.slice(i, i + BULK_DELETE_MAX_KEYS)
+      const file = await this.#tmpFile(`delete-${n++}.json`, JSON.stringify(slice))
       await this.#run(['bulk', 'delete', file, '--force'])
+      await this.#wrote(slice, false)
     }
   }
 
   async list(prefix: string): Promise<string[]> {
-    const out = await this.#run(['key', 'list', '--prefix', prefix])
-    const parsed = JSON.parse(out.toString('utf8')) as { name: string }[]
-    return parsed.map((k) => k.name)
+    this.#keys ??= this.#run(['key', 'list']).then((out) => {
+      const parsed = JSON.parse(out.toString('utf8')) as { name: string }[]
+      return new Set(parsed.map((k) => k.name))
+    })
+    this.#keys.catch(() => (this.#keys = undefined))
+    return [...(await this.#keys)].filter((k) => k.startsWith(prefix))
+  }
+
+  /** Records keys written or deleted in the cached listing (once a listing exists). */
+  async #wrote(keys: string[], present: boolean): Promise<void> {
+    const known = await this.#keys?.catch(() => undefined)
+    for (const k of keys) present ? known?.add(k) : known?.delete(k)
   }
 }
