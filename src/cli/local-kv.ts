@@ -15,7 +15,8 @@
  * directory is touched. wrangler itself is not imported: loading it costs more than the whole
  * unchanged publish (~1.5 s).
  */
-import { readFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { kvStoreFromBinding, type KvStore } from '../compiler/index.ts'
 import { PROJECT_ROOT } from './wrangler-kv.ts'
@@ -74,11 +75,50 @@ async function startMiniflare(opts: LocalKvOptions) {
     })
   )
   try {
-    return { mf, ns: await mf.getKVNamespace(binding) }
+    const ns = await mf.getKVNamespace(binding)
+    return { mf, ns, watchdog: watchWorkerd() }
   } catch (error) {
     await mf.dispose()
     throw error
   }
+}
+
+/** Our child processes that are workerd (Linux /proc; elsewhere none are found). */
+function workerdChildren(): number[] {
+  try {
+    const tasks = `/proc/${process.pid}/task`
+    return readdirSync(tasks)
+      .flatMap((t) => readFileSync(`${tasks}/${t}/children`, 'utf8').split(' '))
+      .filter(Boolean)
+      .map(Number)
+      .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('workerd'))
+  } catch {
+    return []
+  }
+}
+
+/**
+ * workerd outlives a parent killed with SIGKILL (it does not watch its pipes), keeping the state
+ * open. A detached shell waits for this process to go and then stops workerd; `close` stops the
+ * shell first (workerd is then disposed normally).
+ */
+function watchWorkerd(): ChildProcess | undefined {
+  const pids = workerdChildren()
+  if (pids.length === 0) return undefined
+  const watchdog = spawn(
+    'sh',
+    [
+      '-c',
+      'while kill -0 "$1" 2>/dev/null; do sleep 0.5; done; shift; kill "$@" 2>/dev/null',
+      'sh',
+      String(process.pid),
+      ...pids.map(String),
+    ],
+    { detached: true, stdio: 'ignore' }
+  )
+  watchdog.on('error', () => {})
+  watchdog.unref()
+  return watchdog
 }
 
 export class LocalKvStore implements KvStore {
@@ -99,6 +139,7 @@ export class LocalKvStore implements KvStore {
     if (this.#closed) return
     this.#closed = true
     const started = await this.#started.catch(() => null)
+    started?.watchdog?.kill()
     await started?.mf.dispose()
   }
 
