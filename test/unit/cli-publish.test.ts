@@ -8,7 +8,7 @@
  * change something, else 0.
  */
 import { spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -21,6 +21,7 @@ import {
   sha256Hex,
 } from '../../src/compiler/index.ts'
 import { manifestBlobs } from '../../src/store/manifest.ts'
+import { writeExampleMapSet } from './publish-test-helpers.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const CLI = join(ROOT, 'src', 'cli', 'main.ts')
@@ -94,19 +95,7 @@ describe('alto-edge publish --local (in-process; read back through wrangler)', (
     tmp = mkdtempSync(join(tmpdir(), 'alto-edge-cli-'))
     mapsDir = join(tmp, 'maps')
     state = join(tmp, 'state')
-    cpSync(join(ROOT, 'maps', 'example'), join(mapsDir, 'example'), { recursive: true })
-    writeFileSync(
-      join(mapsDir, 'alto-edge.json'),
-      JSON.stringify({
-        'default-network-map': 'rfc-example-network-map',
-        'network-maps': [{ file: 'example/network-map.json' }],
-        'cost-maps': [
-          { file: 'example/cost-routingcost.json' },
-          { file: 'example/cost-ordinal-routingcost.json' },
-        ],
-        'endpoint-properties': [{ file: 'example/properties.json' }],
-      })
-    )
+    writeExampleMapSet(mapsDir)
   })
 
   afterAll(() => rmSync(tmp, { recursive: true, force: true }))

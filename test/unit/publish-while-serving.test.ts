@@ -7,10 +7,11 @@
  * pointer on the next request.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeExampleMapSet } from './publish-test-helpers.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const CLI = join(ROOT, 'src', 'cli', 'main.ts')
@@ -50,15 +51,7 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'alto-edge-serve-'))
   mapsDir = join(tmp, 'maps')
   state = join(tmp, 'state')
-  cpSync(join(ROOT, 'maps', 'example'), join(mapsDir, 'example'), { recursive: true })
-  writeFileSync(
-    join(mapsDir, 'alto-edge.json'),
-    JSON.stringify({
-      'default-network-map': 'rfc-example-network-map',
-      'network-maps': [{ file: 'example/network-map.json' }],
-      'cost-maps': [{ file: 'example/cost-routingcost.json' }],
-    })
-  )
+  writeExampleMapSet(mapsDir)
   const first = await publish()
   expect(first.code, first.out).toBe(0)
   dev = spawn(
