@@ -14,12 +14,14 @@ import {
   prune,
   publishBuild,
   readCurrentManifest,
+  readCurrent,
   readPointerAndHistory,
   rollback,
   validateMapSet,
   type Build,
   type KvStore,
   type SourceError,
+  type SourceFiles,
 } from '../compiler/index.ts'
 import type { ResourceUpdate } from '../compiler/publish.ts'
 import { MEDIA_TYPES } from '../alto/media-types.ts'
@@ -35,6 +37,7 @@ import { formatBytes, formatSummary } from './format.ts'
 import { readMapSet } from './read-map-set.ts'
 import { ServerUnreachableError, watch } from './watch.ts'
 import { LocalKvStore } from './local-kv.ts'
+import { inputsHash, recordedVersion, recordVersion } from './publish-cache.ts'
 import { WranglerKvStore } from './wrangler-kv.ts'
 
 export interface Io {
@@ -104,8 +107,13 @@ type Compiled =
   { ok: true; build: Build; keep: number; notices: string[] } | { ok: false; code: number }
 
 /** Compiles the map set; on validation failure reports it and returns the exit code. */
-async function compile(dir: string, opts: SourceOptions, io: Io): Promise<Compiled> {
-  const files = await readMapSet(dir, { skipOptional: opts.skipOptional === true })
+async function compile(
+  dir: string,
+  opts: SourceOptions,
+  io: Io,
+  read?: SourceFiles
+): Promise<Compiled> {
+  const files = read ?? (await readMapSet(dir, { skipOptional: opts.skipOptional === true }))
   const progress = opts.quiet ? undefined : (msg: string) => io.err(`  ${msg}`)
   const result = await compileMapSet(files, { onProgress: progress })
   if (!opts.json) for (const n of result.notices) io.err(`notice: ${n}`)
@@ -267,7 +275,18 @@ export async function cmdPublish(
   const dir = resolve(dirArg)
   const kv = openStore(target, io)
   try {
-    const compiled = await compile(dir, opts, io)
+    // --local: inputs unchanged since they were published here, and still current → no compile.
+    const files = await readMapSet(dir, { skipOptional: opts.skipOptional === true })
+    const inputs = target.mode === 'local' ? await inputsHash(files) : undefined
+    const recorded = inputs ? await recordedVersion(target.persistTo, inputs) : null
+    const pointer = recorded ? await readCurrent(kv) : null
+    if (recorded && pointer?.version === recorded) {
+      io.out(
+        `version ${recorded} is already published (seq ${pointer.seq}): nothing written (map set and compiler unchanged since it was published; not recompiled)`
+      )
+      return EXIT_OK
+    }
+    const compiled = await compile(dir, opts, io, files)
     if (!compiled.ok) return compiled.code
     for (const line of formatSummary(compiled.build.summary)) io.out(line)
     io.out('')
@@ -286,6 +305,7 @@ export async function cmdPublish(
         `published version ${result.version} as seq ${result.seq} (previous: ${result.previous ?? 'none'}); ${result.keysWritten} keys, ${formatBytes(result.bytesWritten)} written`
       )
     printUpdates(result.updates, io)
+    if (inputs) await recordVersion(target.persistTo, inputs, result.version)
     if (!result.unchanged) await notifyServer(opts.notify, result.updates, io)
     return EXIT_OK
   } finally {

@@ -129,6 +129,13 @@ describe('alto-edge publish --local (in-process; read back through wrangler)', (
       expect(versions.code).toBe(0)
       expect(versions.stdout).toContain(`current: ${v1} (seq 1)`)
 
+      // Unchanged inputs, still current: nothing to write, and not even compiled.
+      const again = await runCli(['publish', mapsDir, ...kvArgs])
+      expect(again.code).toBe(0)
+      expect(again.stdout).toBe(
+        `version ${v1} is already published (seq 1): nothing written (map set and compiler unchanged since it was published; not recompiled)\n`
+      )
+
       const same = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code'])
       expect(same.code).toBe(0)
       expect(same.stdout).toContain(`version ${v1} is already published: no changes`)
