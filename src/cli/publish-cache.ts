@@ -1,6 +1,6 @@
 /**
- * @module Lets an unchanged `publish --local` skip the compile (~6 s for the full `maps/` set;
- * the rest of an unchanged publish takes about a second). After each successful local publish
+ * @module Lets an unchanged `publish --local` skip the compile (~6 s idle for the full `maps/`
+ * set, most of an unchanged publish; docs/operator-cli.md). After each successful local publish
  * the state directory records which version the inputs compiled to; the next publish with the
  * same inputs, while that version is still `current`, has nothing to write and says so without
  * compiling.
