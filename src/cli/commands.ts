@@ -36,7 +36,7 @@ import {
 import { formatBytes, formatSummary } from './format.ts'
 import { readMapSet } from './read-map-set.ts'
 import { ServerUnreachableError, watch } from './watch.ts'
-import { LocalKvStore } from './local-kv.ts'
+import { LocalKvStore, localPersistRoot } from './local-kv.ts'
 import { inputsHash, recordedVersion, recordVersion } from './publish-cache.ts'
 import { WranglerKvStore } from './wrangler-kv.ts'
 
@@ -65,7 +65,10 @@ interface SourceOptions {
  * map set compiles). `--remote`: one wrangler process per bulk call (wrangler-kv.ts).
  */
 function openStore(t: KvTarget, io: Io): KvStore & { close(): Promise<void> } {
-  if (t.mode === 'local') return new LocalKvStore({ persistTo: t.persistTo })
+  if (t.mode === 'local') {
+    if (!t.quiet) io.err(`  local KV in ${localPersistRoot(t.persistTo)} (in-process)`)
+    return new LocalKvStore({ persistTo: t.persistTo })
+  }
   return new WranglerKvStore({
     mode: t.mode,
     persistTo: t.persistTo,
