@@ -1,9 +1,10 @@
 /**
- * `npm start`: build the example maps, publish them to local KV and serve them with `wrangler dev`.
+ * `npm start`: build the example maps, publish them to local KV and serve them with `wrangler dev`
+ * (started at once, so its start-up overlaps the publish).
  * Options: `npm start -- --help` (commander, like the operator CLI). Runs under the Node 22 that
  * npm puts first on PATH (node_modules/.bin/node).
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -48,14 +49,6 @@ function parseArgs(argv: string[]): StartOptions {
   return { ...o, asn: o.asn && process.env.ALTO_EDGE_NO_ASN !== '1' }
 }
 
-function run(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: childEnv() })
-  if (r.status !== 0) {
-    console.error(`start: ${[cmd, ...args].join(' ')} failed (exit ${r.status ?? r.signal})`)
-    process.exit(r.status ?? 1)
-  }
-}
-
 function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -71,22 +64,21 @@ function childEnv(): NodeJS.ProcessEnv {
   return env
 }
 
+/** Runs a command to its end; resolves with its exit code (or 1 after a signal). */
+function runAsync(cmd: string, args: string[]): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: childEnv() })
+    child.on('error', () => done(1))
+    child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)))
+  })
+}
+
 const opts = parseArgs(process.argv.slice(2))
 const persist = opts.persistTo ? ['--persist-to', opts.persistTo] : []
 
-if (opts.asn && !existsSync(join(root, 'maps/asn/generated/network-map.json'))) {
-  console.log(
-    'start: generating the large real map from @ip-location-db/asn (once; skip with --no-asn)'
-  )
-  run(process.execPath, [join(root, 'scripts/gen-asn-map.ts')])
-}
-
-const publishArgs = [join(root, 'src/cli/main.ts'), 'publish', opts.maps, '--local', ...persist]
-if (!opts.asn) publishArgs.push('--skip-optional')
-console.log('start: publishing maps to local KV')
-run(process.execPath, publishArgs)
-
-console.log(`start: serving on http://127.0.0.1:${opts.port} (directory at /directory)`)
+// wrangler dev (bundling, workerd) starts while the maps are generated and published: the two
+// share nothing until the first request, and the Worker reads `current` on every request (local
+// KV caches nothing), so it serves the set as soon as the publish has flipped the pointer.
 const dev = spawn(
   bin('wrangler'),
   [
@@ -102,3 +94,26 @@ const dev = spawn(
 )
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => dev.kill(sig))
 dev.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+
+/** Stops wrangler dev and exits with the failed step's code. */
+function fail(step: string, code: number): never {
+  console.error(`start: ${step} failed (exit ${code}); stopping wrangler dev`)
+  dev.removeAllListeners('exit')
+  dev.kill('SIGTERM')
+  process.exit(code)
+}
+
+if (opts.asn && !existsSync(join(root, 'maps/asn/generated/network-map.json'))) {
+  console.log(
+    'start: generating the large real map from @ip-location-db/asn (once; skip with --no-asn)'
+  )
+  const code = await runAsync(process.execPath, [join(root, 'scripts/gen-asn-map.ts')])
+  if (code !== 0) fail('generating the ASN map', code)
+}
+
+const publishArgs = [join(root, 'src/cli/main.ts'), 'publish', opts.maps, '--local', ...persist]
+if (!opts.asn) publishArgs.push('--skip-optional')
+console.log('start: publishing maps to local KV (in-process; wrangler dev starts meanwhile)')
+const published = await runAsync(process.execPath, publishArgs)
+if (published !== 0) fail('publish', published)
+console.log(`start: serving on http://127.0.0.1:${opts.port} (directory at /directory)`)

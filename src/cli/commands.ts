@@ -14,10 +14,12 @@ import {
   prune,
   publishBuild,
   readCurrentManifest,
+  readCurrent,
   readPointerAndHistory,
   rollback,
   validateMapSet,
   type Build,
+  type KvStore,
   type SourceError,
   type SourceFiles,
 } from '../compiler/index.ts'
@@ -34,6 +36,8 @@ import {
 import { formatBytes, formatSummary } from './format.ts'
 import { MapSetReadError, readMapSet } from './read-map-set.ts'
 import { ServerUnreachableError, watch } from './watch.ts'
+import { LocalKvStore, localPersistRoot } from './local-kv.ts'
+import { inputsHash, recordedVersion, recordVersion } from './publish-cache.ts'
 import { WranglerKvStore } from './wrangler-kv.ts'
 
 export interface Io {
@@ -56,7 +60,15 @@ interface SourceOptions {
   json?: boolean
 }
 
-function openStore(t: KvTarget, io: Io): WranglerKvStore {
+/**
+ * `--local`: the state `wrangler dev` reads, in-process (local-kv.ts; workerd starts now, while the
+ * map set compiles). `--remote`: one wrangler process per bulk call (wrangler-kv.ts).
+ */
+function openStore(t: KvTarget, io: Io): KvStore & { close(): Promise<void> } {
+  if (t.mode === 'local') {
+    if (!t.quiet) io.err(`  local KV in ${localPersistRoot(t.persistTo)} (in-process)`)
+    return new LocalKvStore({ persistTo: t.persistTo })
+  }
   return new WranglerKvStore({
     mode: t.mode,
     persistTo: t.persistTo,
@@ -112,10 +124,18 @@ async function readSources(
   }
 }
 
-async function compile(dir: string, opts: SourceOptions, io: Io): Promise<Compiled> {
-  const read = await readSources(dir, opts, io)
-  if (!read.ok) return read
-  const files = read.files
+async function compile(
+  dir: string,
+  opts: SourceOptions,
+  io: Io,
+  sources?: SourceFiles
+): Promise<Compiled> {
+  let files = sources
+  if (!files) {
+    const read = await readSources(dir, opts, io)
+    if (!read.ok) return read
+    files = read.files
+  }
   const progress = opts.quiet ? undefined : (msg: string) => io.err(`  ${msg}`)
   const result = await compileMapSet(files, { onProgress: progress })
   if (!opts.json) for (const n of result.notices) io.err(`notice: ${n}`)
@@ -275,9 +295,23 @@ export async function cmdPublish(
   io: Io
 ): Promise<number> {
   const dir = resolve(dirArg)
+  // Sources first: a refused file (docs/source-format.md "Limits") stops before any store opens.
+  const read = await readSources(dir, opts, io)
+  if (!read.ok) return read.code
+  const files = read.files
   const kv = openStore(target, io)
   try {
-    const compiled = await compile(dir, opts, io)
+    // --local: inputs unchanged since they were published here, and still current → no compile.
+    const inputs = target.mode === 'local' ? await inputsHash(files) : undefined
+    const recorded = inputs ? await recordedVersion(target.persistTo, inputs) : null
+    const pointer = recorded ? await readCurrent(kv) : null
+    if (recorded && pointer?.version === recorded) {
+      io.out(
+        `version ${recorded} is already published (seq ${pointer.seq}): nothing written (map set and compiler unchanged since it was published; not recompiled)`
+      )
+      return EXIT_OK
+    }
+    const compiled = await compile(dir, opts, io, files)
     if (!compiled.ok) return compiled.code
     for (const line of formatSummary(compiled.build.summary)) io.out(line)
     io.out('')
@@ -296,6 +330,7 @@ export async function cmdPublish(
         `published version ${result.version} as seq ${result.seq} (previous: ${result.previous ?? 'none'}); ${result.keysWritten} keys, ${formatBytes(result.bytesWritten)} written`
       )
     printUpdates(result.updates, io)
+    if (inputs) await recordVersion(target.persistTo, inputs, result.version)
     if (!result.unchanged) await notifyServer(opts.notify, result.updates, io)
     return EXIT_OK
   } finally {

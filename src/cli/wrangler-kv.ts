@@ -1,7 +1,8 @@
 /**
- * @module A KvStore backed by the wrangler CLI (`wrangler kv ...`), local (Miniflare state,
- * shared with `wrangler dev`) or remote. Every call spawns wrangler (~1-2 s), so writes go in
- * bulk files and reads of text values use `kv bulk get`.
+ * @module A KvStore backed by the wrangler CLI (`wrangler kv ...`): the `--remote` path (local
+ * commands open the state in-process, local-kv.ts; this store still works `--local` too). Every
+ * call spawns wrangler (~1-2 s), so writes go in bulk files and reads of text values use
+ * `kv bulk get`; docs/operator-cli.md counts the calls of a publish.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -19,6 +20,8 @@ export interface WranglerKvOptions {
   binding?: string
   /** Called with each wrangler command line (verbose output). */
   onCommand?: (args: string[]) => void
+  /** The wrangler script run by Node (tests: a recording stand-in); default: the installed one. */
+  wranglerJs?: string
 }
 
 /** Project root (where wrangler.toml and node_modules are). */
@@ -68,6 +71,12 @@ export class WranglerError extends Error {
 export class WranglerKvStore implements KvStore {
   readonly #opts: WranglerKvOptions
   #tmp: string | undefined
+  /**
+   * Every key of the namespace, listed once (one process instead of one per prefix) and kept up
+   * to date with this store's own writes and deletes. A command is the namespace's only writer
+   * while it runs (docs/operator-cli.md: no concurrent publish/prune).
+   */
+  #keys: Promise<Set<string>> | undefined
 
   constructor(opts: WranglerKvOptions) {
     this.#opts = opts
@@ -107,7 +116,7 @@ export class WranglerKvStore implements KvStore {
     return new Promise((resolvePromise, reject) => {
       execFile(
         process.execPath,
-        [WRANGLER_JS, ...full],
+        [this.#opts.wranglerJs ?? WRANGLER_JS, ...full],
         {
           cwd: PROJECT_ROOT,
           encoding: 'buffer',
@@ -188,6 +197,10 @@ export class WranglerKvStore implements KvStore {
       )
       const file = await this.#tmpFile(`put-${n++}.json`, body)
       await this.#run(['bulk', 'put', file])
+      await this.#wrote(
+        slice.map((e) => e.key),
+        true
+      )
       await rm(file, { force: true })
     }
   }
@@ -198,22 +211,31 @@ export class WranglerKvStore implements KvStore {
       typeof value === 'string' ? value : Buffer.from(value)
     )
     await this.#run(['key', 'put', key, '--path', file])
+    await this.#wrote([key], true)
   }
 
   async delete(keys: string[]): Promise<void> {
     let n = 0
     for (let i = 0; i < keys.length; i += BULK_DELETE_MAX_KEYS) {
-      const file = await this.#tmpFile(
-        `delete-${n++}.json`,
-        JSON.stringify(keys.slice(i, i + BULK_DELETE_MAX_KEYS))
-      )
+      const slice = keys.slice(i, i + BULK_DELETE_MAX_KEYS)
+      const file = await this.#tmpFile(`delete-${n++}.json`, JSON.stringify(slice))
       await this.#run(['bulk', 'delete', file, '--force'])
+      await this.#wrote(slice, false)
     }
   }
 
   async list(prefix: string): Promise<string[]> {
-    const out = await this.#run(['key', 'list', '--prefix', prefix])
-    const parsed = JSON.parse(out.toString('utf8')) as { name: string }[]
-    return parsed.map((k) => k.name)
+    this.#keys ??= this.#run(['key', 'list']).then((out) => {
+      const parsed = JSON.parse(out.toString('utf8')) as { name: string }[]
+      return new Set(parsed.map((k) => k.name))
+    })
+    this.#keys.catch(() => (this.#keys = undefined))
+    return [...(await this.#keys)].filter((k) => k.startsWith(prefix))
+  }
+
+  /** Records keys written or deleted in the cached listing (once a listing exists). */
+  async #wrote(keys: string[], present: boolean): Promise<void> {
+    const known = await this.#keys?.catch(() => undefined)
+    for (const k of keys) present ? known?.add(k) : known?.delete(k)
   }
 }

@@ -27,7 +27,7 @@ export const PLATFORM: Record<string, readonly string[]> = {
   compiler: [],
   client: [],
   worker: ['cloudflare:', 'hono', 'zod'],
-  cli: ['node:', 'commander'],
+  cli: ['node:', 'commander', 'miniflare'],
 }
 /** Third-party packages every layer may use (the request schemas are zod). */
 const ANYWHERE = ['zod']

@@ -53,7 +53,7 @@ function runCli(
 }
 
 /** Lines the CLI prints once it has started working (compile progress, wrangler calls). */
-const WORK = /^ {2}(loading|building|wrangler|advancing)\b/m
+const WORK = /^ {2}(loading|building|wrangler|local KV|advancing)\b/m
 
 let tmp: string
 let maps: string

@@ -1,12 +1,14 @@
 /**
- * The real operator CLI against local KV through wrangler (`--local --persist-to <tmp>`):
- * publish, versions, then a second publish killed (SIGKILL) after its blobs are written and
- * before history/current: `current` must still name the first version, complete and intact.
- * `diff --exit-code` around those steps: 5 while publishing would change something, else 0.
- * Each wrangler call takes 1-5 s, so this file uses the small RFC-example map set.
+ * The real operator CLI against local KV (`--local --persist-to <tmp>`, in-process Miniflare:
+ * src/cli/local-kv.ts): publish, versions, then a second publish killed (SIGKILL) after its
+ * blobs are written and before history/current: `current` must still name the first version,
+ * complete and intact, and the killed CLI's workerd must not outlive it. Everything is then read
+ * back through `wrangler kv … --local --persist-to <tmp>`: what the CLI wrote is what wrangler
+ * (and so `wrangler dev`) sees. `diff --exit-code` around those steps: 5 while publishing would
+ * change something, else 0.
  */
 import { spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +21,7 @@ import {
   sha256Hex,
 } from '../../src/compiler/index.ts'
 import { manifestBlobs } from '../../src/store/manifest.ts'
+import { writeExampleMapSet } from './publish-test-helpers.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const CLI = join(ROOT, 'src', 'cli', 'main.ts')
@@ -28,6 +31,26 @@ interface Run {
   signal: NodeJS.Signals | null
   stdout: string
   stderr: string
+  /** With `killAt`: the child processes the CLI had when it was killed. */
+  children: number[]
+}
+
+/** Child pids of `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const tasks = `/proc/${pid}/task`
+  return readdirSync(tasks)
+    .flatMap((t) => readFileSync(`${tasks}/${t}/children`, 'utf8').split(' '))
+    .filter(Boolean)
+    .map(Number)
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Runs the CLI; with `killAt`, SIGKILLs it as soon as that line appears on stdout. */
@@ -43,13 +66,17 @@ function runCli(
     })
     let stdout = ''
     let stderr = ''
+    let children: number[] = []
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d
-      if (opts.killAt && stdout.split('\n').includes(opts.killAt)) child.kill('SIGKILL')
+      if (opts.killAt && stdout.split('\n').includes(opts.killAt) && child.pid) {
+        children = childrenOf(child.pid)
+        child.kill('SIGKILL')
+      }
     })
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     child.on('error', reject)
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, children }))
   })
 }
 
@@ -59,7 +86,7 @@ const versionOf = (stdout: string): string => {
   return m[1]
 }
 
-describe('alto-edge publish --local (wrangler)', () => {
+describe('alto-edge publish --local (in-process; read back through wrangler)', () => {
   let tmp: string
   let mapsDir: string
   let state: string
@@ -68,19 +95,7 @@ describe('alto-edge publish --local (wrangler)', () => {
     tmp = mkdtempSync(join(tmpdir(), 'alto-edge-cli-'))
     mapsDir = join(tmp, 'maps')
     state = join(tmp, 'state')
-    cpSync(join(ROOT, 'maps', 'example'), join(mapsDir, 'example'), { recursive: true })
-    writeFileSync(
-      join(mapsDir, 'alto-edge.json'),
-      JSON.stringify({
-        'default-network-map': 'rfc-example-network-map',
-        'network-maps': [{ file: 'example/network-map.json' }],
-        'cost-maps': [
-          { file: 'example/cost-routingcost.json' },
-          { file: 'example/cost-ordinal-routingcost.json' },
-        ],
-        'endpoint-properties': [{ file: 'example/properties.json' }],
-      })
-    )
+    writeExampleMapSet(mapsDir)
   })
 
   afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -114,6 +129,13 @@ describe('alto-edge publish --local (wrangler)', () => {
       expect(versions.code).toBe(0)
       expect(versions.stdout).toContain(`current: ${v1} (seq 1)`)
 
+      // Unchanged inputs, still current: nothing to write, and not even compiled.
+      const again = await runCli(['publish', mapsDir, ...kvArgs])
+      expect(again.code).toBe(0)
+      expect(again.stdout).toBe(
+        `version ${v1} is already published (seq 1): nothing written (map set and compiler unchanged since it was published; not recompiled)\n`
+      )
+
       const same = await runCli(['diff', mapsDir, ...kvArgs, '--exit-code'])
       expect(same.code).toBe(0)
       expect(same.stdout).toContain(`version ${v1} is already published: no changes`)
@@ -138,6 +160,11 @@ describe('alto-edge publish --local (wrangler)', () => {
       expect(killed.signal).toBe('SIGKILL')
       const v2 = versionOf(killed.stdout)
       expect(v2).not.toBe(v1)
+      // Its workerd (the local KV) goes too, instead of holding the state open for ever.
+      expect(killed.children.length).toBeGreaterThan(0)
+      for (let i = 0; i < 40 && killed.children.some(alive); i++)
+        await new Promise((r) => setTimeout(r, 250))
+      expect(killed.children.filter(alive)).toEqual([])
 
       const kv = new WranglerKvStore({ mode: 'local', persistTo: state })
       try {

@@ -1,7 +1,7 @@
 /**
  * The operator CLI on corrupted and hostile map sets (docs/source-format.md, "Limits"): each is a
- * clear source error (exit 1) in bounded time and memory, and nothing is published — `publish
- * --local` never gets as far as wrangler, which would create the --persist-to directory.
+ * clear source error (exit 1) in bounded time and memory, and nothing is published: a refused file
+ * stops `publish --local` before the store is even opened, a source error before any write.
  */
 import {
   closeSync,
@@ -49,7 +49,11 @@ async function refused(dir: string): Promise<{ file: string; message: string }[]
   const state = join(tmp, `state-${sets++}`)
   const publish = await runCli(['publish', dir, '--local', '--persist-to', state, '--quiet'])
   expect(publish.code, publish.stderr).toBe(EXIT_VALIDATION)
-  expect(existsSync(state)).toBe(false) // wrangler never started: nothing published
+  // Nothing published: the local store (if the publish opened it) names no version.
+  if (existsSync(state)) {
+    const versions = await runCli(['versions', '--local', '--persist-to', state, '--json'])
+    expect(JSON.parse(versions.stdout)).toMatchObject({ ok: true, current: null, versions: [] })
+  }
   return doc.errors
 }
 
