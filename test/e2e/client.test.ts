@@ -1,0 +1,215 @@
+/**
+ * The client library and `alto-edge query` against `wrangler dev` (started like `npm start`),
+ * over real HTTP on 127.0.0.1: discovery, every information service, ETag revalidation, typed
+ * failures, ranking, following through SSE, and the CLI's output and exit codes.
+ */
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AltoClient, AltoClientError } from '../../src/client/index.ts'
+import { rank } from '../../src/client/rank.ts'
+import { main } from '../../src/cli/main.ts'
+import { EXIT_OK, EXIT_SERVER, EXIT_UNREACHABLE, EXIT_USAGE } from '../../src/cli/exit-codes.ts'
+import { root, startDevServer, type DevServer } from './server.ts'
+
+const NM = 'rfc-example-network-map'
+const ordRouting = { 'cost-mode': 'ordinal', 'cost-metric': 'routingcost' }
+let server: DevServer
+let alto: AltoClient
+
+beforeAll(async () => {
+  server = await startDevServer()
+  alto = await AltoClient.discover(server.base)
+})
+afterAll(() => server?.stop())
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(args, {
+    out: (l) => (stdout += `${l}\n`),
+    err: (l) => (stderr += `${l}\n`),
+  })
+  return { code, stdout, stderr }
+}
+
+describe('client library → wrangler dev', () => {
+  it('discovers the IRD and revalidates GET resources with If-None-Match (RFC 9110 §13.1.2)', async () => {
+    expect(alto.directory.uri).toBe(`${server.base}/directory`)
+    const client = await AltoClient.discover(server.base)
+    const first = await client.networkMap(NM)
+    expect(Object.keys(first['network-map'])).toEqual(['PID1', 'PID2', 'PID3'])
+    expect(await client.networkMap(NM)).toBe(first)
+    expect(client.transport.revalidated).toBe(1)
+  })
+
+  it('answers every information service', async () => {
+    const pids = await alto.pidsOf(['ipv4:192.0.2.34', 'ipv4:198.51.100.200'], NM)
+    expect([...pids.values()]).toEqual(['PID1', 'PID2'])
+    const cost = await alto.filteredCostMap(
+      { 'cost-type': ordRouting, pids: { srcs: ['PID1'], dsts: ['PID3'] } },
+      { networkMap: NM }
+    )
+    expect(cost['cost-map']).toEqual({ PID1: { PID3: 3 } })
+    const ecs = await alto.endpointCost(
+      {
+        'cost-type': ordRouting,
+        endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:192.0.2.9'] },
+      },
+      { resourceId: `${NM}-endpoint-cost` }
+    )
+    expect(ecs['endpoint-cost-map']).toEqual({ 'ipv4:192.0.2.2': { 'ipv4:192.0.2.9': 1 } })
+    const props = await alto.endpointProperties({
+      properties: [`${NM}.pid`],
+      endpoints: ['ipv6:2001:db8::1'],
+    })
+    expect(props['endpoint-properties']).toEqual({ 'ipv6:2001:db8::1': { [`${NM}.pid`]: 'PID3' } })
+  })
+
+  it('an ALTO error over HTTP is a typed value with code and field (RFC 7285 §8.5.2)', async () => {
+    const e = await alto
+      .endpointCost({ 'cost-type': ordRouting, endpoints: { srcs: ['ipv4:1.2.3'] } } as never, {
+        resourceId: `${NM}-endpoint-cost`,
+      })
+      .catch((e: unknown) => e)
+    expect(e).toBeInstanceOf(AltoClientError)
+    expect((e as AltoClientError).failure).toMatchObject({
+      kind: 'alto',
+      error: { code: 'E_INVALID_FIELD_VALUE', field: 'endpoints/srcs' },
+    })
+  })
+
+  it('ranks candidates with one request per criterion', async () => {
+    const result = await rank(
+      alto,
+      'ipv4:198.51.100.130',
+      ['ipv4:192.0.2.1', 'ipv4:203.0.113.1', 'ipv4:198.51.100.140'],
+      [ordRouting],
+      { networkMap: NM, resourceId: `${NM}-endpoint-cost` }
+    )
+    expect(result.ranked.map((r) => [r.rank, r.candidate, r.pid])).toEqual([
+      [1, 'ipv4:198.51.100.140', 'PID2'],
+      [2, 'ipv4:192.0.2.1', 'PID1'],
+      [3, 'ipv4:203.0.113.1', 'PID3'],
+    ])
+    expect(result.requests).toBe(2)
+  })
+
+  it('follows a network map through ALTO/SSE (RFC 8895): full data first', async () => {
+    const controller = new AbortController()
+    const events = alto.follow(NM, { via: 'sse', signal: controller.signal })
+    const full = await alto.networkMap(NM)
+    for await (const event of events) {
+      if (event.type !== 'update') continue
+      expect(event.kind).toBe('snapshot')
+      expect(event.body).toEqual(full)
+      break
+    }
+    controller.abort()
+  })
+})
+
+describe('alto-edge query → wrangler dev', () => {
+  it('pid: one line per address, bare IPs made typed', async () => {
+    const r = await cli([
+      'query',
+      'pid',
+      '--server',
+      server.base,
+      '--network-map',
+      NM,
+      '192.0.2.34',
+      'ipv6:2001:db8::1',
+    ])
+    expect(r).toEqual({
+      code: EXIT_OK,
+      stdout: 'ipv4:192.0.2.34\tPID1\nipv6:2001:db8::1\tPID3\n',
+      stderr: '',
+    })
+  })
+
+  it('cost --json: one document with the cost type used', async () => {
+    const r = await cli([
+      'query',
+      'cost',
+      '--server',
+      server.base,
+      '--json',
+      '--cost-type',
+      'ord-routingcost',
+      '192.0.2.2',
+      '198.51.100.130',
+      '203.0.113.9',
+    ])
+    expect(r.code).toBe(EXIT_OK)
+    const doc = JSON.parse(r.stdout) as {
+      ok: boolean
+      costType: string
+      costs: Record<string, number | null>
+    }
+    expect(doc.ok).toBe(true)
+    expect(doc.costType).toBe('ord-routingcost')
+    // The ord-routingcost endpoint cost service first in the IRD is the default map's (IETF-93).
+    expect(Object.keys(doc.costs)).toEqual(['ipv4:198.51.100.130', 'ipv4:203.0.113.9'])
+  })
+
+  it('rank: a header, then candidates best first (the real binary, exit code from the process)', async () => {
+    const run = promisify(execFile)
+    const { stdout } = await run(
+      join(root, 'node_modules/.bin/node'),
+      [
+        join(root, 'bin/alto-edge.mjs'),
+        'query',
+        'rank',
+        '--server',
+        server.base,
+        '--network-map',
+        'my-default-network-map',
+        '--cost-type',
+        'num-routingcost,num-hopcount',
+        '100.0.0.1',
+        '100.128.0.1',
+        '100.0.1.1',
+      ],
+      { cwd: root }
+    )
+    const lines = stdout.trim().split('\n')
+    expect(lines[0]).toBe('rank\tcandidate\tpid\tnum-routingcost\tnum-hopcount')
+    expect(lines.length).toBe(3)
+    expect(lines.slice(1).map((l) => l.split('\t')[0])).toEqual(['1', '2'])
+  })
+
+  it('exit 4 when the server cannot be reached, 6 when it answers with an error, 2 for a bad address', async () => {
+    const unreachable = await cli(['query', 'pid', '--server', 'http://127.0.0.1:1', '192.0.2.1'])
+    expect(unreachable.code).toBe(EXIT_UNREACHABLE)
+    expect(unreachable.stderr).toMatch(/^error: cannot reach http:\/\/127\.0\.0\.1:1\/directory/)
+    const notFound = await cli([
+      'query',
+      'pid',
+      '--server',
+      `${server.base}/no/such/ird`,
+      '--json',
+      '192.0.2.1',
+    ])
+    expect(notFound.code).toBe(EXIT_SERVER)
+    expect(JSON.parse(notFound.stdout)).toMatchObject({
+      ok: false,
+      failure: { kind: 'http', status: 404 },
+    })
+    const noType = await cli([
+      'query',
+      'cost',
+      '--server',
+      server.base,
+      '--cost-type',
+      'num-nothing',
+      '192.0.2.1',
+      '192.0.2.2',
+    ])
+    expect(noType.code).toBe(EXIT_SERVER)
+    expect(noType.stderr).toContain('num-nothing')
+    const bad = await cli(['query', 'pid', '--server', server.base, 'not-an-ip'])
+    expect(bad.code).toBe(EXIT_USAGE)
+  })
+})
