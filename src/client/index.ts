@@ -16,3 +16,14 @@ export type {
   FilteredNetworkMapRequest,
 } from '../alto/request-schemas.ts'
 export type * from '../alto/response-schemas.ts'
+export { rank, type RankOptions, type RankedCandidate, type Ranking } from './rank.ts'
+export {
+  DEFAULT_POLICIES,
+  mayFetchRemote,
+  seededRandom,
+  selectNeighbours,
+  type Candidate,
+  type PidCost,
+  type PolicyName,
+  type SelectionPolicy,
+} from './peer-selection.ts'

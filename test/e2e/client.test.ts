@@ -4,8 +4,13 @@
  * failures, ranking, following through SSE, and the CLI's output and exit codes.
  */
 import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AltoClient, AltoClientError } from '../../src/client/index.ts'
 import { rank } from '../../src/client/rank.ts'
@@ -212,4 +217,101 @@ describe('alto-edge query → wrangler dev', () => {
     const bad = await cli(['query', 'pid', '--server', server.base, 'not-an-ip'])
     expect(bad.code).toBe(EXIT_USAGE)
   })
+})
+
+describe('docs/client.md examples → wrangler dev', () => {
+  const docs = readFileSync(join(root, 'docs/client.md'), 'utf8')
+
+  it('Node: docs/examples/node.ts (as shown in docs/client.md) prints PIDs and the best candidate', async () => {
+    const file = join(root, 'docs/examples/node.ts')
+    expect(docs).toContain(readFileSync(file, 'utf8').trim())
+    const { stdout } = await promisify(execFile)(
+      join(root, 'node_modules/.bin/node'),
+      [file, server.base],
+      {
+        cwd: root,
+      }
+    )
+    expect(stdout).toBe(
+      "PIDs: { 'ipv4:192.0.2.34': 'PID1', 'ipv4:198.51.100.200': 'PID2' }\nbest candidate: ipv4:192.0.2.77\n"
+    )
+  })
+
+  // Debian's Chromium through playwright-core (a dev dependency of the dashboard work): the page
+  // loads the esbuild bundle of alto-edge/client and asks wrangler dev across origins (CORS).
+  const chromium = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined
+  it.skipIf(!chromium)(
+    'browser: docs/examples/browser.html asks the server from a page',
+    async () => {
+      const html = readFileSync(join(root, 'docs/examples/browser.html'), 'utf8')
+      expect(docs).toContain(html.trim())
+      const dir = mkdtempSync(join(tmpdir(), 'alto-browser-'))
+      await build({
+        entryPoints: ['alto-edge/client'],
+        bundle: true,
+        format: 'esm',
+        outfile: join(dir, 'alto-client.js'),
+        absWorkingDir: root,
+        logLevel: 'silent',
+      })
+      const bundle = readFileSync(join(dir, 'alto-client.js'), 'utf8')
+      const files: Record<string, [string, string]> = {
+        '/': [html, 'text/html; charset=utf-8'],
+        '/alto-client.js': [bundle, 'text/javascript'],
+      }
+      const page = createServer((req, res) => {
+        const file = files[new URL(req.url ?? '/', 'http://x').pathname]
+        if (!file) return res.writeHead(404).end()
+        res.writeHead(200, { 'Content-Type': file[1] }).end(file[0])
+      })
+      await new Promise<void>((r) => page.listen(0, '127.0.0.1', r))
+      const pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/?server=${encodeURIComponent(server.base)}`
+      const moduleName = 'playwright-core'
+      const pw = (await import(moduleName).catch(() => null)) as null | {
+        chromium: {
+          launch(o: object): Promise<{
+            newPage(): Promise<{
+              goto(u: string): Promise<unknown>
+              waitForFunction(f: string): Promise<unknown>
+              textContent(sel: string): Promise<string | null>
+            }>
+            close(): Promise<void>
+          }>
+        }
+      }
+      try {
+        if (!pw) {
+          console.warn('playwright-core is not installed: the browser example was not run')
+          return
+        }
+        const browser = await pw.chromium.launch({
+          executablePath: chromium,
+          headless: true,
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--no-first-run',
+            '--disable-sync',
+          ],
+        })
+        try {
+          const tab = await browser.newPage()
+          await tab.goto(pageUrl)
+          await tab.waitForFunction("document.getElementById('out').textContent !== 'asking…'")
+          expect(await tab.textContent('#out')).toBe(
+            '{"ipv4:192.0.2.34":"PID1","ipv6:2001:db8::1":"PID3"}'
+          )
+        } finally {
+          await browser.close()
+        }
+      } finally {
+        page.close()
+        rmSync(dir, { recursive: true, force: true })
+      }
+      // The bundle carries no Node or Workers module (fetch only).
+      expect(bundle).not.toMatch(/from ["'](node:|cloudflare:)/)
+    }
+  )
 })
