@@ -275,6 +275,11 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       )
       .option('--network-map <id>', "network map for PIDs (default: the IRD's default)")
       .addOption(json())
+  const endpointCostResource = () =>
+    new Option(
+      '--resource <id>',
+      'endpoint cost resource id from the IRD (default: the first offering the cost type)'
+    )
   queryCommand('pid', 'print the PID of each address (endpoint property <network-map>.pid)')
     .argument('<address...>', 'ipv4:A.B.C.D, ipv6:X::Y or a bare IP', endpointAddress)
     .action(act((addresses: string[], o: QueryOptions) => cmdQueryPid(addresses, o, io)))
@@ -287,6 +292,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
         'cost type name from the IRD, e.g. num-routingcost (default: the first offered)'
       ).argParser(costTypeList)
     )
+    .addOption(endpointCostResource())
     .action(act((src: string, dsts: string[], o: QueryOptions) => cmdQueryCost(src, dsts, o, io)))
   queryCommand('rank', 'rank the candidates as seen from SRC, best first (ties share a rank)')
     .argument('<src>', 'source address', (raw: string) => endpointAddress(raw)[0])
@@ -297,6 +303,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
         'criteria, primary first: NAME[,NAME…] (default: the first cost type offered)'
       ).argParser(costTypeList)
     )
+    .addOption(endpointCostResource())
     .action(
       act((src: string, candidates: string[], o: QueryOptions) =>
         cmdQueryRank(src, candidates, o, io)

@@ -24,6 +24,8 @@ export interface QueryOptions {
   networkMap?: string
   /** Cost type names (`num-routingcost`); cost uses the first, rank all (primary first). */
   costType?: string[]
+  /** The endpoint cost resource (RFC 7285 §11.5.1.5: it names no network map, so an id picks one). */
+  resource?: string
 }
 
 /** commander argParser: a typed address, or a bare IPv4/IPv6 address made typed. */
@@ -99,7 +101,7 @@ export function cmdQueryCost(
 ): Promise<number> {
   return run(opts, io, async (client) => {
     const [costType] = criteria(client, opts)
-    const resource = client.endpointCostResource(costType)
+    const resource = client.endpointCostResource(costType, { resourceId: opts.resource })
     const { name, type } = client.costTypeOf(resource, costType)!
     const body = await client.endpointCost(
       {
@@ -129,6 +131,7 @@ export function cmdQueryRank(
   return run(opts, io, async (client) => {
     const result = await rank(client, source, candidates, criteria(client, opts), {
       networkMap: opts.networkMap,
+      resourceId: opts.resource,
     })
     return {
       lines: [

@@ -134,7 +134,7 @@ describe('alto-edge query → wrangler dev', () => {
     })
   })
 
-  it('cost --json: one document with the cost type used', async () => {
+  it('cost --json: one document with the cost type and resource used', async () => {
     const r = await cli([
       'query',
       'cost',
@@ -143,20 +143,19 @@ describe('alto-edge query → wrangler dev', () => {
       '--json',
       '--cost-type',
       'ord-routingcost',
+      '--resource',
+      `${NM}-endpoint-cost`,
       '192.0.2.2',
       '198.51.100.130',
       '203.0.113.9',
     ])
     expect(r.code).toBe(EXIT_OK)
-    const doc = JSON.parse(r.stdout) as {
-      ok: boolean
-      costType: string
-      costs: Record<string, number | null>
-    }
-    expect(doc.ok).toBe(true)
-    expect(doc.costType).toBe('ord-routingcost')
-    // The ord-routingcost endpoint cost service first in the IRD is the default map's (IETF-93).
-    expect(Object.keys(doc.costs)).toEqual(['ipv4:198.51.100.130', 'ipv4:203.0.113.9'])
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: true,
+      costType: 'ord-routingcost',
+      source: 'ipv4:192.0.2.2',
+      costs: { 'ipv4:198.51.100.130': 2, 'ipv4:203.0.113.9': 3 }, // PID1 → PID2, PID1 → PID3
+    })
   })
 
   it('rank: a header, then candidates best first (the real binary, exit code from the process)', async () => {
