@@ -23,9 +23,9 @@ export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
   { code: EXIT_VALIDATION, meaning: 'the map set has validation errors' },
   { code: EXIT_USAGE, meaning: 'usage error (unknown command or option, bad option value)' },
   { code: EXIT_STORAGE, meaning: 'publish/storage failure (wrangler, read-back, missing version)' },
-  { code: EXIT_UNREACHABLE, meaning: 'server unreachable (watch)' },
+  { code: EXIT_UNREACHABLE, meaning: 'server unreachable (watch, query)' },
   { code: EXIT_DIFFERENCES, meaning: 'diff --exit-code: publishing would change something' },
-  { code: EXIT_SERVER, meaning: 'the server answered with an error (watch)' },
+  { code: EXIT_SERVER, meaning: 'the server answered with an error (watch, query)' },
   { code: EXIT_INTERNAL, meaning: 'internal error (a bug)' },
 ]
 

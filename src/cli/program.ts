@@ -22,6 +22,14 @@ import {
 } from './commands.ts'
 import { EXIT_STORAGE, exitCodesHelp } from './exit-codes.ts'
 import { httpUrl, positiveInt } from './options.ts'
+import {
+  cmdQueryCost,
+  cmdQueryPid,
+  cmdQueryRank,
+  costTypeList,
+  endpointAddress,
+  type QueryOptions,
+} from './query.ts'
 import { WranglerError } from './wrangler-kv.ts'
 
 export const VERSION: string = (
@@ -247,6 +255,58 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .action(
       act((server: string, o: { resource: string; via: 'tips' | 'sse'; count?: number }) =>
         cmdWatch(server, o, io)
+      )
+    )
+
+  const query = program
+    .command('query')
+    .description(
+      'ask any ALTO server: PIDs of addresses, endpoint costs, candidates ranked (bearer: env ALTO_CLIENT_TOKEN)'
+    )
+  /** The options every `query` subcommand takes. */
+  const queryCommand = (name: string, description: string) =>
+    query
+      .command(name)
+      .description(description)
+      .addOption(
+        new Option('--server <url>', 'the ALTO server or its IRD URL')
+          .argParser(httpUrl)
+          .default('http://127.0.0.1:8787')
+      )
+      .option('--network-map <id>', "network map for PIDs (default: the IRD's default)")
+      .addOption(json())
+  const endpointCostResource = () =>
+    new Option(
+      '--resource <id>',
+      'endpoint cost resource id from the IRD (default: the first offering the cost type)'
+    )
+  queryCommand('pid', 'print the PID of each address (endpoint property <network-map>.pid)')
+    .argument('<address...>', 'ipv4:A.B.C.D, ipv6:X::Y or a bare IP', endpointAddress)
+    .action(act((addresses: string[], o: QueryOptions) => cmdQueryPid(addresses, o, io)))
+  queryCommand('cost', 'print the endpoint cost from SRC to each DST')
+    .argument('<src>', 'source address', (raw: string) => endpointAddress(raw)[0])
+    .argument('<dst...>', 'destination addresses', endpointAddress)
+    .addOption(
+      new Option(
+        '--cost-type <name>',
+        'cost type name from the IRD, e.g. num-routingcost (default: the first offered)'
+      ).argParser(costTypeList)
+    )
+    .addOption(endpointCostResource())
+    .action(act((src: string, dsts: string[], o: QueryOptions) => cmdQueryCost(src, dsts, o, io)))
+  queryCommand('rank', 'rank the candidates as seen from SRC, best first (ties share a rank)')
+    .argument('<src>', 'source address', (raw: string) => endpointAddress(raw)[0])
+    .argument('<candidate...>', 'candidate addresses', endpointAddress)
+    .addOption(
+      new Option(
+        '--cost-type <names>',
+        'criteria, primary first: NAME[,NAME…] (default: the first cost type offered)'
+      ).argParser(costTypeList)
+    )
+    .addOption(endpointCostResource())
+    .action(
+      act((src: string, candidates: string[], o: QueryOptions) =>
+        cmdQueryRank(src, candidates, o, io)
       )
     )
 

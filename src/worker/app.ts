@@ -32,6 +32,7 @@ import { directoryRoutes } from './routes/directory.ts'
 import { endpointCostRoutes } from './routes/endpoint-cost.ts'
 import { endpointPropertyRoutes } from './routes/endpoint-property.ts'
 import { networkMapRoutes } from './routes/network-map.ts'
+import { schemaRoutes } from './routes/schemas.ts'
 import { notifyRoutes, updateRoutes } from './updates/index.ts'
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './store.ts'
 
@@ -72,6 +73,7 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
   )
   .use(securityHeaders)
   .get('/health', (c) => c.text('ok'))
+  .route('/', schemaRoutes) // JSON Schemas of every message body: public, no KV
   // The publisher's hook: its own bearer secret (ALTO_OPERATOR_TOKEN), not a client credential.
   .route('/', notifyRoutes)
   .use(lastGoodFallback((request, env, ctx) => app.fetch(request, env, ctx)))

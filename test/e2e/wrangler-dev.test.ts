@@ -3,18 +3,13 @@
  * (scripts/start.ts: compile maps/ → publish to local KV through wrangler → wrangler dev), then
  * exercises every resource the IRD announces over real HTTP on 127.0.0.1.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { root, startDevServer, type DevServer } from './server.ts'
 
-const root = resolve(import.meta.dirname, '../..')
-const port = 18000 + (process.pid % 1000)
-const base = `http://127.0.0.1:${port}`
-let server: ChildProcess | undefined
-let persist = ''
-let log = ''
+let server: DevServer
+let base = ''
 
 interface IrdEntry {
   uri: string
@@ -25,49 +20,16 @@ interface IrdEntry {
 }
 let ird: { meta: Record<string, unknown>; resources: Record<string, IrdEntry> }
 
-async function waitForServer(deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs
-  while (Date.now() < until) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) {
-      throw new Error(`npm start exited early (${server.exitCode}):\n${log.slice(-4000)}`)
-    }
-    try {
-      const res = await fetch(`${base}/directory`)
-      if (res.status === 200) return
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 500))
-  }
-  throw new Error(`wrangler dev did not become ready:\n${log.slice(-4000)}`)
-}
-
 beforeAll(async () => {
-  persist = mkdtempSync(join(tmpdir(), 'alto-e2e-'))
-  server = spawn(
-    join(root, 'node_modules/.bin/node'),
-    [join(root, 'scripts/start.ts'), '--no-asn', '--port', String(port), '--persist-to', persist],
-    { cwd: root, detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } }
-  )
-  server.stdout?.on('data', (d) => (log += d))
-  server.stderr?.on('data', (d) => (log += d))
-  await waitForServer(200_000)
+  server = await startDevServer()
+  base = server.base
   const res = await fetch(`${base}/directory`, {
     headers: { accept: 'application/alto-directory+json' },
   })
   ird = (await res.json()) as typeof ird
 })
 
-afterAll(() => {
-  if (server?.pid) {
-    try {
-      process.kill(-server.pid, 'SIGTERM')
-    } catch {
-      /* already gone */
-    }
-  }
-  if (persist) rmSync(persist, { recursive: true, force: true })
-})
+afterAll(() => server?.stop())
 
 const url = (uri: string) => new URL(uri, `${base}/directory`).toString()
 

@@ -1,0 +1,144 @@
+/**
+ * @module `npm run sim`: the swarm simulator (scripts/lib/swarm.ts) on the real ASN map, once
+ * per peer selection policy (src/client/peer-selection.ts), writing docs/simulation.md (the
+ * results table and the command that reproduces it) and docs/simulation.svg (the plot).
+ *
+ *   node scripts/sim.ts [--peers N] [--slots N] [--seed N] [--server URL] [--out DIR]
+ *
+ * The map is maps/asn/generated (run `npm run maps:asn` first; generated here when missing), or
+ * with `--server` read through the client library from a running alto-edge that serves it.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { DEFAULT_POLICIES } from '../src/client/peer-selection.ts'
+import { loadGeneratedMap, loadMapViaClient } from './lib/sim-map.ts'
+import { DEFAULT_SWARM, runSwarm, type SwarmConfig, type SwarmResult } from './lib/swarm.ts'
+
+const root = resolve(import.meta.dirname, '..')
+
+/** The default run: sized to finish well under 60 s on 2 cores. */
+export const SIM_DEFAULTS = { peers: 2000, slots: 300, warmup: 40 } as const
+
+const pct = (x: number) => `${(100 * x).toFixed(2)} %`
+
+export function resultsTable(results: readonly SwarmResult[]): string {
+  const base = results.find((r) => r.policy === 'random')!
+  const lines = [
+    '| policy | inter-PID bytes / delivered | costly-path bytes / delivered | transit cut vs random | mean path cost | continuity | mean lag (slots) | p95 lag |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ]
+  for (const r of results) {
+    const cut = r.costlyRatio > 0 ? base.costlyRatio / r.costlyRatio : Number.POSITIVE_INFINITY
+    lines.push(
+      `| ${r.policy} | ${pct(r.interPidRatio)} | ${pct(r.costlyRatio)} | ${cut.toFixed(1)}× | ${r.meanCost.toFixed(1)} | ${pct(r.continuity)} | ${r.meanLag.toFixed(2)} | ${r.p95Lag} |`
+    )
+  }
+  return lines.join('\n')
+}
+
+/** A grouped bar chart: inter-PID, costly-path and (1 − continuity) per policy, in percent. */
+export function resultsSvg(results: readonly SwarmResult[]): string {
+  const metrics = [
+    { label: 'inter-PID bytes', color: '#4878a8', value: (r: SwarmResult) => r.interPidRatio },
+    { label: 'costly-path bytes', color: '#d0583a', value: (r: SwarmResult) => r.costlyRatio },
+    { label: 'chunks missed', color: '#6a9f4a', value: (r: SwarmResult) => 1 - r.continuity },
+  ]
+  const W = 640
+  const H = 320
+  const left = 50
+  const bottom = 270
+  const top = 40
+  const groupW = (W - left - 20) / results.length
+  const barW = groupW / (metrics.length + 1)
+  const y = (v: number) => bottom - v * (bottom - top)
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Share of delivered bytes, by peer selection policy</text>`,
+  ]
+  for (let t = 0; t <= 100; t += 25) {
+    parts.push(
+      `<line x1="${left}" x2="${W - 20}" y1="${y(t / 100)}" y2="${y(t / 100)}" stroke="#ddd"/>`,
+      `<text x="${left - 6}" y="${y(t / 100) + 4}" text-anchor="end">${t} %</text>`
+    )
+  }
+  results.forEach((r, g) => {
+    const x0 = left + g * groupW + barW / 2
+    metrics.forEach((m, k) => {
+      const v = m.value(r)
+      parts.push(
+        `<rect x="${(x0 + k * barW).toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(bottom - y(v)).toFixed(1)}" fill="${m.color}"><title>${m.label}: ${pct(v)}</title></rect>`,
+        `<text x="${(x0 + k * barW + barW / 2).toFixed(1)}" y="${(y(v) - 3).toFixed(1)}" text-anchor="middle" font-size="10">${(100 * v).toFixed(1)}</text>`
+      )
+    })
+    parts.push(
+      `<text x="${(x0 + (metrics.length * barW) / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle">${r.policy}</text>`
+    )
+  })
+  metrics.forEach((m, k) => {
+    const x = left + k * 170
+    parts.push(
+      `<rect x="${x}" y="${H - 22}" width="12" height="12" fill="${m.color}"/>`,
+      `<text x="${x + 18}" y="${H - 12}">${m.label}</text>`
+    )
+  })
+  parts.push('</svg>')
+  return `${parts.join('\n')}\n`
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      peers: { type: 'string' },
+      slots: { type: 'string' },
+      seed: { type: 'string' },
+      server: { type: 'string' },
+      out: { type: 'string', default: join(root, 'docs') },
+    },
+  })
+  const cfg: SwarmConfig = {
+    ...DEFAULT_SWARM,
+    ...SIM_DEFAULTS,
+    ...(values.peers ? { peers: Number(values.peers) } : {}),
+    ...(values.slots ? { slots: Number(values.slots) } : {}),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+  }
+  const generated = join(root, 'maps/asn/generated')
+  if (!values.server && !existsSync(join(generated, 'costs.csv'))) {
+    console.error('maps/asn/generated is missing: generating it (npm run maps:asn)')
+    spawnSync(process.execPath, [join(root, 'scripts/gen-asn-map.ts')], { stdio: 'inherit' })
+  }
+  const started = Date.now()
+  const map = values.server ? await loadMapViaClient(values.server) : loadGeneratedMap(generated)
+  const results = Object.values(DEFAULT_POLICIES).map((policy) => {
+    const r = runSwarm(map, policy, cfg)
+    console.error(`${policy.name}: done after ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    return r
+  })
+  const args = [
+    values.peers && `--peers ${values.peers}`,
+    values.slots && `--slots ${values.slots}`,
+    values.seed && `--seed ${values.seed}`,
+  ].filter(Boolean)
+  const command = `npm run sim${args.length ? ` -- ${args.join(' ')}` : ''}`
+  const table = resultsTable(results)
+  const doc = `# Swarm simulation: ISP-friendly peer selection on the ASN map
+
+Generated by \`${command}\` (scripts/sim.ts; model in scripts/lib/swarm.ts, policies in
+src/client/peer-selection.ts). ${cfg.peers} peers placed into ${results[0].pidsUsed} of the
+${map.pids.length} PIDs of the ASN map (maps/asn, ${values.server ? `read through the client from ${values.server}` : 'generated sources'}) in proportion to IPv4 address share; ${cfg.slots} slots
+(one chunk per slot), ${cfg.warmup} slots of warm-up not counted, playback lag ${cfg.lag} slots,
+churn ${cfg.churn} per peer and slot, seed ${cfg.seed}. "Costly" paths have routingcost ≥
+${cfg.costlyCost} (they leave the country); local paths cost < ${DEFAULT_POLICIES['local-global'].localCost}.
+
+${table}
+
+![bars per policy](simulation.svg)
+`
+  writeFileSync(join(values.out!, 'simulation.md'), doc)
+  writeFileSync(join(values.out!, 'simulation.svg'), resultsSvg(results))
+  console.log(table)
+  console.error(`total ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}

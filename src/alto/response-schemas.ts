@@ -1,0 +1,145 @@
+/**
+ * @module Response bodies of every resource (RFC 7285 §9.2, §11.2–§11.5, §8.5.2; RFC 9569 "Open
+ * Response"; RFC 8895 §6.7 control events), and the request bodies of the update services, as zod
+ * schemas: the shapes a client may rely on, one definition shared by the client library (which
+ * checks every body it receives against them) and the JSON Schemas served at `/schemas/`.
+ *
+ * Every object is loose: "ALTO implementations MUST ignore unknown fields when processing ALTO
+ * messages" (§8.3.7), so a member this server does not send (an extension's) passes, and is kept.
+ * Costs are JSON numbers in both modes: "the cost values MUST be numbers" for `ordinal` too
+ * (§6.1.2: "the cost values ... are ordinal ranks ... represented as numbers").
+ */
+import * as z from 'zod'
+
+/** §10.3 VersionTag. */
+export const versionTagSchema = z.looseObject({ 'resource-id': z.string(), tag: z.string() })
+
+/** §10.7 CostType (with its optional `description`). */
+export const costTypeSchema = z.looseObject({
+  'cost-mode': z.string(),
+  'cost-metric': z.string(),
+  description: z.string().optional(),
+})
+
+/** §9.2.2 IRDResourceEntry. */
+export const irdEntrySchema = z.looseObject({
+  uri: z.string(),
+  'media-type': z.string(),
+  accepts: z.string().optional(),
+  capabilities: z.record(z.string(), z.unknown()).optional(),
+  uses: z.array(z.string()).optional(),
+})
+
+/** §9.2.1 InfoResourceDirectory (`application/alto-directory+json`). */
+export const irdSchema = z.looseObject({
+  meta: z
+    .looseObject({
+      'cost-types': z.record(z.string(), costTypeSchema).optional(),
+      'default-alto-network-map': z.string().optional(),
+    })
+    .optional(),
+  resources: z.record(z.string(), irdEntrySchema),
+})
+
+/** §11.2.1.6 network map and §11.3.1.6 filtered network map (`application/alto-networkmap+json`). */
+export const networkMapResponseSchema = z.looseObject({
+  meta: z.looseObject({ vtag: versionTagSchema }),
+  'network-map': z.record(z.string(), z.record(z.string(), z.array(z.string()))),
+})
+
+const costValue = z.number()
+
+/** §11.2.3.6 cost map and §11.3.2.6 filtered cost map (`application/alto-costmap+json`). */
+export const costMapResponseSchema = z.looseObject({
+  meta: z.looseObject({
+    'dependent-vtags': z.array(versionTagSchema),
+    'cost-type': costTypeSchema,
+  }),
+  'cost-map': z.record(z.string(), z.record(z.string(), costValue)),
+})
+
+/** §11.4.1.6 endpoint properties (`application/alto-endpointprop+json`). */
+export const endpointPropertyResponseSchema = z.looseObject({
+  meta: z.looseObject({ 'dependent-vtags': z.array(versionTagSchema).optional() }).optional(),
+  'endpoint-properties': z.record(z.string(), z.record(z.string(), z.string())),
+})
+
+/** §11.5.1.6 endpoint cost map (`application/alto-endpointcost+json`). */
+export const endpointCostResponseSchema = z.looseObject({
+  meta: z.looseObject({
+    'dependent-vtags': z.array(versionTagSchema).optional(),
+    'cost-type': costTypeSchema,
+  }),
+  'endpoint-cost-map': z.record(z.string(), z.record(z.string(), costValue)),
+})
+
+/** §8.5.2 error body (`application/alto-error+json`). */
+export const errorResponseSchema = z.looseObject({
+  meta: z.looseObject({
+    code: z.string(),
+    field: z.string().optional(),
+    value: z.string().optional(),
+    'syntax-error': z.string().optional(),
+  }),
+})
+
+/** RFC 9569 TIPS request (`application/alto-tipsparams+json`): the resource and a held tag. */
+export const tipsRequestSchema = z.looseObject({
+  'resource-id': z.string(),
+  tag: z.string().optional(),
+})
+
+const edgeRecSchema = z.looseObject({ 'seq-i': z.number().int(), 'seq-j': z.number().int() })
+
+/** RFC 9569 updates graph summary (inside the open response and the next-edge response). */
+export const tipsSummarySchema = z.looseObject({
+  'updates-graph-summary': z.looseObject({
+    'start-seq': z.number().int(),
+    'end-seq': z.number().int(),
+    'start-edge-rec': edgeRecSchema,
+  }),
+})
+
+/** RFC 9569 "Open Response" (`application/alto-tips+json`). */
+export const tipsResponseSchema = z.looseObject({
+  'tips-view-uri': z.string(),
+  'tips-view-summary': tipsSummarySchema,
+})
+
+/** RFC 8895 §6.5 AddUpdateReq / §6.3 UpdateStreamReq (`application/alto-updatestreamparams+json`). */
+export const updateStreamRequestSchema = z.looseObject({
+  add: z
+    .record(
+      z.string(),
+      z.looseObject({
+        'resource-id': z.string(),
+        tag: z.string().optional(),
+        'incremental-changes': z.boolean().optional(),
+        input: z.unknown().optional(),
+      })
+    )
+    .optional(),
+  remove: z.array(z.string()).optional(),
+})
+
+/** RFC 8895 §6.7 ControlUpdateMessage (`application/alto-updatestreamcontrol+json`). */
+export const updateStreamControlSchema = z.looseObject({
+  'control-uri': z.string().optional(),
+  'started-substream-ids': z.array(z.string()).optional(),
+  'stopped-substream-ids': z.array(z.string()).optional(),
+  description: z.string().optional(),
+})
+
+export type VersionTagBody = z.infer<typeof versionTagSchema>
+export type IrdBody = z.infer<typeof irdSchema>
+export type IrdEntryBody = z.infer<typeof irdEntrySchema>
+export type NetworkMapResponse = z.infer<typeof networkMapResponseSchema>
+export type CostMapResponse = z.infer<typeof costMapResponseSchema>
+export type EndpointPropertyResponse = z.infer<typeof endpointPropertyResponseSchema>
+export type EndpointCostResponse = z.infer<typeof endpointCostResponseSchema>
+export type ErrorResponse = z.infer<typeof errorResponseSchema>
+export type TipsRequest = z.infer<typeof tipsRequestSchema>
+export type TipsResponse = z.infer<typeof tipsResponseSchema>
+export type TipsSummary = z.infer<typeof tipsSummarySchema>
+export type UpdateStreamRequest = z.infer<typeof updateStreamRequestSchema>
+export type UpdateStreamControl = z.infer<typeof updateStreamControlSchema>

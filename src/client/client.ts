@@ -1,0 +1,296 @@
+/**
+ * @module `AltoClient`: every information service an ALTO server's directory announces (RFC 7285
+ * §11), found by media type and `accepts` (never by URI convention), with the request types of
+ * the server's own schemas (src/alto/request-schemas.ts) and the response types of
+ * src/alto/response-schemas.ts. Runs wherever `fetch` does: browsers, Node ≥ 22, Workers.
+ *
+ *   const alto = await AltoClient.discover('https://alto.example')
+ *   const pids = await alto.pidsOf(['ipv4:192.0.2.34'])
+ *   const costs = await alto.endpointCost({ 'cost-type': …, endpoints: { srcs, dsts } })
+ */
+import type { CostType } from '../alto/cost-types.ts'
+import { MEDIA_TYPES } from '../alto/media-types.ts'
+import type {
+  EndpointCostRequest,
+  EndpointPropertyRequest,
+  FilteredCostMapRequest,
+  FilteredNetworkMapRequest,
+} from '../alto/request-schemas.ts'
+import {
+  costMapResponseSchema,
+  endpointCostResponseSchema,
+  endpointPropertyResponseSchema,
+  networkMapResponseSchema,
+  type CostMapResponse,
+  type EndpointCostResponse,
+  type EndpointPropertyResponse,
+  type NetworkMapResponse,
+} from '../alto/response-schemas.ts'
+import {
+  costTypeNames,
+  discover,
+  sameCostType,
+  type Directory,
+  type Resource,
+} from './directory.ts'
+import { clientFail } from './errors.ts'
+import { Transport, type TransportOptions } from './http.ts'
+import { follow, type FollowOptions, type FollowEvent } from './follow.ts'
+
+export type ClientOptions = TransportOptions
+
+/** A cost type by its IRD name (`num-routingcost`) or as mode and metric. */
+export type CostTypeRef = string | Pick<CostType, 'cost-mode' | 'cost-metric'>
+
+/** Picks one resource where several would do: by id, or the one using a given network map. */
+export interface ResourceChoice {
+  /** Use exactly this resource id. */
+  resourceId?: string
+  /** The network map the resource must use (default: the IRD's default network map). */
+  networkMap?: string
+}
+
+export class AltoClient {
+  readonly transport: Transport
+  readonly directory: Directory
+
+  constructor(transport: Transport, directory: Directory) {
+    this.transport = transport
+    this.directory = directory
+  }
+
+  /** Reads the server's IRD (and every IRD it delegates to) and returns a client for it. */
+  static async discover(server: string | URL, opts: ClientOptions = {}): Promise<AltoClient> {
+    const transport = new Transport(opts)
+    return new AltoClient(transport, await discover(transport, server))
+  }
+
+  /** Reads the directory again (e.g. after a publication added resources). */
+  async refresh(): Promise<AltoClient> {
+    return new AltoClient(this.transport, await discover(this.transport, this.directory.uri))
+  }
+
+  /** The resource with this id, or a `no-resource` failure. */
+  resource(id: string): Resource {
+    return (
+      this.directory.resources.get(id) ??
+      clientFail({
+        kind: 'no-resource',
+        reason: `the directory has no resource ${JSON.stringify(id)}`,
+      })
+    )
+  }
+
+  /** Every resource of a media type (and request media type), in directory order. */
+  resourcesOf(mediaType: string, accepts?: string): Resource[] {
+    return [...this.directory.resources.values()].filter(
+      (r) => r.mediaType === mediaType && r.accepts === accepts
+    )
+  }
+
+  /** The default network map's id (§9.2.1 `default-alto-network-map`), else the first one. */
+  defaultNetworkMap(): string {
+    const id = this.directory.defaultNetworkMap ?? this.resourcesOf(MEDIA_TYPES.networkMap)[0]?.id
+    return id ?? clientFail({ kind: 'no-resource', reason: 'the directory offers no network map' })
+  }
+
+  #pick(
+    what: string,
+    candidates: Resource[],
+    choice: ResourceChoice,
+    usesMap: boolean,
+    fit?: (r: Resource) => boolean
+  ): Resource {
+    if (choice.resourceId !== undefined) {
+      const r = this.resource(choice.resourceId)
+      if (!candidates.includes(r))
+        clientFail({
+          kind: 'no-resource',
+          reason: `resource ${choice.resourceId} is not a ${what}`,
+        })
+      return r
+    }
+    let fitting = fit ? candidates.filter(fit) : candidates
+    if (usesMap) {
+      const nm = choice.networkMap ?? this.defaultNetworkMap()
+      const using = fitting.filter((r) => r.uses.includes(nm))
+      if (using.length > 0 || choice.networkMap !== undefined) fitting = using
+    }
+    return (
+      fitting[0] ??
+      clientFail({
+        kind: 'no-resource',
+        reason: `the directory offers no ${what}${choice.networkMap ? ` for network map ${choice.networkMap}` : ''}`,
+      })
+    )
+  }
+
+  /** The IRD name and full cost type a resource offers for `ref` (§10.7), or undefined. */
+  costTypeOf(resource: Resource, ref: CostTypeRef): { name: string; type: CostType } | undefined {
+    for (const name of costTypeNames(resource)) {
+      const type = resource.costTypes[name]
+      if (!type) continue
+      if (typeof ref === 'string' ? ref === name : sameCostType(type, ref as CostType))
+        return { name, type }
+    }
+    return undefined
+  }
+
+  /** §11.2.1 full network map (GET, revalidated from the cache). */
+  networkMap(id: string = this.defaultNetworkMap()): Promise<NetworkMapResponse> {
+    const r = this.resource(id)
+    if (r.mediaType !== MEDIA_TYPES.networkMap || r.accepts)
+      clientFail({ kind: 'no-resource', reason: `resource ${id} is not a network map` })
+    return this.transport.get(r.uri, MEDIA_TYPES.networkMap, networkMapResponseSchema)
+  }
+
+  /** §11.3.1 filtered network map. */
+  filteredNetworkMap(
+    request: FilteredNetworkMapRequest,
+    choice: ResourceChoice = {}
+  ): Promise<NetworkMapResponse> {
+    const r = this.#pick(
+      'filtered network map',
+      this.resourcesOf(MEDIA_TYPES.networkMap, MEDIA_TYPES.networkMapFilter),
+      choice,
+      true
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.networkMapFilter,
+      MEDIA_TYPES.networkMap,
+      request,
+      networkMapResponseSchema
+    )
+  }
+
+  /** §11.2.3 full cost map of a cost type (GET, revalidated from the cache). */
+  costMap(costType: CostTypeRef, choice: ResourceChoice = {}): Promise<CostMapResponse> {
+    const r = this.#pick(
+      `cost map of ${describeCostType(costType)}`,
+      this.resourcesOf(MEDIA_TYPES.costMap),
+      choice,
+      true,
+      (c) => this.costTypeOf(c, costType) !== undefined
+    )
+    return this.transport.get(r.uri, MEDIA_TYPES.costMap, costMapResponseSchema)
+  }
+
+  /** §11.3.2 filtered cost map; the resource is chosen by the request's cost type. */
+  filteredCostMap(
+    request: FilteredCostMapRequest,
+    choice: ResourceChoice = {}
+  ): Promise<CostMapResponse> {
+    const r = this.#pick(
+      `filtered cost map of ${describeCostType(request['cost-type'])}`,
+      this.resourcesOf(MEDIA_TYPES.costMap, MEDIA_TYPES.costMapFilter),
+      choice,
+      true,
+      (c) => this.costTypeOf(c, request['cost-type']) !== undefined
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.costMapFilter,
+      MEDIA_TYPES.costMap,
+      request,
+      costMapResponseSchema
+    )
+  }
+
+  /** §11.4.1 endpoint properties. */
+  endpointProperties(
+    request: EndpointPropertyRequest,
+    choice: ResourceChoice = {}
+  ): Promise<EndpointPropertyResponse> {
+    const r = this.#pick(
+      'endpoint property service',
+      this.resourcesOf(MEDIA_TYPES.endpointProp, MEDIA_TYPES.endpointPropParams),
+      choice,
+      false,
+      (c) => {
+        const types = c.capabilities['prop-types']
+        return !Array.isArray(types) || request.properties.every((p) => types.includes(p))
+      }
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.endpointPropParams,
+      MEDIA_TYPES.endpointProp,
+      request,
+      endpointPropertyResponseSchema
+    )
+  }
+
+  /**
+   * The PID of each address in a network map (§7.1.1: the `<network-map>.pid` endpoint
+   * property); an address no prefix covers is absent.
+   */
+  async pidsOf(
+    addresses: readonly string[],
+    networkMap: string = this.defaultNetworkMap()
+  ): Promise<Map<string, string>> {
+    const property = `${networkMap}.pid`
+    const body = await this.endpointProperties({
+      properties: [property],
+      endpoints: [...addresses],
+    })
+    const out = new Map<string, string>()
+    for (const address of addresses) {
+      const pid = body['endpoint-properties'][address]?.[property]
+      if (pid !== undefined) out.set(address, pid)
+    }
+    return out
+  }
+
+  /**
+   * §11.5.1 endpoint cost service; the resource is chosen by the request's cost type (an endpoint
+   * cost resource names no network map: §11.5.1.5 "MUST NOT specify the 'use' field").
+   */
+  endpointCost(
+    request: EndpointCostRequest,
+    choice: ResourceChoice = {}
+  ): Promise<EndpointCostResponse> {
+    const r = this.endpointCostResource(request['cost-type'], choice)
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.endpointCostParams,
+      MEDIA_TYPES.endpointCost,
+      request,
+      endpointCostResponseSchema
+    )
+  }
+
+  /** The endpoint cost resource offering a cost type. */
+  endpointCostResource(costType: CostTypeRef, choice: ResourceChoice = {}): Resource {
+    return this.#pick(
+      `endpoint cost service of ${describeCostType(costType)}`,
+      this.resourcesOf(MEDIA_TYPES.endpointCost, MEDIA_TYPES.endpointCostParams),
+      { resourceId: choice.resourceId },
+      false,
+      (c) => this.costTypeOf(c, costType) !== undefined
+    )
+  }
+
+  /**
+   * Follows a GET-mode resource through TIPS (RFC 9569) or ALTO/SSE (RFC 8895): the first
+   * event carries the full body, each later one the body after a change.
+   */
+  follow(resourceId: string, opts: FollowOptions = {}): AsyncGenerator<FollowEvent> {
+    const via = opts.via ?? 'tips'
+    const media = via === 'tips' ? MEDIA_TYPES.tips : MEDIA_TYPES.eventStream
+    const services = [...this.directory.resources.values()].filter(
+      (r) => r.mediaType === media && r.uses.includes(resourceId)
+    )
+    const service =
+      services[0] ??
+      clientFail({
+        kind: 'no-resource',
+        reason: `the server offers no ${via === 'tips' ? 'TIPS' : 'update stream'} resource for ${resourceId}`,
+      })
+    return follow(this.transport, service.uri, resourceId, { ...opts, via })
+  }
+}
+
+function describeCostType(ref: CostTypeRef): string {
+  return typeof ref === 'string' ? ref : `${ref['cost-mode']} ${ref['cost-metric']}`
+}

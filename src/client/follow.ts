@@ -1,0 +1,229 @@
+/**
+ * @module Following one GET-mode resource through an incremental update service, holding its
+ * full body and applying each change:
+ *
+ * - TIPS (RFC 9569): `POST <tips>` opens a view; the client fetches the recommended edge
+ *   (`start-edge-rec`, a snapshot `0 → k` or an incremental edge), then long-polls
+ *   `GET <view>/ug/<e>/<e+1>`. 503/429 → wait `Retry-After`, poll again; 410 ("an update has a
+ *   seq that has been removed") or 404 → `POST <view>/ug` with the held tag for a new edge.
+ * - ALTO/SSE (RFC 8895): `POST <update-stream>` with one substream; every event is full data
+ *   (`<media-type>,<id>`) or a merge patch (`application/merge-patch+json,<id>`, §6.7), and
+ *   control events (`application/alto-updatestreamcontrol+json`) carry the control URI.
+ *
+ * Merge patches (RFC 7396) are applied; a JSON patch (RFC 6902, which this server never sends for
+ * maps) is an `invalid-response` failure rather than a silently wrong body.
+ */
+import { MEDIA_TYPES } from '../alto/media-types.ts'
+import {
+  tipsResponseSchema,
+  tipsSummarySchema,
+  updateStreamControlSchema,
+  type UpdateStreamControl,
+} from '../alto/response-schemas.ts'
+import * as z from 'zod'
+import { clientFail } from './errors.ts'
+import { EventStreamReader } from './event-stream.ts'
+import { checked, type Transport } from './http.ts'
+import { countPatchLeaves, mergePatchInPlace } from './merge-patch.ts'
+
+export interface FollowOptions {
+  via?: 'tips' | 'sse'
+  /** Stops the follower (the pending long poll or stream is aborted). */
+  signal?: AbortSignal
+}
+
+/** The body changed (or arrived): `body` is the whole current resource. */
+export interface UpdateEvent {
+  type: 'update'
+  via: 'tips' | 'sse'
+  resourceId: string
+  /** `snapshot`: a full body (the first, or after a lost edge); `merge-patch`: a change. */
+  kind: 'snapshot' | 'merge-patch'
+  body: unknown
+  /** The body's version tag (a network map's vtag, or the first dependent vtag). */
+  tag: string
+  /** Size of the item on the wire (JSON text characters). */
+  bytes: number
+  /** Leaf values the patch set or removed (merge patches only). */
+  changed?: number
+  /** TIPS: the edge `seq-i → seq-j` that carried it. */
+  edge?: { from: number; to: number }
+}
+
+export type FollowEvent =
+  UpdateEvent | { type: 'view'; uri: string } | { type: 'control'; control: UpdateStreamControl }
+
+/** The version tag a body carries: a network map's vtag, or the first dependent vtag. */
+export function bodyTag(body: unknown): string {
+  const meta = (
+    body as { meta?: { vtag?: { tag?: string }; 'dependent-vtags'?: { tag?: string }[] } } | null
+  )?.meta
+  return meta?.vtag?.tag ?? meta?.['dependent-vtags']?.[0]?.tag ?? '-'
+}
+
+const nextEdgeSchema = z.looseObject({ 'tips-view-summary': tipsSummarySchema })
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+  })
+
+export function follow(
+  transport: Transport,
+  serviceUri: string,
+  resourceId: string,
+  opts: FollowOptions & { via: 'tips' | 'sse' }
+): AsyncGenerator<FollowEvent> {
+  return opts.via === 'tips'
+    ? followTips(transport, serviceUri, resourceId, opts.signal)
+    : followSse(transport, serviceUri, resourceId, opts.signal)
+}
+
+async function* followTips(
+  transport: Transport,
+  tipsUri: string,
+  resourceId: string,
+  signal?: AbortSignal
+): AsyncGenerator<FollowEvent> {
+  const open = await transport.post(
+    tipsUri,
+    MEDIA_TYPES.tipsParams,
+    MEDIA_TYPES.tips,
+    { 'resource-id': resourceId },
+    tipsResponseSchema
+  )
+  const viewUri = new URL(open['tips-view-uri'], tipsUri).href
+  yield { type: 'view', uri: viewUri }
+  let next = open['tips-view-summary']['updates-graph-summary']['start-edge-rec']
+  let body: unknown = null
+  let held = false
+  while (!signal?.aborted) {
+    const edgeUri = `${viewUri}/ug/${next['seq-i']}/${next['seq-j']}`
+    let res: Response
+    try {
+      res = await transport.send(edgeUri, { signal })
+    } catch (e) {
+      if (signal?.aborted) return
+      throw e
+    }
+    if (res.status === 503 || res.status === 429) {
+      await res.body?.cancel()
+      await sleep(Number(res.headers.get('Retry-After') ?? '1') * 1000, signal)
+      continue
+    }
+    if (res.status === 410 || res.status === 404) {
+      await res.body?.cancel()
+      const rec = await transport.post(
+        `${viewUri}/ug`,
+        MEDIA_TYPES.tipsParams,
+        MEDIA_TYPES.mergePatch,
+        held ? { tag: bodyTag(body) } : {},
+        nextEdgeSchema
+      )
+      next = rec['tips-view-summary']['updates-graph-summary']['start-edge-rec']
+      continue
+    }
+    if (!res.ok) await transport.fail(res, 'GET', edgeUri)
+    const type = res.headers.get('Content-Type') ?? ''
+    const text = await res.text()
+    const item = checked(z.unknown(), safeParse(text), edgeUri)
+    const isPatch = type === MEDIA_TYPES.mergePatch
+    if (type === MEDIA_TYPES.jsonPatch)
+      clientFail({
+        kind: 'invalid-response',
+        url: edgeUri,
+        reason: 'JSON patch updates are not supported',
+      })
+    body = isPatch ? mergePatchInPlace(body, item) : item
+    held = true
+    yield {
+      type: 'update',
+      via: 'tips',
+      resourceId,
+      kind: isPatch ? 'merge-patch' : 'snapshot',
+      body,
+      tag: bodyTag(body),
+      bytes: text.length,
+      ...(isPatch ? { changed: countPatchLeaves(item) } : {}),
+      edge: { from: next['seq-i'], to: next['seq-j'] },
+    }
+    next = { 'seq-i': next['seq-j'], 'seq-j': next['seq-j'] + 1 }
+  }
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+/** The substream id this follower asks for (RFC 8895 §6.5 `add` member name). */
+const SUBSTREAM = 'watch'
+
+async function* followSse(
+  transport: Transport,
+  streamUri: string,
+  resourceId: string,
+  signal?: AbortSignal
+): AsyncGenerator<FollowEvent> {
+  const res = await transport.send(streamUri, {
+    method: 'POST',
+    headers: {
+      'Content-Type': MEDIA_TYPES.updateStreamParams,
+      Accept: `${MEDIA_TYPES.eventStream},${MEDIA_TYPES.error}`,
+    },
+    body: JSON.stringify({ add: { [SUBSTREAM]: { 'resource-id': resourceId } } }),
+    signal,
+  })
+  if (!res.ok || !res.body) return void (await transport.fail(res, 'POST', streamUri))
+  const reader = res.body.getReader()
+  const events = new EventStreamReader()
+  let body: unknown = null
+  try {
+    while (!signal?.aborted) {
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await reader.read()
+      } catch (e) {
+        if (signal?.aborted) return
+        clientFail({
+          kind: 'unreachable',
+          url: streamUri,
+          reason: `lost the connection: ${(e as Error).message}`,
+        })
+      }
+      if (chunk.done) return
+      for (const event of events.push(chunk.value)) {
+        const [mediaType] = event.event.split(',')
+        const data = checked(z.unknown(), safeParse(event.data), streamUri)
+        if (mediaType === MEDIA_TYPES.updateStreamControl) {
+          yield { type: 'control', control: checked(updateStreamControlSchema, data, streamUri) }
+          continue
+        }
+        if (mediaType === MEDIA_TYPES.jsonPatch)
+          clientFail({
+            kind: 'invalid-response',
+            url: streamUri,
+            reason: 'JSON patch updates are not supported',
+          })
+        const isPatch = mediaType === MEDIA_TYPES.mergePatch
+        body = isPatch ? mergePatchInPlace(body, data) : data
+        yield {
+          type: 'update',
+          via: 'sse',
+          resourceId,
+          kind: isPatch ? 'merge-patch' : 'snapshot',
+          body,
+          tag: bodyTag(body),
+          bytes: event.data.length,
+          ...(isPatch ? { changed: countPatchLeaves(data) } : {}),
+        }
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {})
+  }
+}
