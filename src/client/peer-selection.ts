@@ -14,6 +14,7 @@
  *
  * Pure and deterministic: randomness comes from the caller's seeded generator.
  */
+import { mulberry32 } from '../tables/random.ts'
 
 /** A path cost between two PIDs (ALTO routingcost); undefined when the server defines none. */
 export type PidCost = (a: string, b: string) => number | undefined
@@ -54,14 +55,7 @@ export const DEFAULT_POLICIES: Record<PolicyName, SelectionPolicy> = {
 export type Random = () => number
 
 export function seededRandom(seed: number): Random {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return mulberry32(seed)
 }
 
 /** Cost of a pair, an undefined cost counting as the most expensive path. */

@@ -8,17 +8,7 @@ import type { Prefix6 } from './lpm6.ts'
 import { NO_MATCH } from './values.ts'
 import { wordMask } from './ip.ts'
 
-/** mulberry32: a small, fast, seeded PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { mulberry32 } from './random.ts'
 
 /** A random unsigned u32. */
 export const randomU32 = (rng: () => number): number => Math.floor(rng() * 4294967296) >>> 0

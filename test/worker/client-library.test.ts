@@ -229,7 +229,7 @@ describe('following a resource (RFC 9569 TIPS, RFC 8895 SSE)', () => {
       const next = updates.next()
       await new Promise((r) => setTimeout(r, 50)) // the long poll / stream reaches the hub
       await publishWithUpdates(builds[k + 1]) // PID1 → PID2 changes: 11 → 22, then 22 → 33
-      expect(await runDurableObjectAlarm(hubStub(env))).toBe(true)
+      expect(await runDurableObjectAlarm(hubStub(env, NM))).toBe(true)
       let changed = await next
       while (!changed.done && changed.value.type !== 'update') changed = await updates.next()
       expect(changed.value).toMatchObject({ type: 'update', kind: 'merge-patch' })
