@@ -188,7 +188,12 @@ export function parseJsonText(text: string): Parsed<unknown> {
 export function parseRequestBody<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
   const json = parseJsonText(text)
   if (!json.ok) return json
-  const result = schema.safeParse(json.value, { reportInput: true })
+  return validateRequest(schema, json.value)
+}
+
+/** Validates a parsed JSON value against a schema; the first issue becomes the ALTO error. */
+export function validateRequest<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
+  const result = schema.safeParse(value, { reportInput: true })
   if (result.success) return { ok: true, value: result.data }
   return { ok: false, error: altoErrorFromIssue(result.error.issues[0]) }
 }

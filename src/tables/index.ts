@@ -25,6 +25,7 @@ export {
 } from './costmatrix.ts'
 export {
   parseIPv4,
+  parseIPv4At,
   parseIPv6,
   parseIPv6Into,
   formatIPv4,
