@@ -14,7 +14,10 @@ export const FAMILY_V6 = 6
 
 /** Distinct endpoints of one list, first-seen order; entry i's words are words[4i..4i+3]. */
 export interface AddressBatch {
-  /** The client's strings as sent (the response keys). */
+  /**
+   * The client's strings as sent (the response keys). Each is `ipv4:`/`ipv6:` followed by digits,
+   * hex digits, '.' and ':' only (the parsers accept nothing else), so none needs a JSON escape.
+   */
   readonly texts: readonly string[]
   /** {@link FAMILY_V4} or {@link FAMILY_V6} per entry. */
   readonly family: Uint8Array

@@ -195,9 +195,11 @@ export function writeEndpointCostMap(input: EndpointCostInput): string {
   }
   const { srcs, dsts, accept } = input
   const dstCount = dsts.batch.texts.length
+  // A parsed typed address is `ipv4:`/`ipv6:` and digits, hex, '.' and ':' only (address-batch.ts
+  // refuses anything else): its JSON string is the text in quotes, no escape needed.
   const dstKeys: string[] = new Array<string>(dstCount)
   for (let j = 0; j < dstCount; j++) {
-    if (dsts.indexes[j] >= 0) dstKeys[j] = jsonString(dsts.batch.texts[j])
+    if (dsts.indexes[j] >= 0) dstKeys[j] = `"${dsts.batch.texts[j]}":`
   }
   let text = `{"meta":${JSON.stringify(meta)},"endpoint-cost-map":{`
   let firstRow = true
@@ -211,10 +213,10 @@ export function writeEndpointCostMap(input: EndpointCostInput): string {
       if (dstPid < 0) continue
       const cost = row.get(dstPid)
       if (cost !== cost || !accept(cost)) continue
-      entries += `${entries === '' ? '' : ','}${dstKeys[j]}:${jsonNumber(cost)}`
+      entries += `${entries === '' ? '' : ','}${dstKeys[j]}${jsonNumber(cost)}`
     }
     if (entries === '') continue
-    text += `${firstRow ? '' : ','}${jsonString(srcs.batch.texts[i])}:{${entries}}`
+    text += `${firstRow ? '' : ','}"${srcs.batch.texts[i]}":{${entries}}`
     firstRow = false
   }
   return `${text}}}`
@@ -249,7 +251,7 @@ export function writeEndpointProperties(
       if (v < 0) continue
       entries += `${entries === '' ? '' : ','}${names[k]}:${values[k][v]}`
     }
-    text += `${i === 0 ? '' : ','}${jsonString(endpoints.texts[i])}:{${entries}}`
+    text += `${i === 0 ? '' : ','}"${endpoints.texts[i]}":{${entries}}` // no escape: see above
   }
   return `${text}}}`
 }
