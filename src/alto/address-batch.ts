@@ -4,7 +4,7 @@
  * services run over numbers. Same acceptance as `parseTypedAddress` (typed-address.ts): the
  * type is the text before the FIRST `:` and must be `ipv4` or `ipv6`; the rest is the address.
  */
-import { parseIPv4At, parseIPv6Into } from '../tables/index.ts'
+import { parseIPv4Halves, parseIPv6Into } from '../tables/index.ts'
 import { altoFail } from './errors.ts'
 
 /** Family code of an IPv4 entry in {@link AddressBatch.family}. */
@@ -31,6 +31,8 @@ const CHAR_V = 0x76
 const CHAR_4 = 0x34
 const CHAR_6 = 0x36
 const CHAR_COLON = 0x3a
+/** The IPv4 parser's output (two 16-bit halves). */
+const halves = new Int32Array(2)
 /** Length of `ipv4:` / `ipv6:`. */
 const TYPE_PREFIX = 5
 
@@ -62,11 +64,8 @@ export function parseAddressBatch(texts: readonly string[], field: string): Addr
     const f = familyOf(text)
     let ok = false
     if (f === FAMILY_V4) {
-      const v = parseIPv4At(text, TYPE_PREFIX)
-      if (v !== null) {
-        words[4 * i] = v
-        ok = true
-      }
+      ok = parseIPv4Halves(text, TYPE_PREFIX, halves)
+      words[4 * i] = halves[0] * 65536 + halves[1]
     } else if (f === FAMILY_V6) {
       ok = parseIPv6Into(text, words, TYPE_PREFIX, 4 * i)
     }

@@ -26,6 +26,7 @@ export {
 export {
   parseIPv4,
   parseIPv4At,
+  parseIPv4Halves,
   parseIPv6,
   parseIPv6Into,
   formatIPv4,

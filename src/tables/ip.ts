@@ -32,9 +32,27 @@ export function parseIPv4At(s: string, start: number): number | null {
   return parseIPv4Range(s, start, s.length)
 }
 
+/** The two 16-bit halves of the address being parsed (the parser is synchronous). */
+const halvesScratch = new Int32Array(2)
+
 /** parseIPv4 over s[start, end). */
 function parseIPv4Range(s: string, start: number, end: number): number | null {
-  let result = 0
+  const h = halvesScratch
+  return parseIPv4HalvesRange(s, start, end, h) ? h[0] * 65536 + h[1] : null
+}
+
+/**
+ * parseIPv4 from index `start` of `s` to its end, writing the address's top and bottom 16 bits
+ * into out[0] and out[1] (small integers: nothing boxed, and the top half is Lpm4's direct index
+ * as it is, see Lpm4.lookupHalves); false when not an address (then `out` is unspecified).
+ */
+export function parseIPv4Halves(s: string, start: number, out: Int32Array): boolean {
+  return parseIPv4HalvesRange(s, start, s.length, out)
+}
+
+/** The one IPv4 grammar (see parseIPv4) over s[start, end), as two 16-bit halves. */
+function parseIPv4HalvesRange(s: string, start: number, end: number, out: Int32Array): boolean {
+  let half = 0
   let parts = 0
   let i = start
   while (parts < 4) {
@@ -47,16 +65,21 @@ function parseIPv4Range(s: string, start: number, end: number): number | null {
       i++
     }
     const digits = i - partStart
-    if (digits === 0 || digits > 3 || octet > 255) return null
-    if (digits > 1 && s.charCodeAt(partStart) === CHAR_0) return null
-    result = result * 256 + octet
+    if (digits === 0 || digits > 3 || octet > 255) return false
+    if (digits > 1 && s.charCodeAt(partStart) === CHAR_0) return false
+    half = (half << 8) | octet
     parts++
+    if (parts === 2) {
+      out[0] = half
+      half = 0
+    }
     if (parts < 4) {
-      if (i >= end || s.charCodeAt(i) !== CHAR_DOT) return null
+      if (i >= end || s.charCodeAt(i) !== CHAR_DOT) return false
       i++
     }
   }
-  return i === end ? result : null
+  out[1] = half
+  return i === end
 }
 
 /** Value of one hex digit, or -1. */

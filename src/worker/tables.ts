@@ -86,7 +86,8 @@ async function batchLookup(
     v4 ? cached(kv, v4, 'lpm4', 1, (b) => Lpm4.open(b)) : null,
     v6 ? cached(kv, v6, 'lpm6', 1, (b) => Lpm6.open(b)) : null,
   ])
-  const lookup4 = lpm4 ? lpm4.lookup : null
+  // Halves, not the word: small integers all the way from the typed array (Lpm4.lookupHalves).
+  const lookup4 = lpm4 ? lpm4.lookupHalves : null
   const lookup6 = lpm6 ? lpm6.lookup : null
   return (batch) => {
     const { family, words } = batch
@@ -94,7 +95,10 @@ async function batchLookup(
     for (let i = 0; i < family.length; i++) {
       let value = NO_MATCH
       if (family[i] === FAMILY_V4) {
-        if (lookup4 !== null) value = lookup4(words[4 * i])
+        if (lookup4 !== null) {
+          const w = words[4 * i]
+          value = lookup4(w >>> 16, w & 0xffff)
+        }
       } else if (lookup6 !== null) {
         const w = 4 * i
         value = lookup6(words[w], words[w + 1], words[w + 2], words[w + 3])
