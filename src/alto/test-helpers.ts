@@ -4,23 +4,18 @@
  * compared with (`JSON.stringify` of these objects). The endpoint cost builder gained only the
  * `meta.vtag` member the writer now adds.
  */
-import { responseCostType, type CostLookup, type VersionTag } from './responses.ts'
+import {
+  responseCostType,
+  type CostLookup,
+  type FilteredCostMapInput,
+  type VersionTag,
+} from './responses.ts'
 import type { CostType } from './cost-types.ts'
 import type { TypedAddress } from './typed-address.ts'
 import type { PidTable } from './responses.ts'
 
 /** Longest-prefix match of an address: a value index, or null when no prefix covers it. */
 export type AddressLookup = (address: TypedAddress) => number | null
-
-interface FilteredCostMapInput {
-  pids: PidTable
-  costs: CostLookup
-  srcs: readonly number[]
-  dsts: readonly number[]
-  accept: (cost: number) => boolean
-  dependentVtag: VersionTag
-  costType: CostType
-}
 
 /**
  * §11.3.2.6 filtered cost map: `{meta: {dependent-vtags: [nm vtag], cost-type}, cost-map}` with
