@@ -65,10 +65,8 @@ export const costMapRoutes = new Hono<AppEnv>()
     const constraints = parseConstraints(request.constraints)
     if (!constraints.ok) altoFail(constraints.error)
     phaseDone('validate')
-    const [pids, costs] = await Promise.all([
-      pidTable(c.env.ALTO_KV, nm),
-      costMatrix(c.env.ALTO_KV, cm),
-    ])
+    // The matrix is read only when the answer is computed (the whole map is its prebuilt blob).
+    const pids = await pidTable(c.env.ALTO_KV, nm)
     // §11.3.2.3/§11.3.2.6: unknown PIDs are dropped; a list left empty (or absent) means all PIDs.
     const wholeMap =
       (request.constraints ?? []).length === 0 &&
@@ -90,7 +88,7 @@ export const costMapRoutes = new Hono<AppEnv>()
     }
     const input = {
       pids,
-      costs,
+      costs: await costMatrix(c.env.ALTO_KV, cm),
       srcs: selectPids(pids, request.pids?.srcs),
       dsts: selectPids(pids, request.pids?.dsts),
       accept: constraintPredicate(constraints.constraints),
