@@ -134,19 +134,22 @@ export function* filteredCostMapPieces(input: FilteredCostMapInput): Generator<s
   const quoted = quotedNames(input.pids.names)
   const srcs = inObjectOrder(input.pids, input.srcs)
   const dsts = inObjectOrder(input.pids, input.dsts)
+  const keys = dsts.map((dst) => `${quoted[dst]}:`)
   const { accept } = input
+  // One array joined per row: a flat string at once, not a rope of thousands of pieces that
+  // the Response would have to flatten.
+  const entries: string[] = []
   let first = true
   for (const src of srcs) {
     const row = input.costs.row(src)
-    let text = ''
+    entries.length = 0
     for (let k = 0; k < dsts.length; k++) {
-      const dst = dsts[k]
-      const cost = row.get(dst)
+      const cost = row.get(dsts[k])
       if (cost !== cost || !accept(cost)) continue
-      text += `${text === '' ? '' : ','}${quoted[dst]}:${jsonNumber(cost)}`
+      entries.push(keys[k] + jsonNumber(cost))
     }
-    if (text === '') continue
-    yield `${first ? '' : ','}${quoted[src]}:{${text}}`
+    if (entries.length === 0) continue
+    yield `${first ? '' : ','}${quoted[src]}:{${entries.join(',')}}`
     first = false
   }
   yield '}}'
@@ -154,9 +157,7 @@ export function* filteredCostMapPieces(input: FilteredCostMapInput): Generator<s
 
 /** {@link filteredCostMapPieces} as one text. */
 export function writeFilteredCostMap(input: FilteredCostMapInput): string {
-  let text = ''
-  for (const piece of filteredCostMapPieces(input)) text += piece
-  return text
+  return [...filteredCostMapPieces(input)].join('')
 }
 
 /** A list of endpoints with the value index each maps to (-1: no prefix covers it). */
@@ -201,25 +202,25 @@ export function writeEndpointCostMap(input: EndpointCostInput): string {
   for (let j = 0; j < dstCount; j++) {
     if (dsts.indexes[j] >= 0) dstKeys[j] = `"${dsts.batch.texts[j]}":`
   }
-  let text = `{"meta":${JSON.stringify(meta)},"endpoint-cost-map":{`
-  let firstRow = true
+  const rows: string[] = [`{"meta":${JSON.stringify(meta)},"endpoint-cost-map":{`]
+  const entries: string[] = []
   for (let i = 0; i < srcs.batch.texts.length; i++) {
     const srcPid = srcs.indexes[i]
     if (srcPid < 0) continue
     const row = input.costs.row(srcPid)
-    let entries = ''
+    entries.length = 0
     for (let j = 0; j < dstCount; j++) {
       const dstPid = dsts.indexes[j]
       if (dstPid < 0) continue
       const cost = row.get(dstPid)
       if (cost !== cost || !accept(cost)) continue
-      entries += `${entries === '' ? '' : ','}${dstKeys[j]}${jsonNumber(cost)}`
+      entries.push(dstKeys[j] + jsonNumber(cost))
     }
-    if (entries === '') continue
-    text += `${firstRow ? '' : ','}"${srcs.batch.texts[i]}":{${entries}}`
-    firstRow = false
+    if (entries.length === 0) continue
+    rows.push(`${rows.length === 1 ? '' : ','}"${srcs.batch.texts[i]}":{${entries.join(',')}}`)
   }
-  return `${text}}}`
+  rows.push('}}')
+  return rows.join('')
 }
 
 /** One requested property: the value index per endpoint (-1: undefined there) and the values. */
@@ -243,7 +244,9 @@ export function writeEndpointProperties(
   const columns = objectKeyOrder(properties.map((p) => p.name)).map((k) => properties[k])
   const names = columns.map((p) => jsonString(p.name))
   const values = columns.map((p) => quotedNames(p.values))
-  let text = `{"meta":${JSON.stringify({ 'dependent-vtags': dependentVtags })},"endpoint-properties":{`
+  const parts: string[] = [
+    `{"meta":${JSON.stringify({ 'dependent-vtags': dependentVtags })},"endpoint-properties":{`,
+  ]
   for (let i = 0; i < endpoints.texts.length; i++) {
     let entries = ''
     for (let k = 0; k < columns.length; k++) {
@@ -251,7 +254,8 @@ export function writeEndpointProperties(
       if (v < 0) continue
       entries += `${entries === '' ? '' : ','}${names[k]}:${values[k][v]}`
     }
-    text += `${i === 0 ? '' : ','}"${endpoints.texts[i]}":{${entries}}` // no escape: see above
+    parts.push(`${i === 0 ? '' : ','}"${endpoints.texts[i]}":{${entries}}`) // no escape: see above
   }
-  return `${text}}}`
+  parts.push('}}')
+  return parts.join('')
 }
