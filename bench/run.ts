@@ -1,6 +1,6 @@
 /**
  * Benchmarks (GitHub issue #4): `npm run bench` (= node bench/run.ts) [--quick] [--only a,b].
- * Sections: lpm, load, e2e, scale, throughput. Prints a table and writes bench/results.json.
+ * Sections: lpm, load, e2e, scale, throughput, handler. Prints a table and writes bench/results.json.
  * Method and latest numbers: docs/benchmarks.md.
  */
 import { writeFileSync } from 'node:fs'
@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { loadAsnMap } from './lib/asn-map-data.ts'
 import { type BenchResult, formatTable, log, machineInfo, skipped } from './lib/harness.ts'
 
-const SECTIONS = ['lpm', 'load', 'e2e', 'scale', 'throughput'] as const
+const SECTIONS = ['lpm', 'load', 'e2e', 'scale', 'throughput', 'handler'] as const
 type Section = (typeof SECTIONS)[number]
 
 const { values } = parseArgs({
@@ -60,6 +60,7 @@ await section('scale', async () => (await import('./scale.ts')).benchScale({ qui
 await section('throughput', async () =>
   (await import('./throughput.ts')).benchThroughput({ quick })
 )
+await section('handler', async () => (await import('./handler.ts')).benchHandler({ quick }))
 
 const machine = machineInfo()
 const report = {

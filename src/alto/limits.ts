@@ -17,15 +17,12 @@ export const MAX_PROPERTIES = 64
 export const MAX_CONSTRAINTS = 16
 
 /**
- * Largest number of (source, destination) pairs one filtered cost map or endpoint cost query may
- * evaluate (after duplicates are removed). 1,000,000 pairs render to roughly 20 MB of JSON.
- */
-export const MAX_COST_PAIRS = 1_000_000
-
-/**
- * Largest number of (source, destination) address pairs one endpoint cost query may evaluate.
- * Lower than {@link MAX_COST_PAIRS}: every pair costs two longest-prefix matches and its response
- * keys are the clients' own (long) address strings — 100,000 pairs render to about 5 MB.
+ * Largest number of (source, destination) address pairs one endpoint cost query may evaluate
+ * (after duplicates are removed): the pairs are the client's own lists (up to
+ * {@link MAX_LIST_ENTRIES} each, 10⁸ pairs), so this bounds the CPU a cheap request can cost —
+ * 100,000 pairs render to about 5 MB. A filtered cost map has no pair limit: its pairs are the
+ * map's own PIDs, never more than the full map the server serves by GET, and large answers are
+ * streamed (routes/cost-map.ts).
  */
 export const MAX_ENDPOINT_COST_PAIRS = 100_000
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { MAX_LIST_ENTRIES } from './limits.ts'
 import { altoErrorBody, errorValueString, failureResponse } from './errors.ts'
@@ -7,6 +8,7 @@ import {
   filteredCostMapRequest,
   filteredNetworkMapRequest,
   parseRequestBody,
+  validateRequest,
 } from './request-schemas.ts'
 
 const costType = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
@@ -161,5 +163,55 @@ describe('error bodies and statuses', () => {
     expect(errorValueString(null)).toBe('null')
     expect(errorValueString({ a: [1] })).toBe('{"a":[1]}')
     expect(errorValueString('x'.repeat(1000)).length).toBeLessThanOrEqual(257)
+  })
+})
+
+describe('validateRequest: the one-pass check of long lists = zod alone (§8.5.2 errors)', () => {
+  const strings = fc.array(fc.string({ maxLength: 6 }), { maxLength: 5 })
+  const listish = fc.oneof(
+    strings,
+    fc.constant([]),
+    fc.array(fc.oneof(fc.string(), fc.integer(), fc.constant(null)), { maxLength: 4 }),
+    fc.constant(Array.from({ length: MAX_LIST_ENTRIES + 1 }, () => 'x')),
+    fc.jsonValue({ maxDepth: 1 })
+  )
+  const member = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined })
+  const costTypeValue = fc.oneof(
+    fc.constant({ 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }),
+    fc.jsonValue({ maxDepth: 1 })
+  )
+  const doc = fc
+    .record(
+      {
+        'cost-type': member(costTypeValue),
+        constraints: member(listish),
+        pids: member(
+          fc.oneof(listish, fc.record({ srcs: member(listish), dsts: member(listish) }))
+        ),
+        endpoints: member(
+          fc.oneof(listish, fc.record({ srcs: member(listish), dsts: member(listish) }))
+        ),
+        properties: member(listish),
+        'address-types': member(listish),
+        extra: member(fc.jsonValue({ maxDepth: 1 })),
+      },
+      { requiredKeys: [] }
+    )
+    .map((d) => JSON.parse(JSON.stringify(d)) as unknown)
+  const schemas = [
+    filteredNetworkMapRequest,
+    filteredCostMapRequest,
+    endpointPropertyRequest,
+    endpointCostRequest,
+  ]
+  it('same value or the same first error on random documents, every schema', () => {
+    fc.assert(
+      fc.property(doc, fc.constantFrom(...schemas), (value, schema) => {
+        expect(validateRequest(schema as never, value)).toEqual(
+          validateRequest(schema as never, value, { onePass: false })
+        )
+      }),
+      { seed: 0x7285, numRuns: 2000 }
+    )
   })
 })

@@ -127,19 +127,20 @@ export function jsonStructureProblem(text: string, maxDepth: number): string | n
   while (i < text.length) {
     const c = text.charCodeAt(i)
     if (c === QUOTE) {
-      const start = i++
-      let escaped = false
+      const start = i
+      // The closing quote: the next '"' not escaped (preceded by an even run of backslashes).
+      // indexOf runs natively, so a request's long address lists cost little here.
+      let end = text.indexOf('"', i + 1)
       for (;;) {
-        const d = text.charCodeAt(i)
-        if (d === BACKSLASH) {
-          escaped = true
-          i += 2
-        } else if (d === QUOTE) break
-        else i++
+        let k = end - 1
+        while (text.charCodeAt(k) === BACKSLASH) k--
+        if ((end - 1 - k) % 2 === 0) break
+        end = text.indexOf('"', end + 1)
       }
-      i++
+      i = end + 1
       if (nextStringIsName) {
         const raw = text.slice(start, i)
+        const escaped = raw.includes('\\')
         const name = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1)
         const names = open[open.length - 1]!
         if (names.has(name))
@@ -188,7 +189,89 @@ export function parseJsonText(text: string): Parsed<unknown> {
 export function parseRequestBody<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
   const json = parseJsonText(text)
   if (!json.ok) return json
-  const result = schema.safeParse(json.value, { reportInput: true })
-  if (result.success) return { ok: true, value: result.data }
-  return { ok: false, error: altoErrorFromIssue(result.error.issues[0]) }
+  return validateRequest(schema, json.value)
+}
+
+/**
+ * The string lists of each schema that may be long (addresses, PIDs): checked in one pass by
+ * {@link validateRequest} instead of element by element by zod.
+ */
+const LONG_LISTS = new Map<z.ZodType, readonly (readonly [string, string?])[]>([
+  [filteredNetworkMapRequest, [['pids']]],
+  [
+    filteredCostMapRequest,
+    [
+      ['pids', 'srcs'],
+      ['pids', 'dsts'],
+    ],
+  ],
+  [endpointPropertyRequest, [['endpoints']]],
+  [
+    endpointCostRequest,
+    [
+      ['endpoints', 'srcs'],
+      ['endpoints', 'dsts'],
+    ],
+  ],
+])
+
+/** Stands in for a well-formed long list while zod checks the rest (valid for every list). */
+const PLACEHOLDER_LIST: readonly string[] = ['']
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** A non-empty array of at most MAX_LIST_ENTRIES strings: no zod issue can come from it. */
+function wellFormedList(v: unknown): v is string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_LIST_ENTRIES) return false
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false
+  return true
+}
+
+/**
+ * Validates a parsed JSON value against a schema; the first issue becomes the ALTO error.
+ *
+ * Hot path (`onePass`, the default): each long list of the schema ({@link LONG_LISTS}) that is
+ * well formed — an array of 1 to MAX_LIST_ENTRIES strings, which no rule of any schema here
+ * refuses — is replaced by a one-string placeholder in a shallow copy before zod runs, and put
+ * back in zod's result after. A well-formed list yields no issue, so zod's issues (and the first
+ * one, the error) are exactly those of the original value; a list that is not well formed is left
+ * in place for zod to report. request-schemas.test.ts compares both paths on random documents.
+ */
+export function validateRequest<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  opts: { onePass?: boolean } = {}
+): Parsed<T> {
+  const lists = opts.onePass === false ? undefined : LONG_LISTS.get(schema)
+  const restore: [string, string | undefined, string[]][] = []
+  let input = value
+  if (lists && isObject(value)) {
+    const copy: Record<string, unknown> = { ...value }
+    for (const [outer, inner] of lists) {
+      if (inner === undefined) {
+        const list = copy[outer]
+        if (wellFormedList(list)) {
+          copy[outer] = PLACEHOLDER_LIST
+          restore.push([outer, undefined, list])
+        }
+      } else {
+        const parent = copy[outer]
+        if (!isObject(parent)) continue
+        const list = parent[inner]
+        if (!wellFormedList(list)) continue
+        copy[outer] = { ...parent, [inner]: PLACEHOLDER_LIST }
+        restore.push([outer, inner, list])
+      }
+    }
+    input = copy
+  }
+  const result = schema.safeParse(input, { reportInput: true })
+  if (!result.success) return { ok: false, error: altoErrorFromIssue(result.error.issues[0]) }
+  const data = result.data as Record<string, Record<string, unknown>>
+  for (const [outer, inner, list] of restore) {
+    if (inner === undefined) (data as Record<string, unknown>)[outer] = list
+    else data[outer][inner] = list
+  }
+  return { ok: true, value: result.data }
 }

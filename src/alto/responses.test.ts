@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import { FAMILY_V4, parseAddressBatch, type AddressBatch } from './address-batch.ts'
 import {
-  buildEndpointCostMap,
-  buildEndpointProperties,
-  buildFilteredCostMap,
   buildFilteredNetworkMap,
   selectPids,
+  writeEndpointCostMap,
+  writeEndpointProperties,
+  writeFilteredCostMap,
   type NetworkMapBody,
   type PidTable,
 } from './responses.ts'
-import { parseTypedAddress, type TypedAddress } from './typed-address.ts'
 
 const vtag = { 'resource-id': 'nm', tag: 'v1' }
 const full: NetworkMapBody = {
@@ -27,7 +27,10 @@ const matrix = [
   [5, 1, 15],
   [20, 15, NaN],
 ]
-const costs = { get: (s: number, d: number) => matrix[s][d] }
+const costs = {
+  get: (s: number, d: number) => matrix[s][d],
+  row: (s: number) => ({ get: (d: number) => matrix[s][d] }),
+}
 const costType = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost', description: 'ignored' }
 
 describe('buildFilteredNetworkMap', () => {
@@ -66,10 +69,10 @@ describe('selectPids', () => {
   })
 })
 
-describe('buildFilteredCostMap', () => {
+describe('writeFilteredCostMap', () => {
   const base = { pids, costs, dependentVtag: vtag, costType, accept: () => true }
   it('omits undefined pairs and echoes mode and metric only', () => {
-    expect(buildFilteredCostMap({ ...base, srcs: [2], dsts: [0, 1, 2] })).toEqual({
+    expect(JSON.parse(writeFilteredCostMap({ ...base, srcs: [2], dsts: [0, 1, 2] }))).toEqual({
       meta: {
         'dependent-vtags': [vtag],
         'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
@@ -78,34 +81,43 @@ describe('buildFilteredCostMap', () => {
     })
   })
   it('drops pairs failing the predicate, and rows left empty', () => {
-    const body = buildFilteredCostMap({
-      ...base,
-      srcs: [0, 1, 2],
-      dsts: [0, 1, 2],
-      accept: (c) => c >= 15,
-    })
+    const body = JSON.parse(
+      writeFilteredCostMap({
+        ...base,
+        srcs: [0, 1, 2],
+        dsts: [0, 1, 2],
+        accept: (c) => c >= 15,
+      })
+    ) as unknown
     expect(body).toMatchObject({ 'cost-map': { PID2: { PID3: 15 }, PID3: { PID1: 20, PID2: 15 } } })
     expect(Object.keys((body as { 'cost-map': object })['cost-map'])).toEqual(['PID2', 'PID3'])
   })
 })
 
-const endpoint = (text: string) => ({ text, address: parseTypedAddress(text)! })
 // A toy classifier: 192.0.2.0/24 → PID1, other IPv4 → PID3, IPv6 → no match.
-const pidOf = (a: TypedAddress) => (a.type === 'ipv6' ? null : a.address >>> 8 === 0xc00002 ? 0 : 2)
+const pidsOf = (batch: AddressBatch) =>
+  Int32Array.from(batch.family, (f, i) =>
+    f !== FAMILY_V4 ? -1 : batch.words[4 * i] >>> 8 === 0xc00002 ? 0 : 2
+  )
+const mapped = (texts: string[]) => {
+  const batch = parseAddressBatch(texts, 'x')
+  return { batch, indexes: pidsOf(batch) }
+}
 
-describe('buildEndpointCostMap', () => {
+describe('writeEndpointCostMap', () => {
   it('keys by the client strings; unmapped addresses and undefined pairs are omitted', () => {
-    const body = buildEndpointCostMap({
-      srcs: [endpoint('ipv4:192.0.2.2'), endpoint('ipv6:::1')],
-      dsts: [endpoint('ipv4:192.0.2.89'), endpoint('ipv4:203.0.113.45'), endpoint('ipv6:::2')],
-      pidOf,
+    const body = writeEndpointCostMap({
+      srcs: mapped(['ipv4:192.0.2.2', 'ipv6:::1']),
+      dsts: mapped(['ipv4:192.0.2.89', 'ipv4:203.0.113.45', 'ipv6:::2']),
       costs,
       accept: () => true,
+      vtag: { 'resource-id': 'nm-endpoint-cost', tag: 't' },
       dependentVtag: vtag,
       costType,
     })
-    expect(body).toEqual({
+    expect(JSON.parse(body)).toEqual({
       meta: {
+        vtag: { 'resource-id': 'nm-endpoint-cost', tag: 't' },
         'dependent-vtags': [vtag],
         'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
       },
@@ -114,17 +126,19 @@ describe('buildEndpointCostMap', () => {
   })
 })
 
-describe('buildEndpointProperties', () => {
+describe('writeEndpointProperties', () => {
   it('omits an undefined property for that endpoint only (§11.4.1.6)', () => {
-    const body = buildEndpointProperties(
-      [endpoint('ipv4:192.0.2.34'), endpoint('ipv4:203.0.113.129')],
+    const endpoints = parseAddressBatch(['ipv4:192.0.2.34', 'ipv4:203.0.113.129'], 'endpoints')
+    const pid = pidsOf(endpoints)
+    const body = writeEndpointProperties(
+      endpoints,
       [
-        { name: 'nm.pid', valueOf: (a) => names[pidOf(a) ?? -1] },
-        { name: 'priv:p', valueOf: (a) => (pidOf(a) === 0 ? '1' : undefined) },
+        { name: 'nm.pid', indexes: pid, values: names },
+        { name: 'priv:p', indexes: pid.map((p) => (p === 0 ? 0 : -1)), values: ['1'] },
       ],
       [vtag]
     )
-    expect(body).toEqual({
+    expect(JSON.parse(body)).toEqual({
       meta: { 'dependent-vtags': [vtag] },
       'endpoint-properties': {
         'ipv4:192.0.2.34': { 'nm.pid': 'PID1', 'priv:p': '1' },

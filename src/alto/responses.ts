@@ -1,10 +1,18 @@
 /**
- * @module Response bodies of the computed (POST) resources, built from decoded tables. Pure: the
- * Worker supplies the tables through the small interfaces below. Full maps are never built here:
- * they are served from the prebuilt JSON blobs.
+ * @module Response bodies of the computed (POST) resources, written from decoded tables. Pure:
+ * the Worker supplies the tables through the small interfaces below. Full maps are never built
+ * here: they are served from the prebuilt JSON blobs.
+ *
+ * The hot bodies (filtered cost map, endpoint cost, endpoint properties) are written as JSON
+ * text directly (json-text.ts: keys quoted once per distinct string, numbers as
+ * `JSON.stringify` writes them, keys in JS object order), never as one object per pair; the
+ * text is byte-identical to `JSON.stringify` of the objects the RFC describes (the object
+ * builders they replaced are kept in test-helpers.ts and compared on random requests).
  */
+import type { CostRow } from '../tables/index.ts'
+import type { AddressBatch } from './address-batch.ts'
 import type { CostType } from './cost-types.ts'
-import type { TypedAddress } from './typed-address.ts'
+import { jsonNumber, jsonString, objectKeyOrder, quotedNames } from './json-text.ts'
 
 /** RFC 7285 §10.3 VersionTag. */
 export interface VersionTag {
@@ -21,10 +29,9 @@ export interface PidTable {
 /** Cost between two PID indexes; NaN when the pair has no defined cost (§6.2). */
 export interface CostLookup {
   get(src: number, dst: number): number
+  /** The costs from one source (index arithmetic done once per row). */
+  row(src: number): CostRow
 }
-
-/** Longest-prefix match of an address: a value index, or null when no prefix covers it. */
-export type AddressLookup = (address: TypedAddress) => number | null
 
 /** RFC 7285 §11.2.1.6 body: `{meta: {vtag}, network-map: {pid: {type: prefixes}}}`. */
 export interface NetworkMapBody {
@@ -104,43 +111,69 @@ export interface FilteredCostMapInput {
   costType: CostType
 }
 
+/** Pair count above which a filtered cost map is streamed row by row instead of buffered. */
+export const STREAMED_COST_PAIRS = 250_000
+
+/** PID indexes in the order a JS object keyed by their names lists them. */
+function inObjectOrder(pids: PidTable, indexes: readonly number[]): number[] {
+  return objectKeyOrder(indexes.map((i) => pids.names[i])).map((k) => indexes[k])
+}
+
 /**
  * §11.3.2.6 filtered cost map: `{meta: {dependent-vtags: [nm vtag], cost-type}, cost-map}` with
  * only the requested pairs that have a defined cost and satisfy every constraint. A source whose
- * every pair is dropped does not appear.
+ * every pair is dropped does not appear. Yields the text in pieces: the head, one piece per
+ * source row that appears, the tail (a caller may stream them).
  */
-export function buildFilteredCostMap(input: FilteredCostMapInput): unknown {
-  const costMap: Record<string, Record<string, number>> = {}
-  for (const src of input.srcs) {
-    let row: Record<string, number> | undefined
-    for (const dst of input.dsts) {
-      const cost = input.costs.get(src, dst)
-      if (Number.isNaN(cost) || !input.accept(cost)) continue
-      row ??= costMap[input.pids.names[src]] = {}
-      row[input.pids.names[dst]] = cost
+export function* filteredCostMapPieces(input: FilteredCostMapInput): Generator<string> {
+  const meta = {
+    'dependent-vtags': [input.dependentVtag],
+    'cost-type': responseCostType(input.costType),
+  }
+  yield `{"meta":${JSON.stringify(meta)},"cost-map":{`
+  const quoted = quotedNames(input.pids.names)
+  const srcs = inObjectOrder(input.pids, input.srcs)
+  const dsts = inObjectOrder(input.pids, input.dsts)
+  const keys = dsts.map((dst) => `${quoted[dst]}:`)
+  const { accept } = input
+  // One array joined per row: a flat string at once, not a rope of thousands of pieces that
+  // the Response would have to flatten.
+  const entries: string[] = []
+  let first = true
+  for (const src of srcs) {
+    const row = input.costs.row(src)
+    entries.length = 0
+    for (let k = 0; k < dsts.length; k++) {
+      const cost = row.get(dsts[k])
+      if (cost !== cost || !accept(cost)) continue
+      entries.push(keys[k] + jsonNumber(cost))
     }
+    if (entries.length === 0) continue
+    yield `${first ? '' : ','}${quoted[src]}:{${entries.join(',')}}`
+    first = false
   }
-  return {
-    meta: {
-      'dependent-vtags': [input.dependentVtag],
-      'cost-type': responseCostType(input.costType),
-    },
-    'cost-map': costMap,
-  }
+  yield '}}'
 }
 
-/** A client's endpoint: its string as sent (the response key) and the parsed address. */
-export interface Endpoint {
-  text: string
-  address: TypedAddress
+/** {@link filteredCostMapPieces} as one text. */
+export function writeFilteredCostMap(input: FilteredCostMapInput): string {
+  return [...filteredCostMapPieces(input)].join('')
+}
+
+/** A list of endpoints with the value index each maps to (-1: no prefix covers it). */
+export interface MappedEndpoints {
+  batch: AddressBatch
+  /** Per entry of `batch`: the PID (or property value) index, -1 for none. */
+  indexes: Int32Array
 }
 
 export interface EndpointCostInput {
-  srcs: readonly Endpoint[]
-  dsts: readonly Endpoint[]
-  pidOf: AddressLookup
+  srcs: MappedEndpoints
+  dsts: MappedEndpoints
   costs: CostLookup
   accept: (cost: number) => boolean
+  /** The endpoint cost resource's own version tag (`meta.vtag`, see below). */
+  vtag: VersionTag
   dependentVtag: VersionTag
   costType: CostType
 }
@@ -150,37 +183,51 @@ export interface EndpointCostInput {
  * (§11.5.1.5 leaves the computation to the server; PID-to-PID is the RFC's own model). Pairs with
  * no PID or no defined cost are omitted ("MAY be omitted"), as are pairs failing a constraint.
  * `meta.dependent-vtags` is not required by §11.5.1.6; it names the network map used so a client
- * can tell which version answered.
+ * can tell which version answered. `meta.vtag` is not required either: clients that expect one
+ * (the openalto client reads `meta.vtag` of every response) get the endpoint cost resource's id
+ * and a tag derived from the network map's and cost map's tags ("ALTO implementations MUST
+ * ignore unknown fields", §8.3.7, so other clients are unaffected).
  */
-export function buildEndpointCostMap(input: EndpointCostInput): unknown {
-  const dstPids = input.dsts.map((d) => input.pidOf(d.address))
-  const map: Record<string, Record<string, number>> = {}
-  for (const src of input.srcs) {
-    const srcPid = input.pidOf(src.address)
-    if (srcPid === null) continue
-    let row: Record<string, number> | undefined
-    input.dsts.forEach((dst, i) => {
-      const dstPid = dstPids[i]
-      if (dstPid === null) return
-      const cost = input.costs.get(srcPid, dstPid)
-      if (Number.isNaN(cost) || !input.accept(cost)) return
-      row ??= map[src.text] = {}
-      row[dst.text] = cost
-    })
+export function writeEndpointCostMap(input: EndpointCostInput): string {
+  const meta = {
+    vtag: input.vtag,
+    'dependent-vtags': [input.dependentVtag],
+    'cost-type': responseCostType(input.costType),
   }
-  return {
-    meta: {
-      'dependent-vtags': [input.dependentVtag],
-      'cost-type': responseCostType(input.costType),
-    },
-    'endpoint-cost-map': map,
+  const { srcs, dsts, accept } = input
+  const dstCount = dsts.batch.texts.length
+  // A parsed typed address is `ipv4:`/`ipv6:` and digits, hex, '.' and ':' only (address-batch.ts
+  // refuses anything else): its JSON string is the text in quotes, no escape needed.
+  const dstKeys: string[] = new Array<string>(dstCount)
+  for (let j = 0; j < dstCount; j++) {
+    if (dsts.indexes[j] >= 0) dstKeys[j] = `"${dsts.batch.texts[j]}":`
   }
+  const rows: string[] = [`{"meta":${JSON.stringify(meta)},"endpoint-cost-map":{`]
+  const entries: string[] = []
+  for (let i = 0; i < srcs.batch.texts.length; i++) {
+    const srcPid = srcs.indexes[i]
+    if (srcPid < 0) continue
+    const row = input.costs.row(srcPid)
+    entries.length = 0
+    for (let j = 0; j < dstCount; j++) {
+      const dstPid = dsts.indexes[j]
+      if (dstPid < 0) continue
+      const cost = row.get(dstPid)
+      if (cost !== cost || !accept(cost)) continue
+      entries.push(dstKeys[j] + jsonNumber(cost))
+    }
+    if (entries.length === 0) continue
+    rows.push(`${rows.length === 1 ? '' : ','}"${srcs.batch.texts[i]}":{${entries.join(',')}}`)
+  }
+  rows.push('}}')
+  return rows.join('')
 }
 
-/** One requested property resolved to a lookup: a string value per address, or undefined. */
-export interface PropertyResolver {
+/** One requested property: the value index per endpoint (-1: undefined there) and the values. */
+export interface PropertyColumn {
   name: string
-  valueOf: (address: TypedAddress) => string | undefined
+  indexes: Int32Array
+  values: readonly string[]
 }
 
 /**
@@ -189,19 +236,26 @@ export interface PropertyResolver {
  * not define a requested property's value for a particular endpoint, then it MUST omit that
  * property from the response for only that endpoint").
  */
-export function buildEndpointProperties(
-  endpoints: readonly Endpoint[],
-  properties: readonly PropertyResolver[],
+export function writeEndpointProperties(
+  endpoints: AddressBatch,
+  properties: readonly PropertyColumn[],
   dependentVtags: readonly VersionTag[]
-): unknown {
-  const result: Record<string, Record<string, string>> = {}
-  for (const endpoint of endpoints) {
-    const values: Record<string, string> = {}
-    for (const property of properties) {
-      const value = property.valueOf(endpoint.address)
-      if (value !== undefined) values[property.name] = value
+): string {
+  const columns = objectKeyOrder(properties.map((p) => p.name)).map((k) => properties[k])
+  const names = columns.map((p) => jsonString(p.name))
+  const values = columns.map((p) => quotedNames(p.values))
+  const parts: string[] = [
+    `{"meta":${JSON.stringify({ 'dependent-vtags': dependentVtags })},"endpoint-properties":{`,
+  ]
+  for (let i = 0; i < endpoints.texts.length; i++) {
+    let entries = ''
+    for (let k = 0; k < columns.length; k++) {
+      const v = columns[k].indexes[i]
+      if (v < 0) continue
+      entries += `${entries === '' ? '' : ','}${names[k]}:${values[k][v]}`
     }
-    result[endpoint.text] = values
+    parts.push(`${i === 0 ? '' : ','}"${endpoints.texts[i]}":{${entries}}`) // no escape: see above
   }
-  return { meta: { 'dependent-vtags': dependentVtags }, 'endpoint-properties': result }
+  parts.push('}}')
+  return parts.join('')
 }

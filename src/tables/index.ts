@@ -25,6 +25,8 @@ export {
 } from './costmatrix.ts'
 export {
   parseIPv4,
+  parseIPv4At,
+  parseIPv4Halves,
   parseIPv6,
   parseIPv6Into,
   formatIPv4,

@@ -27,9 +27,32 @@ export function parseIPv4(s: string): number | null {
   return parseIPv4Range(s, 0, s.length)
 }
 
+/** parseIPv4 over `s` from index `start` to its end (a typed address without slicing it). */
+export function parseIPv4At(s: string, start: number): number | null {
+  return parseIPv4Range(s, start, s.length)
+}
+
+/** The two 16-bit halves of the address being parsed (the parser is synchronous). */
+const halvesScratch = new Int32Array(2)
+
 /** parseIPv4 over s[start, end). */
 function parseIPv4Range(s: string, start: number, end: number): number | null {
-  let result = 0
+  const h = halvesScratch
+  return parseIPv4HalvesRange(s, start, end, h) ? h[0] * 65536 + h[1] : null
+}
+
+/**
+ * parseIPv4 from index `start` of `s` to its end, writing the address's top and bottom 16 bits
+ * into out[0] and out[1] (small integers: nothing boxed, and the top half is Lpm4's direct index
+ * as it is, see Lpm4.lookupHalves); false when not an address (then `out` is unspecified).
+ */
+export function parseIPv4Halves(s: string, start: number, out: Int32Array): boolean {
+  return parseIPv4HalvesRange(s, start, s.length, out)
+}
+
+/** The one IPv4 grammar (see parseIPv4) over s[start, end), as two 16-bit halves. */
+function parseIPv4HalvesRange(s: string, start: number, end: number, out: Int32Array): boolean {
+  let half = 0
   let parts = 0
   let i = start
   while (parts < 4) {
@@ -42,16 +65,21 @@ function parseIPv4Range(s: string, start: number, end: number): number | null {
       i++
     }
     const digits = i - partStart
-    if (digits === 0 || digits > 3 || octet > 255) return null
-    if (digits > 1 && s.charCodeAt(partStart) === CHAR_0) return null
-    result = result * 256 + octet
+    if (digits === 0 || digits > 3 || octet > 255) return false
+    if (digits > 1 && s.charCodeAt(partStart) === CHAR_0) return false
+    half = (half << 8) | octet
     parts++
+    if (parts === 2) {
+      out[0] = half
+      half = 0
+    }
     if (parts < 4) {
-      if (i >= end || s.charCodeAt(i) !== CHAR_DOT) return null
+      if (i >= end || s.charCodeAt(i) !== CHAR_DOT) return false
       i++
     }
   }
-  return i === end ? result : null
+  out[1] = half
+  return i === end
 }
 
 /** Value of one hex digit, or -1. */
@@ -85,22 +113,22 @@ const wordScratch = new Uint32Array(4)
  * (case-insensitive), "::" standing for "one or more groups of 16 bits of zeros" at most once,
  * and an optional dotted-quad IPv4 tail (`::ffff:192.0.2.1`, RFC 4291 §2.2 form 3:
  * "x:x:x:x:x:x:d.d.d.d"). Zone ids (`%eth0`) and prefix lengths are rejected. Writes the four
- * words (w0 most significant) into `out` and returns true, or returns false (then `out` is
- * unspecified). One pass over the characters and no allocation: this runs once per endpoint in
+ * words (w0 most significant) into `out[at..at+3]` and returns true, or returns false (then
+ * `out` is unspecified). `start` skips a leading part of `s` (a typed address's `ipv6:`). One pass over the characters and no allocation: this runs once per endpoint in
  * every endpoint-cost and endpoint-property request.
  */
-export function parseIPv6Into(s: string, out: Uint32Array): boolean {
+export function parseIPv6Into(s: string, out: Uint32Array, start = 0, at = 0): boolean {
   const n = s.length
   // The longest valid form is "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" (45 characters).
-  if (n < 2 || n > 45) return false
+  if (n - start < 2 || n - start > 45) return false
   const groups = groupScratch
   let count = 0
   let gapAt = -1
-  let i = 0
-  if (s.charCodeAt(0) === CHAR_COLON) {
-    if (s.charCodeAt(1) !== CHAR_COLON) return false
+  let i = start
+  if (s.charCodeAt(start) === CHAR_COLON) {
+    if (s.charCodeAt(start + 1) !== CHAR_COLON) return false
     gapAt = 0
-    i = 2
+    i = start + 2
   }
   while (i < n) {
     const groupStart = i
@@ -142,10 +170,10 @@ export function parseIPv6Into(s: string, out: Uint32Array): boolean {
     for (let k = 0; k < tail; k++) groups[7 - k] = groups[count - 1 - k]
     for (let k = gapAt; k < 8 - tail; k++) groups[k] = 0
   }
-  out[0] = (groups[0] << 16) | groups[1]
-  out[1] = (groups[2] << 16) | groups[3]
-  out[2] = (groups[4] << 16) | groups[5]
-  out[3] = (groups[6] << 16) | groups[7]
+  out[at] = (groups[0] << 16) | groups[1]
+  out[at + 1] = (groups[2] << 16) | groups[3]
+  out[at + 2] = (groups[4] << 16) | groups[5]
+  out[at + 3] = (groups[6] << 16) | groups[7]
   return true
 }
 

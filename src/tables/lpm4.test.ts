@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TableFormatError, TableKind, encodeContainer } from './container.ts'
-import { parseIPv4, parsePrefix } from './ip.ts'
+import { parseIPv4, parseIPv4Halves, parsePrefix } from './ip.ts'
 import { Lpm4, buildLpm4, referenceLookup4, resolveSegments4, type Prefix4 } from './lpm4.ts'
 import {
   TrieOracle,
@@ -101,6 +101,10 @@ describe('LPM_V4 on the IETF-93 interop map', () => {
       for (const [address, name] of expectations) {
         expect([address, IETF93_PIDS[table.lookup(ip(address))]]).toEqual([address, name])
         expect(table.lookup(ip(address))).toBe(referenceLookup4(IETF93_V4, ip(address)))
+        // The parser's halves (parseIPv4Halves) give the same answer as the word.
+        const halves = new Int32Array(2)
+        expect(parseIPv4Halves(address, 0, halves)).toBe(true)
+        expect(table.lookupHalves(halves[0], halves[1])).toBe(table.lookup(ip(address)))
       }
     })
   }

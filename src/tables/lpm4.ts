@@ -198,19 +198,27 @@ export class Lpm4 {
    * The u16- or u32-key loop is chosen once, at open.
    */
   readonly lookup: (ip: number) => number
+  /**
+   * lookup() of the address whose top and bottom 16 bits are `hi` and `lo` (as parseIPv4Halves
+   * writes them): with K = 16 `hi` IS the direct index and `lo` the key, so the 32-bit word is
+   * never built (small integers only, nothing boxed on the way from the parser).
+   */
+  readonly lookupHalves: (hi: number, lo: number) => number
 
   private constructor(
     entryCount: number,
     directBits: number,
     keyWidth: number,
     byteLength: number,
-    lookup: (ip: number) => number
+    lookup: (ip: number) => number,
+    lookupHalves: (hi: number, lo: number) => number
   ) {
     this.entryCount = entryCount
     this.directBits = directBits
     this.keyWidth = keyWidth
     this.byteLength = byteLength
     this.lookup = lookup
+    this.lookupHalves = lookupHalves
   }
 
   /** Verifies the container (checksum included) and takes views over the blob's bytes. */
@@ -245,19 +253,27 @@ export class Lpm4 {
     assertRangeIndex('LPM_V4 base', base, entryCount)
     const values = new Uint16Array(buffer, payloadOffset + layout.valuesOffset, entryCount)
     const keysOffset = payloadOffset + layout.keysOffset
-    const lookup =
-      keyWidth === 2
-        ? lookupU16Keys(base, new Uint16Array(buffer, keysOffset, entryCount), values)
-        : lookupU32Keys(directBits, base, new Uint32Array(buffer, keysOffset, entryCount), values)
-    return new Lpm4(entryCount, directBits, keyWidth, blob.byteLength, lookup)
+    let lookup: (ip: number) => number
+    let lookupHalves: (hi: number, lo: number) => number
+    if (keyWidth === 2) {
+      lookupHalves = lookupU16Halves(base, new Uint16Array(buffer, keysOffset, entryCount), values)
+      lookup = (ip) => lookupHalves(ip >>> 16, ip & 0xffff)
+    } else {
+      lookup = lookupU32Keys(
+        directBits,
+        base,
+        new Uint32Array(buffer, keysOffset, entryCount),
+        values
+      )
+      lookupHalves = (hi, lo) => lookup(((hi << 16) | lo) >>> 0)
+    }
+    return new Lpm4(entryCount, directBits, keyWidth, blob.byteLength, lookup, lookupHalves)
   }
 }
 
-/** Lookup loop for K = 16 with u16 keys (address & 0xFFFF). */
-function lookupU16Keys(base: Uint32Array, keys: Uint16Array, values: Uint16Array) {
-  return (ip: number): number => {
-    const c = ip >>> 16
-    const key = ip & 0xffff
+/** Lookup loop for K = 16 with u16 keys: chunk c = the top 16 bits, key = the bottom 16. */
+function lookupU16Halves(base: Uint32Array, keys: Uint16Array, values: Uint16Array) {
+  return (c: number, key: number): number => {
     let lo = base[c] + 1 // keys[base[c]] is the chunk start, <= every key in the chunk
     let hi = base[c + 1]
     while (lo < hi) {

@@ -27,7 +27,7 @@ import { readBlobBytes, verifiedBlobStream } from './store.ts'
 /** Origin of the synthetic cache keys (never fetched). */
 const CACHE_KEY_ORIGIN = 'https://alto-edge.cache.invalid'
 /** Lifetime of a stored copy: immutable per version, so only eviction pressure matters. */
-const EDGE_CACHE_MAX_AGE_SECONDS = 24 * 60 * 60
+export const EDGE_CACHE_MAX_AGE_SECONDS = 24 * 60 * 60
 /** Largest blob buffered and verified before the response starts (isolates have 128 MB). */
 export const VERIFY_BEFORE_RESPONSE_BYTES = 8 * 1024 * 1024
 

@@ -15,9 +15,10 @@ import {
   ifNoneMatchMatches,
   notModifiedSince,
 } from '../alto/negotiation.ts'
-import { parseRequestBody } from '../alto/request-schemas.ts'
+import { parseJsonText, validateRequest } from '../alto/request-schemas.ts'
 import { maxAgeSeconds, type AppEnv, type PublishedVersion } from './env.ts'
 import { replayPin } from './middleware/last-good.ts'
+import { phaseDone } from './phases.ts'
 import { loadPublishedVersion } from './store.ts'
 
 export type AppContext = Context<AppEnv>
@@ -89,14 +90,25 @@ export async function readAltoRequest<T>(
   }
   const text = await readBodyText(c.req.raw)
   c.set('requestBody', text)
-  const parsed = parseRequestBody(schema, text)
+  const json = parseJsonText(text)
+  if (!json.ok) altoFail(json.error)
+  phaseDone('read+parse')
+  const parsed = validateRequest(schema, json.value)
   if (!parsed.ok) altoFail(parsed.error)
   return parsed.value
 }
 
 /** A JSON response labelled with exactly its ALTO media type (RFC 7285 §8.3.3). */
 export function altoJsonResponse(body: unknown, mediaType: string): Response {
-  return new Response(JSON.stringify(body), {
+  return altoTextResponse(JSON.stringify(body), mediaType)
+}
+
+/** {@link altoJsonResponse} of a body already written as JSON text (or streamed). */
+export function altoTextResponse(
+  text: string | ReadableStream<Uint8Array>,
+  mediaType: string
+): Response {
+  return new Response(text, {
     headers: { 'Content-Type': mediaType, 'Cache-Control': 'no-store' },
   })
 }

@@ -7,8 +7,8 @@
  * (decoders take zero-copy views over the blob), except for parsed JSON and string tables, which
  * are weighted with a factor for their JS object overhead.
  */
-import type { TypedAddress } from '../alto/typed-address.ts'
-import type { AddressLookup, CostLookup, NetworkMapBody, PidTable } from '../alto/responses.ts'
+import { FAMILY_V4, type AddressBatch } from '../alto/address-batch.ts'
+import type { CostLookup, NetworkMapBody, PidTable } from '../alto/responses.ts'
 import {
   CostMatrix,
   Lpm4,
@@ -73,33 +73,57 @@ export function pidTable(kv: KVNamespace, nm: NetworkMapEntry): Promise<PidTable
   })
 }
 
-/** Longest-prefix match over both families of an LPM pair (value index, or null for no match). */
-async function addressLookup(
+/** Value index per entry of an address batch (-1: no prefix covers it). */
+export type BatchLookup = (batch: AddressBatch) => Int32Array
+
+/** Longest-prefix match of every address of a batch over both families of an LPM pair. */
+async function batchLookup(
   kv: KVNamespace,
   v4: BlobRef | null,
   v6: BlobRef | null
-): Promise<AddressLookup> {
+): Promise<BatchLookup> {
   const [lpm4, lpm6] = await Promise.all([
     v4 ? cached(kv, v4, 'lpm4', 1, (b) => Lpm4.open(b)) : null,
     v6 ? cached(kv, v6, 'lpm6', 1, (b) => Lpm6.open(b)) : null,
   ])
-  return (address: TypedAddress): number | null => {
-    let value: number
-    if (address.type === 'ipv4') {
-      if (!lpm4) return null
-      value = lpm4.lookup(address.address)
-    } else {
-      if (!lpm6) return null
-      const [w0, w1, w2, w3] = address.words
-      value = lpm6.lookup(w0, w1, w2, w3)
+  // Halves, not the word: small integers all the way from the typed array (Lpm4.lookupHalves).
+  const lookup4 = lpm4 ? lpm4.lookupHalves : null
+  const lookup6 = lpm6 ? lpm6.lookup : null
+  return (batch) => {
+    const { family, words } = batch
+    const out = new Int32Array(family.length)
+    for (let i = 0; i < family.length; i++) {
+      let value = NO_MATCH
+      if (family[i] === FAMILY_V4) {
+        if (lookup4 !== null) {
+          const w = words[4 * i]
+          value = lookup4(w >>> 16, w & 0xffff)
+        }
+      } else if (lookup6 !== null) {
+        const w = 4 * i
+        value = lookup6(words[w], words[w + 1], words[w + 2], words[w + 3])
+      }
+      out[i] = value === NO_MATCH ? -1 : value
     }
-    return value === NO_MATCH ? null : value
+    return out
   }
 }
 
-/** Address → PID index of a network map. */
-export function pidLookup(kv: KVNamespace, nm: NetworkMapEntry): Promise<AddressLookup> {
-  return addressLookup(kv, nm['lpm-v4'], nm['lpm-v6'])
+/** Address batch → PID indexes of a network map. */
+export function pidIndexes(kv: KVNamespace, nm: NetworkMapEntry): Promise<BatchLookup> {
+  return batchLookup(kv, nm['lpm-v4'], nm['lpm-v6'])
+}
+
+/** An operator-defined endpoint property: its value table and the batch lookup into it. */
+export async function propertyValues(
+  kv: KVNamespace,
+  property: PropertyEntry
+): Promise<{ values: readonly string[]; lookup: BatchLookup }> {
+  const [values, lookup] = await Promise.all([
+    cached(kv, property.values, 'strings', OBJECT_OVERHEAD_FACTOR, (b) => decodeStringTable(b)),
+    batchLookup(kv, property['lpm-v4'], property['lpm-v6']),
+  ])
+  return { values, lookup }
 }
 
 /** The cost matrix of a cost map. */
@@ -112,21 +136,6 @@ export function networkMapBody(kv: KVNamespace, nm: NetworkMapEntry): Promise<Ne
   return cached(kv, nm.json, 'json', OBJECT_OVERHEAD_FACTOR, (bytes) => {
     return JSON.parse(new TextDecoder().decode(bytes)) as NetworkMapBody
   })
-}
-
-/** Address → value of an operator-defined endpoint property (undefined when not defined). */
-export async function propertyLookup(
-  kv: KVNamespace,
-  property: PropertyEntry
-): Promise<(address: TypedAddress) => string | undefined> {
-  const [values, lookup] = await Promise.all([
-    cached(kv, property.values, 'strings', OBJECT_OVERHEAD_FACTOR, (b) => decodeStringTable(b)),
-    addressLookup(kv, property['lpm-v4'], property['lpm-v6']),
-  ])
-  return (address) => {
-    const index = lookup(address)
-    return index === null ? undefined : values[index]
-  }
 }
 
 /** The parsed IRD of a version (relative URIs), for per-client filtering. */

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
 import { postEndpointCost } from './client.ts'
-import { MAP_SET_FILES, compileRealMapSet, publish } from './map-set.ts'
+import { MAP_SET_FILES, compileRealMapSet, expectedEndpointCostVtag, publish } from './map-set.ts'
 
 const NM = 'my-default-network-map'
 
@@ -134,6 +134,7 @@ describe('IETF-93 interop endpoint cost requests', () => {
       expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.endpointCost)
       expect(await res.json()).toEqual({
         meta: {
+          vtag: await expectedEndpointCostVtag(manifest, NM, request['cost-type']),
           'dependent-vtags': [{ 'resource-id': NM, tag: manifest['network-maps'][NM].vtag }],
           'cost-type': request['cost-type'],
         },

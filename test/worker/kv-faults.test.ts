@@ -113,7 +113,8 @@ async function answeredVtag(res: Response): Promise<string> {
   const body = (await res.json()) as {
     meta: { vtag?: { tag: string }; 'dependent-vtags'?: { tag: string }[] }
   }
-  return body.meta.vtag?.tag ?? body.meta['dependent-vtags']![0].tag
+  // An endpoint cost answer has both: its own `vtag` and the network map's in `dependent-vtags`.
+  return body.meta['dependent-vtags']?.[0].tag ?? body.meta.vtag!.tag
 }
 
 const faults = (): Fault[] => {

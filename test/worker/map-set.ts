@@ -8,6 +8,7 @@
 import { compileMapSet, type Build } from '../../src/compiler/index.ts'
 import { kvStoreFromBinding } from '../../src/compiler/kv-binding.ts'
 import { publishBuild, readManifest } from '../../src/compiler/publish.ts'
+import { resourceIds } from '../../src/alto/resources.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
 
 const raw = import.meta.glob(['../../maps/**/*.{json,csv}', '!../../maps/asn/**'], {
@@ -91,4 +92,26 @@ export function testExecutionContext(): ExecutionContext & { settled(): Promise<
     props: {},
     settled: async () => void (await Promise.all(pending)),
   } as unknown as ExecutionContext & { settled(): Promise<void> }
+}
+
+/**
+ * The `meta.vtag` an endpoint cost answer carries (routes/endpoint-cost.ts): the endpoint cost
+ * resource of `nm`, tagged with the SHA-256 hex of the network map's vtag and the cost map's tag.
+ */
+export async function expectedEndpointCostVtag(
+  manifest: Manifest,
+  nm: string,
+  costType: { 'cost-mode': string; 'cost-metric': string }
+): Promise<{ 'resource-id': string; tag: string }> {
+  const cm = Object.values(manifest['cost-maps']).find(
+    (e) =>
+      e['network-map'] === nm &&
+      e['cost-type']['cost-mode'] === costType['cost-mode'] &&
+      e['cost-type']['cost-metric'] === costType['cost-metric']
+  )
+  if (!cm) throw new Error(`no cost map of ${nm} for ${JSON.stringify(costType)}`)
+  const text = `${manifest['network-maps'][nm].vtag}\n${cm.tag}`
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  const tag = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return { 'resource-id': resourceIds.endpointCost(nm), tag }
 }

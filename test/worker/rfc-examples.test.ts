@@ -15,7 +15,7 @@ import {
   postFilteredCostMap,
   postFilteredNetworkMap,
 } from './client.ts'
-import { compileRealMapSet, publish } from './map-set.ts'
+import { compileRealMapSet, expectedEndpointCostVtag, publish } from './map-set.ts'
 
 const NM = 'rfc-example-network-map'
 let manifest: Manifest
@@ -115,7 +115,7 @@ describe('RFC 7285 examples', () => {
     })
   })
 
-  it('§11.5.1.7 endpoint cost, ordinal', async () => {
+  it('§11.5.1.7 endpoint cost, ordinal (meta.vtag added, §8.3.7 lets clients ignore it)', async () => {
     const res = await postEndpointCost(NM, {
       'cost-type': ordinalRouting,
       endpoints: {
@@ -129,7 +129,11 @@ describe('RFC 7285 examples', () => {
     // address is in 198.51.100.0/25 = PID1, the source's PID, so it ranks with 192.0.2.89.
     // Costs here: PID1→PID1 = 1, PID1→PID3 = 3 (maps/example/cost-ordinal-routingcost.json).
     expect(await res.json()).toEqual({
-      meta: { 'dependent-vtags': [vtag], 'cost-type': ordinalRouting },
+      meta: {
+        vtag: await expectedEndpointCostVtag(manifest, NM, ordinalRouting),
+        'dependent-vtags': [vtag],
+        'cost-type': ordinalRouting,
+      },
       'endpoint-cost-map': {
         'ipv4:192.0.2.2': { 'ipv4:192.0.2.89': 1, 'ipv4:198.51.100.34': 1, 'ipv4:203.0.113.45': 3 },
       },

@@ -1,21 +1,42 @@
 /**
  * @module Cost maps: full map `GET /costmap/:id` (RFC 7285 §11.2.3, one per network map × cost
  * type, served from the prebuilt JSON blob) and filtered map `POST /costmap/:nm/filtered`
- * (§11.3.2), computed from the COST_MATRIX and the PID table — never from the JSON.
+ * (§11.3.2), computed from the COST_MATRIX and the PID table.
+ *
+ * A filtered request for the whole map — both pid lists absent or empty once unknown names are
+ * dropped (§11.3.2.3: "If a list is empty, the ALTO server MUST interpret it as the full set of
+ * currently defined PIDs") and no constraints — is answered with the prebuilt full map: the
+ * same bytes and ETag as `GET /costmap/<id>` (its meta is the §11.3.2.6 meta: the network map's
+ * vtag and the cost type, which may carry its `description` as the GET does). Any other request
+ * is computed; above {@link STREAMED_COST_PAIRS} pairs the rows are streamed as they are
+ * written, so the isolate holds one chunk of the answer, not the answer (the 2,500-PID map's
+ * 6.25 M pairs included). There is no pair limit: a filtered map is never larger than the full
+ * map the same server serves by GET.
  */
 import { Hono } from 'hono'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { constraintPredicate, parseConstraints } from '../../alto/constraints.ts'
-import { MAX_COST_PAIRS } from '../../alto/limits.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { strongEtag } from '../../alto/negotiation.ts'
 import { filteredCostMapRequest } from '../../alto/request-schemas.ts'
-import { buildFilteredCostMap, selectPids } from '../../alto/responses.ts'
+import {
+  STREAMED_COST_PAIRS,
+  filteredCostMapPieces,
+  selectPids,
+  writeFilteredCostMap,
+  type PidTable,
+} from '../../alto/responses.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
-import { serveFullResource } from '../full-resource.ts'
-import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
+import { phaseDone } from '../phases.ts'
+import {
+  EDGE_CACHE_MAX_AGE_SECONDS,
+  edgeCacheKey,
+  serveBlobThroughEdgeCache,
+  serveFullResource,
+} from '../full-resource.ts'
+import { altoTextResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
 import { costMapForType, costMapOr404, networkMapOr404, networkMapVtag } from '../resources.ts'
 import { costMatrix, pidTable } from '../tables.ts'
 
@@ -26,7 +47,7 @@ export const costMapRoutes = new Hono<AppEnv>()
     const cm = costMapOr404(version.manifest, id)
     await requireVisible(c, id)
     return serveFullResource(c, version, {
-      cacheId: `costmap/${encodeURIComponent(id)}`,
+      cacheId: costMapCacheId(id),
       etag: strongEtag(cm.tag),
       mediaType: MEDIA_TYPES.costMap,
       blob: cm.json,
@@ -43,30 +64,78 @@ export const costMapRoutes = new Hono<AppEnv>()
     const cm = costMapForType(manifest, nmId, request['cost-type'])
     const constraints = parseConstraints(request.constraints)
     if (!constraints.ok) altoFail(constraints.error)
-    const [pids, costs] = await Promise.all([
-      pidTable(c.env.ALTO_KV, nm),
-      costMatrix(c.env.ALTO_KV, cm),
-    ])
+    phaseDone('validate')
+    // The matrix is read only when the answer is computed (the whole map is its prebuilt blob).
+    const pids = await pidTable(c.env.ALTO_KV, nm)
     // §11.3.2.3/§11.3.2.6: unknown PIDs are dropped; a list left empty (or absent) means all PIDs.
-    const srcs = selectPids(pids, request.pids?.srcs)
-    const dsts = selectPids(pids, request.pids?.dsts)
-    if (srcs.length * dsts.length > MAX_COST_PAIRS) {
-      altoFail({
-        code: 'E_INVALID_FIELD_VALUE',
-        field: 'pids',
-        value: `${srcs.length}×${dsts.length} pairs; at most ${MAX_COST_PAIRS} are served per request`,
+    const wholeMap =
+      (request.constraints ?? []).length === 0 &&
+      !namesAny(pids, request.pids?.srcs) &&
+      !namesAny(pids, request.pids?.dsts)
+    if (wholeMap) {
+      const id = Object.keys(manifest['cost-maps']).find((k) => manifest['cost-maps'][k] === cm)!
+      phaseDone('lookup')
+      return serveBlobThroughEdgeCache(c, {
+        key: edgeCacheKey(manifest.version, costMapCacheId(id)),
+        blob: cm.json,
+        headers: new Headers({
+          'Content-Type': MEDIA_TYPES.costMap,
+          ETag: strongEtag(cm.tag),
+          'Cache-Control': 'no-store',
+        }),
+        storedCacheControl: `public, max-age=${EDGE_CACHE_MAX_AGE_SECONDS}`,
       })
     }
-    const body = buildFilteredCostMap({
+    const input = {
       pids,
-      costs,
-      srcs,
-      dsts,
+      costs: await costMatrix(c.env.ALTO_KV, cm),
+      srcs: selectPids(pids, request.pids?.srcs),
+      dsts: selectPids(pids, request.pids?.dsts),
       accept: constraintPredicate(constraints.constraints),
       dependentVtag: networkMapVtag(manifest, nmId),
       costType: cm['cost-type'],
-    })
-    return altoJsonResponse(body, MEDIA_TYPES.costMap)
+    }
+    if (input.srcs.length * input.dsts.length > STREAMED_COST_PAIRS) {
+      return altoTextResponse(textStream(filteredCostMapPieces(input)), MEDIA_TYPES.costMap)
+    }
+    const text = writeFilteredCostMap(input)
+    phaseDone('lookup')
+    const response = altoTextResponse(text, MEDIA_TYPES.costMap)
+    phaseDone('serialise')
+    return response
   })
   .all('/costmap/:id', () => httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] }))
   .all('/costmap/:nm/filtered', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
+
+/** The edge-cache id of a full cost map (shared by GET and whole-map filtered requests). */
+function costMapCacheId(id: string): string {
+  return `costmap/${encodeURIComponent(id)}`
+}
+
+/** Whether a request pid list names at least one PID of the map. */
+function namesAny(pids: PidTable, names: readonly string[] | undefined): boolean {
+  return names !== undefined && names.some((name) => pids.indexOf.has(name))
+}
+
+/** Bytes per streamed chunk (a few rows of a large map). */
+const STREAM_CHUNK_CHARS = 64 * 1024
+
+/** A byte stream of text pieces, pulled as the client reads (about 64 KB per chunk). */
+function textStream(pieces: Iterator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder()
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      let chunk = ''
+      while (chunk.length < STREAM_CHUNK_CHARS) {
+        const next = pieces.next()
+        if (next.done) {
+          if (chunk !== '') controller.enqueue(encoder.encode(chunk))
+          controller.close()
+          return
+        }
+        chunk += next.value
+      }
+      controller.enqueue(encoder.encode(chunk))
+    },
+  })
+}

@@ -9,35 +9,57 @@
  * sets to the address of the connection's client and which a client cannot forge through the
  * edge. `X-Forwarded-For` is client-controlled and never used. Without `CF-Connecting-IP` (local
  * runs) an empty list cannot be interpreted and is reported as `E_MISSING_FIELD`.
+ *
+ * `meta.vtag` (not required by §11.5.1.6, added for clients that read it, e.g. openalto):
+ * resource id = this endpoint cost resource, tag = SHA-256 hex of the network map's vtag and the
+ * cost map's tag — the same answer source, the same tag.
  */
 import { Hono } from 'hono'
+import { parseAddressBatch } from '../../alto/address-batch.ts'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { constraintPredicate, parseConstraints } from '../../alto/constraints.ts'
 import { MAX_ENDPOINT_COST_PAIRS } from '../../alto/limits.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { endpointCostRequest } from '../../alto/request-schemas.ts'
-import { buildEndpointCostMap, type Endpoint } from '../../alto/responses.ts'
+import { writeEndpointCostMap, type VersionTag } from '../../alto/responses.ts'
 import { typedAddressOfIp } from '../../alto/typed-address.ts'
 import { resourceIds } from '../../alto/resources.ts'
+import type { CostMapEntry } from '../../store/manifest.ts'
+import { sha256Hex } from '../../tables/bytes.ts'
 import { requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
+import { phaseDone } from '../phases.ts'
 import {
-  altoJsonResponse,
+  altoTextResponse,
   readAltoRequest,
   requestVersion,
   requireAcceptable,
   type AppContext,
 } from '../http.ts'
 import { costMapForType, networkMapOr404, networkMapVtag } from '../resources.ts'
-import { costMatrix, pidLookup } from '../tables.ts'
-import { parseEndpoints } from './endpoint-property.ts'
+import { costMatrix, pidIndexes } from '../tables.ts'
 
-/** The request's client as a typed endpoint, or null when the platform did not supply it. */
-function clientEndpoint(c: AppContext): Endpoint | null {
+/** The request's client as a canonical typed address, or null when the platform did not supply it. */
+function clientEndpoint(c: AppContext): string | null {
   const ip = c.req.header('CF-Connecting-IP')
   if (!ip) return null
-  const typed = typedAddressOfIp(ip.trim())
-  return typed ? { text: typed.text, address: typed.address } : null
+  return typedAddressOfIp(ip.trim())?.text ?? null
+}
+
+/** Derived tags by `nm vtag \n cm tag` (a few versions live in an isolate at a time). */
+const derivedTags = new Map<string, string>()
+const MAX_DERIVED_TAGS = 64
+
+/** The endpoint cost resource's version tag for answers from `nmTag` and `cm`. */
+async function endpointCostVtag(nm: string, nmTag: string, cm: CostMapEntry): Promise<VersionTag> {
+  const key = `${nmTag}\n${cm.tag}`
+  let tag = derivedTags.get(key)
+  if (tag === undefined) {
+    tag = await sha256Hex(key)
+    if (derivedTags.size >= MAX_DERIVED_TAGS) derivedTags.clear()
+    derivedTags.set(key, tag)
+  }
+  return { 'resource-id': resourceIds.endpointCost(nm), tag }
 }
 
 export const endpointCostRoutes = new Hono<AppEnv>()
@@ -62,39 +84,48 @@ export const endpointCostRoutes = new Hono<AppEnv>()
         value: errorValueOfEmpty(request.endpoints),
       })
     }
-    const srcs = parseEndpoints(srcTexts, 'endpoints/srcs')
-    const dsts = parseEndpoints(dstTexts, 'endpoints/dsts')
-    if (srcs.length === 0 || dsts.length === 0) {
+    let srcs = parseAddressBatch(srcTexts, 'endpoints/srcs')
+    let dsts = parseAddressBatch(dstTexts, 'endpoints/dsts')
+    if (srcs.texts.length === 0 || dsts.texts.length === 0) {
       const client = clientEndpoint(c)
       if (!client)
         altoFail({
           code: 'E_MISSING_FIELD',
-          field: srcs.length === 0 ? 'endpoints/srcs' : 'endpoints/dsts',
+          field: srcs.texts.length === 0 ? 'endpoints/srcs' : 'endpoints/dsts',
         })
-      if (srcs.length === 0) srcs.push(client)
-      else dsts.push(client)
+      if (srcs.texts.length === 0) srcs = parseAddressBatch([client], 'endpoints/srcs')
+      else dsts = parseAddressBatch([client], 'endpoints/dsts')
     }
-    if (srcs.length * dsts.length > MAX_ENDPOINT_COST_PAIRS) {
+    const pairs = srcs.texts.length * dsts.texts.length
+    if (pairs > MAX_ENDPOINT_COST_PAIRS) {
       altoFail({
         code: 'E_INVALID_FIELD_VALUE',
         field: 'endpoints',
-        value: `${srcs.length}×${dsts.length} pairs; at most ${MAX_ENDPOINT_COST_PAIRS} are served per request`,
+        value: `${srcs.texts.length}×${dsts.texts.length} pairs; at most ${MAX_ENDPOINT_COST_PAIRS} are served per request`,
       })
     }
-    const [pidOf, costs] = await Promise.all([
-      pidLookup(c.env.ALTO_KV, nm),
+    phaseDone('validate')
+    const [pidsOf, costs] = await Promise.all([
+      pidIndexes(c.env.ALTO_KV, nm),
       costMatrix(c.env.ALTO_KV, cm),
     ])
-    const body = buildEndpointCostMap({
-      srcs,
-      dsts,
-      pidOf,
+    const dependentVtag = networkMapVtag(manifest, nmId)
+    const vtag = await endpointCostVtag(nmId, dependentVtag.tag, cm)
+    const srcPids = pidsOf(srcs)
+    const dstPids = pidsOf(dsts)
+    phaseDone('lookup')
+    const text = writeEndpointCostMap({
+      srcs: { batch: srcs, indexes: srcPids },
+      dsts: { batch: dsts, indexes: dstPids },
       costs,
       accept: constraintPredicate(constraints.constraints),
-      dependentVtag: networkMapVtag(manifest, nmId),
+      vtag,
+      dependentVtag,
       costType: cm['cost-type'],
     })
-    return altoJsonResponse(body, MEDIA_TYPES.endpointCost)
+    const response = altoTextResponse(text, MEDIA_TYPES.endpointCost)
+    phaseDone('serialise')
+    return response
   })
   .all('/endpointcost/:nm/lookup', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
 

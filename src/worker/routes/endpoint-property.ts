@@ -8,24 +8,24 @@
  * Endpoints: typed addresses; an invalid one is `E_INVALID_FIELD_VALUE` on `endpoints`.
  */
 import { Hono } from 'hono'
+import { parseAddressBatch } from '../../alto/address-batch.ts'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { endpointPropertyRequest } from '../../alto/request-schemas.ts'
 import {
-  buildEndpointProperties,
   distinct,
-  type Endpoint,
-  type PropertyResolver,
+  writeEndpointProperties,
+  type PropertyColumn,
   type VersionTag,
 } from '../../alto/responses.ts'
-import { parseTypedAddress } from '../../alto/typed-address.ts'
 import { type Manifest } from '../../store/manifest.ts'
 import { resourceIds, resourcePaths } from '../../alto/resources.ts'
 import { isVisible, requestVisibility, requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
-import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
+import { phaseDone } from '../phases.ts'
+import { altoTextResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
 import { networkMapVtag } from '../resources.ts'
-import { pidLookup, pidTable, propertyLookup } from '../tables.ts'
+import { pidIndexes, pidTable, propertyValues } from '../tables.ts'
 
 /** The `.pid` suffix of a resource-specific property (§10.8.1: `<ResourceID>.<property>`). */
 const PID_PROPERTY_SUFFIX = '.pid'
@@ -42,15 +42,6 @@ export function classifyProperty(manifest: Manifest, name: string): PropertyRequ
       return { kind: 'pid', name, networkMap }
   }
   return null
-}
-
-/** Parses every endpoint (distinct strings, first-seen order); the first bad one is an error. */
-export function parseEndpoints(texts: readonly string[], field: string): Endpoint[] {
-  return distinct(texts).map((text) => {
-    const address = parseTypedAddress(text)
-    if (!address) altoFail({ code: 'E_INVALID_FIELD_VALUE', field, value: text })
-    return { text, address }
-  })
 }
 
 export const endpointPropertyRoutes = new Hono<AppEnv>()
@@ -75,26 +66,19 @@ export const endpointPropertyRoutes = new Hono<AppEnv>()
         altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: name })
       return property!
     })
-    const endpoints = parseEndpoints(request.endpoints, 'endpoints')
+    const endpoints = parseAddressBatch(request.endpoints, 'endpoints')
+    phaseDone('validate')
     const kv = c.env.ALTO_KV
     const dependentVtags: VersionTag[] = []
-    const resolvers: PropertyResolver[] = await Promise.all(
-      properties.map(async (property): Promise<PropertyResolver> => {
+    const columns: PropertyColumn[] = await Promise.all(
+      properties.map(async (property): Promise<PropertyColumn> => {
         if (property.kind === 'operator') {
-          return {
-            name: property.name,
-            valueOf: await propertyLookup(kv, manifest.properties[property.name]),
-          }
+          const { values, lookup } = await propertyValues(kv, manifest.properties[property.name])
+          return { name: property.name, indexes: lookup(endpoints), values }
         }
         const nm = manifest['network-maps'][property.networkMap]
-        const [pids, lookup] = await Promise.all([pidTable(kv, nm), pidLookup(kv, nm)])
-        return {
-          name: property.name,
-          valueOf: (address) => {
-            const index = lookup(address)
-            return index === null ? undefined : pids.names[index]
-          },
-        }
+        const [pids, lookup] = await Promise.all([pidTable(kv, nm), pidIndexes(kv, nm)])
+        return { name: property.name, indexes: lookup(endpoints), values: pids.names }
       })
     )
     // §11.4.1.6: "dependent-vtags ... MUST include the version tags of all network maps
@@ -103,8 +87,11 @@ export const endpointPropertyRoutes = new Hono<AppEnv>()
       if (property.kind === 'pid')
         dependentVtags.push(networkMapVtag(manifest, property.networkMap))
     }
-    const body = buildEndpointProperties(endpoints, resolvers, dependentVtags)
-    return altoJsonResponse(body, MEDIA_TYPES.endpointProp)
+    phaseDone('lookup')
+    const text = writeEndpointProperties(endpoints, columns, dependentVtags)
+    const response = altoTextResponse(text, MEDIA_TYPES.endpointProp)
+    phaseDone('serialise')
+    return response
   })
   .all(resourcePaths.endpointProperty, () =>
     httpFail({ kind: 'method-not-allowed', allow: ['POST'] })

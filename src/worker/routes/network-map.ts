@@ -11,6 +11,7 @@ import { buildFilteredNetworkMap } from '../../alto/responses.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
+import { phaseDone } from '../phases.ts'
 import { serveFullResource } from '../full-resource.ts'
 import { altoJsonResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
 import { networkMapOr404, networkMapVtag } from '../resources.ts'
@@ -40,11 +41,15 @@ export const networkMapRoutes = new Hono<AppEnv>()
       MEDIA_TYPES.networkMapFilter,
       filteredNetworkMapRequest
     )
+    phaseDone('validate')
     const full = await networkMapBody(c.env.ALTO_KV, nm)
     // §11.3.1.6: "the vtag ... MUST be the vtag of the full, unfiltered network map".
     const vtag = networkMapVtag(version.manifest, id)
     const body = buildFilteredNetworkMap(full, vtag, request.pids, request['address-types'])
-    return altoJsonResponse(body, MEDIA_TYPES.networkMap)
+    phaseDone('lookup')
+    const response = altoJsonResponse(body, MEDIA_TYPES.networkMap)
+    phaseDone('serialise')
+    return response
   })
   .all('/networkmap/:id', () => httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] }))
   .all('/networkmap/:id/filtered', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))

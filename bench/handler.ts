@@ -1,0 +1,268 @@
+/**
+ * @module Benchmark 6 (issue #10): CPU of the handler itself. The real hono app
+ * (src/worker/app.ts) runs in-process in Node 22: its KV binding is held in memory
+ * (bench/lib/memory-platform.ts) and filled by the real compiler + publisher (compileMapSet,
+ * publishBuild through kvStoreFromBinding) from maps/ with the generated ASN map, the Cache API
+ * is shimmed (`globalThis.caches`), and `cloudflare:workers` is resolved to a stub
+ * (bench/lib/cloudflare-workers-stub.ts). What is timed is `app.fetch` + reading the response
+ * body, CPU (`process.cpuUsage`, user + system) and wall time over many sequential requests
+ * after a warm-up (tables decoded and cached, as in a warm isolate), median of the runs.
+ *
+ * Phases come from the handler's own marks (src/worker/phases.ts, a no-op when no hook is set):
+ * read+parse (body read, JSON parse), validate (schema, addresses, cost type), lookup (tables,
+ * LPM, costs), serialise (the response text); "other" is the rest (routing, middleware, version,
+ * Response). Phases are CPU time too (`process.cpuUsage` at each mark, about 0.3 µs a call).
+ * The machine is shared: a row is the LOWEST CPU per request of the runs (interference only ever
+ * adds time), phases are each the lowest of the runs, the median is in the note.
+ */
+import { resourceIds, resourcePaths } from '../src/alto/resources.ts'
+import type { Phase } from '../src/worker/phases.ts'
+import { loadAsnMap, type AsnMapData } from './lib/asn-map-data.ts'
+import { registerCloudflareWorkersStub } from './lib/cloudflare-workers-stub.ts'
+import { type BenchResult, SEED, log, lowerIsBetter, median, mulberry32 } from './lib/harness.ts'
+import {
+  MemoryKv,
+  installDigestStream,
+  installMemoryCaches,
+  memoryExecutionContext,
+} from './lib/memory-platform.ts'
+
+const NM = 'asn-network-map'
+const COST_TYPE = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
+const ORIGIN = 'http://alto.bench'
+const ACCEPT = ['endpointcost', 'costmap', 'endpointprop', 'networkmap', 'error']
+  .map((t) => `application/alto-${t}+json`)
+  .join(',')
+const PHASES: readonly (Phase | 'other')[] = [
+  'read+parse',
+  'validate',
+  'lookup',
+  'serialise',
+  'other',
+]
+
+interface Row {
+  name: string
+  target?: number
+  path: string
+  init: RequestInit
+  status: number
+}
+
+const formatV4 = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
+const maskOf = (len: number) => (len <= 0 ? 0 : len >= 32 ? 0xffffffff : (~0 << (32 - len)) >>> 0)
+
+/** Seeded addresses inside the ASN map's prefixes (IPv4 `ipv4:…`, IPv6 `ipv6:…`). */
+function addressMaker(asn: AsnMapData, seed: number) {
+  const rand = mulberry32(seed)
+  const v4 = () => {
+    const p = asn.v4[1 + (rand() % (asn.v4.length - 1))]
+    return `ipv4:${formatV4(((p.addr & maskOf(p.len)) | (rand() & ~maskOf(p.len))) >>> 0)}`
+  }
+  const v6 = () => {
+    const p = asn.v6[1 + (rand() % (asn.v6.length - 1))]
+    const words = p.words.map((w, k) => {
+      const m = maskOf(p.len - 32 * k)
+      return ((w & m) | (rand() & ~m)) >>> 0
+    })
+    const groups: string[] = []
+    for (const w of words) groups.push((w >>> 16).toString(16), (w & 0xffff).toString(16))
+    return `ipv6:${groups.join(':')}`
+  }
+  return { v4, v6, mixed: () => (rand() & 1 ? v4() : v6()), rand }
+}
+
+const post = (type: string, body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': `application/alto-${type}+json`, accept: ACCEPT },
+  body: JSON.stringify(body),
+})
+
+function rows(asn: AsnMapData, etag: string): Row[] {
+  const make = addressMaker(asn, SEED + 10)
+  const ecs = (family: 'v4' | 'v6' | 'mixed', n: number, target?: number): Row => ({
+    name: `endpoint cost 1x${n.toLocaleString('en')} (${family === 'mixed' ? 'mixed' : family === 'v4' ? 'IPv4' : 'IPv6'})`,
+    target,
+    path: resourcePaths.endpointCost(NM),
+    init: post('endpointcostparams', {
+      'cost-type': COST_TYPE,
+      endpoints: {
+        srcs: [make[family]()],
+        dsts: Array.from({ length: n }, () => make[family]()),
+      },
+    }),
+    status: 200,
+  })
+  const pids = asn.pids.filter((p) => p !== 'default')
+  const pick = (n: number) => Array.from({ length: n }, () => pids[make.rand() % pids.length])
+  return [
+    ecs('v4', 1000, 500),
+    ecs('v6', 1000, 500),
+    ecs('mixed', 1000, 500),
+    ecs('v4', 5000, 2000),
+    ecs('v6', 5000, 2000),
+    ecs('mixed', 5000, 2000),
+    {
+      name: 'endpoint property 1,000 (IPv4, pid)',
+      target: 500,
+      path: resourcePaths.endpointProperty,
+      init: post('endpointpropparams', {
+        properties: [`${NM}.pid`],
+        endpoints: Array.from({ length: 1000 }, make.v4),
+      }),
+      status: 200,
+    },
+    {
+      name: 'filtered cost map 100x100',
+      target: 1000,
+      path: resourcePaths.filteredCostMap(NM),
+      init: post('costmapfilter', {
+        'cost-type': COST_TYPE,
+        pids: { srcs: pick(100), dsts: pick(100) },
+      }),
+      status: 200,
+    },
+    {
+      name: 'filtered network map 10 PIDs',
+      path: resourcePaths.filteredNetworkMap(NM),
+      init: post('networkmapfilter', { pids: pick(10) }),
+      status: 200,
+    },
+    {
+      name: 'IRD (GET /)',
+      path: '/',
+      init: { headers: { accept: 'application/alto-directory+json' } },
+      status: 200,
+    },
+    {
+      name: '304 revalidation (network map, If-None-Match)',
+      path: resourcePaths.networkMap(NM),
+      init: { headers: { accept: 'application/alto-networkmap+json', 'if-none-match': etag } },
+      status: 304,
+    },
+  ]
+}
+
+export interface HandlerBenchOptions {
+  quick: boolean
+  /** Only the rows whose name contains this (profiling one row). */
+  only?: string
+}
+
+export async function benchHandler(opts: HandlerBenchOptions): Promise<BenchResult[]> {
+  registerCloudflareWorkersStub()
+  installMemoryCaches()
+  installDigestStream()
+  const { compileDir, ensureAsnMap } = await import('./lib/workers.ts')
+  const { kvStoreFromBinding } = await import('../src/compiler/kv-binding.ts')
+  const { publishBuild } = await import('../src/compiler/publish.ts')
+  const { app } = await import('../src/worker/app.ts')
+  const { setPhaseHook } = await import('../src/worker/phases.ts')
+  ensureAsnMap()
+  const asn = loadAsnMap()
+  const { build } = await compileDir('maps')
+  const kv = new MemoryKv()
+  await publishBuild(kvStoreFromBinding(kv as never), build, { verify: false })
+  log(`handler: published ${kv.store.size} keys in memory`)
+  const env = { ALTO_KV: kv, ALTO_AUTH: 'off', ALTO_RATE_LIMIT: 'off', ALTO_MAX_AGE: '60' }
+  const ctx = memoryExecutionContext()
+  const call = async (row: Row): Promise<number> => {
+    const res = await app.fetch(new Request(ORIGIN + row.path, row.init), env as never, ctx)
+    const body = await res.arrayBuffer()
+    if (res.status !== row.status)
+      throw new Error(
+        `${row.name}: HTTP ${res.status} ${new TextDecoder().decode(body).slice(0, 300)}`
+      )
+    return body.byteLength
+  }
+  const nmRes = await app.fetch(
+    new Request(ORIGIN + resourcePaths.networkMap(NM), { headers: { accept: ACCEPT } }),
+    env as never,
+    ctx
+  )
+  const etag = nmRes.headers.get('etag')!
+  await nmRes.arrayBuffer()
+  if (nmRes.status !== 200) throw new Error(`network map GET: HTTP ${nmRes.status}`)
+
+  // Phase accounting: each mark charges the time since the previous mark to its phase.
+  const phaseUs = new Map<string, number>()
+  let last = 0
+  const cpuNow = () => {
+    const u = process.cpuUsage()
+    return u.user + u.system
+  }
+  setPhaseHook((phase) => {
+    const now = cpuNow()
+    phaseUs.set(phase, (phaseUs.get(phase) ?? 0) + (now - last))
+    last = now
+  })
+
+  const runs = opts.quick ? 3 : 7
+  const budgetMs = opts.quick ? 150 : 400
+  const results: BenchResult[] = []
+  try {
+    for (const row of rows(asn, etag).filter((r) => !opts.only || r.name.includes(opts.only!))) {
+      let bytes = 0
+      for (let i = 0; i < 20; i++) bytes = await call(row)
+      await ctx.settle()
+      // Requests per run: about budgetMs of work.
+      const t0 = performance.now()
+      for (let i = 0; i < 10; i++) await call(row)
+      const count = Math.max(20, Math.round((budgetMs / (performance.now() - t0)) * 10))
+      const cpu: number[] = []
+      const wall: number[] = []
+      const phaseRuns = new Map<string, number[]>()
+      for (let r = 0; r < runs; r++) {
+        phaseUs.clear()
+        let marked = 0
+        const c0 = process.cpuUsage()
+        const w0 = performance.now()
+        for (let i = 0; i < count; i++) {
+          const start = (last = cpuNow())
+          await call(row)
+          marked += cpuNow() - start
+        }
+        const w = performance.now() - w0
+        const c = process.cpuUsage(c0)
+        cpu.push((c.user + c.system) / count)
+        wall.push((w * 1e3) / count)
+        let phased = 0
+        for (const p of PHASES) {
+          if (p === 'other') continue
+          const v = (phaseUs.get(p) ?? 0) / count
+          phased += v
+          ;(phaseRuns.get(p) ?? phaseRuns.set(p, []).get(p)!).push(v)
+        }
+        ;(phaseRuns.get('other') ?? phaseRuns.set('other', []).get('other')!).push(
+          marked / count - phased
+        )
+        await ctx.settle()
+      }
+      const cpuUs = Math.min(...cpu)
+      const breakdown = PHASES.map(
+        (p) => `${p} ${Math.min(...(phaseRuns.get(p) ?? [0])).toFixed(0)}`
+      )
+      log(
+        `handler ${row.name}: ${cpuUs.toFixed(0)} µs CPU, ${median(wall).toFixed(0)} µs wall; ${breakdown.join(', ')}`
+      )
+      results.push(
+        lowerIsBetter(`Handler CPU: ${row.name}`, 'µs/request', cpuUs, null, null, {
+          ...(row.target === undefined
+            ? {}
+            : { target: `≤ ${row.target} µs CPU`, meets: cpuUs <= row.target }),
+          note: `median ${median(cpu).toFixed(0)} µs CPU, ${median(wall).toFixed(0)} µs wall; phases (µs) ${breakdown.join(', ')}; ${bytes} B answer; ${count}×${runs} requests`,
+        })
+      )
+    }
+  } finally {
+    setPhaseHook(null)
+  }
+  return results
+}
+
+// Run alone: node bench/handler.ts [--quick]
+if (import.meta.main) {
+  const { formatTable } = await import('./lib/harness.ts')
+  const only = process.argv.find((a) => a.startsWith('--row='))?.slice('--row='.length)
+  console.log(formatTable(await benchHandler({ quick: process.argv.includes('--quick'), only })))
+}

@@ -1,0 +1,76 @@
+/**
+ * @module A request's typed endpoint addresses (RFC 7285 §10.4.1) parsed in one pass into flat
+ * typed arrays: no object per address, so the lookup and the response writer of the endpoint
+ * services run over numbers. Same acceptance as `parseTypedAddress` (typed-address.ts): the
+ * type is the text before the FIRST `:` and must be `ipv4` or `ipv6`; the rest is the address.
+ */
+import { parseIPv4Halves, parseIPv6Into } from '../tables/index.ts'
+import { altoFail } from './errors.ts'
+
+/** Family code of an IPv4 entry in {@link AddressBatch.family}. */
+export const FAMILY_V4 = 4
+/** Family code of an IPv6 entry. */
+export const FAMILY_V6 = 6
+
+/** Distinct endpoints of one list, first-seen order; entry i's words are words[4i..4i+3]. */
+export interface AddressBatch {
+  /**
+   * The client's strings as sent (the response keys). Each is `ipv4:`/`ipv6:` followed by digits,
+   * hex digits, '.' and ':' only (the parsers accept nothing else), so none needs a JSON escape.
+   */
+  readonly texts: readonly string[]
+  /** {@link FAMILY_V4} or {@link FAMILY_V6} per entry. */
+  readonly family: Uint8Array
+  /** IPv4: words[4i] is the address; IPv6: the four words, w0 most significant. */
+  readonly words: Uint32Array
+}
+
+const CHAR_I = 0x69
+const CHAR_P = 0x70
+const CHAR_V = 0x76
+const CHAR_4 = 0x34
+const CHAR_6 = 0x36
+const CHAR_COLON = 0x3a
+/** The IPv4 parser's output (two 16-bit halves). */
+const halves = new Int32Array(2)
+/** Length of `ipv4:` / `ipv6:`. */
+const TYPE_PREFIX = 5
+
+/** 4 or 6 when `text` starts with `ipv4:` / `ipv6:`, else 0. */
+function familyOf(text: string): number {
+  if (
+    text.charCodeAt(0) !== CHAR_I ||
+    text.charCodeAt(1) !== CHAR_P ||
+    text.charCodeAt(2) !== CHAR_V ||
+    text.charCodeAt(4) !== CHAR_COLON
+  )
+    return 0
+  const d = text.charCodeAt(3)
+  return d === CHAR_4 ? FAMILY_V4 : d === CHAR_6 ? FAMILY_V6 : 0
+}
+
+/**
+ * Parses the distinct strings of `texts` ("duplicates ... MUST be treated as a single one") in
+ * first-seen order; the first one that is not a valid typed address is `E_INVALID_FIELD_VALUE`
+ * on `field` with that string as the value (the same error the object parser gave).
+ */
+export function parseAddressBatch(texts: readonly string[], field: string): AddressBatch {
+  const unique = texts.length > 1 ? [...new Set(texts)] : texts.slice()
+  const n = unique.length
+  const family = new Uint8Array(n)
+  const words = new Uint32Array(4 * n)
+  for (let i = 0; i < n; i++) {
+    const text = unique[i]
+    const f = familyOf(text)
+    let ok = false
+    if (f === FAMILY_V4) {
+      ok = parseIPv4Halves(text, TYPE_PREFIX, halves)
+      words[4 * i] = halves[0] * 65536 + halves[1]
+    } else if (f === FAMILY_V6) {
+      ok = parseIPv6Into(text, words, TYPE_PREFIX, 4 * i)
+    }
+    if (!ok) altoFail({ code: 'E_INVALID_FIELD_VALUE', field, value: text })
+    family[i] = f
+  }
+  return { texts: unique, family, words }
+}
