@@ -131,14 +131,16 @@ export class Heatmap {
       el.readout.textContent = ''
     })
     c.addEventListener('mousedown', (e) => {
-      this.drag = { x: e.offsetX, y: e.offsetY, ox: this.ox, oy: this.oy }
+      const [x, y] = this.point(e)
+      this.drag = { x, y, ox: this.ox, oy: this.oy }
     })
     c.addEventListener('mouseup', () => (this.drag = null))
     c.addEventListener(
       'wheel',
       (e) => {
         e.preventDefault()
-        this.zoomAt(e.offsetX, e.offsetY, e.deltaY < 0 ? 1.25 : 0.8)
+        const [x, y] = this.point(e)
+        this.zoomAt(x, y, e.deltaY < 0 ? 1.25 : 0.8)
       },
       { passive: false }
     )
@@ -230,14 +232,21 @@ export class Heatmap {
     return { src: m.pids[i], dst: m.pids[j], cost: m.values[i * n + j] }
   }
 
+  /** The event's position in canvas pixels (the canvas may be shown smaller than it is). */
+  private point(e: MouseEvent): [number, number] {
+    const c = this.el.canvas
+    return [(e.offsetX * c.width) / c.clientWidth, (e.offsetY * c.height) / c.clientHeight]
+  }
+
   private onMove(e: MouseEvent): void {
+    const [x, y] = this.point(e)
     if (this.drag) {
-      this.ox = this.drag.ox - (e.offsetX - this.drag.x) / this.scale
-      this.oy = this.drag.oy - (e.offsetY - this.drag.y) / this.scale
+      this.ox = this.drag.ox - (x - this.drag.x) / this.scale
+      this.oy = this.drag.oy - (y - this.drag.y) / this.scale
       this.clamp()
       this.draw()
     }
-    const cell = this.cellAt(e.offsetX, e.offsetY)
+    const cell = this.cellAt(x, y)
     this.el.readout.textContent = cell
       ? `${cell.src} → ${cell.dst}: ${Number.isNaN(cell.cost) ? 'no cost' : `${cell.cost} ${this.unit}`}`
       : ''

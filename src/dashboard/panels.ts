@@ -19,6 +19,9 @@ export function resourcesOf(
     .map(([id, e]) => [id, { ...e, uri: new URL(e.uri, location.origin + '/directory').pathname }])
 }
 
+/** Versions and tags are 32-hex-digit hashes: the first 12 tell them apart on screen. */
+const short = (hash: string) => (hash.length > 16 ? `${hash.slice(0, 12)}…` : hash)
+
 export function renderVersions(summary: VersionsSummary | null, ird: Ird): void {
   const line = byId('version-line')
   const table = byId('versions')
@@ -35,8 +38,8 @@ export function renderVersions(summary: VersionsSummary | null, ird: Ird): void 
     ['seq', 'version', 'created', 'rollback would restore'],
     summary.versions.map((v) => [
       v.seq,
-      v.version,
-      v.created,
+      short(v.version),
+      v.created.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'),
       v.current
         ? '(current)'
         : v['rollback-changes'] === null
@@ -98,7 +101,7 @@ export async function renderNetworkMaps(ird: Ird, summary: VersionsSummary | nul
     fillTable(
       table,
       header,
-      rows.map((r) => [r.id, r.vtag, r.pids, r.v4, r.v6, r.tableBytes])
+      rows.map((r) => [r.id, short(r.vtag), r.pids, r.v4, r.v6, r.tableBytes])
     )
   const fromSummary = summary ? rowsFromSummary(summary) : null
   if (fromSummary) return show(fromSummary)
