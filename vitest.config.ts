@@ -40,6 +40,8 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
+          // One wrangler dev + Chromium at a time (2 cores, shared).
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 240_000,
         },

@@ -5,27 +5,14 @@
  * `sessionStorage` (gone with the tab) and are sent as `Authorization: Bearer`. Without a client
  * token the browser's own HTTP authentication (Digest prompt) applies to the same-origin requests.
  */
+import type { CostType } from '../alto/cost-types.ts'
+import type { Ird, IrdEntry } from '../alto/ird.ts'
 import { MEDIA_TYPES } from '../alto/media-types.ts'
 import { parseSseEventType, parseSseStream } from '../updates/sse.ts'
 
 export const OPERATOR_VERSIONS_PATH = '/_alto/versions'
 
-export interface IrdEntry {
-  uri: string
-  'media-type': string
-  accepts?: string
-  capabilities?: Record<string, unknown>
-  uses?: string[]
-}
-export interface Ird {
-  meta: { 'cost-types'?: Record<string, CostType>; 'default-alto-network-map'?: string }
-  resources: Record<string, IrdEntry>
-}
-export interface CostType {
-  'cost-mode': string
-  'cost-metric': string
-  description?: string
-}
+export type { Ird, IrdEntry, CostType }
 
 export interface NetworkMap {
   meta: { vtag: { 'resource-id': string; tag: string } }

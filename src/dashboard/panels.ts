@@ -5,7 +5,14 @@
  * cost form (RFC 7285 §11.5.1), which ranks candidates by cost.
  */
 import { MEDIA_TYPES } from '../alto/media-types.ts'
-import { altoJson, type Ird, type IrdEntry, type NetworkMap, type VersionsSummary } from './api.ts'
+import {
+  altoJson,
+  type CostType,
+  type Ird,
+  type IrdEntry,
+  type NetworkMap,
+  type VersionsSummary,
+} from './api.ts'
 import { bytes, byId, fillSelect, fillTable, showError, showText } from './dom.ts'
 
 /** The IRD's resources of one media type (GET resources: no `accepts`; POST ones: with). */
@@ -151,7 +158,7 @@ export function setUpLookup(ird: Ird): void {
 export function setUpEndpointCost(ird: Ird): void {
   const services = resourcesOf(ird, MEDIA_TYPES.endpointCost, true)
   const select = byId<HTMLSelectElement>('cost-type')
-  const costTypes = ird.meta['cost-types'] ?? {}
+  const costTypes = (ird.meta['cost-types'] ?? {}) as Record<string, CostType>
   const options = services.flatMap(([id, e]) =>
     ((e.capabilities?.['cost-type-names'] as string[] | undefined) ?? []).map((name) => ({
       value: JSON.stringify([e.uri, name]),

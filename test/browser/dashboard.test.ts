@@ -82,6 +82,49 @@ describe('operator dashboard in Chromium against wrangler dev', () => {
     expect(browser.problems).toEqual([])
   })
 
+  it('serves the page with its own CSP, only its own files, and the API with the strict one', async () => {
+    const pageRes = await fetch(`${dev.base}/dashboard`)
+    expect(pageRes.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+    expect(pageRes.headers.get('x-frame-options')).toBe('DENY')
+    const script = await fetch(`${dev.base}/dashboard/dashboard.js`)
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/)
+    expect(script.headers.get('x-content-type-options')).toBe('nosniff')
+    const api = await fetch(`${dev.base}/directory`)
+    expect(api.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'"
+    )
+    for (const path of [
+      '/dashboard/index.html',
+      '/dashboard/..%2fwrangler.toml',
+      '/dashboard.js',
+    ]) {
+      expect((await fetch(`${dev.base}${path}`)).status, path).toBe(404)
+    }
+    expect((await fetch(`${dev.base}/dashboard`, { method: 'POST' })).status).toBe(405)
+  })
+
+  it('opens GET /_alto/versions to the operator token only, with summaries and no KV keys', async () => {
+    for (const auth of [undefined, 'Bearer wrong', `Basic ${btoa(`x:${OPERATOR_TOKEN}`)}`]) {
+      const res = await fetch(`${dev.base}/_alto/versions`, {
+        headers: auth ? { Authorization: auth } : {},
+      })
+      expect(res.status, auth).toBe(401)
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="alto-edge-operator"')
+    }
+    const res = await fetch(`${dev.base}/_alto/versions`, {
+      headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` },
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    const text = await res.text()
+    expect(text).not.toMatch(/blob\/|manifest\/|sha256|"key"/)
+    const body = JSON.parse(text) as { versions: { manifest: { 'network-maps': object } }[] }
+    expect(Object.keys(body.versions[0].manifest['network-maps'])).toEqual(['dash-net'])
+  })
+
   it('draws every cell of the cost map in the colour of its cost; hover names it', async () => {
     await page.selectOption('#ordering-select', 'name')
     const size = 640

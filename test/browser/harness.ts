@@ -27,8 +27,15 @@ export const SMALL_COSTS_V1 = {
   pc: { pa: 7, pb: 8, pc: 9 },
 }
 
-/** A map set: one network map `dash-net`, one cost map `dash-cost` (numerical routingcost). */
-export function writeMapSet(dir: string, costs: Record<string, Record<string, number>>): void {
+/**
+ * A map set: one network map `dash-net`, one cost map `dash-cost` (numerical routingcost) and,
+ * with `hopcount`, a second cost map `dash-hops` (numerical hopcount) over the same PIDs.
+ */
+export function writeMapSet(
+  dir: string,
+  costs: Record<string, Record<string, number>>,
+  hopcount = false
+): void {
   mkdirSync(dir, { recursive: true })
   const pids = Object.fromEntries(
     Object.entries(SMALL_PIDS).map(([p, prefix]) => [p, { ipv4: [prefix] }])
@@ -44,11 +51,20 @@ export function writeMapSet(dir: string, costs: Record<string, Record<string, nu
     })
   )
   writeFileSync(
+    join(dir, 'hops.json'),
+    JSON.stringify({
+      'resource-id': 'dash-hops',
+      'network-map': 'dash-net',
+      'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'hopcount' },
+      costs,
+    })
+  )
+  writeFileSync(
     join(dir, 'alto-edge.json'),
     JSON.stringify({
       'default-network-map': 'dash-net',
       'network-maps': [{ file: 'net.json' }],
-      'cost-maps': [{ file: 'cost.json' }],
+      'cost-maps': [{ file: 'cost.json' }, ...(hopcount ? [{ file: 'hops.json' }] : [])],
     })
   )
 }
