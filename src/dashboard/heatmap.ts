@@ -21,12 +21,12 @@ export interface Matrix {
   max: number
 }
 
-export function matrixOf(costMap: CostMap, networkMapPids?: readonly string[]): Matrix {
+export function matrixOf(costMap: CostMap): Matrix {
   const rows = costMap['cost-map']
-  const names = new Set<string>(networkMapPids ?? [])
-  for (const [src, row] of Object.entries(rows)) {
+  const names = new Set<string>()
+  for (const src in rows) {
     names.add(src)
-    for (const dst of Object.keys(row)) names.add(dst)
+    for (const dst in rows[src]) names.add(dst)
   }
   const pids = [...names].sort()
   const index = new Map(pids.map((p, i) => [p, i]))
@@ -34,12 +34,26 @@ export function matrixOf(costMap: CostMap, networkMapPids?: readonly string[]): 
   const values = new Float64Array(n * n).fill(NaN)
   let min = Infinity
   let max = -Infinity
-  for (const [src, row] of Object.entries(rows)) {
+  // Rows usually list destinations in the same order: compare with the previous row's keys
+  // (interned strings, so `===` is cheap) before asking the index.
+  const keys: string[] = []
+  const cols: number[] = []
+  for (const src in rows) {
+    const row = rows[src]
     const base = index.get(src)! * n
-    for (const [dst, raw] of Object.entries(row)) {
-      const v = Number(raw)
+    let k = 0
+    for (const dst in row) {
+      let col: number
+      if (keys[k] === dst) col = cols[k]
+      else {
+        col = index.get(dst)!
+        keys[k] = dst
+        cols[k] = col
+      }
+      k++
+      const v = +row[dst]
       if (!Number.isFinite(v)) continue
-      values[base + index.get(dst)!] = v
+      values[base + col] = v
       if (v < min) min = v
       if (v > max) max = v
     }
