@@ -4,6 +4,9 @@
  * `GET /_alto/versions` with the operator token. Same-origin `fetch` only; both tokens live in
  * `sessionStorage` (gone with the tab) and are sent as `Authorization: Bearer`. Without a client
  * token the browser's own HTTP authentication (Digest prompt) applies to the same-origin requests.
+ * Every request revalidates (`cache: 'no-cache'`): the server's answers vary by credential (a
+ * client's own IRD view) but say only `Vary: Accept`, so after a token change the browser cache
+ * could otherwise serve the previous client's view; the ETag makes the check cheap.
  */
 import type { CostType } from '../alto/cost-types.ts'
 import type { Ird, IrdEntry } from '../alto/ird.ts'
@@ -110,6 +113,7 @@ export async function altoFetch(
     headers,
     body: body ? JSON.stringify(body.json) : undefined,
     credentials: 'same-origin',
+    cache: 'no-cache',
   })
   if (!res.ok) throw await failure(res)
   return res
@@ -129,7 +133,12 @@ export const loadIrd = (): Promise<Ird> => altoJson<Ird>('/directory', MEDIA_TYP
 export async function resourceTag(entry: IrdEntry): Promise<string | undefined> {
   const headers: Record<string, string> = { Accept: entry['media-type'] }
   if (tokens.client) headers.Authorization = `Bearer ${tokens.client}`
-  const res = await fetch(entry.uri, { method: 'HEAD', headers, credentials: 'same-origin' })
+  const res = await fetch(entry.uri, {
+    method: 'HEAD',
+    headers,
+    credentials: 'same-origin',
+    cache: 'no-cache',
+  })
   const etag = res.ok ? res.headers.get('ETag') : null
   return etag ? etag.replace(/^W\//, '').replace(/^"|"$/g, '') : undefined
 }
@@ -172,6 +181,7 @@ export async function openUpdateStream(
     body: JSON.stringify({ add }),
     signal,
     credentials: 'same-origin',
+    cache: 'no-cache',
   })
   if (!res.ok || !res.body) throw await failure(res)
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
