@@ -1,5 +1,10 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { buildDashboard } from './scripts/build-dashboard.ts'
+
+// The Worker's [assets] directory must exist before workerd starts (wrangler.toml `[build]` does
+// this for `wrangler dev` / `deploy`, the vitest plugin does not run it).
+buildDashboard()
 
 export default defineConfig({
   test: {
@@ -26,6 +31,18 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        // The operator dashboard in headless Chromium (playwright-core) against `wrangler dev`.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          // One wrangler dev + Chromium at a time (2 cores, shared).
+          fileParallelism: false,
+          testTimeout: 120_000,
           hookTimeout: 240_000,
         },
       },

@@ -28,11 +28,13 @@ import { lastGoodFallback } from './middleware/last-good.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { costMapRoutes } from './routes/cost-map.ts'
+import { dashboardRoutes } from './routes/dashboard.ts'
 import { directoryRoutes } from './routes/directory.ts'
 import { endpointCostRoutes } from './routes/endpoint-cost.ts'
 import { endpointPropertyRoutes } from './routes/endpoint-property.ts'
 import { networkMapRoutes } from './routes/network-map.ts'
 import { schemaRoutes } from './routes/schemas.ts'
+import { operatorRoutes } from './routes/operator.ts'
 import { notifyRoutes, updateRoutes } from './updates/index.ts'
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './store.ts'
 
@@ -76,6 +78,9 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
   .route('/', schemaRoutes) // JSON Schemas of every message body: public, no KV
   // The publisher's hook: its own bearer secret (ALTO_OPERATOR_TOKEN), not a client credential.
   .route('/', notifyRoutes)
+  // Operator dashboard: its files (no data, no credentials) and GET /_alto/versions (operator token).
+  .route('/', dashboardRoutes)
+  .route('/', operatorRoutes)
   .use(lastGoodFallback((request, env, ctx) => app.fetch(request, env, ctx)))
   .use(clientAuthentication)
   .use(rateLimit)

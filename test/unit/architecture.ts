@@ -16,6 +16,9 @@ export const LAYERS: Record<string, readonly string[]> = {
   worker: ['updates', 'store', 'alto', 'tables'],
   client: ['alto', 'tables'],
   cli: ['client', 'compiler', 'updates', 'store', 'alto', 'tables'],
+  // Browser code of the operator dashboard, bundled on its own (scripts/build-dashboard.ts) and
+  // served as a static asset: the pure SSE parser and merge patch, the media types.
+  dashboard: ['updates', 'alto'],
 }
 
 /** Platform modules a layer may import: pure layers none, so they run in Node, workerd and browsers. */
@@ -28,6 +31,7 @@ export const PLATFORM: Record<string, readonly string[]> = {
   client: [],
   worker: ['cloudflare:', 'hono', 'zod'],
   cli: ['node:', 'commander', 'miniflare'],
+  dashboard: [],
 }
 /** Third-party packages every layer may use (the request schemas are zod). */
 const ANYWHERE = ['zod']
@@ -144,7 +148,12 @@ export function srcImports(root = 'src'): ImportEdge[] {
 }
 
 /** Folders whose code must never reach the Worker bundle (operator and client-only code). */
-export const NEVER_IN_WORKER = ['src/compiler/', 'src/cli/', 'src/client/'] as const
+export const NEVER_IN_WORKER = [
+  'src/compiler/',
+  'src/cli/',
+  'src/client/',
+  'src/dashboard/',
+] as const
 
 /** Inputs of an esbuild metafile that come from a folder the Worker must not contain. */
 export function forbiddenBundleInputs(metafile: { inputs: Record<string, unknown> }): string[] {

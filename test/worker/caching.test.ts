@@ -243,7 +243,7 @@ describe('Information Resource Directory', () => {
     const ird = await get('/', { Accept: MEDIA_TYPES.directory })
     expect(ird.headers.get('Content-Type')).toBe(MEDIA_TYPES.directory)
     expect(ird.headers.get('ETag')).toBe(`"${manifest['ird-tag']}"`)
-    const pointer = await get('/', { Accept: 'text/html,*/*' })
+    const pointer = await get('/', { Accept: '*/*' })
     expect(pointer.headers.get('Content-Type')).toMatch(/^text\/plain/)
     expect(await pointer.text()).toContain('/directory')
     expect(pointer.headers.get('Vary')).toBe('Accept')

@@ -15,8 +15,8 @@ import { Hono } from 'hono'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { MAX_BODY_BYTES } from '../../alto/limits.ts'
 import type { UpdateLog } from '../../store/update-log.ts'
-import { digestHex, timingSafeEqual } from '../auth/digest.ts'
 import type { AppEnv } from '../env.ts'
+import { requireOperator } from '../routes/operator.ts'
 import { byShard, hubStub, parseUpdateLog } from './common.ts'
 import type { Manifest } from '../../store/manifest.ts'
 import { readManifest } from '../../store/read.ts'
@@ -24,19 +24,9 @@ import { kvStoreReader, readingStore } from '../store.ts'
 
 export const NOTIFY_PATH = '/_alto/notify'
 
-async function isOperator(authorization: string | undefined, token: string): Promise<boolean> {
-  const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? ''
-  const [a, b] = await Promise.all([digestHex('SHA-256', presented), digestHex('SHA-256', token)])
-  return timingSafeEqual(a, b) && presented !== ''
-}
-
 export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
   const env = c.env
-  const token = env.ALTO_OPERATOR_TOKEN
-  if (!token) httpFail({ kind: 'not-found' })
-  if (!(await isOperator(c.req.header('Authorization'), token))) {
-    httpFail({ kind: 'unauthorized', challenges: ['Bearer realm="alto-edge-operator"'] })
-  }
+  await requireOperator(c)
   if (Number(c.req.header('Content-Length') ?? '0') > MAX_BODY_BYTES)
     httpFail({ kind: 'payload-too-large', limitBytes: MAX_BODY_BYTES })
   let body: unknown
