@@ -22,10 +22,32 @@ const ird: Ird = {
       'media-type': 'x',
       capabilities: { 'prop-types': ['nm-a.pid', 'nm-b.pid', 'priv:region'] },
     },
+    'update-stream': {
+      uri: '/updates/stream',
+      'media-type': 'text/event-stream',
+      capabilities: {
+        'incremental-change-media-types': {
+          'nm-a': 'application/merge-patch+json',
+          'nm-b': 'application/merge-patch+json',
+          'cm-b': 'application/merge-patch+json',
+        },
+      },
+      uses: ['nm-a', 'nm-b', 'cm-b'],
+    },
   },
 }
 
 describe('per-client IRD views', () => {
+  it('an update service does not grant the maps it can follow; its uses are cut to the view', () => {
+    const visible = visibleResourceIds(ird, ['update-stream', 'nm-a'])
+    expect([...visible].sort()).toEqual(['nm-a', 'update-stream'])
+    const entry = restrictIrd(ird, visible).resources['update-stream']
+    expect(entry.uses).toEqual(['nm-a'])
+    expect(entry.capabilities?.['incremental-change-media-types']).toEqual({
+      'nm-a': 'application/merge-patch+json',
+    })
+  })
+
   it('closes the listed ids under uses and drops unknown ids', () => {
     expect([...visibleResourceIds(ird, ['cm-b', 'nope'])].sort()).toEqual(['cm-b', 'nm-b'])
   })

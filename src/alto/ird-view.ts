@@ -13,6 +13,15 @@ import { MEDIA_TYPES } from './media-types.ts'
 /** §10.8.1 resource-specific property `<ResourceID>.pid`. */
 const PID_PROPERTY = /^(.+)\.pid$/
 
+/**
+ * Update services (TIPS, RFC 9569; the SSE update stream, RFC 8895) `use` every map they can
+ * follow, but do not need them to be interpreted: they follow only what the client may see
+ * anyway. Granting one must not grant every map, so their `uses` is not followed (and is cut to
+ * the visible resources in the view).
+ */
+const isUpdateService = (entry: IrdEntry): boolean =>
+  entry['media-type'] === MEDIA_TYPES.tips || entry['media-type'] === MEDIA_TYPES.eventStream
+
 /** The resource ids a client with `listed` may see: listed ids present in the IRD, closed under `uses`. */
 export function visibleResourceIds(ird: Ird, listed: Iterable<string>): Set<string> {
   const visible = new Set<string>()
@@ -21,7 +30,8 @@ export function visibleResourceIds(ird: Ird, listed: Iterable<string>): Set<stri
     const id = pending.pop()!
     if (visible.has(id) || !Object.hasOwn(ird.resources, id)) continue
     visible.add(id)
-    pending.push(...(ird.resources[id].uses ?? []))
+    const entry = ird.resources[id]
+    if (!isUpdateService(entry)) pending.push(...(entry.uses ?? []))
   }
   return visible
 }
@@ -48,10 +58,27 @@ export function restrictIrd(ird: Ird, visible: ReadonlySet<string>): Ird {
         }),
       }
     }
+    let uses = entry.uses
+    if (isUpdateService(entry)) {
+      uses = uses?.filter((rid) => visible.has(rid))
+      const changeTypes = capabilities?.['incremental-change-media-types']
+      if (changeTypes && typeof changeTypes === 'object') {
+        capabilities = {
+          ...capabilities,
+          'incremental-change-media-types': Object.fromEntries(
+            Object.entries(changeTypes).filter(([rid]) => visible.has(rid))
+          ),
+        }
+      }
+    }
     const names = capabilities?.['cost-type-names']
     if (Array.isArray(names))
       for (const name of names) if (typeof name === 'string') costTypeNames.add(name)
-    resources[id] = capabilities ? { ...entry, capabilities } : { ...entry }
+    resources[id] = {
+      ...entry,
+      ...(capabilities ? { capabilities } : {}),
+      ...(uses ? { uses } : {}),
+    }
   }
   const meta: Ird['meta'] = { ...ird.meta }
   if (ird.meta['cost-types']) {

@@ -120,7 +120,8 @@ export function altoTextResponse(
  * `stale-while-revalidate` is for downstream HTTP caches (the Workers Cache API ignores it).
  * With client authentication on, `private` replaces `public`: a shared cache may store a
  * response to an authenticated request when it is marked `public` (RFC 9111 §3.5) and would
- * then serve it to clients without credentials.
+ * then serve it to clients without credentials, and `Vary` names `Authorization`: a browser that
+ * switches credentials must not reuse another client's view from its cache.
  */
 export function representationHeaders(
   c: AppContext,
@@ -134,7 +135,8 @@ export function representationHeaders(
     ETag: etag,
     'Last-Modified': version.lastModified.toUTCString(),
     'Cache-Control': `${c.get('client') ? 'private' : 'public'}, max-age=${maxAge}, stale-while-revalidate=${maxAge}`,
-    Vary: 'Accept',
+    // Authenticated answers depend on who asks (per-client views): caches must key on it too.
+    Vary: c.get('client') ? 'Accept, Authorization' : 'Accept',
   })
 }
 

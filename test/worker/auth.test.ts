@@ -180,6 +180,7 @@ describe('HTTP Digest (RFC 7616)', () => {
       })
       expect(get.status).toBe(200)
       expect(get.headers.get('Cache-Control')).toMatch(/^private, /) // never stored by shared caches
+      expect(get.headers.get('Vary')).toBe('Accept, Authorization') // views differ per client
       const path = `/costmap/${NM}/filtered`
       const post = await call(path, {
         method: 'POST',
