@@ -3,13 +3,13 @@
  * Node 22 (exit codes as the shell sees them). Usage errors must be refused before any work —
  * no compile progress, no wrangler call (wrangler would create the --persist-to directory).
  */
-import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROOT, runCli } from './run-cli.ts'
 import {
   EXIT_INTERNAL,
   EXIT_OK,
@@ -20,37 +20,10 @@ import {
   EXIT_VALIDATION,
 } from '../../src/cli/main.ts'
 
-const ROOT = join(import.meta.dirname, '..', '..')
-const CLI = join(ROOT, 'src', 'cli', 'main.ts')
 const BIN = join(ROOT, 'bin', 'alto-edge.mjs')
 const VERSION = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
 ).version
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function runCli(
-  args: string[],
-  opts: { script?: string; env?: Record<string, string> } = {}
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.script ?? CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 /** Lines the CLI prints once it has started working (compile progress, wrangler calls). */
 const WORK = /^ {2}(loading|building|wrangler|local KV|advancing)\b/m
