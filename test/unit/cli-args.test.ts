@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeExampleMapSet } from './publish-test-helpers.ts'
 import { ROOT, runCli } from './run-cli.ts'
 import {
   EXIT_INTERNAL,
@@ -35,19 +36,7 @@ let bad: string
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'alto-edge-cli-args-'))
   maps = join(tmp, 'maps')
-  cpSync(join(ROOT, 'maps', 'example'), join(maps, 'example'), { recursive: true })
-  writeFileSync(
-    join(maps, 'alto-edge.json'),
-    JSON.stringify({
-      'default-network-map': 'rfc-example-network-map',
-      'network-maps': [
-        { file: 'example/network-map.json' },
-        { file: 'asn/generated/network-map.json', optional: true },
-      ],
-      'cost-maps': [{ file: 'example/cost-routingcost.json' }],
-      'endpoint-properties': [{ file: 'example/properties.json' }],
-    })
-  )
+  writeExampleMapSet(maps, { optionalAsn: true, ordinal: false })
   bad = join(tmp, 'bad')
   cpSync(maps, bad, { recursive: true })
   const nm = JSON.parse(readFileSync(join(bad, 'example', 'network-map.json'), 'utf8'))

@@ -6,11 +6,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeExampleMapSet } from './publish-test-helpers.ts'
 import { EXIT_USAGE, EXIT_VALIDATION, main } from '../../src/cli/main.ts'
 import { sha256Hex } from '../../src/compiler/index.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
-
-const ROOT = join(import.meta.dirname, '..', '..')
 
 async function run(args: string[]) {
   const out: string[] = []
@@ -26,19 +25,7 @@ describe('alto-edge validate / build', () => {
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'alto-edge-cli-unit-'))
     maps = join(tmp, 'maps')
-    cpSync(join(ROOT, 'maps', 'example'), join(maps, 'example'), { recursive: true })
-    writeFileSync(
-      join(maps, 'alto-edge.json'),
-      JSON.stringify({
-        'default-network-map': 'rfc-example-network-map',
-        'network-maps': [
-          { file: 'example/network-map.json' },
-          { file: 'asn/generated/network-map.json', optional: true },
-        ],
-        'cost-maps': [{ file: 'example/cost-routingcost.json' }],
-        'endpoint-properties': [{ file: 'example/properties.json' }],
-      })
-    )
+    writeExampleMapSet(maps, { optionalAsn: true, ordinal: false })
   })
   afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
