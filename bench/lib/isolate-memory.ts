@@ -84,17 +84,35 @@ export async function connectIsolateInspector(
   mf: Miniflare,
   workerName: string
 ): Promise<IsolateInspector> {
-  const base = await mf.getInspectorURL()
-  const targets = (await (await fetch(`http://${base.host}/json`)).json()) as {
+  return connectInspectorAt((await mf.getInspectorURL()).host, workerName)
+}
+
+/**
+ * Opens the inspector session of the Worker `workerName` at an inspector `host` (`ip:port`),
+ * e.g. `wrangler dev --inspector-port`.
+ */
+export async function connectInspectorAt(
+  host: string,
+  workerName: string
+): Promise<IsolateInspector> {
+  const targets = (await (await fetch(`http://${host}/json`)).json()) as {
     id: string
     webSocketDebuggerUrl: string
   }[]
-  const target = targets.find((t) => t.id === `core:user:${workerName}`)
+  // Miniflare lists one target per isolate; wrangler dev's inspector proxy lists only the
+  // user Worker's, under a random id.
+  const target =
+    targets.find((t) => t.id === `core:user:${workerName}`) ??
+    (targets.length === 1 ? targets[0] : undefined)
   if (!target)
     throw new Error(
       `no inspector target for Worker ${workerName}; targets: ${targets.map((t) => t.id).join(', ')}`
     )
-  const ws = new WebSocket(target.webSocketDebuggerUrl)
+  // wrangler dev's inspector proxy refuses an upgrade without an Origin of a local host name
+  // (Node's WebSocket sends none; the `headers` init member is undici's extension).
+  const ws = new WebSocket(target.webSocketDebuggerUrl, {
+    headers: { Origin: 'http://127.0.0.1' },
+  } as unknown as string[])
   await new Promise<void>((resolve, reject) => {
     ws.addEventListener('open', () => resolve())
     ws.addEventListener('error', () =>
