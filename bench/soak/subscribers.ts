@@ -5,6 +5,7 @@
  * time it arrived, and for TIPS the edge that carried it, so the run can check that every
  * subscriber saw every version in order (none missed, none twice, no gap in the seqs).
  */
+import { setMaxListeners } from 'node:events'
 import { AltoClient, Transport } from '../../src/client/index.ts'
 import { CM } from './variants.ts'
 
@@ -36,6 +37,8 @@ export async function startSubscribers(
   count: number,
   signal: AbortSignal
 ): Promise<Subscriber[]> {
+  // Every follow's pending request listens on the one signal: thousands of listeners are expected.
+  setMaxListeners(0, signal)
   const subs: Subscriber[] = []
   const directory = await AltoClient.discover(`${base}/directory`, { cacheEntries: 0 })
   for (const via of vias) {

@@ -63,10 +63,19 @@ export function bodyTag(body: unknown): string {
 
 const nextEdgeSchema = z.looseObject({ 'tips-view-summary': tipsSummarySchema })
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+/**
+ * Waits `ms` or until `signal` aborts. The abort listener is removed when the timer fires: a
+ * follower that waits thousands of times on one signal must not pile up listeners (it did).
+ */
+export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
   })
 
 export function follow(
