@@ -13,7 +13,7 @@
  * that did not hold.
  *
  * Scale: N ALTO/SSE streams and N TIPS long polls hold version 0; one publish; when did each
- * learn of it (from the publish command's exit: the pointer is written and the hook called)?
+ * learn of it, from the first answer of the new version (the pointer is written)?
  */
 import { connectInspectorAt, isolateBytes, type IsolateInspector } from '../lib/isolate-memory.ts'
 import { KINDS, emptyStats, percentile, runLoad, type LoadStats } from './load.ts'
@@ -258,10 +258,21 @@ export async function runScale(n: number) {
     const openSeconds = (Date.now() - opened) / 1000
     log(`${subs.length} subscribers hold version 0 after ${openSeconds.toFixed(1)} s; publishing`)
     await sleep(2000)
+    // Time zero: the first moment the Worker serves the new version (polled every 50 ms while
+    // the publish runs) — the pointer is written; from then on a subscriber may learn of it.
     const startedPublish = Date.now()
-    const r = await server.publish(1)
+    let visible = 0
+    const publishing = server.publish(1)
+    let finished = false
+    void publishing.finally(() => (finished = true))
+    while (!visible && !finished) {
+      if ((await servedCost(server.base)) === costOf(1)) visible = Date.now()
+      else await sleep(50)
+    }
+    const r = await publishing
     const published = Date.now()
     if (r.code !== 0) throw new Error(`publish failed: ${r.out}`)
+    if (!visible && (await servedCost(server.base)) === costOf(1)) visible = Date.now()
     const behind = await catchUp(subs, costOf(1), 30_000)
     stop.abort()
     const lag = (via: string, from: number) =>
@@ -270,7 +281,7 @@ export async function runScale(n: number) {
         .map((s) => s.received.find((x) => x.cost === costOf(1))?.at)
         .map((at) => (at === undefined ? Infinity : Math.max(0, at - from)))
     const row = (via: string) => {
-      const l = lag(via, published)
+      const l = lag(via, visible)
       const within5 = l.filter((x) => x <= 5000).length
       return {
         via,
@@ -286,7 +297,9 @@ export async function runScale(n: number) {
       subscribersPerKind: n,
       openSeconds,
       publishCommandMs: published - startedPublish,
-      measuredFrom: 'publish command exit (pointer written, hook called)',
+      visibleAfterMs: visible - startedPublish,
+      hookAfterVisibleMs: published - visible,
+      measuredFrom: 'the first answer of the new version (pointer written)',
       rows: [row('sse'), row('tips')],
       behindAfter30s: behind,
     }
