@@ -186,7 +186,7 @@ function summarize(r: {
   stats: LoadStats
   subs: Subscriber[]
   sequence: number[]
-  steps: { code: number | null }[]
+  steps: { at: number; action: string; code: number | null; ms: number; visibleMs: number }[]
   memory: MemorySample[]
   faults: { injected: number; reads: number }
   behind: number
