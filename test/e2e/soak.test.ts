@@ -17,7 +17,8 @@ describe('soak (issue #14)', () => {
       faultRate: 0.02,
       maxRequests: 50_000,
     })
-    expect(s.broken).toEqual([])
+    // On failure the message carries the subscribers' verdict (examples of what went wrong).
+    expect(s.broken, JSON.stringify(s.subscribers)).toEqual([])
     // The run did what it claims: answers checked, versions changed (a rollback among them),
     // faults injected, subscribers on both services followed every version.
     expect(s.mixedVersions.checked).toBeGreaterThan(100)
