@@ -48,6 +48,8 @@ export interface SwarmConfig {
   /** Throttle: a non-local fetch when no local holder and the chunk is this old, or urgent. */
   minAge: number
   urgentSlots: number
+  /** Throttle: chance per slot of a non-urgent non-local fetch (mayFetchRemote `chance`). */
+  remoteChance: number
   costlyCost: number
 }
 
@@ -66,8 +68,9 @@ export const DEFAULT_SWARM: SwarmConfig = {
     { capacity: 2, fraction: 0.3 },
     { capacity: 4, fraction: 0.1 },
   ],
-  minAge: 2,
+  minAge: 4,
   urgentSlots: 4,
+  remoteChance: 0.1,
   costlyCost: 30,
 }
 
@@ -154,7 +157,7 @@ export function runSwarm(map: SwarmMap, policy: SelectionPolicy, cfg: SwarmConfi
   const order = Int32Array.from({ length: N }, (_, i) => i)
   const holders: number[] = []
   const remote: number[] = []
-  const opts = { minAge: cfg.minAge, urgentSlots: cfg.urgentSlots }
+  const opts = { minAge: cfg.minAge, urgentSlots: cfg.urgentSlots, chance: cfg.remoteChance }
 
   for (let t = 0; t < C; t++) {
     for (let p = 0; p < N; p++) {
@@ -206,7 +209,10 @@ export function runSwarm(map: SwarmMap, policy: SelectionPolicy, cfg: SwarmConfi
             policy.name === 'cost-weighted'
               ? best
               : holders[Math.floor(policyRandom() * holders.length)]
-        else if (remote.length > 0 && mayFetchRemote(policy, false, t - c, c + cfg.lag - t, opts)) {
+        else if (
+          remote.length > 0 &&
+          mayFetchRemote(policy, false, t - c, c + cfg.lag - t, opts, policyRandom)
+        ) {
           if (policy.name === 'cost-weighted') {
             for (const r of remote) {
               const pc = pathCost(my, pidOf[r])

@@ -78,4 +78,24 @@ describe('mayFetchRemote: inter-ISP transfer throttled unless local supply falls
     ).toBe(allowed)
     expect(mayFetchRemote(DEFAULT_POLICIES.random, localHolder, age, toDeadline, opts)).toBe(true)
   })
+
+  it('`chance` lets a share of the short-supplied peers cross per slot; urgent ones always do', () => {
+    const spread = { ...opts, chance: 0.25 }
+    const random = seededRandom(7)
+    let allowed = 0
+    for (let i = 0; i < 4000; i++)
+      if (mayFetchRemote(DEFAULT_POLICIES['local-global'], false, 5, 10, spread, random)) allowed++
+    expect(allowed / 4000).toBeGreaterThan(0.22)
+    expect(allowed / 4000).toBeLessThan(0.28)
+    // Never when a local holder exists; always when urgent; random selection is not throttled.
+    expect(mayFetchRemote(DEFAULT_POLICIES['local-global'], true, 5, 10, spread, () => 0)).toBe(
+      false
+    )
+    expect(mayFetchRemote(DEFAULT_POLICIES['local-global'], false, 5, 4, spread, () => 0.99)).toBe(
+      true
+    )
+    expect(mayFetchRemote(DEFAULT_POLICIES.random, true, 0, 10, spread, () => 0.99)).toBe(true)
+    // Without a random source a chance below 1 never lets a non-urgent fetch cross.
+    expect(mayFetchRemote(DEFAULT_POLICIES['local-global'], false, 5, 10, spread)).toBe(false)
+  })
 })

@@ -138,15 +138,24 @@ export function selectNeighbours(
  * Whether a chunk may be fetched over a non-local path: local supply fell short (no local
  * neighbour holds it, and it is at least `minAge` slots old) or it is urgent (its deadline is
  * within `urgentSlots`). Under `random` every path is allowed.
+ *
+ * `chance` (with `random`) spreads the non-urgent remote fetches of one locality over time: a
+ * peer whose local supply fell short fetches remotely in a given slot only with this
+ * probability, so that usually one peer of the locality brings the chunk in and its local
+ * neighbours take it from that peer in the next slots instead of all crossing the boundary in
+ * the same slot. Default 1 (no spreading).
  */
 export function mayFetchRemote(
   policy: SelectionPolicy,
   localHolderExists: boolean,
   ageSlots: number,
   slotsToDeadline: number,
-  opts: { minAge: number; urgentSlots: number }
+  opts: { minAge: number; urgentSlots: number; chance?: number },
+  random?: Random
 ): boolean {
   if (policy.name === 'random') return true
   if (slotsToDeadline <= opts.urgentSlots) return true
-  return !localHolderExists && ageSlots >= opts.minAge
+  if (localHolderExists || ageSlots < opts.minAge) return false
+  const chance = opts.chance ?? 1
+  return chance >= 1 || (random !== undefined && random() < chance)
 }
