@@ -40,8 +40,16 @@ describe('RFC 8686 §3.4 reverse-tree NAPTR records', () => {
   })
 
   it('reports prefixes that cannot be expressed (IPv6 /65–/119: next cut is /128)', () => {
-    const r = dnsRecords({ irdUri: IRD, prefixes: ['2001:db8::/80', '10.0.0.0/8', 'nonsense'] })
-    expect(r.unexpressible.map((u) => u.prefix)).toEqual(['2001:db8::/80', 'nonsense'])
+    const r = dnsRecords({
+      irdUri: IRD,
+      prefixes: ['2001:db8::/80', '10.0.0.0/8', 'nonsense', '0.0.0.0/0', '::/0'],
+    })
+    expect(r.unexpressible.map((u) => u.prefix)).toEqual([
+      '2001:db8::/80',
+      'nonsense',
+      '0.0.0.0/0',
+      '::/0',
+    ])
     expect(r.unexpressible[0].reason).toMatch(/\/128/)
     expect(r.recordCount).toBe(1)
   })
@@ -81,4 +89,32 @@ describe('RFC 8686 §3.4 reverse-tree NAPTR records', () => {
       expect('anything'.replace(new RegExp(pattern), sub)).toBe(IRD)
     }
   })
+})
+
+describe('alto-edge dns-records (the CLI over a map set)', () => {
+  it('emits RFC 8686 records for the RFC example network map and reports /0 as unexpressible', async () => {
+    const { runCli } = await import('../../test/unit/run-cli.ts')
+    const r = await runCli([
+      'dns-records',
+      'maps',
+      '--ird',
+      IRD,
+      '--domain',
+      'example.net',
+      '--map',
+      'rfc-example-network-map',
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout) as {
+      records: number
+      unexpressible: { prefix: string }[]
+      zone: string
+    }
+    // 192.0.2.0/24 → 1 R24; 198.51.100.0/25 and 198.51.100.128/25 → 256 R32; + the domain record
+    expect(doc.records).toBe(258)
+    expect(doc.unexpressible.map((u) => u.prefix)).toEqual(['0.0.0.0/0', '::/0'])
+    expect(doc.zone).toContain('2.0.192.in-addr.arpa. 3600 IN NAPTR')
+    expect(doc.zone).toContain('255.100.51.198.in-addr.arpa. 3600 IN NAPTR')
+  }, 30_000)
 })

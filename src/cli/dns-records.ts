@@ -73,6 +73,8 @@ export function namesForPrefix(prefix: string): { names: string[] } | { reason: 
   if (!p.ok) return { reason: p.error }
   const cuts: readonly number[] = p.family === 4 ? IPV4_CUTS : IPV6_CUTS
   const width = p.family === 4 ? 32 : 128
+  // RFC 8686 §3.2: IPv4 L < 8 and IPv6 L < 32 are "unsupported prefix length" for a client
+  if (p.len < cuts[0]) return { reason: `/${p.len} is shorter than the shortest cut /${cuts[0]}` }
   const cut = cuts.find((c) => c >= p.len)!
   const count = 2 ** (cut - p.len)
   if (count > MAX_NAMES_PER_PREFIX)
