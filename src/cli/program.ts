@@ -20,6 +20,7 @@ import {
   type KvTarget,
   type PublishCliOptions,
 } from './commands.ts'
+import { cmdDnsRecords, type DnsRecordsOptions } from './dns-records-command.ts'
 import { EXIT_STORAGE, exitCodesHelp } from './exit-codes.ts'
 import { httpUrl, positiveInt } from './options.ts'
 import {
@@ -257,6 +258,21 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
         cmdWatch(server, o, io)
       )
     )
+
+  program
+    .command('dns-records')
+    .description(
+      'print the discovery zone file: RFC 7286 U-NAPTR for --domain, RFC 8686 reverse-tree NAPTR per network-map prefix'
+    )
+    .argument('[dir]', 'map set directory', 'maps')
+    .requiredOption('--ird <uri>', 'the IRD URI the records point to', httpUrl)
+    .option('--domain <name>', "the operator's domain for the RFC 7286 record")
+    .option('--map <resource-id>', 'only this network map (default: all)')
+    .option('--out <file>', 'write the zone file here instead of stdout')
+    .option('--ttl <seconds>', 'record TTL (default 3600)', positiveInt)
+    .addOption(skipOptional())
+    .addOption(json())
+    .action(act((dir: string, o: DnsRecordsOptions) => cmdDnsRecords(dir, o, io)))
 
   const query = program
     .command('query')
