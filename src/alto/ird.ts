@@ -17,6 +17,18 @@ export interface IrdEntry {
   uses?: string[]
 }
 
+/**
+ * Capabilities of a filtered cost map or endpoint cost resource: RFC 7285 §11.3.2.4 / §11.5.1.4
+ * plus RFC 8189 §4.1.1 / §4.2.1. `max-cost-types` > 0 makes the resource multi-cost aware
+ * (default 0); `testable-cost-type-names` MUST NOT appear with `cost-constraints: true` (§3.6.5).
+ */
+export interface CostServiceCapabilities {
+  'cost-type-names': string[]
+  'cost-constraints'?: boolean
+  'max-cost-types'?: number
+  'testable-cost-type-names'?: string[]
+}
+
 /** RFC 7285 §9.2.1 InfoResourceDirectory. */
 export interface Ird {
   meta: Record<string, unknown> & {

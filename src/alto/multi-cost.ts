@@ -9,16 +9,11 @@
  */
 import type { CostType } from './cost-types.ts'
 import { altoFail } from './errors.ts'
+import type { CostServiceCapabilities } from './ird.ts'
 import { constraintPredicate, parseConstraint, type Constraint } from './constraints.ts'
 
 /** RFC 8189 §4.1.1 FilteredCostMapCapabilities (the ECS's are identical, §4.2.1). */
-export interface MultiCostCapabilities {
-  'cost-type-names': readonly string[]
-  'cost-constraints'?: boolean
-  /** "If this is greater than 0 ... the resource is multi-cost aware"; default 0. */
-  'max-cost-types'?: number
-  'testable-cost-type-names'?: readonly string[]
-}
+export type MultiCostCapabilities = Readonly<CostServiceCapabilities>
 
 /** One predicate `[index] op value`; `index` points into {@link MultiCostPlan.testTypes}. */
 export interface IndexedConstraint extends Constraint {
