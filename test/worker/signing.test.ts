@@ -213,4 +213,16 @@ describe('signed edge answers (RFC 9421, RFC 9530; docs/signing.md)', () => {
     expect(none.status).toBe(404)
     await none.arrayBuffer()
   })
+
+  it('the IRD names the JWK Set (meta "signing-jwks-uri", RFC 7285 §8.3.7) only when keys are configured', async () => {
+    const on = await call(signingOn(), '/directory', null)
+    expect(on.status).toBe(200)
+    const meta = ((await on.json()) as { meta: Record<string, unknown> }).meta
+    expect(meta['signing-jwks-uri']).toBe('/signing/jwks.json')
+    expect(meta['default-alto-network-map']).toBeDefined()
+    const off = await call({}, '/directory', null)
+    const offMeta = ((await off.json()) as { meta: Record<string, unknown> }).meta
+    expect(offMeta['signing-jwks-uri']).toBeUndefined()
+    expect(on.headers.get('ETag')).not.toBe(off.headers.get('ETag'))
+  })
 })
