@@ -225,4 +225,42 @@ describe('signed edge answers (RFC 9421, RFC 9530; docs/signing.md)', () => {
     expect(offMeta['signing-jwks-uri']).toBeUndefined()
     expect(on.headers.get('ETag')).not.toBe(off.headers.get('ETag'))
   })
+
+  it.each([
+    [
+      'filtered network map',
+      `/networkmap/${NM}/filtered`,
+      MEDIA_TYPES.networkMapFilter,
+      { pids: ['PID1'] },
+    ],
+    [
+      'filtered cost map',
+      `/costmap/${NM}/filtered`,
+      MEDIA_TYPES.costMapFilter,
+      {
+        'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
+        pids: { srcs: ['PID1'] },
+      },
+    ],
+  ])('%s (RFC 7285 §11.3.1, §11.3.2) answers are signed too', async (_, path, type, q) => {
+    const text = JSON.stringify(q)
+    const res = await worker.fetch(
+      new Request(`${ORIGIN}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': type },
+        body: text,
+      }),
+      { ...env, ...signingOn() },
+      testExecutionContext()
+    )
+    expect(res.status).toBe(200)
+    const body = new Uint8Array(await res.arrayBuffer())
+    const result = await verifyAltoResponse({
+      response: { status: 200, headers: res.headers, body },
+      request: { ...(await question(text)), targetUri: `${ORIGIN}${path}` },
+      jwks: { keys: [publicJwk] },
+      now: now(),
+    })
+    expect(result.ok).toBe(true)
+  })
 })
