@@ -10,6 +10,7 @@
  *   lastGoodFallback        storage fault → replay on the isolate's last good version
  *   clientAuthentication    optional Digest / bearer (401), sets the client
  *   rateLimit               per-client limit (429/503 + Retry-After)
+ *   responseSigning         optional RFC 9421 signatures on successful POST answers
  *   routes                  IRD, network maps, cost maps, endpoint property, endpoint cost
  *
  * New resources (e.g. TIPS, SSE) add a route module and mount it below; they get every
@@ -27,6 +28,7 @@ import { clientAuthentication } from './middleware/auth.ts'
 import { lastGoodFallback } from './middleware/last-good.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
+import { responseSigning } from './middleware/signing.ts'
 import { costMapRoutes } from './routes/cost-map.ts'
 import { dashboardRoutes } from './routes/dashboard.ts'
 import { directoryRoutes } from './routes/directory.ts'
@@ -34,6 +36,7 @@ import { endpointCostRoutes } from './routes/endpoint-cost.ts'
 import { endpointPropertyRoutes } from './routes/endpoint-property.ts'
 import { networkMapRoutes } from './routes/network-map.ts'
 import { schemaRoutes } from './routes/schemas.ts'
+import { signingKeyRoutes } from './routes/signing-keys.ts'
 import { operatorRoutes } from './routes/operator.ts'
 import { notifyRoutes, updateRoutes } from './updates/index.ts'
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './store.ts'
@@ -69,13 +72,22 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
         'If-Modified-Since',
         'Authorization',
       ],
-      exposeHeaders: ['ETag', 'Last-Modified', 'Retry-After', 'WWW-Authenticate'],
+      exposeHeaders: [
+        'ETag',
+        'Last-Modified',
+        'Retry-After',
+        'WWW-Authenticate',
+        'Content-Digest',
+        'Signature-Input',
+        'Signature',
+      ],
       maxAge: 86400,
     })
   )
   .use(securityHeaders)
   .get('/health', (c) => c.text('ok'))
   .route('/', schemaRoutes) // JSON Schemas of every message body: public, no KV
+  .route('/', signingKeyRoutes) // public keys of signed answers: public, no KV
   // The publisher's hook: its own bearer secret (ALTO_OPERATOR_TOKEN), not a client credential.
   .route('/', notifyRoutes)
   // Operator dashboard: its files (no data, no credentials) and GET /_alto/versions (operator token).
@@ -84,6 +96,7 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
   .use(lastGoodFallback((request, env, ctx) => app.fetch(request, env, ctx)))
   .use(clientAuthentication)
   .use(rateLimit)
+  .use(responseSigning)
   .route('/', directoryRoutes)
   .route('/', networkMapRoutes)
   .route('/', costMapRoutes)

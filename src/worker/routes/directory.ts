@@ -24,11 +24,22 @@ import {
   type AppContext,
 } from '../http.ts'
 import { irdBody } from '../tables.ts'
+import { publicJwks } from '../middleware/signing.ts'
+import { SIGNING_JWKS_PATH } from './signing-keys.ts'
+
+/**
+ * IRD meta member naming the JWK Set of signed answers, a URI relative to the IRD like its resource URIs.
+ * Not an RFC 7285 member: clients that do not know it ignore it (RFC 7285 §8.3.7).
+ */
+export const SIGNING_JWKS_META = 'signing-jwks-uri'
 
 async function serveDirectory(c: AppContext): Promise<Response> {
   const version = await requestVersion(c)
   const visibility = await requestVisibility(c)
-  if (visibility !== '*') return serveRestrictedDirectory(c, version, visibility)
+  // With signing keys configured the IRD names them (meta "signing-jwks-uri", docs/signing.md).
+  const signing = publicJwks(c.env) !== undefined
+  if (visibility !== '*' || signing)
+    return serveRestrictedDirectory(c, version, visibility, signing)
   return serveFullResource(c, version, {
     cacheId: 'directory',
     etag: strongEtag(version.manifest['ird-tag']),
@@ -48,10 +59,11 @@ const restrictedBodies = new Map<string, { body: string; etag: string }>()
 async function serveRestrictedDirectory(
   c: AppContext,
   version: PublishedVersion,
-  visible: ReadonlySet<string>
+  visible: ReadonlySet<string> | '*',
+  signing = false
 ): Promise<Response> {
   requireAcceptable(c, MEDIA_TYPES.directory)
-  const viewKey = [...visible].sort().join('\n')
+  const viewKey = (visible === '*' ? '*' : [...visible].sort().join('\n')) + (signing ? '\ns' : '')
   const key = `${version.manifest.version}\n${viewKey}`
   let view = restrictedBodies.get(key)
   if (!view) {
@@ -59,8 +71,16 @@ async function serveRestrictedDirectory(
     const viewHash = toHex(
       await crypto.subtle.digest('SHA-256', new TextEncoder().encode(viewKey))
     ).slice(0, 16)
+    const restricted = visible === '*' ? ird : restrictIrd(ird, visible)
     view = {
-      body: JSON.stringify(restrictIrd(ird, visible)),
+      body: JSON.stringify(
+        signing
+          ? {
+              ...restricted,
+              meta: { ...restricted.meta, [SIGNING_JWKS_META]: SIGNING_JWKS_PATH },
+            }
+          : restricted
+      ),
       etag: strongEtag(`${version.manifest['ird-tag']}-${viewHash}`),
     }
     if (restrictedBodies.size >= MAX_CACHED_VIEWS)
