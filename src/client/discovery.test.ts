@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dnsRecords } from '../cli/dns-records.ts'
+import * as entry from 'alto-edge/client'
 import {
   applyNaptrRegexp,
   DiscoveryError,
@@ -254,5 +255,12 @@ describe('RFC 3402 §3.2 substitution expressions', () => {
     expect(applyNaptrRegexp('!a\\!b!c!', 'a!b')).toBe('c')
     expect(applyNaptrRegexp('garbage', 'a')).toBeNull()
     expect(applyNaptrRegexp('!x!y!', 'a')).toBeNull()
+  })
+})
+
+describe("package export 'alto-edge/client'", () => {
+  it('exports the discovery client', () => {
+    expect(entry.DnsDiscovery).toBe(DnsDiscovery)
+    expect(entry.DiscoveryError).toBe(DiscoveryError)
   })
 })
