@@ -27,3 +27,12 @@ export {
   type PolicyName,
   type SelectionPolicy,
 } from './peer-selection.ts'
+export {
+  applyNaptrRegexp,
+  DiscoveryError,
+  DnsDiscovery,
+  lookupNames,
+  type DiscoveryFailure,
+  type DiscoveryOptions,
+  type DiscoveryResult,
+} from './discovery.ts'
