@@ -12,11 +12,8 @@
  * never claims addresses outside the prefix); a prefix needing more than MAX_NAMES_PER_PREFIX
  * names (e.g. an IPv6 /80, whose next cut is /128) cannot be expressed and is reported.
  */
+import { IPV4_CUTS, IPV6_CUTS, reverseName, wordsToBigInt } from '../alto/reverse-tree.ts'
 import { parsePrefix } from '../tables/index.ts'
-
-/** RFC 8686 §3.3: the prefix lengths at which the reverse tree is consulted. */
-export const IPV4_CUTS = [8, 16, 24, 32] as const
-export const IPV6_CUTS = [32, 40, 48, 56, 64, 128] as const
 
 /** Above this many names for one prefix, it is reported as not expressible. */
 export const MAX_NAMES_PER_PREFIX = 256
@@ -49,24 +46,6 @@ export function naptrRegexp(uri: string): string {
   return `!.*!${uri}!`
 }
 
-/** Reverse-tree name of the top `cut` bits of an address (v4: octets, v6: nibbles). */
-export function reverseName(family: 4 | 6, addr: bigint, cut: number): string {
-  const width = family === 4 ? 32 : 128
-  const unit = family === 4 ? 8 : 4
-  const labels: string[] = []
-  for (let bit = 0; bit < cut; bit += unit) {
-    const v = Number((addr >> BigInt(width - bit - unit)) & BigInt((1 << unit) - 1))
-    labels.push(family === 4 ? String(v) : v.toString(16))
-  }
-  return `${labels.reverse().join('.')}.${family === 4 ? 'in-addr.arpa.' : 'ip6.arpa.'}`
-}
-
-function toBig(words: readonly number[]): bigint {
-  let v = 0n
-  for (const w of words) v = (v << 32n) | BigInt(w >>> 0)
-  return v
-}
-
 /** The reverse-tree names that express `prefix` exactly, or a reason why none can. */
 export function namesForPrefix(prefix: string): { names: string[] } | { reason: string } {
   const p = parsePrefix(prefix)
@@ -81,10 +60,10 @@ export function namesForPrefix(prefix: string): { names: string[] } | { reason: 
     return {
       reason: `/${p.len} needs ${count} names at the next RFC 8686 cut /${cut} (limit ${MAX_NAMES_PER_PREFIX})`,
     }
-  const base = toBig(p.words)
+  const base = wordsToBigInt(p.words)
   const names: string[] = []
   for (let i = 0; i < count; i++)
-    names.push(reverseName(p.family, base + (BigInt(i) << BigInt(width - cut)), cut))
+    names.push(`${reverseName(p.family, base + (BigInt(i) << BigInt(width - cut)), cut)}.`)
   return { names }
 }
 

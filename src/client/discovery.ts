@@ -9,12 +9,14 @@
  * IRD URI. NXDOMAIN or no ALTO record → next cut; all cuts exhausted → `not-found`. SERVFAIL,
  * timeouts and malformed answers are reported as typed failures (a {@link DiscoveryError}).
  */
+import { IPV4_CUTS, IPV6_CUTS, reverseName, wordsToBigInt } from '../alto/reverse-tree.ts'
 import { parseAddress, parsePrefix } from '../tables/index.ts'
 import { decodeResponse, encodeQuery, RCODE, type Naptr } from './dns-wire.ts'
 import type { FetchLike } from './http.ts'
 
-export const IPV4_CUTS = [32, 24, 16, 8] as const
-export const IPV6_CUTS = [128, 64, 56, 48, 40, 32] as const
+/** RFC 8686 §3.4: the cuts, longest first. */
+const CUTS_V4: readonly number[] = [...IPV4_CUTS].reverse()
+const CUTS_V6: readonly number[] = [...IPV6_CUTS].reverse()
 export const ALTO_SERVICE = 'ALTO:https'
 export const DNS_MESSAGE = 'application/dns-message'
 
@@ -83,12 +85,6 @@ const SPECIAL_V6 = [
 ]
 const DOCUMENTATION = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32']
 
-function toBig(words: readonly number[]): bigint {
-  let v = 0n
-  for (const w of words) v = (v << 32n) | BigInt(w >>> 0)
-  return v
-}
-
 interface Target {
   family: 4 | 6
   addr: bigint
@@ -98,10 +94,10 @@ interface Target {
 function parseTarget(input: string): Target | null {
   if (input.includes('/')) {
     const p = parsePrefix(input)
-    return p.ok ? { family: p.family, addr: toBig(p.words), len: p.len } : null
+    return p.ok ? { family: p.family, addr: wordsToBigInt(p.words), len: p.len } : null
   }
   const a = parseAddress(input)
-  return a && { family: a.family, addr: toBig(a.words), len: a.family === 4 ? 32 : 128 }
+  return a && { family: a.family, addr: wordsToBigInt(a.words), len: a.family === 4 ? 32 : 128 }
 }
 
 function overlaps(t: Target, range: string): boolean {
@@ -110,18 +106,6 @@ function overlaps(t: Target, range: string): boolean {
   const width = BigInt(t.family === 4 ? 32 : 128)
   const len = BigInt(Math.min(r.len, t.len))
   return t.addr >> (width - len) === r.addr >> (width - len)
-}
-
-/** Reverse-tree name of the top `cut` bits (v4 octets, v6 nibbles), absolute, without the root dot. */
-export function reverseName(family: 4 | 6, addr: bigint, cut: number): string {
-  const width = family === 4 ? 32 : 128
-  const unit = family === 4 ? 8 : 4
-  const labels: string[] = []
-  for (let bit = 0; bit < cut; bit += unit) {
-    const v = Number((addr >> BigInt(width - bit - unit)) & BigInt((1 << unit) - 1))
-    labels.push(family === 4 ? String(v) : v.toString(16))
-  }
-  return `${labels.reverse().join('.')}.${family === 4 ? 'in-addr.arpa' : 'ip6.arpa'}`
 }
 
 /** The names RFC 8686 §3.4 looks up for `input`, in order; or throws invalid-address/refused-range. */
@@ -133,7 +117,7 @@ export function lookupNames(input: string, allowDocumentationPrefixes = false): 
   if (doc && !allowDocumentationPrefixes) fail({ kind: 'refused-range', input, range: doc })
   const special = (t.family === 4 ? SPECIAL_V4 : SPECIAL_V6).find((r) => overlaps(t, r))
   if (special) fail({ kind: 'refused-range', input, range: special })
-  const cuts: readonly number[] = t.family === 4 ? IPV4_CUTS : IPV6_CUTS
+  const cuts = t.family === 4 ? CUTS_V4 : CUTS_V6
   const names = cuts.filter((c) => c <= t.len).map((c) => reverseName(t.family, t.addr, c))
   // RFC 8686 §3.2: IPv4 L < 8, IPv6 L < 32 is an unsupported prefix length
   if (names.length === 0)
