@@ -36,3 +36,11 @@ export {
   type DiscoveryOptions,
   type DiscoveryResult,
 } from './discovery.ts'
+export {
+  fetchJwks,
+  verifyAnswer,
+  type Jwks,
+  type SentQuestion,
+  type VerifyFailure,
+  type VerifyResult,
+} from './verify.ts'

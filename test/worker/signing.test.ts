@@ -9,6 +9,7 @@ import { httpbis } from 'http-message-signatures'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import { verifyAltoResponse, type Jwks } from '../../src/alto/signing/profile.ts'
+import { fetchJwks, verifyAnswer } from '../../src/client/verify.ts'
 import type { Env } from '../../src/worker/env.ts'
 import worker from '../../src/worker/index.ts'
 import { ORIGIN } from './client.ts'
@@ -175,6 +176,39 @@ describe('signed edge answers (RFC 9421, RFC 9530; docs/signing.md)', () => {
     )
     expect(await verify(body, 200, forged)).toMatchObject({ ok: false, reason: 'bad-signature' })
     expect(await independentlyVerified(200, forged, body)).toBe(false)
+  })
+
+  it('the client library checks it (src/client/verify.ts): JWK Set fetched from the server, question recomputed', async () => {
+    const res = await call(signingOn())
+    const viaWorker = async (input: RequestInfo | URL, init?: RequestInit) =>
+      worker.fetch(new Request(input, init), { ...env, ...signingOn() }, testExecutionContext())
+    const jwks = await fetchJwks(`${ORIGIN}/signing/jwks.json`, viaWorker)
+    const uri = `${ORIGIN}${PATH}`
+    const asked = { method: 'POST', uri, body: QUESTION }
+    expect(await verifyAnswer({ response: res, question: asked, jwks })).toMatchObject({
+      ok: true,
+      keyid: KID,
+    })
+    // The body is still readable by the caller (verifyAnswer read a clone).
+    expect(
+      ((await res.json()) as { 'endpoint-cost-map': object })['endpoint-cost-map']
+    ).toBeTruthy()
+    const res2 = await call(signingOn())
+    const other = { ...asked, body: QUESTION.replace('203.0.113.9', '203.0.113.10') }
+    expect(await verifyAnswer({ response: res2, question: other, jwks })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    })
+    expect(await verifyAnswer({ response: res2, jwks })).toMatchObject({
+      ok: false,
+      reason: 'missing-component',
+    })
+    expect(
+      await verifyAnswer({ response: res2, question: asked, jwks, now: now() + 121 })
+    ).toMatchObject({ ok: false, reason: 'expired' })
+    expect(
+      await verifyAnswer({ response: res2, question: asked, jwks: { keys: [] } })
+    ).toMatchObject({ ok: false, reason: 'unknown-key' })
   })
 
   it('errors are never signed (application/alto-error+json)', async () => {
