@@ -47,6 +47,8 @@ interface Row {
   path: string
   init: RequestInit
   status: number
+  /** Run with edge signing on (issue 11: the signature cost of an edge answer). */
+  signed?: boolean
 }
 
 const formatV4 = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
@@ -97,6 +99,7 @@ function rows(asn: AsnMapData, etag: string): Row[] {
   const pick = (n: number) => Array.from({ length: n }, () => pids[make.rand() % pids.length])
   return [
     ecs('v4', 1000, 500),
+    { ...ecs('v4', 1000), name: 'endpoint cost 1x1,000 (IPv4), signed (Ed25519)', signed: true },
     ecs('v6', 1000, 500),
     ecs('mixed', 1000, 500),
     ecs('v4', 5000, 2000),
@@ -165,13 +168,33 @@ export async function benchHandler(opts: HandlerBenchOptions): Promise<BenchResu
   await publishBuild(kvStoreFromBinding(kv as never), build, { verify: false })
   log(`handler: published ${kv.store.size} keys in memory`)
   const env = { ALTO_KV: kv, ALTO_AUTH: 'off', ALTO_RATE_LIMIT: 'off', ALTO_MAX_AGE: '60' }
+  // Edge signing (src/worker/middleware/signing.ts) for the signed rows: a fresh Ed25519 key.
+  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair
+  const signingKey = { ...(await crypto.subtle.exportKey('jwk', pair.privateKey)), kid: 'bench' }
+  const signedEnv = {
+    ...env,
+    ALTO_SIGNING: 'on',
+    ALTO_SIGNATURE_TTL: '300',
+    ALTO_SIGNING_KEY: JSON.stringify(signingKey),
+  }
   const ctx = memoryExecutionContext()
   const call = async (row: Row): Promise<number> => {
-    const res = await app.fetch(new Request(ORIGIN + row.path, row.init), env as never, ctx)
+    const res = await app.fetch(
+      new Request(ORIGIN + row.path, row.init),
+      (row.signed ? signedEnv : env) as never,
+      ctx
+    )
     const body = await res.arrayBuffer()
     if (res.status !== row.status)
       throw new Error(
         `${row.name}: HTTP ${res.status} ${new TextDecoder().decode(body).slice(0, 300)}`
+      )
+    if (!!row.signed !== !!res.headers.get('Signature'))
+      throw new Error(
+        `${row.name}: signed ${!!row.signed}, Signature header ${res.headers.get('Signature')}`
       )
     return body.byteLength
   }
