@@ -15,6 +15,10 @@ export const EXIT_UNREACHABLE = 4
 export const EXIT_DIFFERENCES = 5
 /** The server answered, but not as expected (watch: HTTP error status, no TIPS/SSE resource). */
 export const EXIT_SERVER = 6
+/** `verify`: the bundle's signature does not hold (tampered, expired, unknown key, unsigned). */
+export const EXIT_BAD_SIGNATURE = 7
+/** `verify`: the bundle or the JWK Set cannot be read. */
+export const EXIT_UNVERIFIABLE = 8
 /** A bug: an unexpected exception (stack trace on stderr). */
 export const EXIT_INTERNAL = 70
 
@@ -26,6 +30,8 @@ export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
   { code: EXIT_UNREACHABLE, meaning: 'server unreachable (watch, query)' },
   { code: EXIT_DIFFERENCES, meaning: 'diff --exit-code: publishing would change something' },
   { code: EXIT_SERVER, meaning: 'the server answered with an error (watch, query)' },
+  { code: EXIT_BAD_SIGNATURE, meaning: 'verify: the signature does not hold (or none)' },
+  { code: EXIT_UNVERIFIABLE, meaning: 'verify: bundle or JWK Set unreadable' },
   { code: EXIT_INTERNAL, meaning: 'internal error (a bug)' },
 ]
 

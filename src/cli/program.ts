@@ -20,6 +20,7 @@ import {
   type KvTarget,
   type PublishCliOptions,
 } from './commands.ts'
+import { cmdBundle, cmdVerify, type BundleOptions, type VerifyOptions } from './bundle.ts'
 import { cmdDnsRecords, type DnsRecordsOptions } from './dns-records-command.ts'
 import { EXIT_STORAGE, exitCodesHelp } from './exit-codes.ts'
 import { httpUrl, positiveInt } from './options.ts'
@@ -273,6 +274,27 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .addOption(skipOptional())
     .addOption(json())
     .action(act((dir: string, o: DnsRecordsOptions) => cmdDnsRecords(dir, o, io)))
+
+  program
+    .command('bundle')
+    .description(
+      'ask a server and keep question + whole answer in one file (to pass on and verify)'
+    )
+    .argument('<url>', 'the ALTO resource URL', httpUrl)
+    .requiredOption('--out <file>', 'the bundle file to write')
+    .option('--body <json>', 'POST this request body (default: GET)')
+    .option('--content-type <type>', 'Content-Type of --body (an application/alto-*params+json)')
+    .option('--accept <type>', 'Accept header')
+    .action(act((url: string, o: BundleOptions) => cmdBundle(url, o, io)))
+
+  program
+    .command('verify')
+    .description("check a bundle's signature (RFC 9421) against the server's JWK Set")
+    .argument('<bundle>', 'a file written by `alto-edge bundle`')
+    .requiredOption('--jwks <url|file>', "the server's JWK Set (the IRD's signing-jwks-uri)")
+    .option('--at <unix-seconds>', 'judge expiry at this time (default: now)', positiveInt)
+    .addOption(json())
+    .action(act((file: string, o: VerifyOptions) => cmdVerify(file, o, io)))
 
   const query = program
     .command('query')

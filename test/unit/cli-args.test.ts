@@ -46,10 +46,10 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 describe('exit codes are distinct', () => {
-  it('0 ok, 1 validation, 2 usage, 3 storage, 4 unreachable, 5 differences, 6 server, 70 internal', async () => {
+  it('0 ok, 1 validation, 2 usage, 3 storage, 4 unreachable, 5 differences, 6 server, 7 bad signature, 8 unverifiable, 70 internal', async () => {
     const codes = await import('../../src/cli/exit-codes.ts')
     const all = codes.EXIT_CODES.map((e) => e.code)
-    expect(all).toEqual([0, 1, 2, 3, 4, 5, 6, 70])
+    expect(all).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 70])
     expect(new Set(all).size).toBe(all.length)
     expect([
       EXIT_OK,
@@ -59,6 +59,8 @@ describe('exit codes are distinct', () => {
       EXIT_UNREACHABLE,
       codes.EXIT_DIFFERENCES,
       EXIT_SERVER,
+      codes.EXIT_BAD_SIGNATURE,
+      codes.EXIT_UNVERIFIABLE,
       EXIT_INTERNAL,
     ]).toEqual(all)
   })
