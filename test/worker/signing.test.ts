@@ -211,6 +211,16 @@ describe('signed edge answers (RFC 9421, RFC 9530; docs/signing.md)', () => {
     ).toMatchObject({ ok: false, reason: 'unknown-key' })
   })
 
+  it('a key as Node 22 WebCrypto exports it (alg "Ed25519", key_ops, ext) signs too', async () => {
+    // Found by hand against wrangler dev: workerd refused such a JWK at import, so every
+    // answer went out unsigned with only a log line.
+    const nodeStyle = { ...privateJwk, alg: 'Ed25519', key_ops: ['sign'], ext: true }
+    const res = await call({ ...signingOn(), ALTO_SIGNING_KEY: JSON.stringify(nodeStyle) })
+    const body = new Uint8Array(await res.arrayBuffer())
+    expect(res.headers.get('Signature')).toMatch(/^alto=:/)
+    expect(await independentlyVerified(res.status, res.headers, body)).toBe(true)
+  })
+
   it('errors are never signed (application/alto-error+json)', async () => {
     const res = await call(signingOn(), PATH, '{"cost-type":{}}')
     expect(res.status).toBe(400)

@@ -110,9 +110,14 @@ export function signatureBase(
   return base + `"@signature-params": ${paramsValue}`
 }
 
-/** Ed25519 private key from a JWK (`kty` OKP, `crv` Ed25519, `x`, `d`). */
+/**
+ * Ed25519 private key from a JWK (`kty` OKP, `crv` Ed25519, `x`, `d`). Only those members are
+ * passed on: `alg` is "EdDSA" or "Ed25519" depending on the exporter (Node 22 WebCrypto writes
+ * "Ed25519", which workerd refuses), and `key_ops` / `ext` are the exporter's, not ours.
+ */
 export function importPrivateKey(jwk: JsonWebKey): Promise<CryptoKey> {
-  return crypto.subtle.importKey('jwk', { ...jwk, key_ops: ['sign'] }, 'Ed25519', false, ['sign'])
+  const { kty, crv, x, d } = jwk
+  return crypto.subtle.importKey('jwk', { kty, crv, x, d }, 'Ed25519', false, ['sign'])
 }
 
 /** Ed25519 public key from a JWK; the `d` member, if any, is dropped. */
