@@ -192,6 +192,46 @@ describe('ALTO profile (docs/signing.md), worked POST vector', () => {
       reason: 'unknown-key',
     })
   })
+  it('rotation with overlapping keys (docs/signing.md): old and new answers both verify while both keys are listed', async () => {
+    const { response: old, request } = await signedPost()
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair
+    const newPublic = {
+      ...((await crypto.subtle.exportKey('jwk', pair.publicKey)) as JsonWebKey),
+      kid: 'edge-new',
+    }
+    const sig = await signAltoResponse({
+      status: 200,
+      contentType: 'application/alto-costmap+json',
+      body: RES_BODY,
+      request: { method: 'POST', targetUri: TARGET, body: REQ_BODY },
+      key: { keyid: 'edge-new', key: pair.privateKey },
+      created: 1700000000,
+      expires: 1700086400,
+    })
+    const fresh = {
+      ...old,
+      headers: new Headers({ 'content-type': old.headers.get('content-type')!, ...sig }),
+    }
+    const overlap: Jwks = { keys: [TEST_PUBLIC, newPublic] }
+    const verify = (response: typeof old, jwks: Jwks) =>
+      verifyAltoResponse({ response, request, jwks, now })
+    expect(await verify(old, overlap)).toMatchObject({ ok: true, keyid: 'test-key-ed25519' })
+    expect(await verify(fresh, overlap)).toMatchObject({ ok: true, keyid: 'edge-new' })
+    // After the overlap: the old key is dropped, answers signed with it are no longer trusted.
+    expect(await verify(old, { keys: [newPublic] })).toMatchObject({
+      ok: false,
+      reason: 'unknown-key',
+    })
+    expect(await verify(fresh, { keys: [newPublic] })).toMatchObject({ ok: true })
+    // A key listed under the other's kid does not verify (the kid selects, the key decides).
+    expect(await verify(fresh, { keys: [{ ...TEST_PUBLIC, kid: 'edge-new' }] })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    })
+  })
   it('§3.2: a request-bound signature without the request is refused', async () => {
     const { response } = await signedPost()
     expect(await verifyAltoResponse({ response, jwks: JWKS, now })).toMatchObject({
