@@ -102,7 +102,8 @@ export const responseSigning: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method !== 'POST' || !signingEnabled(c.env) || !isSignableAnswer(c.res)) return
   const key = await signingKey(c.env)
   if (!key) return
-  const body = new Uint8Array(await c.res.clone().arrayBuffer())
+  // Read once: the answer is rebuilt below from these bytes, so no clone (a tee) is needed.
+  const body = new Uint8Array(await c.res.arrayBuffer())
   const created = Math.floor(Date.now() / 1000)
   const headers = await signAltoResponse({
     status: c.res.status,
