@@ -16,7 +16,7 @@
  * The JWK Set is never taken from the bundle: trust comes from where the verifier gets it.
  */
 import { readFile, writeFile } from 'node:fs/promises'
-import { fetchJwks, verifyAnswer, type Jwks } from '../client/verify.ts'
+import { asJwks, fetchJwks, verifyAnswer, type Jwks } from '../client/verify.ts'
 import type { Io } from './commands.ts'
 import {
   EXIT_BAD_SIGNATURE,
@@ -103,9 +103,7 @@ export function parseBundle(text: string): Bundle | string {
 
 async function loadJwks(source: string): Promise<Jwks> {
   if (/^https?:\/\//.test(source)) return fetchJwks(source)
-  const jwks = JSON.parse(await readFile(source, 'utf8')) as Jwks
-  if (!Array.isArray(jwks?.keys)) throw new Error(`${source}: no "keys" array`)
-  return jwks
+  return asJwks(JSON.parse(await readFile(source, 'utf8')), source)
 }
 
 export async function cmdVerify(file: string, o: VerifyOptions, io: Io): Promise<number> {

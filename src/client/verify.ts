@@ -33,8 +33,13 @@ export async function fetchJwks(uri: string, fetch: FetchLike = globalThis.fetch
     headers: { Accept: 'application/jwk-set+json, application/json' },
   })
   if (!res.ok) throw new Error(`JWK Set ${uri}: HTTP ${res.status}`)
-  const jwks = (await res.json()) as Jwks
-  if (!jwks || !Array.isArray(jwks.keys)) throw new Error(`JWK Set ${uri}: no "keys" array`)
+  return asJwks(await res.json(), `JWK Set ${uri}`)
+}
+
+/** `value` as a JWK Set, or an error naming `source` when it has no `keys` array. */
+export function asJwks(value: unknown, source: string): Jwks {
+  const jwks = value as Jwks
+  if (!jwks || !Array.isArray(jwks.keys)) throw new Error(`${source}: no "keys" array`)
   return jwks
 }
 
