@@ -88,6 +88,23 @@ export interface Manifest {
   properties: Record<string, PropertyEntry>
   ird: BlobRef
   'ird-tag': string
+  /**
+   * Build-time signatures of the full GET resources (compiler/presign.ts; docs/signing.md), by
+   * the blob's SHA-256. Absent when the map set was published without an operator key.
+   */
+  signatures?: Record<string, PresignedSignature>
+}
+
+/** The headers a full GET resource is served with when it was signed at build time. */
+export interface PresignedSignature {
+  /** The Content-Type the signature covers (the blob is only served with it as it is). */
+  'media-type': string
+  keyid: string
+  /** Unix seconds (the signature's `expires`). */
+  expires: number
+  'content-digest': string
+  'signature-input': string
+  signature: string
 }
 
 export interface CurrentPointer {

@@ -106,7 +106,8 @@ export function parseManifest(text: string, version: string): Manifest {
     isObject(v.properties) &&
     isObject(v['cost-types']) &&
     isObject(v.ird) &&
-    typeof v['ird-tag'] === 'string'
+    typeof v['ird-tag'] === 'string' &&
+    (v.signatures === undefined || isObject(v.signatures))
   if (!ok) throw new StoreError(key, 'corrupt')
   return v as unknown as Manifest
 }

@@ -71,6 +71,7 @@ export async function serveFullResource(
   const headers = representationHeaders(c, version, resource.etag, resource.mediaType)
   const notModified = notModifiedResponse(c, headers, version.lastModified)
   if (notModified) return notModified
+  addPresignedSignature(headers, version, resource)
   if (c.req.method === 'HEAD') {
     headers.set('Content-Length', String(resource.blob.bytes))
     return new Response(null, { headers })
@@ -81,6 +82,22 @@ export async function serveFullResource(
     headers,
     storedCacheControl: `public, max-age=${EDGE_CACHE_MAX_AGE_SECONDS}`,
   })
+}
+
+/**
+ * The operator's build-time signature of this blob (compiler/presign.ts), sent as it is: a
+ * full map is never signed per request. Only for the exact type it covers; none on a 304.
+ */
+function addPresignedSignature(
+  headers: Headers,
+  version: PublishedVersion,
+  resource: FullResource
+): void {
+  const sig = version.manifest.signatures?.[resource.blob.sha256]
+  if (!sig || sig['media-type'] !== resource.mediaType) return
+  headers.set('Content-Digest', sig['content-digest'])
+  headers.set('Signature-Input', sig['signature-input'])
+  headers.set('Signature', sig.signature)
 }
 
 export interface EdgeCachedBlob {
