@@ -371,7 +371,10 @@ export async function cmdPublish(
     const result = await publishBuild(kv, build, {
       keep: opts.keep ?? compiled.keep,
       verify: opts.verify,
-      updates: { window: opts.updatesWindow },
+      updates: {
+        window: opts.updatesWindow,
+        signing: key.key && { key: key.key, ttlSeconds: opts.signatureTtl },
+      },
       hooks: pause ? { afterBlobs: () => pauseForTest(io) } : undefined,
       onProgress: opts.quiet ? undefined : (msg) => io.err(`  ${msg}`),
     })

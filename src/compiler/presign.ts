@@ -14,20 +14,59 @@
  */
 import { MEDIA_TYPES } from '../alto/media-types.ts'
 import { signAltoResponse, type SigningKey } from '../alto/signing/profile.ts'
-import type { Manifest, PresignedSignature } from '../store/manifest.ts'
+import type { BlobRef, Manifest, PresignedSignature } from '../store/manifest.ts'
+import type { UpdateLog } from '../store/update-log.ts'
 import { computeVersion, type Build } from './build.ts'
 
 /** Default lifetime of a build-time signature: republish (or re-sign) within this time. */
 export const DEFAULT_PRESIGN_TTL_SECONDS = 30 * 24 * 60 * 60
 
-export interface PresignOptions {
+/** The operator key and the lifetime of what it signs. */
+export interface SigningOptions {
   key: SigningKey
-  /** `expires - created`, seconds. */
+  /** `expires - created`, seconds (default {@link DEFAULT_PRESIGN_TTL_SECONDS}). */
   ttlSeconds?: number
   /** Unix seconds; defaults to now. */
   now?: number
+}
+
+export interface PresignOptions extends SigningOptions {
   /** The version that is current in the store, whose still-fresh signatures are kept. */
   previous?: Manifest | null
+}
+
+/** Kept rather than renewed: same key, same type, more than half the lifetime left. */
+function stillFresh(
+  old: PresignedSignature | undefined,
+  mediaType: string,
+  key: SigningKey,
+  now: number,
+  ttl: number
+): old is PresignedSignature {
+  return (
+    old !== undefined &&
+    old.keyid === key.keyid &&
+    old['media-type'] === mediaType &&
+    old.expires - now > ttl / 2
+  )
+}
+
+async function presign(
+  bytes: Uint8Array,
+  mediaType: string,
+  key: SigningKey,
+  now: number,
+  ttl: number
+): Promise<PresignedSignature> {
+  const headers = await signAltoResponse({
+    status: 200,
+    contentType: mediaType,
+    body: bytes,
+    key,
+    created: now,
+    expires: now + ttl,
+  })
+  return { 'media-type': mediaType, keyid: key.keyid, expires: now + ttl, ...headers }
 }
 
 export interface FullResourceBlob {
@@ -61,33 +100,56 @@ export async function presignBuild(build: Build, opts: PresignOptions): Promise<
   const signatures: Record<string, PresignedSignature> = {}
   for (const { sha256, mediaType, label } of fullResourceBlobs(build.manifest)) {
     const old = kept[sha256]
-    if (
-      old &&
-      old.keyid === opts.key.keyid &&
-      old['media-type'] === mediaType &&
-      old.expires - now > ttl / 2
-    ) {
+    if (stillFresh(old, mediaType, opts.key, now, ttl)) {
       signatures[sha256] = old
       continue
     }
     const bytes = build.blobs.get(sha256)
     if (!bytes) throw new Error(`build has no bytes for ${label} (blob ${sha256})`)
-    const headers = await signAltoResponse({
-      status: 200,
-      contentType: mediaType,
-      body: bytes,
-      key: opts.key,
-      created: now,
-      expires: now + ttl,
-    })
-    signatures[sha256] = {
-      'media-type': mediaType,
-      keyid: opts.key.keyid,
-      expires: now + ttl,
-      ...headers,
-    }
+    signatures[sha256] = await presign(bytes, mediaType, opts.key, now, ttl)
   }
   const manifest: Manifest = { ...build.manifest, signatures }
   manifest.version = await computeVersion(manifest)
   return { ...build, manifest, summary: { ...build.summary, version: manifest.version } }
+}
+
+/** Every item of an update log (TIPS RFC 9569 / SSE RFC 8895) with the media type it is served as. */
+export function updateLogItems(log: UpdateLog): { ref: BlobRef; mediaType: string }[] {
+  const items: { ref: BlobRef; mediaType: string }[] = []
+  for (const e of log.seqs) {
+    items.push({ ref: e.snapshot, mediaType: log['media-type'] })
+    const patch = e['patch-from-prev']
+    if (patch)
+      items.push({ ref: patch, mediaType: e['patch-media-type'] ?? MEDIA_TYPES.mergePatch })
+  }
+  return items
+}
+
+/**
+ * The signatures of an update log's items (snapshots and patches, served by TIPS as they are):
+ * with `signing`, fresh ones kept and the rest signed; without, the previous log's signatures of
+ * items it still holds are carried over (a rollback or an unsigned publish loses none). Undefined
+ * when there are none.
+ */
+export async function signUpdateLog(
+  log: UpdateLog,
+  previous: Record<string, PresignedSignature> | undefined,
+  signing: SigningOptions | undefined,
+  loadBytes: (ref: BlobRef) => Promise<Uint8Array>
+): Promise<Record<string, PresignedSignature> | undefined> {
+  const out: Record<string, PresignedSignature> = {}
+  const ttl = signing?.ttlSeconds ?? DEFAULT_PRESIGN_TTL_SECONDS
+  const now = signing?.now ?? Math.floor(Date.now() / 1000)
+  for (const { ref, mediaType } of updateLogItems(log)) {
+    if (out[ref.sha256]?.['media-type'] === mediaType) continue
+    const old = previous?.[ref.sha256]
+    if (!signing) {
+      if (old && old['media-type'] === mediaType) out[ref.sha256] = old
+    } else if (stillFresh(old, mediaType, signing.key, now, ttl)) {
+      out[ref.sha256] = old
+    } else {
+      out[ref.sha256] = await presign(await loadBytes(ref), mediaType, signing.key, now, ttl)
+    }
+  }
+  return Object.keys(out).length ? out : undefined
 }

@@ -17,7 +17,9 @@ import type { Manifest } from '../../src/store/manifest.ts'
 import type { Env } from '../../src/worker/env.ts'
 import worker from '../../src/worker/index.ts'
 import { ORIGIN } from './client.ts'
-import { compileRealMapSet, publish, testExecutionContext } from './map-set.ts'
+import { kvStoreFromBinding } from '../../src/compiler/kv-binding.ts'
+import { publishBuild } from '../../src/compiler/publish.ts'
+import { compileRealMapSet, exampleVariant, publish, testExecutionContext } from './map-set.ts'
 
 const NM = 'rfc-example-network-map'
 const CM = 'rfc-example-num-routingcost'
@@ -212,5 +214,46 @@ describe('presignBuild: renewal (an unchanged republish stays a no-op while sign
       ...Object.values(m['cost-maps']).map((c) => c.json.sha256),
     ]
     expect(Object.keys(m.signatures!).sort()).toEqual([...new Set(want)].sort())
+  })
+})
+
+describe('TIPS update items (RFC 9569 §7) signed at publish with the operator key', () => {
+  it('every snapshot and patch of the log verifies; an unsigned publish keeps the old items signed', async () => {
+    const kv = kvStoreFromBinding(env.ALTO_KV)
+    const signing = { key: operator, ttlSeconds: TTL }
+    const v1 = await presignBuild(await compileRealMapSet(exampleVariant(61)), signing)
+    const v2 = await presignBuild(await compileRealMapSet(exampleVariant(62)), signing)
+    await publishBuild(kv, v1, { updates: { signing } })
+    const r2 = await publishBuild(kv, v2, { updates: { signing } })
+    const u = r2.updates!.find((x) => x.resourceId === CM)!
+    const j = u.seq
+    expect(j).toBeGreaterThanOrEqual(2)
+    const snapshot = await get(`/tips/view/${CM}/ug/0/${j}`)
+    expect(snapshot.status).toBe(200)
+    expect(snapshot.headers.get('Content-Type')).toBe('application/alto-costmap+json')
+    expect(await verifyAnswer({ response: snapshot, jwks })).toMatchObject({ ok: true, keyid: KID })
+    expect(
+      await independentlyVerified(snapshot, new Uint8Array(await snapshot.arrayBuffer()))
+    ).toBe(true)
+    const patch = await get(`/tips/view/${CM}/ug/${j - 1}/${j}`)
+    expect(patch.status).toBe(200)
+    expect(patch.headers.get('Content-Type')).toBe('application/merge-patch+json')
+    expect(await verifyAnswer({ response: patch, jwks })).toMatchObject({ ok: true, keyid: KID })
+    expect(await independentlyVerified(patch, new Uint8Array(await patch.arrayBuffer()))).toBe(true)
+    const notModified = await get(`/tips/view/${CM}/ug/${j - 1}/${j}`, {
+      'If-None-Match': patch.headers.get('ETag')!,
+    })
+    expect(notModified.status).toBe(304)
+    expect(notModified.headers.get('Signature')).toBeNull()
+
+    // A later publish without the key: the items of the signed publications stay signed.
+    const v3 = await compileRealMapSet(exampleVariant(63))
+    const r3 = await publishBuild(kv, v3, { updates: {} })
+    const k = r3.updates!.find((x) => x.resourceId === CM)!.seq
+    const older = await get(`/tips/view/${CM}/ug/${j - 1}/${j}`)
+    expect(await verifyAnswer({ response: older, jwks })).toMatchObject({ ok: true })
+    const newer = await get(`/tips/view/${CM}/ug/${k - 1}/${k}`)
+    expect(newer.status).toBe(200)
+    expect(newer.headers.get('Signature')).toBeNull()
   })
 })
