@@ -67,7 +67,7 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
   {
     mediaType: MEDIA_TYPES.costMapFilter,
     role: 'request',
-    spec: 'RFC 7285 §11.3.2.3',
+    spec: 'RFC 7285 §11.3.2.3, RFC 8189 §4.1.2',
     schema: filteredCostMapRequest,
   },
   {
@@ -91,7 +91,7 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
   {
     mediaType: MEDIA_TYPES.endpointCostParams,
     role: 'request',
-    spec: 'RFC 7285 §11.5.1.3',
+    spec: 'RFC 7285 §11.5.1.3, RFC 8189 §4.2.2',
     schema: endpointCostRequest,
   },
   {
