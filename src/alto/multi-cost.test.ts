@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { CostType } from './cost-types.ts'
 import { RequestFailureError, type AltoError } from './errors.ts'
 import {
+  clausesPredicate,
   evaluate,
   parseMultiCost,
   type MultiCostCapabilities,
@@ -263,6 +264,9 @@ describe('evaluate equals a naive reference filter (property)', () => {
             )
           )
           expect(evaluate(p, values)).toBe(expected)
+          // The writers' predicate: NaN where evaluate has null.
+          const nan = values.map((v) => (v === null ? NaN : v))
+          expect(clausesPredicate(p.clauses)(nan)).toBe(expected)
         }
       ),
       { numRuns: 500 }

@@ -10,6 +10,11 @@
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
+import {
+  anyCostMapResponseSchema,
+  anyEndpointCostResponseSchema,
+  costMapResponseSchema,
+} from '../../src/alto/response-schemas.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
 import { altoErrorMeta, get, postEndpointCost, postFilteredCostMap } from './client.ts'
 import { compileRealMapSet, publish } from './map-set.ts'
@@ -62,9 +67,14 @@ describe('RFC 8189 §4.1.1 / §4.2.1 capabilities in the IRD', () => {
 
 describe('RFC 8189 §5 examples (filtered cost map)', () => {
   it('§5.2 example #1: the whole multi-cost map, null where routingcost is undefined', async () => {
-    expect(
-      await costMapOf({ 'multi-cost-types': [routing, shoesize], pids: { srcs: [], dsts: [] } })
-    ).toEqual({
+    const body = await costMapOf({
+      'multi-cost-types': [routing, shoesize],
+      pids: { srcs: [], dsts: [] },
+    })
+    // The served JSON Schema of application/alto-costmap+json admits it; the RFC 7285 one does not.
+    expect(anyCostMapResponseSchema.safeParse(body).success).toBe(true)
+    expect(costMapResponseSchema.safeParse(body).success).toBe(false)
+    expect(body).toEqual({
       meta: { 'dependent-vtags': [vtag], 'cost-type': {}, 'multi-cost-types': [routing, shoesize] },
       'cost-map': {
         PID1: { PID1: [1, 0], PID2: [4, 3], PID3: [10, 2] },
@@ -190,6 +200,7 @@ describe('RFC 8189 §5.6 endpoint cost service', () => {
         dsts: ['ipv4:192.0.2.89', 'ipv4:198.51.100.34', 'ipv4:203.0.113.45', 'ipv6:2001:db8::10'],
       },
     })) as { meta: Record<string, unknown>; 'endpoint-cost-map': unknown }
+    expect(anyEndpointCostResponseSchema.safeParse(body).success).toBe(true)
     expect(body.meta).toEqual({
       vtag: { 'resource-id': `${NM}-endpoint-cost`, tag: expect.stringMatching(/^[0-9a-f]{64}$/) },
       'dependent-vtags': [vtag],
