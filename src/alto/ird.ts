@@ -29,6 +29,30 @@ export interface CostServiceCapabilities {
   'testable-cost-type-names'?: string[]
 }
 
+/**
+ * The capabilities of the filtered cost map and endpoint cost services of a network map whose
+ * cost maps have `typeNames`: every type testable (`cost-constraints`, RFC 7285 §11.3.2.4), and
+ * with two or more types RFC 8189 multi-cost (§4.1.1, §4.2.1) over all of them. Because every
+ * type is testable, `testable-cost-type-names` is not announced: it MUST NOT appear with
+ * `cost-constraints: true` (§3.6.5), and that form keeps constraint tests open to legacy clients.
+ */
+export function costServiceCapabilities(typeNames: readonly string[]): CostServiceCapabilities {
+  const capabilities: CostServiceCapabilities = {
+    'cost-type-names': [...typeNames],
+    'cost-constraints': true,
+  }
+  if (typeNames.length >= 2) capabilities['max-cost-types'] = typeNames.length
+  return capabilities
+}
+
+/** The cost type names of network map `nmId`'s cost maps, distinct, in code-unit order. */
+export function networkMapCostTypeNames(costMaps: IrdSource['cost-maps'], nmId: string): string[] {
+  const names = new Set<string>()
+  for (const cm of Object.values(costMaps))
+    if (cm['network-map'] === nmId) names.add(cm['cost-type-name'])
+  return [...names].sort(byCodeUnits)
+}
+
 /** RFC 7285 §9.2.1 InfoResourceDirectory. */
 export interface Ird {
   meta: Record<string, unknown> & {
@@ -91,16 +115,16 @@ export function renderIrd(manifest: IrdSource): string {
       ])
     }
     if (ownCostMaps.length === 0) continue
-    const typeNames = [
-      ...new Set(ownCostMaps.map((id) => manifest['cost-maps'][id]['cost-type-name'])),
-    ].sort(byCodeUnits)
+    const capabilities = costServiceCapabilities(
+      networkMapCostTypeNames(manifest['cost-maps'], nmId)
+    )
     resources.push([
       resourceIds.filteredCostMap(nmId),
       {
         uri: resourcePaths.filteredCostMap(nmId),
         'media-type': MEDIA_TYPES.costMap,
         accepts: MEDIA_TYPES.costMapFilter,
-        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
+        capabilities: { ...capabilities },
         uses: [nmId],
       },
     ])
@@ -111,7 +135,7 @@ export function renderIrd(manifest: IrdSource): string {
         uri: resourcePaths.endpointCost(nmId),
         'media-type': MEDIA_TYPES.endpointCost,
         accepts: MEDIA_TYPES.endpointCostParams,
-        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
+        capabilities: { ...capabilities },
       },
     ])
   }

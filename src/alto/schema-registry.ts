@@ -14,8 +14,8 @@ import {
   filteredNetworkMapRequest,
 } from './request-schemas.ts'
 import {
-  costMapResponseSchema,
-  endpointCostResponseSchema,
+  anyCostMapResponseSchema,
+  anyEndpointCostResponseSchema,
   endpointPropertyResponseSchema,
   errorResponseSchema,
   irdSchema,
@@ -61,13 +61,13 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
   {
     mediaType: MEDIA_TYPES.costMap,
     role: 'response',
-    spec: 'RFC 7285 §11.2.3.6',
-    schema: costMapResponseSchema,
+    spec: 'RFC 7285 §11.2.3.6, RFC 8189 §4.1.3',
+    schema: anyCostMapResponseSchema,
   },
   {
     mediaType: MEDIA_TYPES.costMapFilter,
     role: 'request',
-    spec: 'RFC 7285 §11.3.2.3',
+    spec: 'RFC 7285 §11.3.2.3, RFC 8189 §4.1.2',
     schema: filteredCostMapRequest,
   },
   {
@@ -85,13 +85,13 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
   {
     mediaType: MEDIA_TYPES.endpointCost,
     role: 'response',
-    spec: 'RFC 7285 §11.5.1.6',
-    schema: endpointCostResponseSchema,
+    spec: 'RFC 7285 §11.5.1.6, RFC 8189 §4.2.3',
+    schema: anyEndpointCostResponseSchema,
   },
   {
     mediaType: MEDIA_TYPES.endpointCostParams,
     role: 'request',
-    spec: 'RFC 7285 §11.5.1.3',
+    spec: 'RFC 7285 §11.5.1.3, RFC 8189 §4.2.2',
     schema: endpointCostRequest,
   },
   {

@@ -39,6 +39,14 @@ import { follow, type FollowOptions, type FollowEvent } from './follow.ts'
 
 export type ClientOptions = TransportOptions
 
+/**
+ * A single-cost request (RFC 7285 §11.3.2.3, §11.5.1.3): `cost-type` is required. The RFC 8189
+ * members (`multi-cost-types`, …) change the answer's shape, which these methods do not parse.
+ */
+type SingleCost<T> = Omit<T, 'cost-type' | 'multi-cost-types'> & {
+  'cost-type': Pick<CostType, 'cost-mode' | 'cost-metric'>
+}
+
 /** A cost type by its IRD name (`num-routingcost`) or as mode and metric. */
 export type CostTypeRef = string | Pick<CostType, 'cost-mode' | 'cost-metric'>
 
@@ -178,7 +186,7 @@ export class AltoClient {
 
   /** §11.3.2 filtered cost map; the resource is chosen by the request's cost type. */
   filteredCostMap(
-    request: FilteredCostMapRequest,
+    request: SingleCost<FilteredCostMapRequest>,
     choice: ResourceChoice = {}
   ): Promise<CostMapResponse> {
     const r = this.#pick(
@@ -247,7 +255,7 @@ export class AltoClient {
    * cost resource names no network map: §11.5.1.5 "MUST NOT specify the 'use' field").
    */
   endpointCost(
-    request: EndpointCostRequest,
+    request: SingleCost<EndpointCostRequest>,
     choice: ResourceChoice = {}
   ): Promise<EndpointCostResponse> {
     const r = this.endpointCostResource(request['cost-type'], choice)

@@ -190,7 +190,7 @@ describe('failures are typed values', () => {
 })
 
 describe('ranking (draft-kiesel-alto-h12) over endpoint cost', () => {
-  it('ranks by the primary criterion, breaks ties by the next, groups by PID, one request per criterion', async () => {
+  it('ranks by the primary criterion, breaks ties by the next, groups by PID, one RFC 8189 multi-cost request for all criteria', async () => {
     const candidates = [
       'ipv4:203.0.113.9',
       'ipv4:198.51.100.130',
@@ -203,7 +203,9 @@ describe('ranking (draft-kiesel-alto-h12) over endpoint cost', () => {
       resourceId: `${NM}-endpoint-cost`,
     })
     expect(result.criteria).toEqual(['ord-routingcost', 'num-routingcost'])
-    expect(result.requests).toBe(3) // two criteria + one PID lookup, whatever the candidate count
+    // The service announces max-cost-types 2 (RFC 8189 §4.2.1): both criteria in one
+    // multi-cost request, plus one PID lookup, whatever the candidate count.
+    expect(result.requests).toBe(2)
     expect(result.ranked.map((r) => [r.candidate, r.rank, r.pid])).toEqual([
       ['ipv4:192.0.2.5', 1, 'PID1'],
       ['ipv4:192.0.2.77', 1, 'PID1'],
