@@ -37,6 +37,8 @@ describe('JSON Schemas of every ALTO message', () => {
       'cost-type',
       'endpoints',
     ])
+    // RFC 9240 §8.3: `entities` is required, `properties` optional.
+    expect(generated.schemas['alto-propmapparams'].required).toEqual(['entities'])
     expect(generated.schemas['alto-costmap'].$id).toBe('/schemas/alto-costmap.json')
   })
 })
