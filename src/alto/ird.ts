@@ -69,6 +69,8 @@ export interface IrdSource {
   'network-maps': Record<string, unknown>
   'cost-maps': Record<string, { 'network-map': string; 'cost-type-name': string }>
   properties: Record<string, unknown>
+  /** RFC 9240 property maps (absent in manifests written before them). */
+  'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
 }
 
 /** Network map ids with the default first, then the others in code-unit order. */
@@ -153,6 +155,26 @@ export function renderIrd(manifest: IrdSource): string {
       capabilities: { 'prop-types': propTypes },
     },
   ])
+  // RFC 9240 §7.4 / §8.4: `mappings` is the only capability; §7.5 `uses`: the network maps that
+  // define the `<nm>.pid` domains, omitted when empty.
+  const propertyMaps = manifest['property-maps'] ?? {}
+  for (const pmId of Object.keys(propertyMaps).sort(byCodeUnits)) {
+    const { mappings, uses } = propertyMaps[pmId]
+    const common = { capabilities: { mappings }, ...(uses.length > 0 ? { uses } : {}) }
+    resources.push([
+      pmId,
+      { uri: resourcePaths.propertyMap(pmId), 'media-type': MEDIA_TYPES.propMap, ...common },
+    ])
+    resources.push([
+      resourceIds.filteredPropertyMap(pmId),
+      {
+        uri: resourcePaths.filteredPropertyMap(pmId),
+        'media-type': MEDIA_TYPES.propMap,
+        accepts: MEDIA_TYPES.propMapParams,
+        ...common,
+      },
+    ])
+  }
   // Incremental updates of every GET-mode map (docs/updates.md): TIPS (RFC 9569 "TIPS IRD
   // Announcement") and the ALTO/SSE update stream (RFC 8895 §6.2-§6.4). `uses` lists every network
   // map with its cost maps right after it (closed under dependency, as both RFCs recommend).

@@ -21,6 +21,9 @@ export const MEDIA_TYPES = {
   eventStream: 'text/event-stream',
   updateStreamParams: 'application/alto-updatestreamparams+json',
   updateStreamControl: 'application/alto-updatestreamcontrol+json',
+  // RFC 9240 entity property maps
+  propMap: 'application/alto-propmap+json',
+  propMapParams: 'application/alto-propmapparams+json',
   // RFC 7396 merge patch and RFC 6902 JSON patch (incremental update items)
   mergePatch: 'application/merge-patch+json',
   jsonPatch: 'application/json-patch+json',

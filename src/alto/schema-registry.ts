@@ -12,6 +12,7 @@ import {
   endpointPropertyRequest,
   filteredCostMapRequest,
   filteredNetworkMapRequest,
+  filteredPropertyMapRequest,
 } from './request-schemas.ts'
 import {
   anyCostMapResponseSchema,
@@ -20,6 +21,7 @@ import {
   errorResponseSchema,
   irdSchema,
   networkMapResponseSchema,
+  propertyMapResponseSchema,
   tipsRequestSchema,
   tipsResponseSchema,
   updateStreamControlSchema,
@@ -123,5 +125,17 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
     role: 'response',
     spec: 'RFC 8895 §6.7',
     schema: updateStreamControlSchema,
+  },
+  {
+    mediaType: MEDIA_TYPES.propMap,
+    role: 'response',
+    spec: 'RFC 9240 §7.6',
+    schema: propertyMapResponseSchema,
+  },
+  {
+    mediaType: MEDIA_TYPES.propMapParams,
+    role: 'request',
+    spec: 'RFC 9240 §8.3',
+    schema: filteredPropertyMapRequest,
   },
 ]

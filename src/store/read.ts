@@ -104,6 +104,7 @@ export function parseManifest(text: string, version: string): Manifest {
     isObject(v['network-maps']) &&
     isObject(v['cost-maps']) &&
     isObject(v.properties) &&
+    (v['property-maps'] === undefined || isObject(v['property-maps'])) &&
     isObject(v['cost-types']) &&
     isObject(v.ird) &&
     typeof v['ird-tag'] === 'string' &&

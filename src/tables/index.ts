@@ -37,3 +37,14 @@ export {
   type ParsedPrefix,
   type IPv6Words,
 } from './ip.ts'
+export {
+  NO_VALUE,
+  NO_PARENT,
+  type TreePrefix,
+  encodePrefixTree,
+  PrefixTree,
+  nodeLpmValues,
+  nodeIndex,
+  encodePidValues,
+  PidValues,
+} from './propmap.ts'

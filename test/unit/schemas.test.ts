@@ -35,6 +35,8 @@ describe('JSON Schemas of every ALTO message', () => {
     expect(text).not.toContain('"additionalProperties":false')
     // RFC 8189 §4.2.2: `cost-type` is optional (`multi-cost-types` may replace it).
     expect(generated.schemas['alto-endpointcostparams'].required).toEqual(['endpoints'])
+    // RFC 9240 §8.3: `entities` is required, `properties` optional.
+    expect(generated.schemas['alto-propmapparams'].required).toEqual(['entities'])
     expect(generated.schemas['alto-costmap'].$id).toBe('/schemas/alto-costmap.json')
   })
 

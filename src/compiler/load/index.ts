@@ -17,5 +17,6 @@ export {
   type PidSource,
   type PrefixItem,
   type PropertySource,
+  type PropertyMapSource,
   type SourceFiles,
 } from './model.ts'

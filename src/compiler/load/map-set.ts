@@ -17,12 +17,14 @@ import {
   type CostMapSource,
   type LoadedMapSet,
   type NetworkMapSource,
+  type PropertyMapSource,
   type PropertySource,
   type SourceFiles,
 } from './model.ts'
 import { checkNetworkMap } from './network-map-check.ts'
 import { loadNetworkMap, withPidOrder } from './network-map.ts'
 import { loadProperty } from './property.ts'
+import { loadPropertyMap } from './property-map.ts'
 import { configSchema, type MapSetConfig } from './schema.ts'
 
 /** Loads and validates a whole map set. Returns undefined when there were errors. */
@@ -117,6 +119,24 @@ export function loadMapSet(
     properties.push(prop)
   })
 
+  // RFC 9240 property maps: the map and its filtered form (`<id>-filtered`) are resources.
+  const propertyMaps: PropertyMapSource[] = []
+  forEachConfigEntry(ctx, 'property-maps', config['property-maps'], (source) => {
+    const pm = loadPropertyMap(diag, files, source, networkMaps.byId)
+    if (!pm) return
+    claimId(pm.id, pm.origin, 'property map')
+    const filtered = resourceIds.filteredPropertyMap(pm.id)
+    const problem = resourceIdProblem(filtered)
+    if (problem)
+      diag.error(
+        pm.origin,
+        `${problem}: generated resource id ${filtered} of property map ${pm.id}`,
+        filtered
+      )
+    else claimId(filtered, pm.origin, `generated for property map ${pm.id}`)
+    propertyMaps.push(pm)
+  })
+
   if (diag.errors.length > 0) return undefined
   return {
     defaultNetworkMap: defaultId,
@@ -124,6 +144,7 @@ export function loadMapSet(
     networkMaps: [...networkMaps.byId.values()].sort((a, b) => byCodeUnits(a.id, b.id)),
     costMaps: costMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
     properties: properties.sort((a, b) => byCodeUnits(a.name, b.name)),
+    propertyMaps: propertyMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
   }
 }
 

@@ -32,11 +32,12 @@ export const CONFIG_LISTS = {
   'network-maps': 'network map',
   'cost-maps': 'cost map',
   'endpoint-properties': 'endpoint property',
+  'property-maps': 'property map',
 } as const
 export type ConfigList = keyof typeof CONFIG_LISTS
 
 /** The keys under which a JSON source lists its CSV side files (paths relative to it). */
-export const CSV_LISTS = ['prefix-csv', 'cost-csv', 'values-csv'] as const
+export const CSV_LISTS = ['prefix-csv', 'cost-csv', 'values-csv', 'pid-csv'] as const
 export type CsvList = (typeof CSV_LISTS)[number]
 
 export interface PrefixItem {
@@ -90,6 +91,18 @@ export interface PropertySource {
   entries: { prefix: PrefixItem; value: string }[]
 }
 
+/** RFC 9240 property map source: values per prefix entity and per PID entity (JSON texts). */
+export interface PropertyMapSource {
+  id: string
+  file: string
+  origin: Origin
+  /** Every property name the map defines, sorted by code units (the table columns). */
+  names: string[]
+  prefixes: { prefix: PrefixItem; values: Map<string, string> }[]
+  /** network map id → PID name → property → value (JSON text). */
+  pids: Map<string, Map<string, Map<string, string>>>
+}
+
 export interface LoadedMapSet {
   defaultNetworkMap: string
   keep: number
@@ -99,4 +112,6 @@ export interface LoadedMapSet {
   costMaps: CostMapSource[]
   /** Sorted by property name. */
   properties: PropertySource[]
+  /** Sorted by resource id. */
+  propertyMaps: PropertyMapSource[]
 }

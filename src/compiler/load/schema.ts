@@ -27,6 +27,7 @@ export const configSchema = z.strictObject({
   'network-maps': z.array(mapEntrySchema).min(1, 'a map set needs at least one network map'),
   'cost-maps': z.array(mapEntrySchema).optional(),
   'endpoint-properties': z.array(propertyEntrySchema).optional(),
+  'property-maps': z.array(mapEntrySchema).optional(),
 })
 export type MapSetConfig = z.infer<typeof configSchema>
 export type MapEntry = z.infer<typeof mapEntrySchema>
@@ -66,6 +67,16 @@ export const propertySchema = z.strictObject({
   property: z.string(),
   values: z.record(z.string(), z.string()).optional(),
   'values-csv': z.array(relativeFile).optional(),
+})
+
+/** RFC 9240 property map source (docs/property-maps.md); values are checked by hand. */
+const entityValues = z.record(z.string(), z.unknown())
+export const propertyMapSchema = z.strictObject({
+  'resource-id': z.string(),
+  prefixes: z.record(z.string(), entityValues).optional(),
+  'prefix-csv': z.array(relativeFile).optional(),
+  pids: z.record(z.string(), z.record(z.string(), entityValues)).optional(),
+  'pid-csv': z.array(relativeFile).optional(),
 })
 
 /** RFC 7285 §11.2.1.6 network map response (unknown keys ignored; the vtag is ours to compute). */
