@@ -45,6 +45,7 @@ export interface IrdSource {
   'network-maps': Record<string, unknown>
   'cost-maps': Record<string, { 'network-map': string; 'cost-type-name': string }>
   properties: Record<string, unknown>
+  'cdni-advertisements'?: Record<string, { 'network-map'?: string }>
 }
 
 /** Network map ids with the default first, then the others in code-unit order. */
@@ -129,6 +130,23 @@ export function renderIrd(manifest: IrdSource): string {
       capabilities: { 'prop-types': propTypes },
     },
   ])
+  // RFC 9241 §3 CDNI Advertisement and §5 its filtered form: no capabilities (§3.4, §5.4), `uses`
+  // only when altopid footprints name a network map (§3.5, §5.5).
+  const cdni = manifest['cdni-advertisements'] ?? {}
+  for (const id of Object.keys(cdni).sort(byCodeUnits)) {
+    const nm = cdni[id]['network-map']
+    const uses = nm !== undefined ? { uses: [nm] } : {}
+    resources.push([id, { uri: resourcePaths.cdni(id), 'media-type': MEDIA_TYPES.cdni, ...uses }])
+    resources.push([
+      resourceIds.filteredCdni(id),
+      {
+        uri: resourcePaths.filteredCdni(id),
+        'media-type': MEDIA_TYPES.cdni,
+        accepts: MEDIA_TYPES.cdniFilter,
+        ...uses,
+      },
+    ])
+  }
   // Incremental updates of every GET-mode map (docs/updates.md): TIPS (RFC 9569 "TIPS IRD
   // Announcement") and the ALTO/SSE update stream (RFC 8895 §6.2-§6.4). `uses` lists every network
   // map with its cost maps right after it (closed under dependency, as both RFCs recommend).

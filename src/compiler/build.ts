@@ -16,6 +16,7 @@ import {
   blobRefFor,
   MANIFEST_FORMAT,
   type BlobRef,
+  type CdniEntry,
   type CostMapEntry,
   type Manifest,
   type NetworkMapEntry,
@@ -27,7 +28,9 @@ import { sha256Hex } from '../tables/bytes.ts'
 import { canonicalJson, concatBytes, jsonString, TextChunks } from './canonical.ts'
 import { costTypeJson } from '../alto/cost-types.ts'
 import { renderIrd } from '../alto/ird.ts'
+import { renderCdniAdvertisement } from '../alto/cdni.ts'
 import {
+  type CdniSource,
   type CostMapSource,
   type LoadedMapSet,
   type NetworkMapSource,
@@ -74,11 +77,19 @@ export interface PropertySummary {
   tag: string
 }
 
+export interface CdniSummary {
+  id: string
+  objects: number
+  jsonBytes: number
+  tag: string
+}
+
 export interface BuildSummary {
   version: string
   networkMaps: NetworkMapSummary[]
   costMaps: CostMapSummary[]
   properties: PropertySummary[]
+  cdniAdvertisements: CdniSummary[]
   irdBytes: number
   blobCount: number
   totalBlobBytes: number
@@ -281,6 +292,34 @@ async function buildProperty(
   }
 }
 
+/**
+ * RFC 9241 §3.6: the whole body, `meta.vtag` always, `dependent-vtags` with the network map of
+ * `altopid` footprints (§4.1). The tag covers the objects and that network map's vtag.
+ */
+async function buildCdniAdvertisement(
+  cdni: CdniSource,
+  nmVtag: string | undefined,
+  blobs: BlobSet
+): Promise<{ entry: CdniEntry; summary: CdniSummary }> {
+  const objects = encoder.encode(JSON.stringify(cdni.objects))
+  const fields = cdni.networkMap !== undefined ? [cdni.id, cdni.networkMap, nmVtag!] : [cdni.id]
+  const tag = await contentTag('cdni', fields, objects)
+  const dependent =
+    cdni.networkMap !== undefined ? [{ 'resource-id': cdni.networkMap, tag: nmVtag! }] : undefined
+  const json = encoder.encode(
+    renderCdniAdvertisement({ 'resource-id': cdni.id, tag }, dependent, cdni.objects)
+  )
+  const entry: CdniEntry = {
+    tag,
+    ...(cdni.networkMap !== undefined ? { 'network-map': cdni.networkMap } : {}),
+    json: await blobs.add(json),
+  }
+  return {
+    entry,
+    summary: { id: cdni.id, objects: cdni.objects.length, jsonBytes: json.length, tag },
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** The hash input of a manifest's version: canonical JSON without version, seq and created. */
@@ -343,6 +382,15 @@ export async function buildMapSet(
     properties[prop.name] = entry
     propSummaries.push(summary)
   }
+  const cdniAdvertisements: Record<string, CdniEntry> = {}
+  const cdniSummaries: CdniSummary[] = []
+  for (const cdni of set.cdniAdvertisements) {
+    progress(`building CDNI advertisement ${cdni.id}`)
+    const nmVtag = cdni.networkMap !== undefined ? networkMaps[cdni.networkMap].vtag : undefined
+    const { entry, summary } = await buildCdniAdvertisement(cdni, nmVtag, blobs)
+    cdniAdvertisements[cdni.id] = entry
+    cdniSummaries.push(summary)
+  }
   const partial: Omit<Manifest, 'ird' | 'ird-tag' | 'version'> = {
     format: MANIFEST_FORMAT,
     seq: 0,
@@ -352,6 +400,8 @@ export async function buildMapSet(
     'network-maps': networkMaps,
     'cost-maps': costMaps,
     properties,
+    // Absent when there are none, so map sets without CDNI keep their versions.
+    ...(cdniSummaries.length > 0 ? { 'cdni-advertisements': cdniAdvertisements } : {}),
   }
   const irdBytes = encoder.encode(renderIrd(partial))
   const irdTag = (await sha256Hex(irdBytes)).slice(0, TAG_HEX_DIGITS)
@@ -372,6 +422,7 @@ export async function buildMapSet(
       networkMaps: nmSummaries,
       costMaps: cmSummaries,
       properties: propSummaries,
+      cdniAdvertisements: cdniSummaries,
       irdBytes: irdBytes.length,
       blobCount: blobs.blobs.size,
       totalBlobBytes,

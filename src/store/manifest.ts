@@ -76,6 +76,15 @@ export interface PropertyEntry {
   tag: string
 }
 
+/** An RFC 9241 CDNI Advertisement resource (docs/cdni.md). */
+export interface CdniEntry {
+  tag: string
+  /** The network map its `altopid` footprints name (RFC 9241 §4.1: `uses`); absent: none. */
+  'network-map'?: string
+  /** The whole `application/alto-cdni+json` body. */
+  json: BlobRef
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT
   version: string
@@ -86,6 +95,8 @@ export interface Manifest {
   'network-maps': Record<string, NetworkMapEntry>
   'cost-maps': Record<string, CostMapEntry>
   properties: Record<string, PropertyEntry>
+  /** RFC 9241 CDNI Advertisement resources by resource id; absent when the map set has none. */
+  'cdni-advertisements'?: Record<string, CdniEntry>
   ird: BlobRef
   'ird-tag': string
 }
@@ -114,5 +125,6 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
     if (p['lpm-v4']) refs.push(p['lpm-v4'])
     if (p['lpm-v6']) refs.push(p['lpm-v6'])
   }
+  for (const cdni of Object.values(m['cdni-advertisements'] ?? {})) refs.push(cdni.json)
   return refs
 }

@@ -17,8 +17,10 @@ import {
   TableFormatError,
   decodeStringTable,
 } from '../tables/index.ts'
+import type { CdniAdvertisementBody } from '../alto/cdni.ts'
 import type {
   BlobRef,
+  CdniEntry,
   CostMapEntry,
   Manifest,
   NetworkMapEntry,
@@ -147,4 +149,11 @@ export function irdBody(kv: KVNamespace, manifest: Manifest): Promise<unknown> {
     OBJECT_OVERHEAD_FACTOR,
     (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown
   )
+}
+
+/** The parsed body of an RFC 9241 CDNI Advertisement resource (for filtering, §5). */
+export function cdniBody(kv: KVNamespace, cdni: CdniEntry): Promise<CdniAdvertisementBody> {
+  return cached(kv, cdni.json, 'json', OBJECT_OVERHEAD_FACTOR, (bytes) => {
+    return JSON.parse(new TextDecoder().decode(bytes)) as CdniAdvertisementBody
+  })
 }

@@ -3,6 +3,7 @@
  * and build.ts consumes, and the loader's constants. Types only (no logic), so every concern
  * module can import it without cycles.
  */
+import type { BaseAdvertisementObject } from '../../alto/cdni.ts'
 import type { CostType } from '../../alto/cost-types.ts'
 import type { Origin } from '../source-error.ts'
 
@@ -32,6 +33,7 @@ export const CONFIG_LISTS = {
   'network-maps': 'network map',
   'cost-maps': 'cost map',
   'endpoint-properties': 'endpoint property',
+  'cdni-advertisements': 'CDNI advertisement',
 } as const
 export type ConfigList = keyof typeof CONFIG_LISTS
 
@@ -90,6 +92,17 @@ export interface PropertySource {
   entries: { prefix: PrefixItem; value: string }[]
 }
 
+/** An RFC 9241 CDNI Advertisement resource (docs/cdni.md), values canonical. */
+export interface CdniSource {
+  id: string
+  file: string
+  origin: Origin
+  /** The network map its `altopid` footprints name (RFC 9241 §4.1). */
+  networkMap?: string
+  /** In source order. */
+  objects: BaseAdvertisementObject[]
+}
+
 export interface LoadedMapSet {
   defaultNetworkMap: string
   keep: number
@@ -99,4 +112,6 @@ export interface LoadedMapSet {
   costMaps: CostMapSource[]
   /** Sorted by property name. */
   properties: PropertySource[]
+  /** Sorted by resource id. */
+  cdniAdvertisements: CdniSource[]
 }
