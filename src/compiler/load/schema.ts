@@ -99,7 +99,7 @@ export const cdniAdvertisementSchema = z.strictObject({
   'capabilities-with-footprints': z.array(
     z.strictObject({
       'capability-type': z.string(),
-      'capability-value': z.unknown(),
+      'capability-value': z.unknown().optional(),
       footprints: z
         .array(
           z.strictObject({
