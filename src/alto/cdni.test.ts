@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   asnFootprintProblem,
+  capabilitiesCovering,
   capabilityMatches,
   capabilityValueProblem,
   CAPABILITY_TYPES,
@@ -350,5 +351,70 @@ describe('RFC 9241 §3.6 rendering', () => {
     expect(renderCdniAdvertisement(vtag, [], global)).toBe(
       '{"meta":{"vtag":{"resource-id":"x","tag":"t"}},"cdni-advertisement":{"capabilities-with-footprints":[{"capability-type":"FCI.Metadata","capability-value":{"metadata":[]}}]}}'
     )
+  })
+})
+
+describe('RFC 9241 §6.2.2 cdni-capabilities of a footprint entity', () => {
+  const cap = (o: BaseAdvertisementObject) => ({
+    'capability-type': o['capability-type'],
+    'capability-value': o['capability-value'],
+  })
+  const [http, both, acquisition] = RFC_3_7_2
+
+  it('§6.3.2 entities over the §3.7.2 advertisement: ipv4:192.0.2.0/24 and ipv6:2001:db8::/32 get http/1.1', () => {
+    expect(capabilitiesCovering(RFC_3_7_2, 'ipv4:192.0.2.0/24')).toEqual([cap(http)])
+    expect(capabilitiesCovering(RFC_3_7_2, 'ipv6:2001:db8::/32')).toEqual([cap(http)])
+    expect(capabilitiesCovering(RFC_3_7_2, 'ipv4:198.51.100.0/24')).toEqual([cap(both)])
+    expect(capabilitiesCovering(RFC_3_7_2, 'ipv4:203.0.113.0/24')).toEqual([cap(acquisition)])
+  })
+
+  it('§6.1: an address or a longer prefix inside a footprint prefix is covered; a shorter one is not', () => {
+    expect(capabilitiesCovering(RFC_3_7_2, 'ipv4:203.0.113.100')).toEqual([cap(acquisition)])
+    expect(capabilitiesCovering(RFC_3_7_2, 'ipv4:192.0.2.128/25')).toEqual([cap(http)])
+    expect(capabilitiesCovering(RFC_3_7_2, 'ipv6:2001:db8:1::1')).toEqual([cap(http)])
+    expect(capabilitiesCovering(RFC_3_7_2, 'ipv4:192.0.0.0/16')).toEqual([])
+    expect(capabilitiesCovering(RFC_3_7_2, 'ipv4:10.0.0.1')).toEqual([])
+  })
+
+  it('§6.1.1/§6.1.2 asn and countrycode entities; altopid through <netmap>.pid; global objects everywhere', () => {
+    const objects: BaseAdvertisementObject[] = [
+      {
+        'capability-type': 'FCI.DeliveryProtocol',
+        'capability-value': { 'delivery-protocols': ['https/1.1', 'http/1.1'] },
+        footprints: [
+          { 'footprint-type': 'asn', 'footprint-value': ['as64496'] },
+          { 'footprint-type': 'countrycode', 'footprint-value': ['us'] },
+        ],
+      },
+      {
+        'capability-type': 'FCI.AcquisitionProtocol',
+        'capability-value': { 'acquisition-protocols': ['https/1.1'] },
+        footprints: [{ 'footprint-type': 'altopid', 'footprint-value': ['germany'] }],
+      },
+      { 'capability-type': 'FCI.Metadata', 'capability-value': { metadata: [] } },
+    ]
+    const [asnUs, pid, global] = objects.map(cap)
+    expect(capabilitiesCovering(objects, 'asn:as64496')).toEqual([asnUs, global])
+    expect(capabilitiesCovering(objects, 'countrycode:us')).toEqual([asnUs, global])
+    expect(capabilitiesCovering(objects, 'countrycode:fr')).toEqual([global])
+    expect(capabilitiesCovering(objects, 'my-eu-netmap.pid:germany', 'my-eu-netmap')).toEqual([
+      pid,
+      global,
+    ])
+    expect(capabilitiesCovering(objects, 'ipv4:192.0.2.1')).toEqual([global])
+  })
+
+  it('entities outside the §6.1 domains, or malformed, are null', () => {
+    for (const e of [
+      'ipv4:300.0.0.1',
+      'ipv4:2001:db8::1',
+      'ipv6:192.0.2.1',
+      'asn:AS64496',
+      'countrycode:US',
+      'pid:x',
+      'other-netmap.pid:germany',
+      'nocolon',
+    ])
+      expect(capabilitiesCovering(RFC_3_7_2, e, 'my-eu-netmap'), e).toBeNull()
   })
 })

@@ -14,6 +14,7 @@
  *   Advertisement resource") answers the very bytes of the GET resource.
  */
 import * as z from 'zod'
+import { maskWords, parseAddress, parsePrefix } from '../tables/index.ts'
 import { errorValueString, type AltoError } from './errors.ts'
 import { MAX_LIST_ENTRIES } from './limits.ts'
 import type { VersionTag } from './responses.ts'
@@ -274,5 +275,89 @@ function orderedObject(o: BaseAdvertisementObject): BaseAdvertisementObject {
       'footprint-type': f['footprint-type'],
       'footprint-value': [...f['footprint-value']],
     }))
+  return out
+}
+
+// --- Footprints as property-map entities (§6) -------------------------------------------------
+
+/** An address or prefix, as the ipv4/ipv6 entity domains hold them (RFC 9240 §6.1, §6.2). */
+interface PrefixValue {
+  family: 4 | 6
+  words: number[]
+  len: number
+}
+
+/** `192.0.2.0/24` or a single address (a full-length prefix, RFC 9241 §6.1); null if neither. */
+function prefixOf(text: string): PrefixValue | null {
+  if (!text.includes('/')) {
+    const a = parseAddress(text)
+    return a ? { family: a.family, words: a.words, len: a.family === 4 ? 32 : 128 } : null
+  }
+  const p = parsePrefix(text)
+  return p.ok ? { family: p.family, words: p.words, len: p.len } : null
+}
+
+/** Whether prefix `outer` contains `inner` (same family, no longer, same leading bits). */
+function containsPrefix(outer: PrefixValue, inner: PrefixValue): boolean {
+  if (outer.family !== inner.family || outer.len > inner.len) return false
+  const masked = maskWords(inner.words, outer.len)
+  return masked.every((w, i) => w === outer.words[i])
+}
+
+/**
+ * RFC 9241 §6.2.2: the `cdni-capabilities` value of one footprint entity — every CDNICapability of
+ * the advertisement whose footprint restrictions contain the entity, in resource order, each
+ * once. Entities (§6.1): `ipv4:`/`ipv6:` addresses and prefixes (inside an `ipv4cidr`/`ipv6cidr`
+ * footprint prefix), `asn:as<N>` (§6.1.1), `countrycode:<cc>` (§6.1.2), and `<netmap>.pid:<PID>`
+ * when `networkMap` is the network map the resource uses (§6.1: altopid). An object without
+ * footprints has global coverage (§3.6) and applies to every entity. Returns null when the
+ * entity is not one of these (an unknown domain or a malformed identifier).
+ *
+ * For the RFC 9240 property map that serves `<cdni-resource>.cdni-capabilities` (issue 16 item
+ * 1 wires it); the filtered CDNI advertisement (§5) filters by capability instead.
+ */
+export function capabilitiesCovering(
+  objects: readonly BaseAdvertisementObject[],
+  entity: string,
+  networkMap?: string
+): CdniCapability[] | null {
+  const colon = entity.indexOf(':')
+  if (colon < 0) return null
+  const domain = entity.slice(0, colon)
+  const id = entity.slice(colon + 1)
+  let covers: (f: Footprint) => boolean
+  if (domain === 'ipv4' || domain === 'ipv6') {
+    const p = prefixOf(id)
+    if (!p || p.family !== (domain === 'ipv4' ? 4 : 6)) return null
+    const type = domain === 'ipv4' ? 'ipv4cidr' : 'ipv6cidr'
+    covers = (f) =>
+      f['footprint-type'] === type &&
+      f['footprint-value'].some((v) => {
+        const outer = prefixOf(v)
+        return outer !== null && containsPrefix(outer, p)
+      })
+  } else if (domain === 'asn') {
+    if (asnFootprintProblem(id) !== null) return null
+    covers = (f) => f['footprint-type'] === 'asn' && f['footprint-value'].includes(id)
+  } else if (domain === 'countrycode') {
+    if (countryCodeFootprintProblem(id) !== null) return null
+    covers = (f) => f['footprint-type'] === 'countrycode' && f['footprint-value'].includes(id)
+  } else if (networkMap !== undefined && domain === `${networkMap}.pid`) {
+    covers = (f) => f['footprint-type'] === 'altopid' && f['footprint-value'].includes(id)
+  } else return null
+  const out: CdniCapability[] = []
+  const seen = new Set<string>()
+  for (const o of objects) {
+    const global = !o.footprints || o.footprints.length === 0
+    if (!global && !o.footprints!.some(covers)) continue
+    const capability = {
+      'capability-type': o['capability-type'],
+      'capability-value': o['capability-value'],
+    }
+    const key = JSON.stringify(capability)
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(capability)
+  }
   return out
 }
