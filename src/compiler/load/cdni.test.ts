@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { compileMapSet, formatSourceError, type SourceError, type SourceFiles } from '../index.ts'
+import {
+  compileMapSet,
+  diffBuild,
+  formatDiff,
+  formatSourceError,
+  type SourceError,
+  type SourceFiles,
+} from '../index.ts'
 import { baseFiles, editJson, json } from '../test-fixtures.ts'
 
 /** The base map set plus one CDNI advertisement source `cdni.json` with these objects. */
@@ -209,5 +216,29 @@ describe('CDNI advertisement sources (RFC 9241, docs/cdni.md)', () => {
       'cdni.json:12 capabilities-with-footprints[0].footprint: unknown key (footprint)',
       'cdni.json:3 netwrok-map: unknown key (netwrok-map)',
     ])
+  })
+})
+
+describe('alto-edge diff with CDNI advertisements', () => {
+  it('reports an added, a changed and an unchanged advertisement by its tag', async () => {
+    const first = await compileMapSet(withCdni([delivery()]))
+    if (!first.ok) throw new Error('does not compile')
+    const added = diffBuild(first.build, null).resources.find((r) => r.kind === 'cdni')
+    expect(added).toMatchObject({ id: 'fci', change: 'added' })
+    const edited = editJson(withCdni([delivery()]), 'cdni.json', (d) => {
+      d['capabilities-with-footprints'][0]['capability-value']['delivery-protocols'] = ['https/1.1']
+    })
+    const second = await compileMapSet(edited)
+    if (!second.ok) throw new Error('does not compile')
+    const changed = diffBuild(second.build, first.build.manifest)
+    expect(changed.resources.find((r) => r.kind === 'cdni')).toMatchObject({
+      id: 'fci',
+      change: 'changed',
+      oldTag: first.build.manifest['cdni-advertisements']!.fci.tag,
+    })
+    expect(formatDiff(changed).some((l) => /changed\s+cdni\s+fci\s+tag /.test(l))).toBe(true)
+    expect(
+      diffBuild(first.build, first.build.manifest).resources.find((r) => r.kind === 'cdni')?.change
+    ).toBe('unchanged')
   })
 })
