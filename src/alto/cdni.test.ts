@@ -5,6 +5,7 @@ import {
   capabilityMatches,
   capabilityValueProblem,
   CAPABILITY_TYPES,
+  cdniAdvertisementResponseSchema,
   checkCdniFilter,
   countryCodeFootprintProblem,
   filterAdvertisement,
@@ -323,6 +324,18 @@ describe('RFC 8008 capability values and RFC 8006 footprint values', () => {
 })
 
 describe('RFC 9241 §3.6 rendering', () => {
+  it('the response schema accepts the §3.7.2 body and refuses one without meta.vtag (§3.6 MUST)', () => {
+    const vtag = {
+      'resource-id': 'my-default-cdnifci',
+      tag: 'da65eca2eb7a10ce8b059740b0b2e3f8eb1d4785',
+    }
+    const body = JSON.parse(renderCdniAdvertisement(vtag, undefined, RFC_3_7_2))
+    expect(cdniAdvertisementResponseSchema.safeParse(body).success).toBe(true)
+    // §4.2.2's body as printed: dependent-vtags only.
+    const noVtag = { ...body, meta: { 'dependent-vtags': [vtag] } }
+    expect(cdniAdvertisementResponseSchema.safeParse(noVtag).success).toBe(false)
+  })
+
   it('§3.7.2: meta.vtag, then the objects in order; dependent-vtags only when given', () => {
     const vtag = {
       'resource-id': 'my-default-cdnifci',

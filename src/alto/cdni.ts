@@ -17,6 +17,7 @@ import * as z from 'zod'
 import { maskWords, parseAddress, parsePrefix } from '../tables/index.ts'
 import { errorValueString, type AltoError } from './errors.ts'
 import { MAX_LIST_ENTRIES } from './limits.ts'
+import { versionTagSchema } from './response-schemas.ts'
 import type { VersionTag } from './responses.ts'
 
 /** RFC 9241 §3.6 / RFC 8006 §4.2.2.2 Footprint. */
@@ -43,6 +44,34 @@ export interface CdniAdvertisementBody {
   meta: { vtag: VersionTag; 'dependent-vtags'?: VersionTag[] }
   'cdni-advertisement': { 'capabilities-with-footprints': BaseAdvertisementObject[] }
 }
+
+/**
+ * §3.6 / §5.6 response body (`application/alto-cdni+json`), loose like every response schema
+ * (RFC 7285 §8.3.7); for the JSON Schema served at `/schemas/alto-cdni.json`.
+ */
+export const cdniAdvertisementResponseSchema = z.looseObject({
+  meta: z.looseObject({
+    vtag: versionTagSchema,
+    'dependent-vtags': z.array(versionTagSchema).optional(),
+  }),
+  'cdni-advertisement': z.looseObject({
+    'capabilities-with-footprints': z.array(
+      z.looseObject({
+        'capability-type': z.string(),
+        'capability-value': z.unknown(),
+        footprints: z
+          .array(
+            z.looseObject({
+              'footprint-type': z.string(),
+              'footprint-value': z.array(z.string()).min(1),
+            })
+          )
+          .nullable()
+          .optional(),
+      })
+    ),
+  }),
+})
 
 // --- Footprints ------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import {
   filteredCostMapRequest,
   filteredNetworkMapRequest,
 } from './request-schemas.ts'
+import { cdniAdvertisementResponseSchema, filteredCdniRequest } from './cdni.ts'
 import {
   costMapResponseSchema,
   endpointCostResponseSchema,
@@ -123,5 +124,17 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
     role: 'response',
     spec: 'RFC 8895 §6.7',
     schema: updateStreamControlSchema,
+  },
+  {
+    mediaType: MEDIA_TYPES.cdni,
+    role: 'response',
+    spec: 'RFC 9241 §3.6',
+    schema: cdniAdvertisementResponseSchema,
+  },
+  {
+    mediaType: MEDIA_TYPES.cdniFilter,
+    role: 'request',
+    spec: 'RFC 9241 §5.3',
+    schema: filteredCdniRequest,
   },
 ]

@@ -38,5 +38,7 @@ describe('JSON Schemas of every ALTO message', () => {
       'endpoints',
     ])
     expect(generated.schemas['alto-costmap'].$id).toBe('/schemas/alto-costmap.json')
+    // RFC 9241 §5.3: cdni-capabilities<0..*> is required (an empty list asks for everything).
+    expect(generated.schemas['alto-cdnifilter'].required).toEqual(['cdni-capabilities'])
   })
 })
