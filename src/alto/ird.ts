@@ -71,6 +71,7 @@ export interface IrdSource {
   properties: Record<string, unknown>
   /** RFC 9240 property maps (absent in manifests written before them). */
   'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
+  'cdni-advertisements'?: Record<string, { 'network-map'?: string }>
 }
 
 /** Network map ids with the default first, then the others in code-unit order. */
@@ -172,6 +173,23 @@ export function renderIrd(manifest: IrdSource): string {
         'media-type': MEDIA_TYPES.propMap,
         accepts: MEDIA_TYPES.propMapParams,
         ...common,
+      },
+    ])
+  }
+  // RFC 9241 §3 CDNI Advertisement and §5 its filtered form: no capabilities (§3.4, §5.4), `uses`
+  // only when altopid footprints name a network map (§3.5, §5.5).
+  const cdni = manifest['cdni-advertisements'] ?? {}
+  for (const id of Object.keys(cdni).sort(byCodeUnits)) {
+    const nm = cdni[id]['network-map']
+    const uses = nm !== undefined ? { uses: [nm] } : {}
+    resources.push([id, { uri: resourcePaths.cdni(id), 'media-type': MEDIA_TYPES.cdni, ...uses }])
+    resources.push([
+      resourceIds.filteredCdni(id),
+      {
+        uri: resourcePaths.filteredCdni(id),
+        'media-type': MEDIA_TYPES.cdni,
+        accepts: MEDIA_TYPES.cdniFilter,
+        ...uses,
       },
     ])
   }

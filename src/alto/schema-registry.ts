@@ -14,6 +14,7 @@ import {
   filteredNetworkMapRequest,
   filteredPropertyMapRequest,
 } from './request-schemas.ts'
+import { cdniAdvertisementResponseSchema, filteredCdniRequest } from './cdni.ts'
 import {
   anyCostMapResponseSchema,
   anyEndpointCostResponseSchema,
@@ -137,5 +138,17 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
     role: 'request',
     spec: 'RFC 9240 §8.3',
     schema: filteredPropertyMapRequest,
+  },
+  {
+    mediaType: MEDIA_TYPES.cdni,
+    role: 'response',
+    spec: 'RFC 9241 §3.6',
+    schema: cdniAdvertisementResponseSchema,
+  },
+  {
+    mediaType: MEDIA_TYPES.cdniFilter,
+    role: 'request',
+    spec: 'RFC 9241 §5.3',
+    schema: filteredCdniRequest,
   },
 ]

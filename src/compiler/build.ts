@@ -24,6 +24,7 @@ import {
   blobRefFor,
   MANIFEST_FORMAT,
   type BlobRef,
+  type CdniEntry,
   type CostMapEntry,
   type Manifest,
   type NetworkMapEntry,
@@ -38,7 +39,9 @@ import { sha256Hex } from '../tables/bytes.ts'
 import { canonicalJson, concatBytes, jsonString, TextChunks } from './canonical.ts'
 import { costTypeJson } from '../alto/cost-types.ts'
 import { networkMapOrder, renderIrd } from '../alto/ird.ts'
+import { renderCdniAdvertisement } from '../alto/cdni.ts'
 import {
+  type CdniSource,
   type CostMapSource,
   type LoadedMapSet,
   type NetworkMapSource,
@@ -86,12 +89,20 @@ export interface PropertySummary {
   tag: string
 }
 
+export interface CdniSummary {
+  id: string
+  objects: number
+  jsonBytes: number
+  tag: string
+}
+
 export interface BuildSummary {
   version: string
   networkMaps: NetworkMapSummary[]
   costMaps: CostMapSummary[]
   properties: PropertySummary[]
   propertyMaps: PropertyMapSummary[]
+  cdniAdvertisements: CdniSummary[]
   irdBytes: number
   blobCount: number
   totalBlobBytes: number
@@ -455,6 +466,34 @@ async function buildPropertyMap(
   }
 }
 
+/**
+ * RFC 9241 §3.6: the whole body, `meta.vtag` always, `dependent-vtags` with the network map of
+ * `altopid` footprints (§4.1). The tag covers the objects and that network map's vtag.
+ */
+async function buildCdniAdvertisement(
+  cdni: CdniSource,
+  nmVtag: string | undefined,
+  blobs: BlobSet
+): Promise<{ entry: CdniEntry; summary: CdniSummary }> {
+  const objects = encoder.encode(JSON.stringify(cdni.objects))
+  const fields = cdni.networkMap !== undefined ? [cdni.id, cdni.networkMap, nmVtag!] : [cdni.id]
+  const tag = await contentTag('cdni', fields, objects)
+  const dependent =
+    cdni.networkMap !== undefined ? [{ 'resource-id': cdni.networkMap, tag: nmVtag! }] : undefined
+  const json = encoder.encode(
+    renderCdniAdvertisement({ 'resource-id': cdni.id, tag }, dependent, cdni.objects)
+  )
+  const entry: CdniEntry = {
+    tag,
+    ...(cdni.networkMap !== undefined ? { 'network-map': cdni.networkMap } : {}),
+    json: await blobs.add(json),
+  }
+  return {
+    entry,
+    summary: { id: cdni.id, objects: cdni.objects.length, jsonBytes: json.length, tag },
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** The hash input of a manifest's version: canonical JSON without version, seq and created. */
@@ -531,6 +570,15 @@ export async function buildMapSet(
     propertyMaps[pm.id] = entry
     pmSummaries.push(summary)
   }
+  const cdniAdvertisements: Record<string, CdniEntry> = {}
+  const cdniSummaries: CdniSummary[] = []
+  for (const cdni of set.cdniAdvertisements) {
+    progress(`building CDNI advertisement ${cdni.id}`)
+    const nmVtag = cdni.networkMap !== undefined ? networkMaps[cdni.networkMap].vtag : undefined
+    const { entry, summary } = await buildCdniAdvertisement(cdni, nmVtag, blobs)
+    cdniAdvertisements[cdni.id] = entry
+    cdniSummaries.push(summary)
+  }
   const partial: Omit<Manifest, 'ird' | 'ird-tag' | 'version'> = {
     format: MANIFEST_FORMAT,
     seq: 0,
@@ -543,6 +591,8 @@ export async function buildMapSet(
     // Only when the map set has property maps: manifests (and versions) of map sets without
     // them stay byte-identical to those written before property maps existed.
     ...(set.propertyMaps.length > 0 ? { 'property-maps': propertyMaps } : {}),
+    // Absent when there are none, so map sets without CDNI keep their versions.
+    ...(cdniSummaries.length > 0 ? { 'cdni-advertisements': cdniAdvertisements } : {}),
   }
   const irdBytes = encoder.encode(renderIrd(partial))
   const irdTag = (await sha256Hex(irdBytes)).slice(0, TAG_HEX_DIGITS)
@@ -564,6 +614,7 @@ export async function buildMapSet(
       costMaps: cmSummaries,
       properties: propSummaries,
       propertyMaps: pmSummaries,
+      cdniAdvertisements: cdniSummaries,
       irdBytes: irdBytes.length,
       blobCount: blobs.blobs.size,
       totalBlobBytes,

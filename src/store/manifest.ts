@@ -106,6 +106,15 @@ export interface PropertyMapEntry {
   json: BlobRef
 }
 
+/** An RFC 9241 CDNI Advertisement resource (docs/cdni.md). */
+export interface CdniEntry {
+  tag: string
+  /** The network map its `altopid` footprints name (RFC 9241 §4.1: `uses`); absent: none. */
+  'network-map'?: string
+  /** The whole `application/alto-cdni+json` body. */
+  json: BlobRef
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT
   version: string
@@ -118,6 +127,8 @@ export interface Manifest {
   properties: Record<string, PropertyEntry>
   /** RFC 9240 property maps; absent in manifests written before them. */
   'property-maps'?: Record<string, PropertyMapEntry>
+  /** RFC 9241 CDNI Advertisement resources by resource id; absent when the map set has none. */
+  'cdni-advertisements'?: Record<string, CdniEntry>
   ird: BlobRef
   'ird-tag': string
   /**
@@ -171,5 +182,6 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
       if (f['lpm-hi']) refs.push(f['lpm-hi'])
     }
   }
+  for (const cdni of Object.values(m['cdni-advertisements'] ?? {})) refs.push(cdni.json)
   return refs
 }

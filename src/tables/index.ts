@@ -34,6 +34,7 @@ export {
   parsePrefix,
   parseAddress,
   maskedPrefixString,
+  maskWords,
   type ParsedPrefix,
   type IPv6Words,
 } from './ip.ts'

@@ -21,8 +21,10 @@ import {
   nodeIndex,
 } from '../tables/index.ts'
 import type { PrefixDomain, PropertyMapTables } from '../alto/property-map.ts'
+import type { CdniAdvertisementBody } from '../alto/cdni.ts'
 import type {
   BlobRef,
+  CdniEntry,
   CostMapEntry,
   Manifest,
   NetworkMapEntry,
@@ -217,4 +219,11 @@ export async function propertyMapTables(
     ),
   ])
   return { names: pm.properties, values, v4, v6, pids }
+}
+
+/** The parsed body of an RFC 9241 CDNI Advertisement resource (for filtering, §5). */
+export function cdniBody(kv: KVNamespace, cdni: CdniEntry): Promise<CdniAdvertisementBody> {
+  return cached(kv, cdni.json, 'json', OBJECT_OVERHEAD_FACTOR, (bytes) => {
+    return JSON.parse(new TextDecoder().decode(bytes)) as CdniAdvertisementBody
+  })
 }

@@ -8,12 +8,14 @@
 import { byCodeUnits, resourceIdProblem } from '../../alto/identifiers.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { Diagnostics, describeOrigin, type Origin } from '../source-error.ts'
+import { loadCdniAdvertisement } from './cdni.ts'
 import { forEachConfigEntry, type LoadContext } from './config-entries.ts'
 import { loadCostMap, type NetworkMapsLoaded } from './cost-map.ts'
 import { checkSchema, readJson } from './json.ts'
 import {
   CONFIG_FILE,
   DEFAULT_KEEP,
+  type CdniSource,
   type CostMapSource,
   type LoadedMapSet,
   type NetworkMapSource,
@@ -136,6 +138,23 @@ export function loadMapSet(
     else claimId(filtered, pm.origin, `generated for property map ${pm.id}`)
     propertyMaps.push(pm)
   })
+  // RFC 9241 CDNI Advertisement resources, each with its filtered form (§5).
+  const cdniAdvertisements: CdniSource[] = []
+  forEachConfigEntry(ctx, 'cdni-advertisements', config['cdni-advertisements'], (source) => {
+    const cdni = loadCdniAdvertisement(diag, source, networkMaps.byId, networkMaps.someFailed)
+    if (!cdni) return
+    claimId(cdni.id, cdni.origin, 'CDNI advertisement')
+    const filteredId = resourceIds.filteredCdni(cdni.id)
+    const problem = resourceIdProblem(filteredId)
+    if (problem)
+      diag.error(
+        cdni.origin,
+        `${problem}: generated resource id ${filteredId} of CDNI advertisement ${cdni.id}; shorten its id`,
+        filteredId
+      )
+    else claimId(filteredId, cdni.origin, `generated for CDNI advertisement ${cdni.id}`)
+    cdniAdvertisements.push(cdni)
+  })
 
   if (diag.errors.length > 0) return undefined
   return {
@@ -145,6 +164,7 @@ export function loadMapSet(
     costMaps: costMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
     properties: properties.sort((a, b) => byCodeUnits(a.name, b.name)),
     propertyMaps: propertyMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
+    cdniAdvertisements: cdniAdvertisements.sort((a, b) => byCodeUnits(a.id, b.id)),
   }
 }
 

@@ -3,6 +3,7 @@
  * and build.ts consumes, and the loader's constants. Types only (no logic), so every concern
  * module can import it without cycles.
  */
+import type { BaseAdvertisementObject } from '../../alto/cdni.ts'
 import type { CostType } from '../../alto/cost-types.ts'
 import type { Origin } from '../source-error.ts'
 
@@ -33,6 +34,7 @@ export const CONFIG_LISTS = {
   'cost-maps': 'cost map',
   'endpoint-properties': 'endpoint property',
   'property-maps': 'property map',
+  'cdni-advertisements': 'CDNI advertisement',
 } as const
 export type ConfigList = keyof typeof CONFIG_LISTS
 
@@ -103,6 +105,17 @@ export interface PropertyMapSource {
   pids: Map<string, Map<string, Map<string, string>>>
 }
 
+/** An RFC 9241 CDNI Advertisement resource (docs/cdni.md), values canonical. */
+export interface CdniSource {
+  id: string
+  file: string
+  origin: Origin
+  /** The network map its `altopid` footprints name (RFC 9241 §4.1). */
+  networkMap?: string
+  /** In source order. */
+  objects: BaseAdvertisementObject[]
+}
+
 export interface LoadedMapSet {
   defaultNetworkMap: string
   keep: number
@@ -114,4 +127,5 @@ export interface LoadedMapSet {
   properties: PropertySource[]
   /** Sorted by resource id. */
   propertyMaps: PropertyMapSource[]
+  cdniAdvertisements: CdniSource[]
 }

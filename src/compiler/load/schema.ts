@@ -28,6 +28,7 @@ export const configSchema = z.strictObject({
   'cost-maps': z.array(mapEntrySchema).optional(),
   'endpoint-properties': z.array(propertyEntrySchema).optional(),
   'property-maps': z.array(mapEntrySchema).optional(),
+  'cdni-advertisements': z.array(mapEntrySchema).optional(),
 })
 export type MapSetConfig = z.infer<typeof configSchema>
 export type MapEntry = z.infer<typeof mapEntrySchema>
@@ -97,3 +98,34 @@ export const rfcCostMapSchema = z.object({
   }),
   'cost-map': costRows,
 })
+
+/**
+ * RFC 9241 CDNI Advertisement source (docs/cdni.md): the RFC's CDNIAdvertisementData plus the
+ * resource id and the network map of `altopid` footprints. `capability-value` is checked per
+ * capability type by hand (alto/cdni.ts), so every bad value gets its own error.
+ */
+export const cdniAdvertisementSchema = z.strictObject({
+  'resource-id': z.string(),
+  'network-map': z.string().optional(),
+  'capabilities-with-footprints': z.array(
+    z.strictObject({
+      'capability-type': z.string(),
+      'capability-value': z.unknown().optional(),
+      footprints: z
+        .array(
+          z.strictObject({
+            'footprint-type': z.string(),
+            'footprint-value': z
+              .array(z.unknown())
+              .min(
+                1,
+                'footprint-value needs at least one value (RFC 9241 §3.6: footprint-value<1..*>)'
+              ),
+          })
+        )
+        .nullable()
+        .optional(),
+    })
+  ),
+})
+export type CdniAdvertisementFile = z.infer<typeof cdniAdvertisementSchema>
