@@ -1,7 +1,8 @@
 /**
  * @module Build-time signatures of the full GET resources (issue 11 item 1; docs/signing.md).
  *
- * The IRD, every full network map and every full cost map is the same body for every client, so
+ * The IRD and every full network map, cost map, property map (RFC 9240) and CDNI advertisement
+ * (RFC 9241) is the same body for every client, so
  * it is signed once, here, with the OPERATOR's key (which stays with the CLI and never reaches the
  * edge), under the ALTO profile's GET components (`@status content-type content-digest`, no
  * request binding). The headers are stored in the manifest (`signatures`, keyed by the blob's
@@ -72,7 +73,7 @@ async function presign(
 export interface FullResourceBlob {
   sha256: string
   mediaType: string
-  /** For messages: `ird`, `networkmap/<id>`, `costmap/<id>`. */
+  /** For messages: `ird`, `networkmap/<id>`, `costmap/<id>`, `propmap/<id>`, `cdni/<id>`. */
   label: string
 }
 
@@ -89,6 +90,10 @@ export function fullResourceBlobs(m: Manifest): FullResourceBlob[] {
     })
   for (const [id, cm] of Object.entries(m['cost-maps']))
     out.push({ sha256: cm.json.sha256, mediaType: MEDIA_TYPES.costMap, label: `costmap/${id}` })
+  for (const [id, pm] of Object.entries(m['property-maps'] ?? {}))
+    out.push({ sha256: pm.json.sha256, mediaType: MEDIA_TYPES.propMap, label: `propmap/${id}` })
+  for (const [id, cdni] of Object.entries(m['cdni-advertisements'] ?? {}))
+    out.push({ sha256: cdni.json.sha256, mediaType: MEDIA_TYPES.cdni, label: `cdni/${id}` })
   return out
 }
 

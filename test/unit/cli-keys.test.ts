@@ -90,7 +90,11 @@ describe('alto-edge build --signing-key', () => {
     const jwks = JSON.parse((await runCli(['keys', 'jwks', keyFile])).stdout) as Jwks
     const sigs = Object.entries(m.signatures!)
     expect(sigs.length).toBe(
-      1 + Object.keys(m['network-maps']).length + Object.keys(m['cost-maps']).length
+      1 +
+        Object.keys(m['network-maps']).length +
+        Object.keys(m['cost-maps']).length +
+        Object.keys(m['property-maps'] ?? {}).length +
+        Object.keys(m['cdni-advertisements'] ?? {}).length
     )
     const t = Math.floor(Date.now() / 1000)
     for (const [sha, s] of sigs) {

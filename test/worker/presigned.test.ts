@@ -95,6 +95,7 @@ const RESOURCES = [
   ['the IRD (RFC 7285 §9)', '/directory'],
   ['a full network map (RFC 7285 §11.2.1)', `/networkmap/${NM}`],
   ['a full cost map (RFC 7285 §11.2.3)', `/costmap/${CM}`],
+  ['a CDNI advertisement (RFC 9241 §3)', '/cdni/my-default-cdnifci'],
 ] as const
 
 describe('full maps signed at build time (docs/signing.md)', () => {
@@ -206,13 +207,16 @@ describe('presignBuild: renewal (an unchanged republish stays a no-op while sign
       expect(s.keyid).toBe('operator-2027-01')
   })
 
-  it('signs exactly the IRD, every network map and every cost map', async () => {
+  it('signs exactly the IRD and every full network map, cost map, property map and CDNI advertisement', async () => {
     const m = (await presignBuild(unsigned, { key: operator })).manifest
     const want = [
       m.ird.sha256,
       ...Object.values(m['network-maps']).map((n) => n.json.sha256),
       ...Object.values(m['cost-maps']).map((c) => c.json.sha256),
+      ...Object.values(m['property-maps'] ?? {}).map((p) => p.json.sha256),
+      ...Object.values(m['cdni-advertisements'] ?? {}).map((c) => c.json.sha256),
     ]
+    expect(Object.keys(m['cdni-advertisements'] ?? {}).length).toBeGreaterThan(0)
     expect(Object.keys(m.signatures!).sort()).toEqual([...new Set(want)].sort())
   })
 })
