@@ -23,6 +23,7 @@ export {
   costEncodingName,
   type CostRow,
 } from './costmatrix.ts'
+export { encodeCostCalendar, CostCalendar } from './calendar.ts'
 export {
   parseIPv4,
   parseIPv4At,
