@@ -3,6 +3,7 @@
  * The compiler renders the IRD once per version from the manifest; the Worker serves that body
  * and restricts it per client (ird-view.ts).
  */
+import { calendarAttributes, type CalendarAttributes, type CalendarTiming } from './calendar.ts'
 import { costTypeJson, type CostType } from './cost-types.ts'
 import { byCodeUnits } from './identifiers.ts'
 import { MEDIA_TYPES } from './media-types.ts'
@@ -27,6 +28,8 @@ export interface CostServiceCapabilities {
   'cost-constraints'?: boolean
   'max-cost-types'?: number
   'testable-cost-type-names'?: string[]
+  /** RFC 8896 §4.1 (alto/calendar.ts). */
+  'calendar-attributes'?: CalendarAttributes[]
 }
 
 /**
@@ -67,7 +70,10 @@ export interface IrdSource {
   'default-network-map': string
   'cost-types': Record<string, CostType>
   'network-maps': Record<string, unknown>
-  'cost-maps': Record<string, { 'network-map': string; 'cost-type-name': string }>
+  'cost-maps': Record<
+    string,
+    { 'network-map': string; 'cost-type-name': string; calendar?: CalendarTiming }
+  >
   properties: Record<string, unknown>
   /** RFC 9240 property maps (absent in manifests written before them). */
   'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
@@ -121,6 +127,8 @@ export function renderIrd(manifest: IrdSource): string {
     const capabilities = costServiceCapabilities(
       networkMapCostTypeNames(manifest['cost-maps'], nmId)
     )
+    const calendars = calendarAttributes(manifest['cost-maps'], nmId)
+    if (calendars) capabilities['calendar-attributes'] = calendars
     resources.push([
       resourceIds.filteredCostMap(nmId),
       {

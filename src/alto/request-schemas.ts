@@ -56,6 +56,8 @@ const costMembers = {
   'testable-cost-types': z.array(costType).min(1).max(MAX_COST_TYPES).optional(),
   constraints: list(MAX_CONSTRAINTS).optional(),
   'or-constraints': z.array(list(MAX_CONSTRAINTS).min(1)).min(1).max(MAX_CONSTRAINTS).optional(),
+  // RFC 8896 §5.1.1 / §5.2.1: one flag per returned cost type (length checked in calendar.ts).
+  calendared: z.array(z.boolean()).min(1).max(MAX_COST_TYPES).optional(),
 }
 
 /** §11.3.2.3 ReqFilteredCostMap (+ RFC 8189 §4.1.2): the cost members and `[pids {srcs, dsts}]`. */

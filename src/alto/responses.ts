@@ -239,6 +239,20 @@ export interface CostColumns {
   clauses: readonly (readonly IndexedConstraint[])[]
   /** RFC 8189 §4.1.3: array-valued costs (`multi-cost-types`) instead of numbers. */
   multi: boolean
+  /**
+   * RFC 8896: per returned type (aligned with `values`), its calendar when the request asked for
+   * it calendared — that type's cost is then the array of the calendar's values — else null.
+   */
+  calendars?: readonly (CalendarLookup | null)[]
+  /** JSON text of meta `calendar-response-attributes` (alto/calendar.ts), with `calendars`. */
+  calendarMeta?: string
+}
+
+/** A cost calendar (tables/calendar.ts CostCalendar): N values per pair. */
+export interface CalendarLookup {
+  readonly intervals: number
+  /** The pair's values into out[0..intervals) (NaN: none); false when it has none at all. */
+  pair(src: number, dst: number, out: Float64Array): boolean
 }
 
 /**
@@ -246,8 +260,32 @@ export interface CostColumns {
  * `"cost-type":{}` and `"multi-cost-types"` with the requested types in request order.
  */
 function costMetaMembers(columns: CostColumns): string {
-  if (!columns.multi) return `"cost-type":${JSON.stringify(responseCostType(columns.costTypes[0]))}`
-  return `"cost-type":{},"multi-cost-types":${JSON.stringify(columns.costTypes.map(responseCostType))}`
+  const calendar =
+    columns.calendarMeta !== undefined
+      ? `,"calendar-response-attributes":${columns.calendarMeta}`
+      : ''
+  if (!columns.multi)
+    return `"cost-type":${JSON.stringify(responseCostType(columns.costTypes[0]))}${calendar}`
+  return `"cost-type":{},"multi-cost-types":${JSON.stringify(columns.costTypes.map(responseCostType))}${calendar}`
+}
+
+/**
+ * The JSON text of one pair's calendar (RFC 8896 §3.3: "an array of values, one per time
+ * interval"), `null` where an interval has no value; null when it has none at all.
+ */
+function calendarCell(
+  cal: CalendarLookup,
+  src: number,
+  dst: number,
+  buf: Float64Array
+): string | null {
+  if (!cal.pair(src, dst, buf)) return null
+  let text = '['
+  for (let k = 0; k < cal.intervals; k++) {
+    const v = buf[k]
+    text += (k > 0 ? ',' : '') + (v === v ? jsonNumber(v) : 'null')
+  }
+  return `${text}]`
 }
 
 /**
@@ -261,6 +299,25 @@ function rowCells(columns: CostColumns): (src: number) => (dst: number) => strin
   const filtered = columns.clauses.length > 0
   const pass = clausesPredicate(columns.clauses)
   const tested = new Float64Array(tests.length)
+  const calendars = columns.calendars
+  if (calendars?.some((c) => c !== null)) {
+    const buf = new Float64Array(Math.max(...calendars.map((c) => c?.intervals ?? 0)))
+    return (src) => {
+      const valueRows = values.map((v) => v.row(src))
+      // RFC 8896 §3.3: constraints and calendars are exclusive (ignored here, see cost-plan.ts).
+      const component = (i: number, dst: number): string | null => {
+        const cal = calendars[i]
+        if (cal) return calendarCell(cal, src, dst, buf)
+        const cost = valueRows[i].get(dst)
+        return cost !== cost ? null : jsonNumber(cost)
+      }
+      return (dst) => {
+        if (!multi) return component(0, dst)
+        const parts = values.map((_, i) => component(i, dst))
+        return parts.some((p) => p !== null) ? `[${parts.map((p) => p ?? 'null').join(',')}]` : null
+      }
+    }
+  }
   return (src) => {
     const valueRows = values.map((v) => v.row(src))
     const testRows = filtered ? tests.map((t) => t.row(src)) : []

@@ -17,6 +17,7 @@ import {
   type TreePrefix,
   chooseCostEncoding,
   costEncodingName,
+  encodeCostCalendar,
   encodeCostMatrix,
   encodeStringTable,
 } from '../tables/index.ts'
@@ -250,6 +251,16 @@ async function buildCostMap(
     tag,
     matrix: await blobs.add(matrix),
     json: await blobs.add(json),
+  }
+  const cal = cm.calendar
+  if (cal) {
+    entry.calendar = {
+      table: await blobs.add(encodeCostCalendar(n, cal.intervals, cal.cells)),
+      'number-of-intervals': cal.intervals,
+      'time-interval-size': cal.intervalSeconds,
+      anchor: cal.anchor,
+      ...(cal.repeated !== undefined ? { repeated: cal.repeated } : {}),
+    }
   }
   const summary: CostMapSummary = {
     id: cm.id,

@@ -67,6 +67,21 @@ export interface CostMapEntry {
   tag: string
   matrix: BlobRef
   json: BlobRef
+  /** Its RFC 8896 cost calendar, served by POST only (§3.3.2: never in the GET map). */
+  calendar?: CalendarEntry
+}
+
+/** An RFC 8896 cost calendar: COST_CALENDAR cells and when they hold (docs/source-format.md). */
+export interface CalendarEntry {
+  /** COST_CALENDAR (tables/calendar.ts). */
+  table: BlobRef
+  'number-of-intervals': number
+  /** Seconds (RFC 8896 §4.1 `time-interval-size`). */
+  'time-interval-size': number
+  /** ISO time at which an iteration starts; iterations follow each other from it. */
+  anchor: string
+  /** RFC 8896 §4.1 `repeated`, when the source gives it. */
+  repeated?: number
 }
 
 export interface PropertyEntry {
@@ -168,7 +183,10 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
     if (nm['lpm-v4']) refs.push(nm['lpm-v4'])
     if (nm['lpm-v6']) refs.push(nm['lpm-v6'])
   }
-  for (const cm of Object.values(m['cost-maps'])) refs.push(cm.matrix, cm.json)
+  for (const cm of Object.values(m['cost-maps'])) {
+    refs.push(cm.matrix, cm.json)
+    if (cm.calendar) refs.push(cm.calendar.table)
+  }
   for (const p of Object.values(m.properties)) {
     refs.push(p.values)
     if (p['lpm-v4']) refs.push(p['lpm-v4'])

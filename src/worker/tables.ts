@@ -8,8 +8,9 @@
  * are weighted with a factor for their JS object overhead.
  */
 import { FAMILY_V4, type AddressBatch } from '../alto/address-batch.ts'
-import type { CostLookup, NetworkMapBody, PidTable } from '../alto/responses.ts'
+import type { CalendarLookup, CostLookup, NetworkMapBody, PidTable } from '../alto/responses.ts'
 import {
+  CostCalendar,
   CostMatrix,
   Lpm4,
   Lpm6,
@@ -137,6 +138,12 @@ export async function propertyValues(
 /** The cost matrix of a cost map. */
 export function costMatrix(kv: KVNamespace, cm: CostMapEntry): Promise<CostLookup> {
   return cached(kv, cm.matrix, 'costs', 1, (b) => CostMatrix.open(b))
+}
+
+/** The RFC 8896 calendar of a cost map (COST_CALENDAR), when it has one. */
+export function costCalendar(kv: KVNamespace, cm: CostMapEntry): Promise<CalendarLookup> {
+  if (!cm.calendar) throw new Error(`cost map ${cm['cost-type-name']} has no calendar`)
+  return cached(kv, cm.calendar.table, 'calendar', 1, (b) => CostCalendar.open(b))
 }
 
 /** The parsed full network map body (for filtering). */

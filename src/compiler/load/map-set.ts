@@ -10,6 +10,7 @@ import { resourceIds } from '../../alto/resources.ts'
 import { Diagnostics, describeOrigin, type Origin } from '../source-error.ts'
 import { loadCdniAdvertisement } from './cdni.ts'
 import { forEachConfigEntry, type LoadContext } from './config-entries.ts'
+import { loadCostCalendar } from './calendar.ts'
 import { loadCostMap, type NetworkMapsLoaded } from './cost-map.ts'
 import { checkSchema, readJson } from './json.ts'
 import {
@@ -87,6 +88,28 @@ export function loadMapSet(
     byKey.set(key, cm)
     claimId(cm.id, cm.origin, 'cost map')
     costMaps.push(cm)
+  })
+
+  // RFC 8896 cost calendars, each of one cost map.
+  const costMapById = new Map(costMaps.map((cm) => [cm.id, cm]))
+  forEachConfigEntry(ctx, 'cost-calendars', config['cost-calendars'], (source) => {
+    const loaded = loadCostCalendar(
+      diag,
+      source,
+      costMapById,
+      (cm) => networkMaps.byId.get(cm.networkMap)!.pidIndex
+    )
+    if (!loaded) return
+    const cm = costMapById.get(loaded.costMap)!
+    if (cm.calendar) {
+      diag.error(
+        { file: source.file, path: 'cost-map' },
+        `cost map ${cm.id} already has a calendar (${cm.calendar.file})`,
+        cm.id
+      )
+      return
+    }
+    cm.calendar = loaded.calendar
   })
 
   // Generated resource ids (docs/storage-schema.md, "IRD resource naming").

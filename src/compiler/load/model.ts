@@ -32,6 +32,7 @@ export const MAX_COST_CELLS = 1 << 25
 export const CONFIG_LISTS = {
   'network-maps': 'network map',
   'cost-maps': 'cost map',
+  'cost-calendars': 'cost calendar',
   'endpoint-properties': 'endpoint property',
   'property-maps': 'property map',
   'cdni-advertisements': 'CDNI advertisement',
@@ -84,6 +85,20 @@ export interface CostMapSource {
   cells: Float64Array
   n: number
   entries: number
+  /** Its RFC 8896 cost calendar (load/calendar.ts), when a `cost-calendars` entry names it. */
+  calendar?: CalendarSource
+}
+
+/** An RFC 8896 cost calendar of one cost map: N values per pair, and when they hold. */
+export interface CalendarSource {
+  file: string
+  intervals: number
+  intervalSeconds: number
+  /** ISO time at which an iteration starts (iterations of intervals × size follow from it). */
+  anchor: string
+  repeated?: number
+  /** Pair-major: cell (src, dst, k) at (src*n + dst)*intervals + k; NaN = no entry. */
+  cells: Float64Array
 }
 
 export interface PropertySource {

@@ -26,6 +26,7 @@ export const configSchema = z.strictObject({
   history: z.strictObject({ keep: z.number().int().min(1).max(1000) }).optional(),
   'network-maps': z.array(mapEntrySchema).min(1, 'a map set needs at least one network map'),
   'cost-maps': z.array(mapEntrySchema).optional(),
+  'cost-calendars': z.array(propertyEntrySchema).optional(),
   'endpoint-properties': z.array(propertyEntrySchema).optional(),
   'property-maps': z.array(mapEntrySchema).optional(),
   'cdni-advertisements': z.array(mapEntrySchema).optional(),
@@ -62,6 +63,17 @@ export const nativeCostMapSchema = z.strictObject({
   'cost-type': costTypeSchemaStrict,
   costs: costRows.optional(),
   'cost-csv': z.array(relativeFile).optional(),
+})
+
+/** RFC 8896 cost calendar source (load/calendar.ts); values are checked by hand. */
+export const costCalendarSchema = z.strictObject({
+  'cost-map': z.string(),
+  'time-interval-size': z.number(),
+  'number-of-intervals': z.number(),
+  anchor: z.string(),
+  repeated: z.number().optional(),
+  costs: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  scale: z.array(z.number()).optional(),
 })
 
 export const propertySchema = z.strictObject({
