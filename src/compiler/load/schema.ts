@@ -45,9 +45,16 @@ export const nativeNetworkMapSchema = z.strictObject({
   'prefix-csv': z.array(relativeFile).optional(),
 })
 
+/** RFC 9439 §3.1 CostContext: `cost-source` and optional `parameters` (any JSON value). */
+const costContextSchema = z.strictObject({
+  'cost-source': z.string(),
+  parameters: z.unknown().optional(),
+})
+
 const costTypeSchemaStrict = z.strictObject({
   'cost-mode': z.string(),
   'cost-metric': z.string(),
+  'cost-context': costContextSchema.optional(),
   description: z.string().optional(),
 })
 
@@ -81,6 +88,7 @@ export const rfcCostMapSchema = z.object({
     'cost-type': z.object({
       'cost-mode': z.string(),
       'cost-metric': z.string(),
+      'cost-context': costContextSchema.optional(),
       description: z.string().optional(),
     }),
   }),
