@@ -6,7 +6,7 @@
  * Every violation is an ALTO error thrown by alto/multi-cost.ts.
  */
 import type { CostType } from '../alto/cost-types.ts'
-import { costServiceCapabilities, networkMapCostTypeNames } from '../alto/ird.ts'
+import { networkMapCostServiceCapabilities } from '../alto/ird.ts'
 import { constraintPredicate } from '../alto/constraints.ts'
 import {
   clausesPredicate,
@@ -55,7 +55,7 @@ export function planCostRequest(
   nmId: string,
   request: MultiCostMembers
 ): CostRequestPlan {
-  const capabilities = costServiceCapabilities(networkMapCostTypeNames(manifest['cost-maps'], nmId))
+  const capabilities = networkMapCostServiceCapabilities(manifest['cost-maps'], nmId)
   const costTypes: Record<string, CostType> = manifest['cost-types']
   const plan = parseMultiCost(request, capabilities, costTypes)
   const byType = costMapsByType(manifest, nmId)

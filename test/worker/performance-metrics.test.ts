@@ -40,10 +40,12 @@ const SOURCES: Record<string, unknown> = {
 beforeAll(async () => {
   const config = JSON.parse(MAP_SET_FILES['alto-edge.json']) as {
     'network-maps': { file: string }[]
-    'cost-maps': { file: string }[]
+    'cost-maps': { file: string; testable?: boolean }[]
   }
   config['network-maps'].push({ file: 'metrics/network-map.json' })
-  for (const file of Object.keys(SOURCES).slice(1)) config['cost-maps'].push({ file })
+  // Throughput is not testable (RFC 8189 §3.6.4): the services announce testable-cost-type-names.
+  for (const file of Object.keys(SOURCES).slice(1))
+    config['cost-maps'].push(file.endsWith('tput.json') ? { file, testable: false } : { file })
   const files: Record<string, string> = {
     ...MAP_SET_FILES,
     'alto-edge.json': JSON.stringify(config),
@@ -55,7 +57,7 @@ beforeAll(async () => {
 })
 
 describe('RFC 9439 metrics in the IRD', () => {
-  it('§3.1: meta.cost-types announces each metric, with its cost-context; the services are multi-cost (RFC 8189 §4.1.1)', async () => {
+  it('§3.1: meta.cost-types announces each metric, with its cost-context; the services are multi-cost with an untestable tput (RFC 8189 §4.1.1)', async () => {
     const ird = (await (await get('/directory')).json()) as {
       meta: { 'cost-types': Record<string, unknown> }
       resources: Record<string, { capabilities?: Record<string, unknown> }>
@@ -76,8 +78,14 @@ describe('RFC 9439 metrics in the IRD', () => {
         'num-lossrate',
         'num-tput',
       ],
-      'cost-constraints': true,
       'max-cost-types': 5,
+      // §3.6.5: without cost-constraints, which MUST NOT appear with it.
+      'testable-cost-type-names': [
+        'num-delay-ow',
+        'num-delay-ow:p95',
+        'num-hopcount',
+        'num-lossrate',
+      ],
     })
   })
 
@@ -127,6 +135,56 @@ describe('RFC 9439 metrics answered by the cost services', () => {
       ((await unfiltered.json()) as { 'endpoint-cost-map': unknown })['endpoint-cost-map']
     ).toEqual({
       'ipv4:192.0.2.1': { 'ipv4:198.51.100.1': [7, 9800] },
+    })
+  })
+})
+
+describe('RFC 8189 §4.1.2 tests restricted to testable-cost-type-names', () => {
+  const endpoints = { srcs: ['ipv4:192.0.2.1'], dsts: ['ipv4:198.51.100.1'] }
+  const errorOf = async (body: Record<string, unknown>) => {
+    const res = await postEndpointCost(NM, { ...body, endpoints })
+    expect(res.status).toBe(400)
+    expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.error)
+    return ((await res.json()) as { meta: unknown }).meta
+  }
+
+  it('a testable-cost-types entry outside testable-cost-type-names is an invalid value', async () => {
+    expect(
+      await errorOf({
+        'multi-cost-types': [num('hopcount')],
+        'testable-cost-types': [num('tput')],
+        constraints: ['ge 1'],
+      })
+    ).toEqual({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'testable-cost-types/cost-metric',
+      value: 'tput',
+    })
+  })
+
+  it('a predicate on an untestable requested type is an invalid value (also the legacy form)', async () => {
+    expect(
+      await errorOf({
+        'multi-cost-types': [num('hopcount'), num('tput')],
+        constraints: ['[1] ge 1'],
+      })
+    ).toEqual({ code: 'E_INVALID_FIELD_VALUE', field: 'constraints', value: '[1] not testable' })
+    expect(await errorOf({ 'cost-type': num('tput'), constraints: ['ge 1'] })).toEqual({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'constraints',
+      value: '[0] not testable',
+    })
+  })
+
+  it('an untestable type is still returned, filtered by a testable one', async () => {
+    const res = await postEndpointCost(NM, {
+      'multi-cost-types': [num('tput')],
+      'testable-cost-types': [num('hopcount')],
+      constraints: ['gt 5'],
+      endpoints,
+    })
+    expect(((await res.json()) as { 'endpoint-cost-map': unknown })['endpoint-cost-map']).toEqual({
+      'ipv4:192.0.2.1': { 'ipv4:198.51.100.1': [1.25e8] },
     })
   })
 })

@@ -248,3 +248,43 @@ describe('RFC 9439 §3.1 cost-context', () => {
     ])
   })
 })
+
+describe('RFC 8189 §3.6.4: "testable": false on a cost map config entry', () => {
+  it('is kept in the manifest and turns the IRD to testable-cost-type-names', async () => {
+    let files = editJson(baseFiles(), 'alto-edge.json', (d) => {
+      d['cost-maps'] = [{ file: 'cost.json' }, { file: 'bw.json', testable: false }]
+    })
+    files = {
+      ...files,
+      'bw.json': json({
+        'network-map': 'net',
+        'cost-type': num('bw-available'),
+        costs: { A: { B: 1.25e9 } },
+      }),
+    }
+    const r = await compileMapSet(files)
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.build.manifest['cost-maps']['net-num-bw-available'].testable).toBe(false)
+    expect(r.build.manifest['cost-maps']['net-num-routingcost']).not.toHaveProperty('testable')
+    const ird = JSON.parse(
+      new TextDecoder().decode(r.build.blobs.get(r.build.manifest.ird.sha256)!)
+    )
+    for (const id of ['net-costmap-filtered', 'net-endpoint-cost']) {
+      expect(ird.resources[id].capabilities).toEqual({
+        'cost-type-names': ['num-bw-available', 'num-routingcost'],
+        'max-cost-types': 2,
+        'testable-cost-type-names': ['num-routingcost'],
+      })
+    }
+  })
+
+  it('is refused on a network map entry (strict config)', async () => {
+    const files = editJson(baseFiles(), 'alto-edge.json', (d) => {
+      d['network-maps'][0].testable = false
+    })
+    expect(await errorsOf(files)).toEqual([
+      expect.objectContaining({ path: 'network-maps[0].testable', message: 'unknown key' }),
+    ])
+  })
+})

@@ -16,6 +16,13 @@ export const mapEntrySchema = z.strictObject({
   'resource-id': z.string().optional(),
 })
 
+/**
+ * A cost map entry may say `"testable": false`: constraint tests on its cost type are refused,
+ * and the filtered cost map and endpoint cost services of its network map announce RFC 8189
+ * `testable-cost-type-names` (without `cost-constraints`) instead (§3.6.4, §4.1.1).
+ */
+export const costMapEntrySchema = mapEntrySchema.extend({ testable: z.boolean().optional() })
+
 export const propertyEntrySchema = z.strictObject({
   file: relativeFile,
   optional: z.boolean().optional(),
@@ -25,11 +32,12 @@ export const configSchema = z.strictObject({
   'default-network-map': z.string(),
   history: z.strictObject({ keep: z.number().int().min(1).max(1000) }).optional(),
   'network-maps': z.array(mapEntrySchema).min(1, 'a map set needs at least one network map'),
-  'cost-maps': z.array(mapEntrySchema).optional(),
+  'cost-maps': z.array(costMapEntrySchema).optional(),
   'endpoint-properties': z.array(propertyEntrySchema).optional(),
 })
 export type MapSetConfig = z.infer<typeof configSchema>
 export type MapEntry = z.infer<typeof mapEntrySchema>
+export type CostMapConfigEntry = z.infer<typeof costMapEntrySchema>
 export type PropertyEntry = z.infer<typeof propertyEntrySchema>
 
 const prefixList = z.array(z.string())
