@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { costServiceCapabilities, networkMapCostTypeNames } from './ird.ts'
+import {
+  costServiceCapabilities,
+  networkMapCostServiceCapabilities,
+  networkMapCostTypeNames,
+} from './ird.ts'
 
 describe('cost service capabilities (RFC 7285 §11.3.2.4, RFC 8189 §4.1.1)', () => {
   it('one cost type: no max-cost-types (default 0: not multi-cost aware)', () => {
@@ -25,5 +29,35 @@ describe('cost service capabilities (RFC 7285 §11.3.2.4, RFC 8189 §4.1.1)', ()
         'n'
       )
     ).toEqual(['num-hopcount', 'num-routingcost'])
+  })
+  it('some types untestable: testable-cost-type-names lists the others and cost-constraints is left out (§3.6.4, §3.6.5)', () => {
+    expect(costServiceCapabilities(['num-a', 'num-b', 'num-c'], ['num-c', 'num-a'])).toEqual({
+      'cost-type-names': ['num-a', 'num-b', 'num-c'],
+      'max-cost-types': 3,
+      'testable-cost-type-names': ['num-a', 'num-c'],
+    })
+  })
+  it('no type testable: neither capability (no tests at all)', () => {
+    expect(costServiceCapabilities(['num-a', 'num-b'], [])).toEqual({
+      'cost-type-names': ['num-a', 'num-b'],
+      'max-cost-types': 2,
+    })
+    expect(costServiceCapabilities(['num-a'], [])).toEqual({ 'cost-type-names': ['num-a'] })
+  })
+  it('from the manifest: a cost map with testable false makes its type untestable', () => {
+    expect(
+      networkMapCostServiceCapabilities(
+        {
+          a: { 'network-map': 'n', 'cost-type-name': 'num-routingcost' },
+          b: { 'network-map': 'n', 'cost-type-name': 'num-bw', testable: false },
+          c: { 'network-map': 'm', 'cost-type-name': 'num-routingcost', testable: false },
+        },
+        'n'
+      )
+    ).toEqual({
+      'cost-type-names': ['num-bw', 'num-routingcost'],
+      'max-cost-types': 2,
+      'testable-cost-type-names': ['num-routingcost'],
+    })
   })
 })

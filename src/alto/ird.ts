@@ -34,17 +34,25 @@ export interface CostServiceCapabilities {
 
 /**
  * The capabilities of the filtered cost map and endpoint cost services of a network map whose
- * cost maps have `typeNames`: every type testable (`cost-constraints`, RFC 7285 §11.3.2.4), and
- * with two or more types RFC 8189 multi-cost (§4.1.1, §4.2.1) over all of them. Because every
- * type is testable, `testable-cost-type-names` is not announced: it MUST NOT appear with
- * `cost-constraints: true` (§3.6.5), and that form keeps constraint tests open to legacy clients.
+ * cost maps have `typeNames`, of which `testable` allow constraint tests. With two or more types
+ * the services are RFC 8189 multi-cost aware over all of them (`max-cost-types`, §4.1.1,
+ * §4.2.1). When every type is testable: `cost-constraints: true` (RFC 7285 §11.3.2.4), which
+ * keeps tests open to legacy clients. Otherwise `testable-cost-type-names` lists the testable
+ * ones and `cost-constraints` is left out: the two MUST NOT appear together (§3.6.5). With one
+ * untestable type, neither: no tests at all.
  */
-export function costServiceCapabilities(typeNames: readonly string[]): CostServiceCapabilities {
-  const capabilities: CostServiceCapabilities = {
-    'cost-type-names': [...typeNames],
-    'cost-constraints': true,
+export function costServiceCapabilities(
+  typeNames: readonly string[],
+  testable: readonly string[] = typeNames
+): CostServiceCapabilities {
+  const capabilities: CostServiceCapabilities = { 'cost-type-names': [...typeNames] }
+  const all = typeNames.every((n) => testable.includes(n))
+  if (all) capabilities['cost-constraints'] = true
+  if (typeNames.length >= 2) {
+    capabilities['max-cost-types'] = typeNames.length
+    const names = typeNames.filter((n) => testable.includes(n))
+    if (!all && names.length > 0) capabilities['testable-cost-type-names'] = names
   }
-  if (typeNames.length >= 2) capabilities['max-cost-types'] = typeNames.length
   return capabilities
 }
 
@@ -54,6 +62,24 @@ export function networkMapCostTypeNames(costMaps: IrdSource['cost-maps'], nmId: 
   for (const cm of Object.values(costMaps))
     if (cm['network-map'] === nmId) names.add(cm['cost-type-name'])
   return [...names].sort(byCodeUnits)
+}
+
+/** {@link costServiceCapabilities} of network map `nmId`: what the IRD announces and requests are held to. */
+export function networkMapCostServiceCapabilities(
+  costMaps: IrdSource['cost-maps'],
+  nmId: string
+): CostServiceCapabilities {
+  const names = networkMapCostTypeNames(costMaps, nmId)
+  const untestable = new Set<string>()
+  for (const cm of Object.values(costMaps))
+    if (cm['network-map'] === nmId && cm.testable === false) untestable.add(cm['cost-type-name'])
+  const capabilities = costServiceCapabilities(
+    names,
+    names.filter((n) => !untestable.has(n))
+  )
+  const calendars = calendarAttributes(costMaps, nmId)
+  if (calendars) capabilities['calendar-attributes'] = calendars
+  return capabilities
 }
 
 /** RFC 7285 §9.2.1 InfoResourceDirectory. */
@@ -72,7 +98,12 @@ export interface IrdSource {
   'network-maps': Record<string, unknown>
   'cost-maps': Record<
     string,
-    { 'network-map': string; 'cost-type-name': string; calendar?: CalendarTiming }
+    {
+      'network-map': string
+      'cost-type-name': string
+      testable?: false
+      calendar?: CalendarTiming
+    }
   >
   properties: Record<string, unknown>
   /** RFC 9240 property maps (absent in manifests written before them). */
@@ -124,11 +155,7 @@ export function renderIrd(manifest: IrdSource): string {
       ])
     }
     if (ownCostMaps.length === 0) continue
-    const capabilities = costServiceCapabilities(
-      networkMapCostTypeNames(manifest['cost-maps'], nmId)
-    )
-    const calendars = calendarAttributes(manifest['cost-maps'], nmId)
-    if (calendars) capabilities['calendar-attributes'] = calendars
+    const capabilities = networkMapCostServiceCapabilities(manifest['cost-maps'], nmId)
     resources.push([
       resourceIds.filteredCostMap(nmId),
       {

@@ -20,8 +20,12 @@ import {
   costMapResponseSchema,
   endpointCostResponseSchema,
   endpointPropertyResponseSchema,
+  multiCostMapResponseSchema,
+  multiEndpointCostResponseSchema,
   networkMapResponseSchema,
   type CostMapResponse,
+  type MultiCostMapResponse,
+  type MultiEndpointCostResponse,
   type EndpointCostResponse,
   type EndpointPropertyResponse,
   type NetworkMapResponse,
@@ -45,6 +49,11 @@ export type ClientOptions = TransportOptions
  */
 type SingleCost<T> = Omit<T, 'cost-type' | 'multi-cost-types'> & {
   'cost-type': Pick<CostType, 'cost-mode' | 'cost-metric'>
+}
+
+/** An RFC 8189 multi-cost request (§4.1.2, §4.2.2): `multi-cost-types`, no `cost-type`. */
+type MultiCost<T> = Omit<T, 'cost-type' | 'multi-cost-types'> & {
+  'multi-cost-types': Pick<CostType, 'cost-mode' | 'cost-metric'>[]
 }
 
 /** A cost type by its IRD name (`num-routingcost`) or as mode and metric. */
@@ -266,6 +275,59 @@ export class AltoClient {
       request,
       endpointCostResponseSchema
     )
+  }
+
+  /**
+   * RFC 8189 §4.1 filtered multi-cost map: the resource offers every requested type and a
+   * `max-cost-types` of at least their number (§4.1.1); costs are arrays in request order.
+   */
+  filteredMultiCostMap(
+    request: MultiCost<FilteredCostMapRequest>,
+    choice: ResourceChoice = {}
+  ): Promise<MultiCostMapResponse> {
+    const types = request['multi-cost-types']
+    const r = this.#pick(
+      `multi-cost filtered cost map of ${types.map(describeCostType).join(', ')}`,
+      this.resourcesOf(MEDIA_TYPES.costMap, MEDIA_TYPES.costMapFilter),
+      choice,
+      true,
+      (c) => this.offersAll(c, types)
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.costMapFilter,
+      MEDIA_TYPES.costMap,
+      request,
+      multiCostMapResponseSchema
+    )
+  }
+
+  /** RFC 8189 §4.2 endpoint multi-cost service, chosen as {@link filteredMultiCostMap}'s. */
+  endpointMultiCost(
+    request: MultiCost<EndpointCostRequest>,
+    choice: ResourceChoice = {}
+  ): Promise<MultiEndpointCostResponse> {
+    const types = request['multi-cost-types']
+    const r = this.#pick(
+      `multi-cost endpoint cost service of ${types.map(describeCostType).join(', ')}`,
+      this.resourcesOf(MEDIA_TYPES.endpointCost, MEDIA_TYPES.endpointCostParams),
+      { resourceId: choice.resourceId },
+      false,
+      (c) => this.offersAll(c, types)
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.endpointCostParams,
+      MEDIA_TYPES.endpointCost,
+      request,
+      multiEndpointCostResponseSchema
+    )
+  }
+
+  /** Whether a resource can answer these types in one multi-cost request (RFC 8189 §4.1.1). */
+  offersAll(resource: Resource, types: readonly CostTypeRef[]): boolean {
+    const max = Number(resource.capabilities['max-cost-types'] ?? 0)
+    return max >= types.length && types.every((t) => this.costTypeOf(resource, t) !== undefined)
   }
 
   /** The endpoint cost resource offering a cost type. */

@@ -248,6 +248,7 @@ async function buildCostMap(
     'network-map': cm.networkMap,
     'cost-type-name': cm.costTypeName,
     'cost-type': cm.costType,
+    ...(cm.testable ? {} : { testable: false as const }),
     tag,
     matrix: await blobs.add(matrix),
     json: await blobs.add(json),

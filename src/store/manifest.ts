@@ -64,6 +64,11 @@ export interface CostMapEntry {
   'network-map': string
   'cost-type-name': string
   'cost-type': CostType
+  /**
+   * `false`: constraint tests on this cost type are refused (RFC 8189 §3.6.4; the config
+   * entry's `"testable": false`). Absent: testable.
+   */
+  testable?: false
   tag: string
   matrix: BlobRef
   json: BlobRef

@@ -7,7 +7,7 @@
  */
 import { calendaredFlags, calendarResponseAttributes } from '../alto/calendar.ts'
 import type { CostType } from '../alto/cost-types.ts'
-import { costServiceCapabilities, networkMapCostTypeNames } from '../alto/ird.ts'
+import { networkMapCostServiceCapabilities } from '../alto/ird.ts'
 import { constraintPredicate } from '../alto/constraints.ts'
 import {
   clausesPredicate,
@@ -62,7 +62,7 @@ export function planCostRequest(
   nmId: string,
   request: MultiCostMembers & { calendared?: boolean[] }
 ): CostRequestPlan {
-  const capabilities = costServiceCapabilities(networkMapCostTypeNames(manifest['cost-maps'], nmId))
+  const capabilities = networkMapCostServiceCapabilities(manifest['cost-maps'], nmId)
   const costTypes: Record<string, CostType> = manifest['cost-types']
   const plan = parseMultiCost(request, capabilities, costTypes)
   const byType = costMapsByType(manifest, nmId)

@@ -189,6 +189,45 @@ describe('failures are typed values', () => {
   })
 })
 
+describe('multi-cost (RFC 8189) through the client', () => {
+  const num = (metric: string) => ({ 'cost-mode': 'numerical', 'cost-metric': metric })
+  const MC = 'rfc8189-network-map'
+
+  it("§5.2: filteredMultiCostMap picks the network map's multi-cost resource and parses array costs", async () => {
+    const body = await alto.filteredMultiCostMap(
+      { 'multi-cost-types': [num('routingcost'), num('shoesize')], pids: { srcs: ['PID2'] } },
+      { networkMap: MC }
+    )
+    expect(body.meta['multi-cost-types']).toEqual([num('routingcost'), num('shoesize')])
+    expect(body['cost-map']).toEqual({ PID2: { PID1: [15, 5], PID2: [1, 0], PID3: [null, 9] } })
+  })
+
+  it('§4.2: endpointMultiCost finds the only endpoint cost service offering both types', async () => {
+    const body = await alto.endpointMultiCost({
+      'multi-cost-types': [num('shoesize'), num('routingcost')],
+      endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:198.51.100.34'] },
+    })
+    expect(body.meta.vtag).toMatchObject({ 'resource-id': `${MC}-endpoint-cost` })
+    expect(body['endpoint-cost-map']).toEqual({
+      'ipv4:192.0.2.2': { 'ipv4:198.51.100.34': [3, 4] },
+    })
+  })
+
+  it('§4.1.1: more types than any max-cost-types is a no-resource failure, before any request', async () => {
+    const types = [num('routingcost'), num('shoesize'), num('sceneryrate'), num('routingcost')]
+    let failure: unknown
+    try {
+      await alto.endpointMultiCost({
+        'multi-cost-types': types,
+        endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:198.51.100.34'] },
+      })
+    } catch (e) {
+      failure = e instanceof AltoClientError ? e.failure : e
+    }
+    expect(failure).toMatchObject({ kind: 'no-resource' })
+  })
+})
+
 describe('ranking (draft-kiesel-alto-h12) over endpoint cost', () => {
   it('ranks by the primary criterion, breaks ties by the next, groups by PID, one RFC 8189 multi-cost request for all criteria', async () => {
     const candidates = [

@@ -111,6 +111,7 @@ export function loadMapSet(
     }
     cm.calendar = loaded.calendar
   })
+  checkCostContexts(diag, costMaps)
 
   // Generated resource ids (docs/storage-schema.md, "IRD resource naming").
   for (const nm of networkMaps.byId.values()) {
@@ -203,5 +204,31 @@ function resourceIdClaims(diag: Diagnostics): (id: string, at: Origin, what: str
         id
       )
     else owners.set(id, at)
+  }
+}
+
+/**
+ * The IRD names one cost type per name (`meta.cost-types`), and the name comes from the mode and
+ * metric, so cost maps of one name must agree on the RFC 9439 §3.1 `cost-context` ("not a key":
+ * cost types that differ only in context belong to different resources, so one map set cannot
+ * announce both under one name).
+ */
+function checkCostContexts(diag: Diagnostics, costMaps: readonly CostMapSource[]): void {
+  const first = new Map<string, CostMapSource>()
+  for (const cm of costMaps) {
+    const other = first.get(cm.costTypeName)
+    if (!other) {
+      first.set(cm.costTypeName, cm)
+      continue
+    }
+    const a = JSON.stringify(other.costType['cost-context'] ?? null)
+    const b = JSON.stringify(cm.costType['cost-context'] ?? null)
+    if (a !== b) {
+      diag.error(
+        cm.origin,
+        `cost type ${cm.costTypeName} has cost-context ${b} here but ${a} in cost map ${other.id} (${other.file}); one cost type name has one cost-context (RFC 9439 §3.1)`,
+        cm.costTypeName
+      )
+    }
   }
 }

@@ -81,6 +81,8 @@ export interface CostMapSource {
   networkMap: string
   costType: CostType
   costTypeName: string
+  /** False when the config entry says `"testable": false` (RFC 8189 §3.6.4). */
+  testable: boolean
   /** n × n row-major costs (row = source PID index), NaN = no entry. */
   cells: Float64Array
   n: number

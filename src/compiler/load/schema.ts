@@ -16,6 +16,13 @@ export const mapEntrySchema = z.strictObject({
   'resource-id': z.string().optional(),
 })
 
+/**
+ * A cost map entry may say `"testable": false`: constraint tests on its cost type are refused,
+ * and the filtered cost map and endpoint cost services of its network map announce RFC 8189
+ * `testable-cost-type-names` (without `cost-constraints`) instead (§3.6.4, §4.1.1).
+ */
+export const costMapEntrySchema = mapEntrySchema.extend({ testable: z.boolean().optional() })
+
 export const propertyEntrySchema = z.strictObject({
   file: relativeFile,
   optional: z.boolean().optional(),
@@ -25,7 +32,7 @@ export const configSchema = z.strictObject({
   'default-network-map': z.string(),
   history: z.strictObject({ keep: z.number().int().min(1).max(1000) }).optional(),
   'network-maps': z.array(mapEntrySchema).min(1, 'a map set needs at least one network map'),
-  'cost-maps': z.array(mapEntrySchema).optional(),
+  'cost-maps': z.array(costMapEntrySchema).optional(),
   'cost-calendars': z.array(propertyEntrySchema).optional(),
   'endpoint-properties': z.array(propertyEntrySchema).optional(),
   'property-maps': z.array(mapEntrySchema).optional(),
@@ -33,6 +40,7 @@ export const configSchema = z.strictObject({
 })
 export type MapSetConfig = z.infer<typeof configSchema>
 export type MapEntry = z.infer<typeof mapEntrySchema>
+export type CostMapConfigEntry = z.infer<typeof costMapEntrySchema>
 export type PropertyEntry = z.infer<typeof propertyEntrySchema>
 
 const prefixList = z.array(z.string())
@@ -48,9 +56,16 @@ export const nativeNetworkMapSchema = z.strictObject({
   'prefix-csv': z.array(relativeFile).optional(),
 })
 
+/** RFC 9439 §3.1 CostContext: `cost-source` and optional `parameters` (any JSON value). */
+const costContextSchema = z.strictObject({
+  'cost-source': z.string(),
+  parameters: z.unknown().optional(),
+})
+
 const costTypeSchemaStrict = z.strictObject({
   'cost-mode': z.string(),
   'cost-metric': z.string(),
+  'cost-context': costContextSchema.optional(),
   description: z.string().optional(),
 })
 
@@ -105,6 +120,7 @@ export const rfcCostMapSchema = z.object({
     'cost-type': z.object({
       'cost-mode': z.string(),
       'cost-metric': z.string(),
+      'cost-context': costContextSchema.optional(),
       description: z.string().optional(),
     }),
   }),
