@@ -251,7 +251,9 @@ export function writeFilteredPropertyMap(
   // Requested entities are written first, so one that another request covers keeps its
   // inherited values. Without `properties` (§8.3) a requested entity is listed with `{}` when
   // some property is defined on it or inside it, and nothing else is listed.
-  const covered: (() => void)[] = []
+  // The covered entries of all requested prefixes, as [from, to) runs per tree: written once
+  // each, so nested or repeated requests cost no more than their union (at most the whole tree).
+  const runs = new Map<PrefixTree, [number, number][]>()
   for (const e of entities) {
     if (e.kind === 'pid') {
       const d = tables.pids.find((x) => x.networkMap === e.networkMap)
@@ -264,26 +266,27 @@ export function writeFilteredPropertyMap(
     const { tree } = domain
     const covering = tree.covering(domain.deepest(e.words), e.len)
     const [from, to] = insideRange(tree, e)
-    if (columns === null) {
-      const inside = (c: number) => {
-        for (let i = from; i < to; i++) if (tree.value(i, c) !== NO_VALUE) return 0
-        return NO_VALUE
-      }
-      out.entity(e.key, (c) => {
-        const v = covering < 0 ? NO_VALUE : tree.inherited(covering, c)
-        return v !== NO_VALUE ? v : inside(c)
-      })
-      continue
+    // Every tree entry holds at least one value (the compiler stores no empty prefixes).
+    out.entity(e.key, (c) => {
+      const v = covering >= 0 ? tree.inherited(covering, c) : NO_VALUE
+      return v === NO_VALUE && columns === null && to > from ? 0 : v
+    })
+    if (columns !== null && to > from) {
+      const list = runs.get(tree) ?? runs.set(tree, []).get(tree)!
+      list.push([from, to])
     }
-    out.entity(e.key, (c) => (covering < 0 ? NO_VALUE : tree.inherited(covering, c)))
-    covered.push(() => {
-      for (let i = from; i < to; i++) {
+  }
+  for (const [tree, list] of runs) {
+    list.sort((a, b) => a[0] - b[0])
+    let done = 0
+    for (const [from, to] of list) {
+      for (let i = Math.max(from, done); i < to; i++) {
         out.entity(prefixEntityKey(tree.family, entryWords(tree, i), tree.len[i]), (c) =>
           tree.value(i, c)
         )
       }
-    })
+      done = Math.max(done, to)
+    }
   }
-  for (const write of covered) write()
   return out.text(dependentVtags)
 }

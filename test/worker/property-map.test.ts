@@ -305,6 +305,13 @@ describe('RFC 9240 §8.3 request variants', () => {
       )
     )['property-map']
     expect(map).toEqual({ 'ipv4:192.0.2.5': {}, 'ipv4:192.0.2.0/24': {} })
+    // Nothing to inherit, but defined entities inside: listed; neither: left out.
+    const inside = (
+      await propmap(
+        await lookup('table1', { entities: ['ipv4:192.0.2.0/25', 'ipv4:192.0.2.128/25'] })
+      )
+    )['property-map']
+    expect(inside).toEqual({ 'ipv4:192.0.2.0/25': {} })
   })
 
   it('entities [] means every entity; with properties [] it is the full map', async () => {
