@@ -9,7 +9,7 @@ import { byCodeUnits } from '../alto/identifiers.ts'
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged'
 
 export interface ResourceDiff {
-  kind: 'network-map' | 'cost-map' | 'property' | 'ird'
+  kind: 'network-map' | 'cost-map' | 'property' | 'property-map' | 'ird'
   id: string
   change: Change
   oldTag?: string
@@ -75,6 +75,12 @@ export function diffBuild(build: Build, published: Manifest | null): DiffReport 
     ),
     ...compare('cost-map', prev['cost-maps'], next['cost-maps'], (e) => e.tag),
     ...compare('property', prev.properties, next.properties, (e) => e.tag),
+    ...compare(
+      'property-map',
+      published?.['property-maps'] ?? {},
+      next['property-maps'] ?? {},
+      (e) => e.tag
+    ),
   ]
   const irdOld = published?.['ird-tag']
   resources.push({
