@@ -3,12 +3,12 @@
  * (property-map-fixtures.ts): the examples' answers (§10.4–§10.8), the §6.1.3 inheritance table,
  * the IRD's `mappings` / `uses`, dependent-vtags (§7.6, §8.6) and every §8.6 error.
  */
-import { env } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import { strongEtag } from '../../src/alto/negotiation.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
-import { altoErrorMeta, get, post } from './client.ts'
+import { ORIGIN, altoErrorMeta, get, post } from './client.ts'
 import { compileRealMapSet, publish } from './map-set.ts'
 import { RFC9240_FILES } from './property-map-fixtures.ts'
 
@@ -123,6 +123,19 @@ describe('RFC 9240 §7 full property map', () => {
     await res.arrayBuffer()
     const again = await get('/propmap/inet-ia', { ...ACCEPT, 'If-None-Match': etag })
     expect(again.status).toBe(304)
+  })
+
+  it('HEAD answers the headers of the GET with the body length and no body', async () => {
+    const res = await exports.default.fetch(`${ORIGIN}/propmap/inet-ia`, {
+      method: 'HEAD',
+      headers: ACCEPT,
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.propMap)
+    expect(Number(res.headers.get('Content-Length'))).toBe(
+      manifest['property-maps']!['inet-ia'].json.bytes
+    )
+    expect(await res.text()).toBe('')
   })
 
   it('§7.6: a map with PID domains carries the dependent-vtags of its uses, in uses order', async () => {
