@@ -15,6 +15,7 @@
  * The machine is shared: a row is the LOWEST CPU per request of the runs (interference only ever
  * adds time), phases are each the lowest of the runs, the median is in the note.
  */
+import { readFileSync } from 'node:fs'
 import { resourceIds, resourcePaths } from '../src/alto/resources.ts'
 import type { Phase } from '../src/worker/phases.ts'
 import { loadAsnMap, type AsnMapData } from './lib/asn-map-data.ts'
@@ -30,7 +31,8 @@ import {
 const NM = 'asn-network-map'
 const COST_TYPE = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
 const ORIGIN = 'http://alto.bench'
-const ACCEPT = ['endpointcost', 'costmap', 'endpointprop', 'networkmap', 'error']
+const PM = 'asn-property-map'
+const ACCEPT = ['endpointcost', 'costmap', 'endpointprop', 'networkmap', 'propmap', 'error']
   .map((t) => `application/alto-${t}+json`)
   .join(',')
 const PHASES: readonly (Phase | 'other')[] = [
@@ -49,6 +51,8 @@ interface Row {
   status: number
   /** Run with edge signing on (issue 11: the signature cost of an edge answer). */
   signed?: boolean
+  /** Checks the answer once before anything is timed (throws when it is wrong). */
+  check?: (body: string) => void
 }
 
 const formatV4 = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
@@ -79,6 +83,56 @@ const post = (type: string, body: unknown): RequestInit => ({
   headers: { 'content-type': `application/alto-${type}+json`, accept: ACCEPT },
   body: JSON.stringify(body),
 })
+
+/**
+ * The IPv4 `.asn` / `.country` of the generated property map, read from its CSV: the prefixes are
+ * disjoint (trimmed ranges split into CIDRs), so a naive lookup tries each length in turn.
+ */
+function propertyReference(): (ip: number) => { '.asn'?: string; '.country'?: string } {
+  const byPrefix = new Map<string, { '.asn'?: string; '.country'?: string }>()
+  const text = readFileSync('maps/asn/generated/property-prefixes.csv', 'utf8')
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#') || line.startsWith('prefix,') || line.includes(':'))
+      continue
+    const [prefix, name, value] = line.split(',')
+    const rec = byPrefix.get(prefix) ?? byPrefix.set(prefix, {}).get(prefix)!
+    rec[name as '.asn' | '.country'] = value
+  }
+  return (ip) => {
+    for (let len = 32; len >= 0; len--) {
+      const rec = byPrefix.get(`${formatV4((ip & maskOf(len)) >>> 0)}/${len}`)
+      if (rec) return rec
+    }
+    return {}
+  }
+}
+
+/** Filtered property map (RFC 9240 §8) for 1,000 IPv4 addresses; checked against the CSV. */
+function propertyMapRow(make: ReturnType<typeof addressMaker>): Row {
+  const entities = Array.from({ length: 1000 }, make.v4)
+  return {
+    name: 'filtered property map 1,000 entities (IPv4, .asn + .country)',
+    path: resourcePaths.filteredPropertyMap(PM),
+    init: post('propmapparams', { entities, properties: ['.asn', '.country'] }),
+    status: 200,
+    check: (body) => {
+      const ref = propertyReference()
+      const map = (JSON.parse(body) as { 'property-map': Record<string, unknown> })['property-map']
+      for (const e of new Set(entities)) {
+        const ip = e
+          .slice(5)
+          .split('.')
+          .reduce((a, o) => a * 256 + Number(o), 0)
+        const want = ref(ip)
+        const got = map[e] ?? {}
+        if (JSON.stringify(got) !== JSON.stringify(want))
+          throw new Error(
+            `property map: ${e} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`
+          )
+      }
+    },
+  }
+}
 
 function rows(asn: AsnMapData, etag: string): Row[] {
   const make = addressMaker(asn, SEED + 10)
@@ -115,6 +169,7 @@ function rows(asn: AsnMapData, etag: string): Row[] {
       }),
       status: 200,
     },
+    propertyMapRow(make),
     {
       name: 'filtered cost map 100x100',
       target: 1000,
@@ -225,6 +280,14 @@ export async function benchHandler(opts: HandlerBenchOptions): Promise<BenchResu
   const results: BenchResult[] = []
   try {
     for (const row of rows(asn, etag).filter((r) => !opts.only || r.name.includes(opts.only!))) {
+      if (row.check) {
+        const res = await app.fetch(new Request(ORIGIN + row.path, row.init), env as never, ctx)
+        const text = await res.text()
+        if (res.status !== row.status)
+          throw new Error(`${row.name}: HTTP ${res.status} ${text.slice(0, 300)}`)
+        row.check(text)
+        log(`handler ${row.name}: answer checked`)
+      }
       let bytes = 0
       for (let i = 0; i < 20; i++) bytes = await call(row)
       await ctx.settle()

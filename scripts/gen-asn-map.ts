@@ -5,7 +5,9 @@
  *   node scripts/gen-asn-map.ts [--top N] [--out maps/asn/generated] [--data node_modules/@ip-location-db]
  *
  * Output (byte-identical for the same input): network-map.json + prefixes.csv (resource id
- * `asn-network-map`), cost-routingcost.json + costs.csv (numerical routingcost, dense PID x PID).
+ * `asn-network-map`), cost-routingcost.json + costs.csv (numerical routingcost, dense PID x PID),
+ * property-map.json + property-prefixes.csv + property-pids.csv (RFC 9240 property map
+ * `asn-property-map`: `.asn` and `.country` per prefix and per PID).
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -20,7 +22,9 @@ import {
   parseAsnCsv,
   parseCountryCsv,
   planFamily,
+  planPidPropertyLines,
   planPids,
+  planPropertyLines,
   rankAsns,
   routingCost,
   sortAndTrimOverlaps,
@@ -28,6 +32,7 @@ import {
 } from './lib/asn-map.ts'
 
 export const NETWORK_MAP_ID = 'asn-network-map'
+export const PROPERTY_MAP_ID = 'asn-property-map'
 const DEFAULT_TOP = 1000
 
 function usage(): never {
@@ -157,6 +162,33 @@ function main(): void {
   }
   log(`wrote cost-routingcost.json, costs.csv (${fmt(costEntries)} entries)`)
 
+  const propertyMap = {
+    'resource-id': PROPERTY_MAP_ID,
+    'prefix-csv': ['property-prefixes.csv'],
+    'pid-csv': ['property-pids.csv'],
+  }
+  writeFileSync(join(outDir, 'property-map.json'), JSON.stringify(propertyMap, null, 2) + '\n')
+  const propertyLines = [...planPropertyLines(v4), ...planPropertyLines(v6)]
+  const pfd = openSync(join(outDir, 'property-prefixes.csv'), 'w')
+  try {
+    writeSync(pfd, header('RFC 9240 prefix properties') + 'prefix,property,value\n')
+    for (let i = 0; i < propertyLines.length; i += 10_000)
+      writeSync(pfd, propertyLines.slice(i, i + 10_000).join(''))
+  } finally {
+    closeSync(pfd)
+  }
+  const pidPropertyLines = planPidPropertyLines(NETWORK_MAP_ID, pids)
+  writeFileSync(
+    join(outDir, 'property-pids.csv'),
+    header('RFC 9240 PID properties') +
+      'network-map,pid,property,value\n' +
+      pidPropertyLines.join('')
+  )
+  log(
+    `wrote property-map.json, property-prefixes.csv (${fmt(propertyLines.length)} lines), ` +
+      `property-pids.csv (${fmt(pidPropertyLines.length)} lines)`
+  )
+
   console.log(
     JSON.stringify(
       {
@@ -173,6 +205,7 @@ function main(): void {
         },
         topAsnShare: Number(topAsns.reduce((s, a) => s + a.weight, 0).toFixed(4)),
         costEntries,
+        propertyLines: { prefixes: propertyLines.length, pids: pidPropertyLines.length },
         seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
       },
       null,

@@ -55,7 +55,11 @@ export async function compileDir(dir: string): Promise<{ build: Build; seconds: 
 
 /** Makes sure maps/asn/generated exists (scripts/gen-asn-map.ts, ~5 s). */
 export function ensureAsnMap(): void {
-  if (!existsSync('maps/asn/generated/prefixes.csv')) {
+  // property-map.json: maps generated before the RFC 9240 property map lack it.
+  if (
+    !existsSync('maps/asn/generated/prefixes.csv') ||
+    !existsSync('maps/asn/generated/property-map.json')
+  ) {
     execFileSync(process.execPath, ['scripts/gen-asn-map.ts'], { stdio: 'inherit' })
   }
 }

@@ -286,6 +286,56 @@ export function planFamily<A>(
   return { prefixes, mergedRanges }
 }
 
+/**
+ * RFC 9240 property map lines of one family (docs/property-maps.md): `.asn` (decimal string) and
+ * `.country` (the range's majority country; omitted when unknown) per prefix. Contiguous ranges
+ * with the same ASN and country are merged first, then split into CIDRs, as for the PIDs.
+ * Output: `prefix,property,value` lines in address order.
+ */
+export function planPropertyLines<A>(fam: FamilyInput<A>): string[] {
+  const { ops, rows, countries } = fam
+  const lines: string[] = []
+  let cur: { start: A; end: A; asn: number; country: string } | null = null
+  const flush = () => {
+    if (!cur) return
+    for (const c of ops.toCidrs(cur.start, cur.end)) {
+      const prefix = ops.formatCidr(c)
+      lines.push(`${prefix},.asn,${cur.asn}\n`)
+      if (cur.country !== UNKNOWN_COUNTRY) lines.push(`${prefix},.country,${cur.country}\n`)
+    }
+  }
+  rows.forEach((r, i) => {
+    const country = countries[i]
+    if (
+      cur &&
+      cur.asn === r.asn &&
+      cur.country === country &&
+      ops.compare(ops.succ(cur.end), r.start) === 0
+    ) {
+      cur.end = r.end
+      return
+    }
+    flush()
+    cur = { start: r.start, end: r.end, asn: r.asn, country }
+  })
+  flush()
+  return lines
+}
+
+/**
+ * Property lines of the PIDs (`network-map,pid,property,value`): an `as<ASN>` PID has `.asn`
+ * and its dominant `.country`; a `rest-<CC>` PID has `.country` (none for ZZ); `default` none.
+ */
+export function planPidPropertyLines(networkMap: string, pids: readonly PidInfo[]): string[] {
+  const lines: string[] = []
+  for (const p of pids) {
+    if (p.kind === 'asn') lines.push(`${networkMap},${p.name},.asn,${p.name.slice(2)}\n`)
+    if (p.kind !== 'default' && p.country !== null && p.country !== UNKNOWN_COUNTRY)
+      lines.push(`${networkMap},${p.name},.country,${p.country}\n`)
+  }
+  return lines
+}
+
 /** The PID list (sorted by JavaScript string order, as the compiler stores it) with attributes. */
 export function planPids(
   topAsns: readonly AsnWeight[],

@@ -152,8 +152,13 @@ class Writer {
     return this.seen.has(key)
   }
 
-  /** Writes an entity with value indexes per column (`get(c)`); skipped when it has none. */
-  entity(key: string, get: (c: number) => number): void {
+  /**
+   * Writes an entity with value indexes per column (`get(c)`); skipped when it has none or was
+   * written as a requested entity. `requested`: remember it (requested entities are distinct, and
+   * so are the covered entries of merged runs, so only requested keys need remembering). Keys are
+   * canonical entity ids — [0-9A-Za-z.:/@_-] only — and need no JSON escaping.
+   */
+  entity(key: string, get: (c: number) => number, requested = false): void {
     if (this.seen.has(key)) return
     let body = ''
     let any = false
@@ -168,8 +173,8 @@ class Writer {
       }
     }
     if (!any) return
-    this.seen.add(key)
-    this.parts.push(`${this.parts.length === 0 ? '' : ','}${jsonString(key)}:{${body}}`)
+    if (requested) this.seen.add(key)
+    this.parts.push(`${this.parts.length === 0 ? '' : ','}"${key}":{${body}}`)
   }
 
   text(dependentVtags: readonly VersionTag[]): string {
@@ -177,9 +182,16 @@ class Writer {
   }
 }
 
-function entryWords(tree: PrefixTree, i: number): ArrayLike<number> {
-  const w = tree.family === 4 ? 1 : 4
-  return tree.words.subarray(w * i, w * i + w)
+/** The entity id of tree entry i. */
+function entryKey(tree: PrefixTree, i: number): string {
+  const len = tree.len[i]
+  if (tree.family === 4) {
+    const a = formatIPv4(tree.words[i])
+    return len === 32 ? `ipv4:${a}` : `ipv4:${a}/${len}`
+  }
+  const w = tree.words
+  const a = formatIPv6([w[4 * i], w[4 * i + 1], w[4 * i + 2], w[4 * i + 3]])
+  return len === 128 ? `ipv6:${a}` : `ipv6:${a}/${len}`
 }
 
 /** Every defined entity with its own (not inherited) values: the full map (§7.6). */
@@ -188,9 +200,7 @@ function writeAll(out: Writer, tables: PropertyMapTables): void {
     if (!domain) continue
     const { tree } = domain
     for (let i = 0; i < tree.count; i++) {
-      out.entity(prefixEntityKey(tree.family, entryWords(tree, i), tree.len[i]), (c) =>
-        tree.value(i, c)
-      )
+      out.entity(entryKey(tree, i), (c) => tree.value(i, c))
     }
   }
   for (const d of tables.pids) {
@@ -251,12 +261,14 @@ export function writeFilteredPropertyMap(
   // Requested entities are written first, so one that another request covers keeps its
   // inherited values. Without `properties` (§8.3) a requested entity is listed with `{}` when
   // some property is defined on it or inside it, and nothing else is listed.
-  const covered: (() => void)[] = []
+  // The covered entries of all requested prefixes, as [from, to) runs per tree: written once
+  // each, so nested or repeated requests cost no more than their union (at most the whole tree).
+  const runs = new Map<PrefixTree, [number, number][]>()
   for (const e of entities) {
     if (e.kind === 'pid') {
       const d = tables.pids.find((x) => x.networkMap === e.networkMap)
       const p = d?.pidIndex.get(e.pid)
-      if (d !== undefined && p !== undefined) out.entity(e.key, (c) => d.table.value(p, c))
+      if (d !== undefined && p !== undefined) out.entity(e.key, (c) => d.table.value(p, c), true)
       continue
     }
     const domain = e.family === 4 ? tables.v4 : tables.v6
@@ -264,26 +276,29 @@ export function writeFilteredPropertyMap(
     const { tree } = domain
     const covering = tree.covering(domain.deepest(e.words), e.len)
     const [from, to] = insideRange(tree, e)
-    if (columns === null) {
-      const inside = (c: number) => {
-        for (let i = from; i < to; i++) if (tree.value(i, c) !== NO_VALUE) return 0
-        return NO_VALUE
-      }
-      out.entity(e.key, (c) => {
-        const v = covering < 0 ? NO_VALUE : tree.inherited(covering, c)
-        return v !== NO_VALUE ? v : inside(c)
-      })
-      continue
+    // Every tree entry holds at least one value (the compiler stores no empty prefixes).
+    out.entity(
+      e.key,
+      (c) => {
+        const v = covering >= 0 ? tree.inherited(covering, c) : NO_VALUE
+        return v === NO_VALUE && columns === null && to > from ? 0 : v
+      },
+      true
+    )
+    if (columns !== null && to > from) {
+      const list = runs.get(tree) ?? runs.set(tree, []).get(tree)!
+      list.push([from, to])
     }
-    out.entity(e.key, (c) => (covering < 0 ? NO_VALUE : tree.inherited(covering, c)))
-    covered.push(() => {
-      for (let i = from; i < to; i++) {
-        out.entity(prefixEntityKey(tree.family, entryWords(tree, i), tree.len[i]), (c) =>
-          tree.value(i, c)
-        )
-      }
-    })
   }
-  for (const write of covered) write()
+  for (const [tree, list] of runs) {
+    list.sort((a, b) => a[0] - b[0])
+    let done = 0
+    for (const [from, to] of list) {
+      for (let i = Math.max(from, done); i < to; i++) {
+        out.entity(entryKey(tree, i), (c) => tree.value(i, c))
+      }
+      done = Math.max(done, to)
+    }
+  }
   return out.text(dependentVtags)
 }

@@ -104,5 +104,24 @@ export function formatSummary(s: BuildSummary): string[] {
       )
     )
   }
+  if (s.propertyMaps.length > 0) {
+    out.push('')
+    out.push(
+      ...table(
+        ['property map', 'props', 'IPv4', 'IPv6', 'PIDs', 'values', 'tables', 'JSON', 'tag'],
+        s.propertyMaps.map((p) => [
+          p.id,
+          String(p.properties),
+          String(p.prefixes.ipv4),
+          String(p.prefixes.ipv6),
+          String(p.pids),
+          String(p.values),
+          formatBytes(p.tableBytes),
+          formatBytes(p.jsonBytes),
+          p.tag,
+        ])
+      )
+    )
+  }
   return out
 }

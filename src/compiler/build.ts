@@ -413,11 +413,12 @@ async function buildPropertyMap(
     'default-network-map': defaultNetworkMap,
     'network-maps': networkMaps,
   })
-  const uses = order.filter((id) => pm.pids.has(id))
+  const uses = order.filter((id) => pm.pids.has(id) || pm.pidProperty.includes(id))
   const pids: Record<string, BlobRef> = {}
   const pidDomains: PidDomain[] = []
   let pidCount = 0
   for (const nmId of uses) {
+    if (!pm.pids.has(nmId)) continue
     const nm = nmById.get(nmId)!
     const cells = new Uint32Array(nm.pidNames.length * columns.length).fill(NO_VALUE)
     const names = new Set<string>()

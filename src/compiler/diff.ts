@@ -9,7 +9,7 @@ import { byCodeUnits } from '../alto/identifiers.ts'
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged'
 
 export interface ResourceDiff {
-  kind: 'network-map' | 'cost-map' | 'property' | 'cdni' | 'ird'
+  kind: 'network-map' | 'cost-map' | 'property' | 'property-map' | 'cdni' | 'ird'
   id: string
   change: Change
   oldTag?: string
@@ -80,6 +80,12 @@ export function diffBuild(build: Build, published: Manifest | null): DiffReport 
       'cdni',
       prev['cdni-advertisements'] ?? {},
       next['cdni-advertisements'] ?? {},
+      (e) => e.tag
+    ),
+    ...compare(
+      'property-map',
+      published?.['property-maps'] ?? {},
+      next['property-maps'] ?? {},
       (e) => e.tag
     ),
   ]

@@ -196,6 +196,17 @@ function samplePostBody(entry: IrdEntry): unknown {
           dsts: ['ipv4:192.0.2.89', 'ipv6:2001:db8::1', 'ipv4:100.0.1.7'],
         },
       }
+    case 'application/alto-propmapparams+json': {
+      // RFC 9240 §8.3: one address per mapped address domain, every property.
+      const domains = Object.keys(entry.capabilities?.mappings as Record<string, string[]>)
+      return {
+        entities: [
+          ...(domains.includes('ipv4') ? ['ipv4:192.0.2.34', 'ipv4:192.0.2.0/24'] : []),
+          ...(domains.includes('ipv6') ? ['ipv6:2001:db8::1'] : []),
+        ],
+        properties: [],
+      }
+    }
     default:
       throw new Error(`no sample body for ${entry.accepts}`)
   }

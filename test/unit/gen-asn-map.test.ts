@@ -419,6 +419,9 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
       'costs.csv',
       'network-map.json',
       'prefixes.csv',
+      'property-map.json',
+      'property-pids.csv',
+      'property-prefixes.csv',
     ])
     for (const f of files)
       expect(readFileSync(join(dir, 'b', f))).toEqual(readFileSync(join(dir, 'a', f)))
@@ -458,5 +461,37 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
     )
     expect(costLines).toContain('as38803,default,200')
     expect(costLines).toContain('rest-AU,rest-AU,0')
+
+    // RFC 9240 property map: .asn and .country per prefix (ranges with the same pair merged,
+    // then split into CIDRs) and per PID.
+    expect(JSON.parse(readFileSync(join(dir, 'a', 'property-map.json'), 'utf8'))).toEqual({
+      'resource-id': 'asn-property-map',
+      'prefix-csv': ['property-prefixes.csv'],
+      'pid-csv': ['property-pids.csv'],
+    })
+    const lines = (f: string) =>
+      readFileSync(join(dir, 'a', f), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+    expect(lines('property-prefixes.csv')).toEqual([
+      'prefix,property,value',
+      '1.0.0.0/24,.asn,13335',
+      '1.0.0.0/24,.country,AU',
+      '1.0.4.0/22,.asn,38803',
+      '1.0.4.0/22,.country,AU',
+      '1.0.16.0/24,.asn,2519',
+      '1.0.16.0/24,.country,JP',
+      '2001::/32,.asn,6939',
+      '2001::/32,.country,US',
+    ])
+    expect(lines('property-pids.csv')).toEqual([
+      'network-map,pid,property,value',
+      'asn-network-map,as38803,.asn,38803',
+      'asn-network-map,as38803,.country,AU',
+      'asn-network-map,as6939,.asn,6939',
+      'asn-network-map,as6939,.country,US',
+      'asn-network-map,rest-AU,.country,AU',
+      'asn-network-map,rest-JP,.country,JP',
+    ])
   })
 })

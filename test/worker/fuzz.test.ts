@@ -140,6 +140,21 @@ const SERVICES: Service[] = [
       ['endpoints', 'dsts'],
     ],
   },
+  {
+    name: 'filtered-property-map',
+    path: '/propmap/rfc-example-property-map/filtered',
+    contentType: MEDIA_TYPES.propMapParams,
+    produces: MEDIA_TYPES.propMap,
+    base: {
+      entities: ['ipv4:192.0.2.1', 'ipv4:192.0.2.0/24', 'ipv6:2001:db8::/48', `${NM}.pid:PID1`],
+      properties: ['.region', `${NM}.pid`],
+    },
+    fields: [
+      { path: ['entities'], kind: 'string-array', required: true },
+      { path: ['properties'], kind: 'string-array', required: false },
+    ],
+    addressLists: [],
+  },
 ]
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
  * The RFC 9240 §10 example map set (Tables 3–7) and the §6.1.3 inheritance example (Tables 1–2)
  * as alto-edge sources. The RFC's resource ids are kept: `default-network-map`,
  * `alt-network-map`; the property maps are `inet-ia` (§10.3 "ia-property-map": ISP and ASN),
- * `inet-iacs` (ISP, ASN, countrycode, state), `region` (the PID domains) and `table1`.
+ * `inet-iacs` (ISP, ASN, countrycode, state), `region` (the PID domains), `pid` (§10.3
+ * "ip-pid-property-map": the `<nm>.pid` property of addresses and prefixes) and `table1`.
  * The RFC's Table 6 writes `pid:pid1`; the domain is `default-network-map.pid` (§10.8).
  */
 export const RFC9240_FILES: Record<string, string> = {
@@ -14,6 +15,7 @@ export const RFC9240_FILES: Record<string, string> = {
       { file: 'inet-iacs.json' },
       { file: 'region.json' },
       { file: 'table1.json' },
+      { file: 'pid.json' },
     ],
   }),
   // §10.1 Table 3
@@ -72,6 +74,11 @@ export const RFC9240_FILES: Record<string, string> = {
       },
       'alt-network-map': { pid1: { '.ASN': '65543' }, pid2: { '.ASN': '65544' } },
     },
+  }),
+  // §10.3 "ip-pid-property-map": the pid property (§8.7) of both network maps on ipv4/ipv6
+  'pid.json': JSON.stringify({
+    'resource-id': 'pid',
+    'pid-property': ['default-network-map', 'alt-network-map'],
   }),
   // §6.1.3 Table 1
   'table1.json': JSON.stringify({

@@ -3,12 +3,12 @@
  * (property-map-fixtures.ts): the examples' answers (§10.4–§10.8), the §6.1.3 inheritance table,
  * the IRD's `mappings` / `uses`, dependent-vtags (§7.6, §8.6) and every §8.6 error.
  */
-import { env } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import { strongEtag } from '../../src/alto/negotiation.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
-import { altoErrorMeta, get, post } from './client.ts'
+import { ORIGIN, altoErrorMeta, get, post } from './client.ts'
 import { compileRealMapSet, publish } from './map-set.ts'
 import { RFC9240_FILES } from './property-map-fixtures.ts'
 
@@ -75,6 +75,15 @@ describe('RFC 9240 IRD (§7.4 mappings, §7.5 uses, §10.3)', () => {
         mappings: { 'default-network-map.pid': ['.region'], 'alt-network-map.pid': ['.ASN'] },
       },
     })
+    expect(ird.resources.pid).toMatchObject({
+      uses: ['default-network-map', 'alt-network-map'],
+      capabilities: {
+        mappings: {
+          ipv4: ['alt-network-map.pid', 'default-network-map.pid'],
+          ipv6: ['alt-network-map.pid', 'default-network-map.pid'],
+        },
+      },
+    })
     for (const id of ird.resources['region-filtered'].uses as string[])
       expect(ird.resources[id]['media-type']).toBe(MEDIA_TYPES.networkMap)
   })
@@ -114,6 +123,19 @@ describe('RFC 9240 §7 full property map', () => {
     await res.arrayBuffer()
     const again = await get('/propmap/inet-ia', { ...ACCEPT, 'If-None-Match': etag })
     expect(again.status).toBe(304)
+  })
+
+  it('HEAD answers the headers of the GET with the body length and no body', async () => {
+    const res = await exports.default.fetch(`${ORIGIN}/propmap/inet-ia`, {
+      method: 'HEAD',
+      headers: ACCEPT,
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.propMap)
+    expect(Number(res.headers.get('Content-Length'))).toBe(
+      manifest['property-maps']!['inet-ia'].json.bytes
+    )
+    expect(await res.text()).toBe('')
   })
 
   it('§7.6: a map with PID domains carries the dependent-vtags of its uses, in uses order', async () => {
@@ -190,6 +212,64 @@ describe('RFC 9240 §8 filtered property map: the examples', () => {
     })
   })
 
+  it('§10.7 example #3: <nm>.pid of addresses and prefixes — the example answer, up to §8.6 compaction', async () => {
+    const body = await propmap(
+      await lookup('pid', {
+        entities: ['ipv4:192.0.2.128', 'ipv4:192.0.2.0/27', 'ipv4:192.0.3.0/27'],
+        properties: ['default-network-map.pid', 'alt-network-map.pid'],
+      })
+    )
+    expect(body.meta).toEqual({
+      'dependent-vtags': [vtag('default-network-map'), vtag('alt-network-map')],
+    })
+    const RFC_10_7: Props = {
+      'ipv4:192.0.2.128': {
+        'default-network-map.pid': 'defaultpid',
+        'alt-network-map.pid': 'defaultpid',
+      },
+      'ipv4:192.0.2.0/27': { 'default-network-map.pid': 'pid2', 'alt-network-map.pid': 'pid1' },
+      'ipv4:192.0.3.0/28': { 'default-network-map.pid': 'pid3', 'alt-network-map.pid': 'pid2' },
+      'ipv4:192.0.3.16/28': { 'default-network-map.pid': 'pid4', 'alt-network-map.pid': 'pid2' },
+    }
+    const map = body['property-map']
+    // The example drops 192.0.3.0/27 because its two /28s cover it (a SHOULD); we keep it, with
+    // the /28s under it: every address of the requested entities resolves the same.
+    expect(map['ipv4:192.0.2.128']).toEqual(RFC_10_7['ipv4:192.0.2.128'])
+    expect(map['ipv4:192.0.2.0/27']).toEqual(RFC_10_7['ipv4:192.0.2.0/27'])
+    expect(map['ipv4:192.0.3.0/27']).toEqual({
+      'default-network-map.pid': 'defaultpid',
+      'alt-network-map.pid': 'pid2',
+    })
+    const addresses = [
+      0xc0000280,
+      ...Array.from({ length: 32 }, (_, i) => [0xc0000200 + i, 0xc0000300 + i]).flat(),
+    ]
+    for (const a of addresses)
+      for (const p of ['default-network-map.pid', 'alt-network-map.pid'])
+        expect([a, p, resolve(map, a, p)]).toEqual([a, p, resolve(RFC_10_7, a, p)])
+  })
+
+  it('RFC 7285 §11.4.1 and RFC 9240 agree: <nm>.pid of 2,000 addresses from the endpoint property service and the property map', async () => {
+    let seed = 7
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32
+    const addrs = Array.from({ length: 2000 }, (_, i) => {
+      if (i % 4 === 3) return `ipv6:2001:db8::${(1 + Math.floor(rnd() * 65535)).toString(16)}`
+      const base = i % 4 === 0 ? Math.floor(rnd() * 2 ** 32) : 0xc0000200 + Math.floor(rnd() * 512)
+      return `ipv4:${[24, 16, 8, 0].map((s) => (base >>> s) & 255).join('.')}`
+    })
+    const props = ['default-network-map.pid', 'alt-network-map.pid']
+    const eps = (await (
+      await post('/endpointprop/lookup', MEDIA_TYPES.endpointPropParams, {
+        properties: props,
+        endpoints: addrs,
+      })
+    ).json()) as { 'endpoint-properties': Props }
+    const pm = (await propmap(await lookup('pid', { entities: addrs, properties: props })))[
+      'property-map'
+    ]
+    for (const a of addrs) expect([a, pm[a]]).toEqual([a, eps['endpoint-properties'][a]])
+  })
+
   it('§10.2: pid:defaultpid has no region and nothing to inherit from (§6.2.3): omitted', async () => {
     const body = await propmap(
       await lookup('region', { entities: ['default-network-map.pid:defaultpid'], properties: [] })
@@ -238,6 +318,13 @@ describe('RFC 9240 §8.3 request variants', () => {
       )
     )['property-map']
     expect(map).toEqual({ 'ipv4:192.0.2.5': {}, 'ipv4:192.0.2.0/24': {} })
+    // Nothing to inherit, but defined entities inside: listed; neither: left out.
+    const inside = (
+      await propmap(
+        await lookup('table1', { entities: ['ipv4:192.0.2.0/25', 'ipv4:192.0.2.128/25'] })
+      )
+    )['property-map']
+    expect(inside).toEqual({ 'ipv4:192.0.2.0/25': {} })
   })
 
   it('entities [] means every entity; with properties [] it is the full map', async () => {

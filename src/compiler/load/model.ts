@@ -120,6 +120,8 @@ export interface PropertyMapSource {
   prefixes: { prefix: PrefixItem; values: Map<string, string> }[]
   /** network map id → PID name → property → value (JSON text). */
   pids: Map<string, Map<string, Map<string, string>>>
+  /** Network maps whose `pid` property (RFC 9240 §8.7) the prefix entities carry. */
+  pidProperty: string[]
 }
 
 /** An RFC 9241 CDNI Advertisement resource (docs/cdni.md), values canonical. */

@@ -58,10 +58,13 @@ export function loadPropertyMap(
     at: Origin,
     name: string,
     value: string,
-    vAt: Origin
+    vAt: Origin,
+    derived = false
   ) => {
     const prefix = readPrefix(diag, withLength(prefixText), at)
-    if (!prefix || !checkName(name, vAt)) return
+    if (!prefix) return
+    if (derived) names.add(name)
+    else if (!checkName(name, vAt)) return
     let rec = byPrefix.get(prefix.text)
     if (!rec) byPrefix.set(prefix.text, (rec = { prefix, values: new Map() }))
     const key = `${prefix.text}\n${name}`
@@ -171,6 +174,30 @@ export function loadPropertyMap(
     }
   )
 
+  // RFC 9240 §8.7 / §10.7: the `<nm>.pid` property of prefix entities — each prefix of the
+  // network map carries its PID; addresses and other prefixes inherit it (§6.1.3), which is
+  // exactly the network map's longest-prefix match.
+  const pidProperty: string[] = []
+  ;(src['pid-property'] ?? []).forEach((nmId, i) => {
+    const at: Origin = { file, path: joinPath(['pid-property', i]) }
+    const nm = networkMaps.get(nmId)
+    if (!nm) {
+      diag.error(at, 'network map is not defined in this map set', nmId)
+      return
+    }
+    if (pidProperty.includes(nmId)) {
+      diag.error(at, 'network map is listed twice', nmId)
+      return
+    }
+    pidProperty.push(nmId)
+    const name = `${nmId}.pid`
+    for (const pid of nm.pidNames) {
+      const value = JSON.stringify(pid)
+      for (const p of [...nm.pids.get(pid)!.v4, ...nm.pids.get(pid)!.v6])
+        setPrefixValue(p.text, p.origin, name, value, p.origin, true)
+    }
+  })
+
   if (distinct.size > MAX_DISTINCT_VALUES)
     diag.error(
       origin,
@@ -185,6 +212,7 @@ export function loadPropertyMap(
     names: [...names].sort(byCodeUnits),
     prefixes: [...byPrefix.values()],
     pids,
+    pidProperty,
   }
 }
 
