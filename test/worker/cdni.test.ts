@@ -4,11 +4,12 @@
  * the sources; their answers are the RFC's, with this server's resource ids and tags (docs/cdni.md
  * lists every deviation of the RFC text and why).
  */
-import { env } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
-import { altoErrorMeta, get, post } from './client.ts'
+import { AltoClient, AltoClientError, type FetchLike } from '../../src/client/index.ts'
+import { altoErrorMeta, get, ORIGIN, post } from './client.ts'
 import { compileRealMapSet, publish } from './map-set.ts'
 
 const CDNI = 'my-default-cdnifci'
@@ -229,6 +230,49 @@ describe('RFC 9241 CDNI Advertisement', () => {
     expect((await get(`/cdni/${CDNI}/filtered`)).status).toBe(405)
     expect((await get(`/cdni/${CDNI}`, { Accept: MEDIA_TYPES.networkMap })).status).toBe(406)
     expect((await postFilter(CDNI, filter, { Accept: MEDIA_TYPES.networkMap })).status).toBe(406)
+  })
+})
+
+describe('RFC 9241 through alto-edge/client', () => {
+  const viaWorker: FetchLike = (input, init) => exports.default.fetch(input, init)
+
+  it('cdniAdvertisement (GET) and filteredCdniAdvertisement (§5.7.1) with typed failures', async () => {
+    const alto = await AltoClient.discover(ORIGIN, { fetch: viaWorker })
+    expect(await alto.cdniAdvertisement(CDNI)).toEqual(rfc372Body(tagOf(CDNI)))
+    // Without an id: the directory's first CDNI advertisement.
+    expect((await alto.cdniAdvertisement()).meta.vtag['resource-id']).toBe('example-dcdn-fci')
+    const filtered = await alto.filteredCdniAdvertisement(
+      {
+        'cdni-capabilities': [
+          {
+            'capability-type': 'FCI.DeliveryProtocol',
+            'capability-value': { 'delivery-protocols': ['https/1.1'] },
+          },
+        ],
+      },
+      { resourceId: `${CDNI}-filtered` }
+    )
+    expect(filtered['cdni-advertisement']['capabilities-with-footprints']).toEqual([
+      rfc372Body('')['cdni-advertisement']['capabilities-with-footprints'][1],
+    ])
+    const failure = await alto
+      .filteredCdniAdvertisement(
+        { 'cdni-capabilities': [{ 'capability-type': 'FCI.Logging', 'capability-value': null }] },
+        { resourceId: `${CDNI}-filtered` }
+      )
+      .then(
+        () => null,
+        (e: unknown) => (e instanceof AltoClientError ? e.failure : e)
+      )
+    expect(failure).toMatchObject({
+      kind: 'alto',
+      status: 400,
+      error: { code: 'E_INVALID_FIELD_VALUE', field: 'cdni-capabilities/capability-value' },
+    })
+    // A GET resource is not a filtered one.
+    await expect(
+      alto.filteredCdniAdvertisement({ 'cdni-capabilities': [] }, { resourceId: CDNI })
+    ).rejects.toThrow(/is not a filtered CDNI advertisement/)
   })
 })
 
