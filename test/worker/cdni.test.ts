@@ -280,3 +280,54 @@ async function exportsFetch(path: string, init: RequestInit): Promise<Response> 
   const { exports } = await import('cloudflare:workers')
   return exports.default.fetch(`http://alto.test${path}`, init)
 }
+
+describe('RFC 9241 §8: advertisement resources isolated per uCDN (per-client IRD views)', () => {
+  const TOKEN = 'tok_ucdn_1_5f4dcc3b5aa765d61d8327deb882cf99'
+
+  it('a uCDN granted one advertisement sees it and its filter, nothing else of CDNI (404)', async () => {
+    const { digestHex } = await import('../../src/worker/auth/digest.ts')
+    const worker = (await import('../../src/worker/index.ts')).default
+    const { testExecutionContext } = await import('./map-set.ts')
+    const clients = [
+      {
+        name: 'ucdn-1',
+        'token-sha256': await digestHex('SHA-256', TOKEN),
+        resources: [PID_CDNI, `${PID_CDNI}-filtered`],
+      },
+    ]
+    const authEnv = {
+      ...env,
+      ALTO_AUTH: 'bearer',
+      ALTO_REALM: 'alto-test',
+      ALTO_CLIENTS: JSON.stringify(clients),
+    }
+    const call = (path: string, init: RequestInit = {}) =>
+      worker.fetch(
+        new Request(`http://alto.test${path}`, {
+          ...init,
+          headers: { Authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) },
+        }),
+        authEnv as typeof env,
+        testExecutionContext()
+      )
+    const ird = (await (await call('/directory')).json()) as { resources: Record<string, unknown> }
+    // The granted advertisement, its filter, and the network map its altopid footprints need.
+    expect(Object.keys(ird.resources).sort()).toEqual([PID_CDNI, `${PID_CDNI}-filtered`, EU])
+    expect((await call(`/cdni/${PID_CDNI}`)).status).toBe(200)
+    expect((await call(`/cdni/${CDNI}`)).status).toBe(404)
+    const filter = {
+      method: 'POST',
+      headers: { 'Content-Type': MEDIA_TYPES.cdniFilter },
+      body: '{"cdni-capabilities":[]}',
+    }
+    expect((await call(`/cdni/${PID_CDNI}/filtered`, filter)).status).toBe(200)
+    expect((await call(`/cdni/${CDNI}/filtered`, filter)).status).toBe(404)
+    // Without credentials: 401, nothing about the advertisements.
+    const anonymous = await worker.fetch(
+      new Request(`http://alto.test/cdni/${PID_CDNI}`),
+      authEnv as typeof env,
+      testExecutionContext()
+    )
+    expect(anonymous.status).toBe(401)
+  })
+})
