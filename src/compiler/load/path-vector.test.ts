@@ -168,3 +168,20 @@ describe('alto-edge diff with path vectors', () => {
     })
   })
 })
+
+describe('the shipped map set', () => {
+  it('maps/example/path-vectors.json: RFC 9275 §7.2.6, PID1 → PID2 through ANE1 of 100 Mbit/s', async () => {
+    const { join } = await import('node:path')
+    const { readMapSet } = await import('../../cli/read-map-set.ts')
+    const maps = join(import.meta.dirname, '..', '..', '..', 'maps')
+    const r = await compileMapSet(await readMapSet(maps, { skipOptional: true }))
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const entry = r.build.manifest['path-vectors']!['rfc-example-network-map']
+    const table = PathTable.open(r.build.blobs.get(entry.table.sha256)!)
+    // PID index order: PID1, PID2, PID3.
+    expect([...table.path(0, 1)!].map((i) => table.ane(i))).toEqual([
+      { name: 'ANE1', maxReservableBandwidth: 100000000 },
+    ])
+    expect(table.path(1, 0)).toBeNull()
+  })
+})
