@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   asnFootprintProblem,
@@ -429,5 +430,64 @@ describe('RFC 9241 §6.2.2 cdni-capabilities of a footprint entity', () => {
       'nocolon',
     ])
       expect(capabilitiesCovering(RFC_3_7_2, e, 'my-eu-netmap'), e).toBeNull()
+  })
+})
+
+describe('RFC 9241 §5 filter on random requests (RFC 7285 §8.5.2: one ALTO error, never a crash)', () => {
+  const protocols = fc.array(fc.constantFrom('http/1.1', 'https/1.1', 'http/2', 7 as never), {
+    maxLength: 3,
+  })
+  const value = fc.oneof(
+    fc.record({ 'delivery-protocols': protocols }),
+    fc.record({ 'acquisition-protocols': protocols }),
+    fc.record({
+      'redirection-modes': fc.array(fc.constantFrom('DNS-I', 'HTTP-R', 'X'), { maxLength: 2 }),
+    }),
+    fc.record({ 'record-type': fc.constantFrom('cdni_http_request_v1', 5 as never) }),
+    fc.record({ metadata: fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }) }),
+    fc.jsonValue({ maxDepth: 2 })
+  )
+  const capability = fc.oneof(
+    fc.record(
+      {
+        'capability-type': fc.oneof(
+          fc.constantFrom(...CAPABILITY_TYPES),
+          fc.jsonValue({ maxDepth: 1 })
+        ),
+        'capability-value': value,
+      },
+      { requiredKeys: [] }
+    ),
+    fc.jsonValue({ maxDepth: 1 })
+  )
+  const body = fc.oneof(
+    fc.record({ 'cdni-capabilities': fc.array(capability, { maxLength: 4 }) }),
+    fc.jsonValue({ maxDepth: 2 })
+  )
+  const CODES = ['E_SYNTAX', 'E_MISSING_FIELD', 'E_INVALID_FIELD_TYPE', 'E_INVALID_FIELD_VALUE']
+
+  it('every request is either checked capabilities or one ALTO error on a cdni-capabilities field', () => {
+    fc.assert(
+      fc.property(body, (raw) => {
+        const request = JSON.parse(JSON.stringify(raw)) as unknown
+        const r = check(request)
+        if (!r.ok) {
+          expect(CODES).toContain(r.error.code)
+          if (r.error.code !== 'E_SYNTAX') expect(r.error.field).toMatch(/^cdni-capabilities/)
+          return
+        }
+        const caps = 'capabilities' in r ? r.capabilities : []
+        for (const c of caps)
+          expect(capabilityValueProblem(c['capability-type'], c['capability-value'])).toBeNull()
+        // §5.6: exactly the objects some requested capability matches, in resource order.
+        const out = filterAdvertisement(RFC_3_7_2, caps)
+        const expected =
+          caps.length === 0
+            ? RFC_3_7_2
+            : RFC_3_7_2.filter((o) => caps.some((c) => capabilityMatches(o, c)))
+        expect(out).toEqual(expected)
+      }),
+      { seed: 0x9241, numRuns: 3000 }
+    )
   })
 })

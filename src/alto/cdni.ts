@@ -73,6 +73,13 @@ export const cdniAdvertisementResponseSchema = z.looseObject({
   }),
 })
 
+export type CdniAdvertisementResponse = z.infer<typeof cdniAdvertisementResponseSchema>
+
+/** A filter request as a client writes it (RFC 9241 §5.3); the server checks the types. */
+export interface CdniFilterRequest {
+  'cdni-capabilities': { 'capability-type': string; 'capability-value': unknown }[]
+}
+
 // --- Footprints ------------------------------------------------------------------------------
 
 /** RFC 8006 §7.2 "CDNI Metadata Footprint Types" and RFC 9241 §7.3 (`altopid`). */

@@ -8,6 +8,11 @@
  *   const pids = await alto.pidsOf(['ipv4:192.0.2.34'])
  *   const costs = await alto.endpointCost({ 'cost-type': …, endpoints: { srcs, dsts } })
  */
+import {
+  cdniAdvertisementResponseSchema,
+  type CdniAdvertisementResponse,
+  type CdniFilterRequest,
+} from '../alto/cdni.ts'
 import type { CostType } from '../alto/cost-types.ts'
 import { MEDIA_TYPES } from '../alto/media-types.ts'
 import type {
@@ -338,6 +343,43 @@ export class AltoClient {
       { resourceId: choice.resourceId },
       false,
       (c) => this.costTypeOf(c, costType) !== undefined
+    )
+  }
+
+  /**
+   * RFC 9241 §3 CDNI Advertisement (GET, revalidated from the cache): `id`, else the
+   * directory's first one.
+   */
+  async cdniAdvertisement(id?: string): Promise<CdniAdvertisementResponse> {
+    const r = this.#pick(
+      'CDNI advertisement',
+      this.resourcesOf(MEDIA_TYPES.cdni),
+      { resourceId: id },
+      false
+    )
+    return this.transport.get(r.uri, MEDIA_TYPES.cdni, cdniAdvertisementResponseSchema)
+  }
+
+  /**
+   * RFC 9241 §5 filtered CDNI Advertisement: the advertisement objects whose capabilities cover
+   * one of the requested ones (`[]`: all). `choice.resourceId` names the filtered resource.
+   */
+  async filteredCdniAdvertisement(
+    request: CdniFilterRequest,
+    choice: Pick<ResourceChoice, 'resourceId'> = {}
+  ): Promise<CdniAdvertisementResponse> {
+    const r = this.#pick(
+      'filtered CDNI advertisement',
+      this.resourcesOf(MEDIA_TYPES.cdni, MEDIA_TYPES.cdniFilter),
+      choice,
+      false
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.cdniFilter,
+      MEDIA_TYPES.cdni,
+      request,
+      cdniAdvertisementResponseSchema
     )
   }
 

@@ -19,7 +19,9 @@ import {
   costEncodingName,
   encodeCostCalendar,
   encodeCostMatrix,
+  encodePathTable,
   encodeStringTable,
+  PathTable,
 } from '../tables/index.ts'
 import {
   blobRefFor,
@@ -29,6 +31,7 @@ import {
   type CostMapEntry,
   type Manifest,
   type NetworkMapEntry,
+  type PathVectorEntry,
   type PropertyEntry,
   type PropertyMapEntry,
   type PropertyMapPrefixes,
@@ -46,6 +49,7 @@ import {
   type CostMapSource,
   type LoadedMapSet,
   type NetworkMapSource,
+  type PathVectorSource,
   type PrefixItem,
   type PropertyMapSource,
   type PropertySource,
@@ -507,6 +511,22 @@ async function buildCdniAdvertisement(
   }
 }
 
+/** RFC 9275 path vectors of a network map → one PATH_TABLE blob; the tag covers its vtag. */
+async function buildPathVector(
+  pv: PathVectorSource,
+  nmVtag: string,
+  blobs: BlobSet
+): Promise<PathVectorEntry> {
+  const table = encodePathTable({ n: pv.n, paths: pv.paths, anes: pv.anes })
+  const tag = await contentTag('path-vector', [pv.networkMap, nmVtag], table)
+  return {
+    tag,
+    table: await blobs.add(table),
+    'ane-count': pv.anes.length,
+    'path-count': PathTable.open(table).pathCount,
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** The hash input of a manifest's version: canonical JSON without version, seq and created. */
@@ -592,6 +612,11 @@ export async function buildMapSet(
     cdniAdvertisements[cdni.id] = entry
     cdniSummaries.push(summary)
   }
+  const pathVectors: Record<string, PathVectorEntry> = {}
+  for (const pv of set.pathVectors) {
+    progress(`building path vectors of ${pv.networkMap} (${pv.entries} paths)`)
+    pathVectors[pv.networkMap] = await buildPathVector(pv, networkMaps[pv.networkMap].vtag, blobs)
+  }
   const partial: Omit<Manifest, 'ird' | 'ird-tag' | 'version'> = {
     format: MANIFEST_FORMAT,
     seq: 0,
@@ -606,6 +631,7 @@ export async function buildMapSet(
     ...(set.propertyMaps.length > 0 ? { 'property-maps': propertyMaps } : {}),
     // Absent when there are none, so map sets without CDNI keep their versions.
     ...(cdniSummaries.length > 0 ? { 'cdni-advertisements': cdniAdvertisements } : {}),
+    ...(set.pathVectors.length > 0 ? { 'path-vectors': pathVectors } : {}),
   }
   const irdBytes = encoder.encode(renderIrd(partial))
   const irdTag = (await sha256Hex(irdBytes)).slice(0, TAG_HEX_DIGITS)

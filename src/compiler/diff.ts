@@ -9,7 +9,7 @@ import { byCodeUnits } from '../alto/identifiers.ts'
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged'
 
 export interface ResourceDiff {
-  kind: 'network-map' | 'cost-map' | 'property' | 'property-map' | 'cdni' | 'ird'
+  kind: 'network-map' | 'cost-map' | 'property' | 'property-map' | 'cdni' | 'path-vector' | 'ird'
   id: string
   change: Change
   oldTag?: string
@@ -56,12 +56,14 @@ function compare<T>(
 /** Per-resource differences between the published manifest (or nothing) and a build. */
 export function diffBuild(build: Build, published: Manifest | null): DiffReport {
   const next = build.manifest
-  const prev: Pick<Manifest, 'network-maps' | 'cost-maps' | 'properties' | 'cdni-advertisements'> =
-    published ?? {
-      'network-maps': {},
-      'cost-maps': {},
-      properties: {},
-    }
+  const prev: Pick<
+    Manifest,
+    'network-maps' | 'cost-maps' | 'properties' | 'cdni-advertisements' | 'path-vectors'
+  > = published ?? {
+    'network-maps': {},
+    'cost-maps': {},
+    properties: {},
+  }
   const resources = [
     ...compare(
       'network-map',
@@ -88,6 +90,7 @@ export function diffBuild(build: Build, published: Manifest | null): DiffReport 
       next['property-maps'] ?? {},
       (e) => e.tag
     ),
+    ...compare('path-vector', prev['path-vectors'] ?? {}, next['path-vectors'] ?? {}, (e) => e.tag),
   ]
   const irdOld = published?.['ird-tag']
   resources.push({

@@ -135,6 +135,15 @@ export interface CdniEntry {
   json: BlobRef
 }
 
+/** RFC 9275 path vectors of one network map (docs/path-vector.md); not served yet. */
+export interface PathVectorEntry {
+  tag: string
+  /** PATH_TABLE (docs/binary-format.md). */
+  table: BlobRef
+  'ane-count': number
+  'path-count': number
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT
   version: string
@@ -149,6 +158,8 @@ export interface Manifest {
   'property-maps'?: Record<string, PropertyMapEntry>
   /** RFC 9241 CDNI Advertisement resources by resource id; absent when the map set has none. */
   'cdni-advertisements'?: Record<string, CdniEntry>
+  /** RFC 9275 path tables by network map id; absent when the map set has none. */
+  'path-vectors'?: Record<string, PathVectorEntry>
   ird: BlobRef
   'ird-tag': string
   /**
@@ -206,5 +217,6 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
     }
   }
   for (const cdni of Object.values(m['cdni-advertisements'] ?? {})) refs.push(cdni.json)
+  for (const pv of Object.values(m['path-vectors'] ?? {})) refs.push(pv.table)
   return refs
 }

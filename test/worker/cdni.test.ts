@@ -4,11 +4,12 @@
  * the sources; their answers are the RFC's, with this server's resource ids and tags (docs/cdni.md
  * lists every deviation of the RFC text and why).
  */
-import { env } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
-import { altoErrorMeta, get, post } from './client.ts'
+import { AltoClient, AltoClientError, type FetchLike } from '../../src/client/index.ts'
+import { altoErrorMeta, get, ORIGIN, post } from './client.ts'
 import { compileRealMapSet, publish } from './map-set.ts'
 
 const CDNI = 'my-default-cdnifci'
@@ -232,7 +233,101 @@ describe('RFC 9241 CDNI Advertisement', () => {
   })
 })
 
+describe('RFC 9241 through alto-edge/client', () => {
+  const viaWorker: FetchLike = (input, init) => exports.default.fetch(input, init)
+
+  it('cdniAdvertisement (GET) and filteredCdniAdvertisement (§5.7.1) with typed failures', async () => {
+    const alto = await AltoClient.discover(ORIGIN, { fetch: viaWorker })
+    expect(await alto.cdniAdvertisement(CDNI)).toEqual(rfc372Body(tagOf(CDNI)))
+    // Without an id: the directory's first CDNI advertisement.
+    expect((await alto.cdniAdvertisement()).meta.vtag['resource-id']).toBe('example-dcdn-fci')
+    const filtered = await alto.filteredCdniAdvertisement(
+      {
+        'cdni-capabilities': [
+          {
+            'capability-type': 'FCI.DeliveryProtocol',
+            'capability-value': { 'delivery-protocols': ['https/1.1'] },
+          },
+        ],
+      },
+      { resourceId: `${CDNI}-filtered` }
+    )
+    expect(filtered['cdni-advertisement']['capabilities-with-footprints']).toEqual([
+      rfc372Body('')['cdni-advertisement']['capabilities-with-footprints'][1],
+    ])
+    const failure = await alto
+      .filteredCdniAdvertisement(
+        { 'cdni-capabilities': [{ 'capability-type': 'FCI.Logging', 'capability-value': null }] },
+        { resourceId: `${CDNI}-filtered` }
+      )
+      .then(
+        () => null,
+        (e: unknown) => (e instanceof AltoClientError ? e.failure : e)
+      )
+    expect(failure).toMatchObject({
+      kind: 'alto',
+      status: 400,
+      error: { code: 'E_INVALID_FIELD_VALUE', field: 'cdni-capabilities/capability-value' },
+    })
+    // A GET resource is not a filtered one.
+    await expect(
+      alto.filteredCdniAdvertisement({ 'cdni-capabilities': [] }, { resourceId: CDNI })
+    ).rejects.toThrow(/is not a filtered CDNI advertisement/)
+  })
+})
+
 async function exportsFetch(path: string, init: RequestInit): Promise<Response> {
   const { exports } = await import('cloudflare:workers')
   return exports.default.fetch(`http://alto.test${path}`, init)
 }
+
+describe('RFC 9241 §8: advertisement resources isolated per uCDN (per-client IRD views)', () => {
+  const TOKEN = 'tok_ucdn_1_5f4dcc3b5aa765d61d8327deb882cf99'
+
+  it('a uCDN granted one advertisement sees it and its filter, nothing else of CDNI (404)', async () => {
+    const { digestHex } = await import('../../src/worker/auth/digest.ts')
+    const worker = (await import('../../src/worker/index.ts')).default
+    const { testExecutionContext } = await import('./map-set.ts')
+    const clients = [
+      {
+        name: 'ucdn-1',
+        'token-sha256': await digestHex('SHA-256', TOKEN),
+        resources: [PID_CDNI, `${PID_CDNI}-filtered`],
+      },
+    ]
+    const authEnv = {
+      ...env,
+      ALTO_AUTH: 'bearer',
+      ALTO_REALM: 'alto-test',
+      ALTO_CLIENTS: JSON.stringify(clients),
+    }
+    const call = (path: string, init: RequestInit = {}) =>
+      worker.fetch(
+        new Request(`http://alto.test${path}`, {
+          ...init,
+          headers: { Authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) },
+        }),
+        authEnv as typeof env,
+        testExecutionContext()
+      )
+    const ird = (await (await call('/directory')).json()) as { resources: Record<string, unknown> }
+    // The granted advertisement, its filter, and the network map its altopid footprints need.
+    expect(Object.keys(ird.resources).sort()).toEqual([PID_CDNI, `${PID_CDNI}-filtered`, EU])
+    expect((await call(`/cdni/${PID_CDNI}`)).status).toBe(200)
+    expect((await call(`/cdni/${CDNI}`)).status).toBe(404)
+    const filter = {
+      method: 'POST',
+      headers: { 'Content-Type': MEDIA_TYPES.cdniFilter },
+      body: '{"cdni-capabilities":[]}',
+    }
+    expect((await call(`/cdni/${PID_CDNI}/filtered`, filter)).status).toBe(200)
+    expect((await call(`/cdni/${CDNI}/filtered`, filter)).status).toBe(404)
+    // Without credentials: 401, nothing about the advertisements.
+    const anonymous = await worker.fetch(
+      new Request(`http://alto.test/cdni/${PID_CDNI}`),
+      authEnv as typeof env,
+      testExecutionContext()
+    )
+    expect(anonymous.status).toBe(401)
+  })
+})

@@ -79,6 +79,11 @@ describe('CDNI advertisement sources (RFC 9241, docs/cdni.md)', () => {
     expect(r.build.summary.cdniAdvertisements).toEqual([
       { id: 'fci', objects: 2, jsonBytes: expect.any(Number), tag: entry.tag },
     ])
+    // alto-edge build prints them.
+    const { formatSummary } = await import('../../cli/format.ts')
+    expect(formatSummary(r.build.summary)).toContainEqual(
+      expect.stringMatching(new RegExp(`^fci\\s+2\\s+\\d+ B\\s+${entry.tag}$`))
+    )
   })
 
   it('RFC 9241 §4.1 altopid: the network map goes into the tag, uses and dependent-vtags', async () => {

@@ -11,6 +11,7 @@ export {
   CONFIG_FILE,
   DEFAULT_KEEP,
   type CdniSource,
+  type PathVectorSource,
   MAX_COST_CELLS,
   type CostMapSource,
   type LoadedMapSet,

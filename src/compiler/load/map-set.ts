@@ -9,6 +9,7 @@ import { byCodeUnits, resourceIdProblem } from '../../alto/identifiers.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { Diagnostics, describeOrigin, type Origin } from '../source-error.ts'
 import { loadCdniAdvertisement } from './cdni.ts'
+import { loadPathVector } from './path-vector.ts'
 import { forEachConfigEntry, type LoadContext } from './config-entries.ts'
 import { loadCostCalendar } from './calendar.ts'
 import { loadCostMap, type NetworkMapsLoaded } from './cost-map.ts'
@@ -19,6 +20,7 @@ import {
   type CdniSource,
   type CostMapSource,
   type LoadedMapSet,
+  type PathVectorSource,
   type NetworkMapSource,
   type PropertyMapSource,
   type PropertySource,
@@ -180,6 +182,21 @@ export function loadMapSet(
     cdniAdvertisements.push(cdni)
   })
 
+  // RFC 9275 path vectors: at most one source per network map.
+  const pathVectors = new Map<string, PathVectorSource>()
+  forEachConfigEntry(ctx, 'path-vectors', config['path-vectors'], (source) => {
+    const pv = loadPathVector(diag, source, networkMaps.byId, networkMaps.someFailed)
+    if (!pv) return
+    const other = pathVectors.get(pv.networkMap)
+    if (other)
+      diag.error(
+        pv.origin,
+        `network map ${pv.networkMap} already has path vectors in ${other.file}`,
+        pv.networkMap
+      )
+    else pathVectors.set(pv.networkMap, pv)
+  })
+
   if (diag.errors.length > 0) return undefined
   return {
     defaultNetworkMap: defaultId,
@@ -189,6 +206,7 @@ export function loadMapSet(
     properties: properties.sort((a, b) => byCodeUnits(a.name, b.name)),
     propertyMaps: propertyMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
     cdniAdvertisements: cdniAdvertisements.sort((a, b) => byCodeUnits(a.id, b.id)),
+    pathVectors: [...pathVectors.values()].sort((a, b) => byCodeUnits(a.networkMap, b.networkMap)),
   }
 }
 

@@ -36,6 +36,7 @@ export const CONFIG_LISTS = {
   'endpoint-properties': 'endpoint property',
   'property-maps': 'property map',
   'cdni-advertisements': 'CDNI advertisement',
+  'path-vectors': 'path vector',
 } as const
 export type ConfigList = keyof typeof CONFIG_LISTS
 
@@ -135,6 +136,20 @@ export interface CdniSource {
   objects: BaseAdvertisementObject[]
 }
 
+/** RFC 9275 path vectors of one network map (docs/path-vector.md). */
+export interface PathVectorSource {
+  file: string
+  origin: Origin
+  networkMap: string
+  /** In source order; index = ANE index in the path table. */
+  anes: { name: string; maxReservableBandwidth?: number; persistentEntityId?: string }[]
+  /** n × n row-major (source PID index major): ANE indices, or null = no path. */
+  paths: (number[] | null)[]
+  n: number
+  /** Pairs with a path. */
+  entries: number
+}
+
 export interface LoadedMapSet {
   defaultNetworkMap: string
   keep: number
@@ -147,4 +162,6 @@ export interface LoadedMapSet {
   /** Sorted by resource id. */
   propertyMaps: PropertyMapSource[]
   cdniAdvertisements: CdniSource[]
+  /** Sorted by network map id; at most one per network map. */
+  pathVectors: PathVectorSource[]
 }

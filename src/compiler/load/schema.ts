@@ -37,6 +37,7 @@ export const configSchema = z.strictObject({
   'endpoint-properties': z.array(propertyEntrySchema).optional(),
   'property-maps': z.array(mapEntrySchema).optional(),
   'cdni-advertisements': z.array(mapEntrySchema).optional(),
+  'path-vectors': z.array(propertyEntrySchema).optional(),
 })
 export type MapSetConfig = z.infer<typeof configSchema>
 export type MapEntry = z.infer<typeof mapEntrySchema>
@@ -158,3 +159,20 @@ export const cdniAdvertisementSchema = z.strictObject({
   ),
 })
 export type CdniAdvertisementFile = z.infer<typeof cdniAdvertisementSchema>
+
+/**
+ * RFC 9275 path vector source (docs/path-vector.md): the ANEs of one network map with their
+ * properties, and the ANE path of each (source PID, destination PID) pair. Values are checked by
+ * hand (load/path-vector.ts), so every bad entry gets its own error.
+ */
+export const pathVectorSchema = z.strictObject({
+  'network-map': z.string(),
+  anes: z.record(
+    z.string(),
+    z.strictObject({
+      'max-reservable-bandwidth': z.unknown().optional(),
+      'persistent-entity-id': z.unknown().optional(),
+    })
+  ),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+})
