@@ -207,6 +207,9 @@ function samplePostBody(entry: IrdEntry): unknown {
         properties: [],
       }
     }
+    case 'application/alto-cdnifilter+json':
+      // RFC 9241 §5.3: an empty capability list selects every object.
+      return { 'cdni-capabilities': [] }
     default:
       throw new Error(`no sample body for ${entry.accepts}`)
   }
