@@ -92,6 +92,9 @@ export interface IrdSource {
   'network-maps': Record<string, unknown>
   'cost-maps': Record<string, { 'network-map': string; 'cost-type-name': string; testable?: false }>
   properties: Record<string, unknown>
+  /** RFC 9240 property maps (absent in manifests written before them). */
+  'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
+  'cdni-advertisements'?: Record<string, { 'network-map'?: string }>
 }
 
 /** Network map ids with the default first, then the others in code-unit order. */
@@ -174,6 +177,43 @@ export function renderIrd(manifest: IrdSource): string {
       capabilities: { 'prop-types': propTypes },
     },
   ])
+  // RFC 9240 §7.4 / §8.4: `mappings` is the only capability; §7.5 `uses`: the network maps that
+  // define the `<nm>.pid` domains, omitted when empty.
+  const propertyMaps = manifest['property-maps'] ?? {}
+  for (const pmId of Object.keys(propertyMaps).sort(byCodeUnits)) {
+    const { mappings, uses } = propertyMaps[pmId]
+    const common = { capabilities: { mappings }, ...(uses.length > 0 ? { uses } : {}) }
+    resources.push([
+      pmId,
+      { uri: resourcePaths.propertyMap(pmId), 'media-type': MEDIA_TYPES.propMap, ...common },
+    ])
+    resources.push([
+      resourceIds.filteredPropertyMap(pmId),
+      {
+        uri: resourcePaths.filteredPropertyMap(pmId),
+        'media-type': MEDIA_TYPES.propMap,
+        accepts: MEDIA_TYPES.propMapParams,
+        ...common,
+      },
+    ])
+  }
+  // RFC 9241 §3 CDNI Advertisement and §5 its filtered form: no capabilities (§3.4, §5.4), `uses`
+  // only when altopid footprints name a network map (§3.5, §5.5).
+  const cdni = manifest['cdni-advertisements'] ?? {}
+  for (const id of Object.keys(cdni).sort(byCodeUnits)) {
+    const nm = cdni[id]['network-map']
+    const uses = nm !== undefined ? { uses: [nm] } : {}
+    resources.push([id, { uri: resourcePaths.cdni(id), 'media-type': MEDIA_TYPES.cdni, ...uses }])
+    resources.push([
+      resourceIds.filteredCdni(id),
+      {
+        uri: resourcePaths.filteredCdni(id),
+        'media-type': MEDIA_TYPES.cdni,
+        accepts: MEDIA_TYPES.cdniFilter,
+        ...uses,
+      },
+    ])
+  }
   // Incremental updates of every GET-mode map (docs/updates.md): TIPS (RFC 9569 "TIPS IRD
   // Announcement") and the ALTO/SSE update stream (RFC 8895 §6.2-§6.4). `uses` lists every network
   // map with its cost maps right after it (closed under dependency, as both RFCs recommend).

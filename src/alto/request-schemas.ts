@@ -81,6 +81,12 @@ export const endpointCostRequest = z.object({
   }),
 })
 
+/** RFC 9240 §8.3 ReqFilteredPropertyMap: `entities<0..*>`, `[properties<0..*>]`. */
+export const filteredPropertyMapRequest = z.object({
+  entities: list(MAX_LIST_ENTRIES),
+  properties: list(MAX_PROPERTIES).optional(),
+})
+
 export type FilteredNetworkMapRequest = z.infer<typeof filteredNetworkMapRequest>
 export type FilteredCostMapRequest = z.infer<typeof filteredCostMapRequest>
 export type EndpointPropertyRequest = z.infer<typeof endpointPropertyRequest>
@@ -226,6 +232,7 @@ const LONG_LISTS = new Map<z.ZodType, readonly (readonly [string, string?])[]>([
     ],
   ],
   [endpointPropertyRequest, [['endpoints']]],
+  [filteredPropertyMapRequest, [['entities']]],
   [
     endpointCostRequest,
     [

@@ -64,6 +64,12 @@ export const endpointPropertyResponseSchema = z.looseObject({
   'endpoint-properties': z.record(z.string(), z.record(z.string(), z.string())),
 })
 
+/** RFC 9240 §7.6 property map (`application/alto-propmap+json`); values are any JSON. */
+export const propertyMapResponseSchema = z.looseObject({
+  meta: z.looseObject({ 'dependent-vtags': z.array(versionTagSchema).optional() }).optional(),
+  'property-map': z.record(z.string(), z.record(z.string(), z.unknown())),
+})
+
 /** §11.5.1.6 endpoint cost map (`application/alto-endpointcost+json`). */
 export const endpointCostResponseSchema = z.looseObject({
   meta: z.looseObject({

@@ -12,7 +12,9 @@ import {
   endpointPropertyRequest,
   filteredCostMapRequest,
   filteredNetworkMapRequest,
+  filteredPropertyMapRequest,
 } from './request-schemas.ts'
+import { cdniAdvertisementResponseSchema, filteredCdniRequest } from './cdni.ts'
 import {
   anyCostMapResponseSchema,
   anyEndpointCostResponseSchema,
@@ -20,6 +22,7 @@ import {
   errorResponseSchema,
   irdSchema,
   networkMapResponseSchema,
+  propertyMapResponseSchema,
   tipsRequestSchema,
   tipsResponseSchema,
   updateStreamControlSchema,
@@ -123,5 +126,29 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
     role: 'response',
     spec: 'RFC 8895 §6.7',
     schema: updateStreamControlSchema,
+  },
+  {
+    mediaType: MEDIA_TYPES.propMap,
+    role: 'response',
+    spec: 'RFC 9240 §7.6',
+    schema: propertyMapResponseSchema,
+  },
+  {
+    mediaType: MEDIA_TYPES.propMapParams,
+    role: 'request',
+    spec: 'RFC 9240 §8.3',
+    schema: filteredPropertyMapRequest,
+  },
+  {
+    mediaType: MEDIA_TYPES.cdni,
+    role: 'response',
+    spec: 'RFC 9241 §3.6',
+    schema: cdniAdvertisementResponseSchema,
+  },
+  {
+    mediaType: MEDIA_TYPES.cdniFilter,
+    role: 'request',
+    spec: 'RFC 9241 §5.3',
+    schema: filteredCdniRequest,
   },
 ]

@@ -5,8 +5,16 @@
  * vtags and the same version.
  */
 import {
+  NO_VALUE,
+  PidValues,
+  PrefixTree,
   buildLpm4,
   buildLpm6,
+  decodeStringTable,
+  encodePidValues,
+  encodePrefixTree,
+  nodeLpmValues,
+  type TreePrefix,
   chooseCostEncoding,
   costEncodingName,
   encodeCostMatrix,
@@ -16,22 +24,29 @@ import {
   blobRefFor,
   MANIFEST_FORMAT,
   type BlobRef,
+  type CdniEntry,
   type CostMapEntry,
   type Manifest,
   type NetworkMapEntry,
   type PropertyEntry,
+  type PropertyMapEntry,
+  type PropertyMapPrefixes,
 } from '../store/manifest.ts'
+import { pidDomain, writeFullPropertyMap, type PidDomain } from '../alto/property-map.ts'
 import { type CostType } from '../alto/cost-types.ts'
 import { resourceIds, resourcePaths } from '../alto/resources.ts'
 import { sha256Hex } from '../tables/bytes.ts'
 import { canonicalJson, concatBytes, jsonString, TextChunks } from './canonical.ts'
 import { costTypeJson } from '../alto/cost-types.ts'
-import { renderIrd } from '../alto/ird.ts'
+import { networkMapOrder, renderIrd } from '../alto/ird.ts'
+import { renderCdniAdvertisement } from '../alto/cdni.ts'
 import {
+  type CdniSource,
   type CostMapSource,
   type LoadedMapSet,
   type NetworkMapSource,
   type PrefixItem,
+  type PropertyMapSource,
   type PropertySource,
 } from './load/index.ts'
 import { byCodeUnits } from '../alto/identifiers.ts'
@@ -74,11 +89,20 @@ export interface PropertySummary {
   tag: string
 }
 
+export interface CdniSummary {
+  id: string
+  objects: number
+  jsonBytes: number
+  tag: string
+}
+
 export interface BuildSummary {
   version: string
   networkMaps: NetworkMapSummary[]
   costMaps: CostMapSummary[]
   properties: PropertySummary[]
+  propertyMaps: PropertyMapSummary[]
+  cdniAdvertisements: CdniSummary[]
   irdBytes: number
   blobCount: number
   totalBlobBytes: number
@@ -282,6 +306,195 @@ async function buildProperty(
   }
 }
 
+/** One family of a property map: PREFIX_TREE plus the LPM pair that finds an entry by address. */
+async function buildPrefixDomain(
+  family: 4 | 6,
+  columns: number,
+  prefixes: TreePrefix[],
+  blobs: BlobSet
+): Promise<{ refs: PropertyMapPrefixes; tree: PrefixTree }> {
+  const { blob, sorted } = encodePrefixTree(family, columns, prefixes)
+  const lo: { words: readonly number[]; len: number; value: number }[] = []
+  const hi: typeof lo = []
+  let needHi = false
+  sorted.forEach((p, i) => {
+    const v = nodeLpmValues(i)
+    if (v.hi > 0) needHi = true
+    lo.push({ words: p.words, len: p.len, value: v.lo })
+    hi.push({ words: p.words, len: p.len, value: v.hi })
+  })
+  const lpm = (list: typeof lo) =>
+    family === 4
+      ? buildLpm4(list.map((p) => ({ addr: p.words[0], len: p.len, value: p.value })))
+      : buildLpm6(list.map((p) => ({ words: [...p.words], len: p.len, value: p.value })))
+  return {
+    refs: {
+      tree: await blobs.add(blob),
+      'lpm-lo': await blobs.add(lpm(lo)),
+      'lpm-hi': needHi ? await blobs.add(lpm(hi)) : null,
+    },
+    tree: PrefixTree.open(blob),
+  }
+}
+
+export interface PropertyMapSummary {
+  id: string
+  properties: number
+  prefixes: { ipv4: number; ipv6: number }
+  pids: number
+  values: number
+  tableBytes: number
+  jsonBytes: number
+  tag: string
+}
+
+async function buildPropertyMap(
+  pm: PropertyMapSource,
+  nmById: ReadonlyMap<string, NetworkMapSource>,
+  networkMaps: Record<string, NetworkMapEntry>,
+  defaultNetworkMap: string,
+  blobs: BlobSet
+): Promise<{ entry: PropertyMapEntry; summary: PropertyMapSummary }> {
+  const columns = pm.names
+  const column = new Map(columns.map((name, c) => [name, c]))
+  const distinct = new Set<string>()
+  for (const p of pm.prefixes) for (const v of p.values.values()) distinct.add(v)
+  for (const byPid of pm.pids.values())
+    for (const values of byPid.values()) for (const v of values.values()) distinct.add(v)
+  const values = [...distinct].sort(byCodeUnits)
+  const valueIndex = new Map(values.map((v, i) => [v, i]))
+  const valuesBlob = encodeStringTable(values)
+  let tableBytes = valuesBlob.length
+  const row = (props: ReadonlyMap<string, string>): number[] => {
+    const out = new Array<number>(columns.length).fill(NO_VALUE)
+    for (const [name, v] of props) out[column.get(name)!] = valueIndex.get(v)!
+    return out
+  }
+  const families: Record<4 | 6, { refs: PropertyMapPrefixes; tree: PrefixTree } | null> = {
+    4: null,
+    6: null,
+  }
+  const counts = { ipv4: 0, ipv6: 0 }
+  const prefixNames = new Set<string>()
+  for (const family of [4, 6] as const) {
+    const list = pm.prefixes.filter((p) => p.prefix.family === family)
+    if (list.length === 0) continue
+    for (const p of list) for (const name of p.values.keys()) prefixNames.add(name)
+    const built = await buildPrefixDomain(
+      family,
+      columns.length,
+      list.map((p) => ({ words: p.prefix.words, len: p.prefix.len, values: row(p.values) })),
+      blobs
+    )
+    families[family] = built
+    counts[family === 4 ? 'ipv4' : 'ipv6'] = list.length
+    tableBytes +=
+      built.refs.tree.bytes + built.refs['lpm-lo'].bytes + (built.refs['lpm-hi']?.bytes ?? 0)
+  }
+  const mappings: Record<string, string[]> = {}
+  if (prefixNames.size > 0) {
+    const names = [...prefixNames].sort(byCodeUnits)
+    mappings.ipv4 = names
+    mappings.ipv6 = names
+  }
+  // §7.5 `uses` / §7.6 dependent-vtags: the network maps of the PID domains, default first.
+  const order = networkMapOrder({
+    'default-network-map': defaultNetworkMap,
+    'network-maps': networkMaps,
+  })
+  const uses = order.filter((id) => pm.pids.has(id))
+  const pids: Record<string, BlobRef> = {}
+  const pidDomains: PidDomain[] = []
+  let pidCount = 0
+  for (const nmId of uses) {
+    const nm = nmById.get(nmId)!
+    const cells = new Uint32Array(nm.pidNames.length * columns.length).fill(NO_VALUE)
+    const names = new Set<string>()
+    for (const [pid, props] of pm.pids.get(nmId)!) {
+      const base = nm.pidIndex.get(pid)! * columns.length
+      row(props).forEach((v, c) => (cells[base + c] = v))
+      for (const name of props.keys()) names.add(name)
+      pidCount++
+    }
+    const blob = encodePidValues(nm.pidNames.length, columns.length, cells)
+    pids[nmId] = await blobs.add(blob)
+    tableBytes += blob.length
+    mappings[pidDomain(nmId)] = [...names].sort(byCodeUnits)
+    pidDomains.push({
+      networkMap: nmId,
+      pidNames: nm.pidNames,
+      pidIndex: nm.pidIndex,
+      table: PidValues.open(blob),
+    })
+  }
+  const dependentVtags = uses.map((id) => ({ 'resource-id': id, tag: networkMaps[id].vtag }))
+  const noLookup = () => -1
+  const body = writeFullPropertyMap(
+    {
+      names: columns,
+      values: decodeStringTable(valuesBlob),
+      v4: families[4] ? { tree: families[4].tree, deepest: noLookup } : null,
+      v6: families[6] ? { tree: families[6].tree, deepest: noLookup } : null,
+      pids: pidDomains,
+    },
+    dependentVtags
+  )
+  const json = encoder.encode(body)
+  const tag = await contentTag('property-map', [pm.id], json)
+  const entry: PropertyMapEntry = {
+    tag,
+    properties: columns,
+    values: await blobs.add(valuesBlob),
+    ipv4: families[4]?.refs ?? null,
+    ipv6: families[6]?.refs ?? null,
+    pids,
+    mappings,
+    uses,
+    json: await blobs.add(json),
+  }
+  return {
+    entry,
+    summary: {
+      id: pm.id,
+      properties: columns.length,
+      prefixes: counts,
+      pids: pidCount,
+      values: values.length,
+      tableBytes,
+      jsonBytes: json.length,
+      tag,
+    },
+  }
+}
+
+/**
+ * RFC 9241 §3.6: the whole body, `meta.vtag` always, `dependent-vtags` with the network map of
+ * `altopid` footprints (§4.1). The tag covers the objects and that network map's vtag.
+ */
+async function buildCdniAdvertisement(
+  cdni: CdniSource,
+  nmVtag: string | undefined,
+  blobs: BlobSet
+): Promise<{ entry: CdniEntry; summary: CdniSummary }> {
+  const objects = encoder.encode(JSON.stringify(cdni.objects))
+  const fields = cdni.networkMap !== undefined ? [cdni.id, cdni.networkMap, nmVtag!] : [cdni.id]
+  const tag = await contentTag('cdni', fields, objects)
+  const dependent =
+    cdni.networkMap !== undefined ? [{ 'resource-id': cdni.networkMap, tag: nmVtag! }] : undefined
+  const json = encoder.encode(
+    renderCdniAdvertisement({ 'resource-id': cdni.id, tag }, dependent, cdni.objects)
+  )
+  const entry: CdniEntry = {
+    tag,
+    ...(cdni.networkMap !== undefined ? { 'network-map': cdni.networkMap } : {}),
+    json: await blobs.add(json),
+  }
+  return {
+    entry,
+    summary: { id: cdni.id, objects: cdni.objects.length, jsonBytes: json.length, tag },
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** The hash input of a manifest's version: canonical JSON without version, seq and created. */
@@ -344,6 +557,29 @@ export async function buildMapSet(
     properties[prop.name] = entry
     propSummaries.push(summary)
   }
+  const propertyMaps: Record<string, PropertyMapEntry> = {}
+  const pmSummaries: PropertyMapSummary[] = []
+  for (const pm of set.propertyMaps) {
+    progress(`building property map ${pm.id}`)
+    const { entry, summary } = await buildPropertyMap(
+      pm,
+      nmById,
+      networkMaps,
+      set.defaultNetworkMap,
+      blobs
+    )
+    propertyMaps[pm.id] = entry
+    pmSummaries.push(summary)
+  }
+  const cdniAdvertisements: Record<string, CdniEntry> = {}
+  const cdniSummaries: CdniSummary[] = []
+  for (const cdni of set.cdniAdvertisements) {
+    progress(`building CDNI advertisement ${cdni.id}`)
+    const nmVtag = cdni.networkMap !== undefined ? networkMaps[cdni.networkMap].vtag : undefined
+    const { entry, summary } = await buildCdniAdvertisement(cdni, nmVtag, blobs)
+    cdniAdvertisements[cdni.id] = entry
+    cdniSummaries.push(summary)
+  }
   const partial: Omit<Manifest, 'ird' | 'ird-tag' | 'version'> = {
     format: MANIFEST_FORMAT,
     seq: 0,
@@ -353,6 +589,11 @@ export async function buildMapSet(
     'network-maps': networkMaps,
     'cost-maps': costMaps,
     properties,
+    // Only when the map set has property maps: manifests (and versions) of map sets without
+    // them stay byte-identical to those written before property maps existed.
+    ...(set.propertyMaps.length > 0 ? { 'property-maps': propertyMaps } : {}),
+    // Absent when there are none, so map sets without CDNI keep their versions.
+    ...(cdniSummaries.length > 0 ? { 'cdni-advertisements': cdniAdvertisements } : {}),
   }
   const irdBytes = encoder.encode(renderIrd(partial))
   const irdTag = (await sha256Hex(irdBytes)).slice(0, TAG_HEX_DIGITS)
@@ -373,6 +614,8 @@ export async function buildMapSet(
       networkMaps: nmSummaries,
       costMaps: cmSummaries,
       properties: propSummaries,
+      propertyMaps: pmSummaries,
+      cdniAdvertisements: cdniSummaries,
       irdBytes: irdBytes.length,
       blobCount: blobs.blobs.size,
       totalBlobBytes,

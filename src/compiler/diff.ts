@@ -9,7 +9,7 @@ import { byCodeUnits } from '../alto/identifiers.ts'
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged'
 
 export interface ResourceDiff {
-  kind: 'network-map' | 'cost-map' | 'property' | 'ird'
+  kind: 'network-map' | 'cost-map' | 'property' | 'cdni' | 'ird'
   id: string
   change: Change
   oldTag?: string
@@ -56,11 +56,12 @@ function compare<T>(
 /** Per-resource differences between the published manifest (or nothing) and a build. */
 export function diffBuild(build: Build, published: Manifest | null): DiffReport {
   const next = build.manifest
-  const prev: Pick<Manifest, 'network-maps' | 'cost-maps' | 'properties'> = published ?? {
-    'network-maps': {},
-    'cost-maps': {},
-    properties: {},
-  }
+  const prev: Pick<Manifest, 'network-maps' | 'cost-maps' | 'properties' | 'cdni-advertisements'> =
+    published ?? {
+      'network-maps': {},
+      'cost-maps': {},
+      properties: {},
+    }
   const resources = [
     ...compare(
       'network-map',
@@ -75,6 +76,12 @@ export function diffBuild(build: Build, published: Manifest | null): DiffReport 
     ),
     ...compare('cost-map', prev['cost-maps'], next['cost-maps'], (e) => e.tag),
     ...compare('property', prev.properties, next.properties, (e) => e.tag),
+    ...compare(
+      'cdni',
+      prev['cdni-advertisements'] ?? {},
+      next['cdni-advertisements'] ?? {},
+      (e) => e.tag
+    ),
   ]
   const irdOld = published?.['ird-tag']
   resources.push({

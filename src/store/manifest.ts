@@ -81,6 +81,45 @@ export interface PropertyEntry {
   tag: string
 }
 
+/** One address family of a property map (docs/property-maps.md). */
+export interface PropertyMapPrefixes {
+  /** PREFIX_TREE of the defined prefix entities. */
+  tree: BlobRef
+  /** LPM over the same prefixes → entry index % 0x7FFF (tables/propmap.ts nodeLpmValues). */
+  'lpm-lo': BlobRef
+  /** LPM → floor(entry index / 0x7FFF); null when every index is below 0x7FFF. */
+  'lpm-hi': BlobRef | null
+}
+
+/** An RFC 9240 property map and its filtered form `<id>-filtered`. */
+export interface PropertyMapEntry {
+  /** Content tag (ETag of the full map). */
+  tag: string
+  /** Column names of every table of the map. */
+  properties: string[]
+  /** STRING_TABLE of the value JSON texts. */
+  values: BlobRef
+  ipv4: PropertyMapPrefixes | null
+  ipv6: PropertyMapPrefixes | null
+  /** network map id → PID_VALUES (rows in the network map's PID order). */
+  pids: Record<string, BlobRef>
+  /** IRD `mappings` (RFC 9240 §7.4): entity domain → property names. */
+  mappings: Record<string, string[]>
+  /** IRD `uses` (§7.5): the network maps of the `<nm>.pid` domains. */
+  uses: string[]
+  /** The full property map body (§7.6). */
+  json: BlobRef
+}
+
+/** An RFC 9241 CDNI Advertisement resource (docs/cdni.md). */
+export interface CdniEntry {
+  tag: string
+  /** The network map its `altopid` footprints name (RFC 9241 §4.1: `uses`); absent: none. */
+  'network-map'?: string
+  /** The whole `application/alto-cdni+json` body. */
+  json: BlobRef
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT
   version: string
@@ -91,8 +130,29 @@ export interface Manifest {
   'network-maps': Record<string, NetworkMapEntry>
   'cost-maps': Record<string, CostMapEntry>
   properties: Record<string, PropertyEntry>
+  /** RFC 9240 property maps; absent in manifests written before them. */
+  'property-maps'?: Record<string, PropertyMapEntry>
+  /** RFC 9241 CDNI Advertisement resources by resource id; absent when the map set has none. */
+  'cdni-advertisements'?: Record<string, CdniEntry>
   ird: BlobRef
   'ird-tag': string
+  /**
+   * Build-time signatures of the full GET resources (compiler/presign.ts; docs/signing.md), by
+   * the blob's SHA-256. Absent when the map set was published without an operator key.
+   */
+  signatures?: Record<string, PresignedSignature>
+}
+
+/** The headers a full GET resource is served with when it was signed at build time. */
+export interface PresignedSignature {
+  /** The Content-Type the signature covers (the blob is only served with it as it is). */
+  'media-type': string
+  keyid: string
+  /** Unix seconds (the signature's `expires`). */
+  expires: number
+  'content-digest': string
+  'signature-input': string
+  signature: string
 }
 
 export interface CurrentPointer {
@@ -119,5 +179,14 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
     if (p['lpm-v4']) refs.push(p['lpm-v4'])
     if (p['lpm-v6']) refs.push(p['lpm-v6'])
   }
+  for (const pm of Object.values(m['property-maps'] ?? {})) {
+    refs.push(pm.values, pm.json, ...Object.values(pm.pids))
+    for (const f of [pm.ipv4, pm.ipv6]) {
+      if (!f) continue
+      refs.push(f.tree, f['lpm-lo'])
+      if (f['lpm-hi']) refs.push(f['lpm-hi'])
+    }
+  }
+  for (const cdni of Object.values(m['cdni-advertisements'] ?? {})) refs.push(cdni.json)
   return refs
 }

@@ -104,9 +104,11 @@ export function parseManifest(text: string, version: string): Manifest {
     isObject(v['network-maps']) &&
     isObject(v['cost-maps']) &&
     isObject(v.properties) &&
+    (v['property-maps'] === undefined || isObject(v['property-maps'])) &&
     isObject(v['cost-types']) &&
     isObject(v.ird) &&
-    typeof v['ird-tag'] === 'string'
+    typeof v['ird-tag'] === 'string' &&
+    (v.signatures === undefined || isObject(v.signatures))
   if (!ok) throw new StoreError(key, 'corrupt')
   return v as unknown as Manifest
 }

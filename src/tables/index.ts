@@ -23,6 +23,7 @@ export {
   costEncodingName,
   type CostRow,
 } from './costmatrix.ts'
+export { encodeCostCalendar, CostCalendar } from './calendar.ts'
 export {
   parseIPv4,
   parseIPv4At,
@@ -34,6 +35,18 @@ export {
   parsePrefix,
   parseAddress,
   maskedPrefixString,
+  maskWords,
   type ParsedPrefix,
   type IPv6Words,
 } from './ip.ts'
+export {
+  NO_VALUE,
+  NO_PARENT,
+  type TreePrefix,
+  encodePrefixTree,
+  PrefixTree,
+  nodeLpmValues,
+  nodeIndex,
+  encodePidValues,
+  PidValues,
+} from './propmap.ts'

@@ -29,12 +29,14 @@ import { lastGoodFallback } from './middleware/last-good.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { responseSigning } from './middleware/signing.ts'
+import { cdniRoutes } from './routes/cdni.ts'
 import { costMapRoutes } from './routes/cost-map.ts'
 import { dashboardRoutes } from './routes/dashboard.ts'
 import { directoryRoutes } from './routes/directory.ts'
 import { endpointCostRoutes } from './routes/endpoint-cost.ts'
 import { endpointPropertyRoutes } from './routes/endpoint-property.ts'
 import { networkMapRoutes } from './routes/network-map.ts'
+import { propertyMapRoutes } from './routes/property-map.ts'
 import { schemaRoutes } from './routes/schemas.ts'
 import { signingKeyRoutes } from './routes/signing-keys.ts'
 import { operatorRoutes } from './routes/operator.ts'
@@ -102,6 +104,9 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
   .route('/', costMapRoutes)
   .route('/', endpointPropertyRoutes)
   .route('/', endpointCostRoutes)
+  // RFC 9240 property maps (docs/property-maps.md).
+  .route('/', propertyMapRoutes)
+  .route('/', cdniRoutes) // RFC 9241 CDNI advertisements: docs/cdni.md
   // TIPS (RFC 9569) and ALTO/SSE (RFC 8895): src/worker/updates, docs/updates.md.
   .route('/', updateRoutes)
   .notFound(() => failureResponse({ kind: 'not-found' }))

@@ -4,7 +4,7 @@
  */
 import { httpFail } from '../alto/errors.ts'
 import type { VersionTag } from '../alto/responses.ts'
-import type { CostMapEntry, Manifest, NetworkMapEntry } from '../store/manifest.ts'
+import type { CdniEntry, CostMapEntry, Manifest, NetworkMapEntry } from '../store/manifest.ts'
 
 /** Own-property lookup (a path segment like `__proto__` must not reach Object.prototype). */
 function own<T>(record: Record<string, T>, key: string): T | undefined {
@@ -17,6 +17,10 @@ export function networkMapOr404(manifest: Manifest, id: string): NetworkMapEntry
 
 export function costMapOr404(manifest: Manifest, id: string): CostMapEntry {
   return own(manifest['cost-maps'], id) ?? httpFail({ kind: 'not-found' })
+}
+
+export function cdniOr404(manifest: Manifest, id: string): CdniEntry {
+  return own(manifest['cdni-advertisements'] ?? {}, id) ?? httpFail({ kind: 'not-found' })
 }
 
 export function networkMapVtag(manifest: Manifest, id: string): VersionTag {

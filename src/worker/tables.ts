@@ -14,15 +14,23 @@ import {
   Lpm4,
   Lpm6,
   NO_MATCH,
+  PidValues,
+  PrefixTree,
   TableFormatError,
   decodeStringTable,
+  nodeIndex,
 } from '../tables/index.ts'
+import type { PrefixDomain, PropertyMapTables } from '../alto/property-map.ts'
+import type { CdniAdvertisementBody } from '../alto/cdni.ts'
 import type {
   BlobRef,
+  CdniEntry,
   CostMapEntry,
   Manifest,
   NetworkMapEntry,
   PropertyEntry,
+  PropertyMapEntry,
+  PropertyMapPrefixes,
 } from '../store/manifest.ts'
 import { ByteLru } from './byte-lru.ts'
 import { StorageFault, readBlobBytes } from './store.ts'
@@ -147,4 +155,75 @@ export function irdBody(kv: KVNamespace, manifest: Manifest): Promise<unknown> {
     OBJECT_OVERHEAD_FACTOR,
     (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown
   )
+}
+
+/**
+ * One family of a property map: its PREFIX_TREE and the deepest-entry lookup — the LPM pair
+ * over the same prefixes, whose values are the entry index split in two (tables/propmap.ts).
+ */
+async function prefixDomain(
+  kv: KVNamespace,
+  family: 4 | 6,
+  refs: PropertyMapPrefixes | null
+): Promise<PrefixDomain | null> {
+  if (!refs) return null
+  const tree = cached(kv, refs.tree, 'prefix-tree', 1, (b) => PrefixTree.open(b))
+  if (family === 4) {
+    const [t, lo, hi] = await Promise.all([
+      tree,
+      cached(kv, refs['lpm-lo'], 'lpm4', 1, (b) => Lpm4.open(b)),
+      refs['lpm-hi'] ? cached(kv, refs['lpm-hi'], 'lpm4', 1, (b) => Lpm4.open(b)) : null,
+    ])
+    return {
+      tree: t,
+      deepest: (w) => {
+        const l = lo.lookup(w[0])
+        return l === NO_MATCH ? -1 : nodeIndex(l, hi ? hi.lookup(w[0]) : 0)
+      },
+    }
+  }
+  const [t, lo, hi] = await Promise.all([
+    tree,
+    cached(kv, refs['lpm-lo'], 'lpm6', 1, (b) => Lpm6.open(b)),
+    refs['lpm-hi'] ? cached(kv, refs['lpm-hi'], 'lpm6', 1, (b) => Lpm6.open(b)) : null,
+  ])
+  return {
+    tree: t,
+    deepest: (w) => {
+      const l = lo.lookup(w[0], w[1], w[2], w[3])
+      return l === NO_MATCH ? -1 : nodeIndex(l, hi ? hi.lookup(w[0], w[1], w[2], w[3]) : 0)
+    },
+  }
+}
+
+/** The decoded tables of a property map (only the PID domains in `networkMaps`, when given). */
+export async function propertyMapTables(
+  kv: KVNamespace,
+  manifest: Manifest,
+  pm: PropertyMapEntry,
+  withPrefixes = true,
+  networkMaps: readonly string[] = Object.keys(pm.pids)
+): Promise<PropertyMapTables> {
+  const [values, v4, v6, pids] = await Promise.all([
+    cached(kv, pm.values, 'strings', OBJECT_OVERHEAD_FACTOR, (b) => decodeStringTable(b)),
+    withPrefixes ? prefixDomain(kv, 4, pm.ipv4) : null,
+    withPrefixes ? prefixDomain(kv, 6, pm.ipv6) : null,
+    Promise.all(
+      networkMaps.map(async (nmId) => {
+        const [names, table] = await Promise.all([
+          pidTable(kv, manifest['network-maps'][nmId]),
+          cached(kv, pm.pids[nmId], 'pid-values', 1, (b) => PidValues.open(b)),
+        ])
+        return { networkMap: nmId, pidNames: names.names, pidIndex: names.indexOf, table }
+      })
+    ),
+  ])
+  return { names: pm.properties, values, v4, v6, pids }
+}
+
+/** The parsed body of an RFC 9241 CDNI Advertisement resource (for filtering, §5). */
+export function cdniBody(kv: KVNamespace, cdni: CdniEntry): Promise<CdniAdvertisementBody> {
+  return cached(kv, cdni.json, 'json', OBJECT_OVERHEAD_FACTOR, (bytes) => {
+    return JSON.parse(new TextDecoder().decode(bytes)) as CdniAdvertisementBody
+  })
 }

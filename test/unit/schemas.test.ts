@@ -35,7 +35,11 @@ describe('JSON Schemas of every ALTO message', () => {
     expect(text).not.toContain('"additionalProperties":false')
     // RFC 8189 §4.2.2: `cost-type` is optional (`multi-cost-types` may replace it).
     expect(generated.schemas['alto-endpointcostparams'].required).toEqual(['endpoints'])
+    // RFC 9240 §8.3: `entities` is required, `properties` optional.
+    expect(generated.schemas['alto-propmapparams'].required).toEqual(['entities'])
     expect(generated.schemas['alto-costmap'].$id).toBe('/schemas/alto-costmap.json')
+    // RFC 9241 §5.3: cdni-capabilities<0..*> is required (an empty list asks for everything).
+    expect(generated.schemas['alto-cdnifilter'].required).toEqual(['cdni-capabilities'])
   })
 
   it('RFC 8189 §4.1.2 / §4.2.2: the multi-cost members of both cost requests', () => {

@@ -212,6 +212,7 @@ describe('Information Resource Directory', () => {
         'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
         endpoints: { srcs: ['ipv4:192.0.2.1'], dsts: ['ipv4:198.51.100.1'] },
       },
+      [MEDIA_TYPES.cdniFilter]: { 'cdni-capabilities': [] },
     }
     for (const [id, entry] of Object.entries(ird.resources)) {
       // TIPS and the SSE update stream need update logs (this file publishes without them) and

@@ -10,6 +10,7 @@ export { optionalEntryFiles, referencedFiles } from './files.ts'
 export {
   CONFIG_FILE,
   DEFAULT_KEEP,
+  type CdniSource,
   MAX_COST_CELLS,
   type CostMapSource,
   type LoadedMapSet,
@@ -17,5 +18,6 @@ export {
   type PidSource,
   type PrefixItem,
   type PropertySource,
+  type PropertyMapSource,
   type SourceFiles,
 } from './model.ts'

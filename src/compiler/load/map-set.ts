@@ -8,21 +8,25 @@
 import { byCodeUnits, resourceIdProblem } from '../../alto/identifiers.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { Diagnostics, describeOrigin, type Origin } from '../source-error.ts'
+import { loadCdniAdvertisement } from './cdni.ts'
 import { forEachConfigEntry, type LoadContext } from './config-entries.ts'
 import { loadCostMap, type NetworkMapsLoaded } from './cost-map.ts'
 import { checkSchema, readJson } from './json.ts'
 import {
   CONFIG_FILE,
   DEFAULT_KEEP,
+  type CdniSource,
   type CostMapSource,
   type LoadedMapSet,
   type NetworkMapSource,
+  type PropertyMapSource,
   type PropertySource,
   type SourceFiles,
 } from './model.ts'
 import { checkNetworkMap } from './network-map-check.ts'
 import { loadNetworkMap, withPidOrder } from './network-map.ts'
 import { loadProperty } from './property.ts'
+import { loadPropertyMap } from './property-map.ts'
 import { configSchema, type MapSetConfig } from './schema.ts'
 
 /** Loads and validates a whole map set. Returns undefined when there were errors. */
@@ -119,6 +123,41 @@ export function loadMapSet(
     properties.push(prop)
   })
 
+  // RFC 9240 property maps: the map and its filtered form (`<id>-filtered`) are resources.
+  const propertyMaps: PropertyMapSource[] = []
+  forEachConfigEntry(ctx, 'property-maps', config['property-maps'], (source) => {
+    const pm = loadPropertyMap(diag, files, source, networkMaps.byId)
+    if (!pm) return
+    claimId(pm.id, pm.origin, 'property map')
+    const filtered = resourceIds.filteredPropertyMap(pm.id)
+    const problem = resourceIdProblem(filtered)
+    if (problem)
+      diag.error(
+        pm.origin,
+        `${problem}: generated resource id ${filtered} of property map ${pm.id}`,
+        filtered
+      )
+    else claimId(filtered, pm.origin, `generated for property map ${pm.id}`)
+    propertyMaps.push(pm)
+  })
+  // RFC 9241 CDNI Advertisement resources, each with its filtered form (§5).
+  const cdniAdvertisements: CdniSource[] = []
+  forEachConfigEntry(ctx, 'cdni-advertisements', config['cdni-advertisements'], (source) => {
+    const cdni = loadCdniAdvertisement(diag, source, networkMaps.byId, networkMaps.someFailed)
+    if (!cdni) return
+    claimId(cdni.id, cdni.origin, 'CDNI advertisement')
+    const filteredId = resourceIds.filteredCdni(cdni.id)
+    const problem = resourceIdProblem(filteredId)
+    if (problem)
+      diag.error(
+        cdni.origin,
+        `${problem}: generated resource id ${filteredId} of CDNI advertisement ${cdni.id}; shorten its id`,
+        filteredId
+      )
+    else claimId(filteredId, cdni.origin, `generated for CDNI advertisement ${cdni.id}`)
+    cdniAdvertisements.push(cdni)
+  })
+
   if (diag.errors.length > 0) return undefined
   return {
     defaultNetworkMap: defaultId,
@@ -126,6 +165,8 @@ export function loadMapSet(
     networkMaps: [...networkMaps.byId.values()].sort((a, b) => byCodeUnits(a.id, b.id)),
     costMaps: costMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
     properties: properties.sort((a, b) => byCodeUnits(a.name, b.name)),
+    propertyMaps: propertyMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
+    cdniAdvertisements: cdniAdvertisements.sort((a, b) => byCodeUnits(a.id, b.id)),
   }
 }
 

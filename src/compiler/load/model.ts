@@ -3,6 +3,7 @@
  * and build.ts consumes, and the loader's constants. Types only (no logic), so every concern
  * module can import it without cycles.
  */
+import type { BaseAdvertisementObject } from '../../alto/cdni.ts'
 import type { CostType } from '../../alto/cost-types.ts'
 import type { Origin } from '../source-error.ts'
 
@@ -32,11 +33,13 @@ export const CONFIG_LISTS = {
   'network-maps': 'network map',
   'cost-maps': 'cost map',
   'endpoint-properties': 'endpoint property',
+  'property-maps': 'property map',
+  'cdni-advertisements': 'CDNI advertisement',
 } as const
 export type ConfigList = keyof typeof CONFIG_LISTS
 
 /** The keys under which a JSON source lists its CSV side files (paths relative to it). */
-export const CSV_LISTS = ['prefix-csv', 'cost-csv', 'values-csv'] as const
+export const CSV_LISTS = ['prefix-csv', 'cost-csv', 'values-csv', 'pid-csv'] as const
 export type CsvList = (typeof CSV_LISTS)[number]
 
 export interface PrefixItem {
@@ -92,6 +95,29 @@ export interface PropertySource {
   entries: { prefix: PrefixItem; value: string }[]
 }
 
+/** RFC 9240 property map source: values per prefix entity and per PID entity (JSON texts). */
+export interface PropertyMapSource {
+  id: string
+  file: string
+  origin: Origin
+  /** Every property name the map defines, sorted by code units (the table columns). */
+  names: string[]
+  prefixes: { prefix: PrefixItem; values: Map<string, string> }[]
+  /** network map id → PID name → property → value (JSON text). */
+  pids: Map<string, Map<string, Map<string, string>>>
+}
+
+/** An RFC 9241 CDNI Advertisement resource (docs/cdni.md), values canonical. */
+export interface CdniSource {
+  id: string
+  file: string
+  origin: Origin
+  /** The network map its `altopid` footprints name (RFC 9241 §4.1). */
+  networkMap?: string
+  /** In source order. */
+  objects: BaseAdvertisementObject[]
+}
+
 export interface LoadedMapSet {
   defaultNetworkMap: string
   keep: number
@@ -101,4 +127,7 @@ export interface LoadedMapSet {
   costMaps: CostMapSource[]
   /** Sorted by property name. */
   properties: PropertySource[]
+  /** Sorted by resource id. */
+  propertyMaps: PropertyMapSource[]
+  cdniAdvertisements: CdniSource[]
 }

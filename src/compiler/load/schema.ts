@@ -34,6 +34,8 @@ export const configSchema = z.strictObject({
   'network-maps': z.array(mapEntrySchema).min(1, 'a map set needs at least one network map'),
   'cost-maps': z.array(costMapEntrySchema).optional(),
   'endpoint-properties': z.array(propertyEntrySchema).optional(),
+  'property-maps': z.array(mapEntrySchema).optional(),
+  'cdni-advertisements': z.array(mapEntrySchema).optional(),
 })
 export type MapSetConfig = z.infer<typeof configSchema>
 export type MapEntry = z.infer<typeof mapEntrySchema>
@@ -83,6 +85,16 @@ export const propertySchema = z.strictObject({
   'values-csv': z.array(relativeFile).optional(),
 })
 
+/** RFC 9240 property map source (docs/property-maps.md); values are checked by hand. */
+const entityValues = z.record(z.string(), z.unknown())
+export const propertyMapSchema = z.strictObject({
+  'resource-id': z.string(),
+  prefixes: z.record(z.string(), entityValues).optional(),
+  'prefix-csv': z.array(relativeFile).optional(),
+  pids: z.record(z.string(), z.record(z.string(), entityValues)).optional(),
+  'pid-csv': z.array(relativeFile).optional(),
+})
+
 /** RFC 7285 §11.2.1.6 network map response (unknown keys ignored; the vtag is ours to compute). */
 export const rfcNetworkMapSchema = z.object({
   meta: z.object({ vtag: z.object({ 'resource-id': z.string() }).optional() }).optional(),
@@ -102,3 +114,34 @@ export const rfcCostMapSchema = z.object({
   }),
   'cost-map': costRows,
 })
+
+/**
+ * RFC 9241 CDNI Advertisement source (docs/cdni.md): the RFC's CDNIAdvertisementData plus the
+ * resource id and the network map of `altopid` footprints. `capability-value` is checked per
+ * capability type by hand (alto/cdni.ts), so every bad value gets its own error.
+ */
+export const cdniAdvertisementSchema = z.strictObject({
+  'resource-id': z.string(),
+  'network-map': z.string().optional(),
+  'capabilities-with-footprints': z.array(
+    z.strictObject({
+      'capability-type': z.string(),
+      'capability-value': z.unknown().optional(),
+      footprints: z
+        .array(
+          z.strictObject({
+            'footprint-type': z.string(),
+            'footprint-value': z
+              .array(z.unknown())
+              .min(
+                1,
+                'footprint-value needs at least one value (RFC 9241 §3.6: footprint-value<1..*>)'
+              ),
+          })
+        )
+        .nullable()
+        .optional(),
+    })
+  ),
+})
+export type CdniAdvertisementFile = z.infer<typeof cdniAdvertisementSchema>

@@ -1,0 +1,196 @@
+/**
+ * @module RFC 9240 property map sources (docs/property-maps.md): values per prefix entity
+ * (`ipv4` / `ipv6` domains, §6.1) and per PID entity of a network map (`<nm>.pid`, §6.2), from
+ * JSON (`prefixes`, `pids`) and CSV (`prefix-csv`: `prefix,property,value`; `pid-csv`:
+ * `network-map,pid,property,value`). A value is a JSON string, or `null` in JSON ("defined to
+ * have no value", §6.1.3: it stops inheritance); a CSV value is a string.
+ */
+import { propertyMapNameProblem } from '../../alto/property-map.ts'
+import { resourceIdProblem } from '../../alto/identifiers.ts'
+import { MAX_VALUES } from '../../tables/index.ts'
+import { Diagnostics, describeOrigin, joinPath, type Origin } from '../source-error.ts'
+import { byCodeUnits } from '../../alto/identifiers.ts'
+import { declaredResourceId, type EntrySource } from './config-entries.ts'
+import { readCsvFiles } from './files.ts'
+import { checkSchema } from './json.ts'
+import type { NetworkMapSource, PrefixItem, PropertyMapSource, SourceFiles } from './model.ts'
+import { readPrefix } from './prefix.ts'
+import { propertyMapSchema, type MapEntry } from './schema.ts'
+
+/** Distinct values a property map may hold in all (the value table is indexed by u32, but a
+ * map this large is not a sensible KV resource). */
+const MAX_DISTINCT_VALUES = 16 * MAX_VALUES
+
+/** An address without `/len` is its full-length prefix (RFC 9240 §6.1.1.2, §6.1.2.2). */
+function withLength(text: string): string {
+  if (text.includes('/')) return text
+  return `${text}/${text.includes(':') ? 128 : 32}`
+}
+
+/** Reads one property map source; reports every problem of the file. */
+export function loadPropertyMap(
+  diag: Diagnostics,
+  files: SourceFiles,
+  source: EntrySource<MapEntry>,
+  networkMaps: ReadonlyMap<string, NetworkMapSource>
+): PropertyMapSource | undefined {
+  const { file, data } = source
+  const src = checkSchema(diag, file, propertyMapSchema, data)
+  if (!src) return undefined
+  const { id, at: origin } = declaredResourceId(source, src['resource-id'], 'resource-id')
+  const errorsBefore = diag.errors.length
+  const idProblem = resourceIdProblem(id)
+  if (idProblem) diag.error(origin, idProblem, id)
+  const names = new Set<string>()
+  const distinct = new Set<string>()
+  const checkName = (name: string, at: Origin): boolean => {
+    const problem = propertyMapNameProblem(name)
+    if (problem) diag.error(at, problem, name)
+    else names.add(name)
+    return problem === null
+  }
+
+  // Prefix entities: one record per canonical prefix; (prefix, property) defined once.
+  const byPrefix = new Map<string, { prefix: PrefixItem; values: Map<string, string> }>()
+  const firstAt = new Map<string, Origin>()
+  const setPrefixValue = (
+    prefixText: string,
+    at: Origin,
+    name: string,
+    value: string,
+    vAt: Origin
+  ) => {
+    const prefix = readPrefix(diag, withLength(prefixText), at)
+    if (!prefix || !checkName(name, vAt)) return
+    let rec = byPrefix.get(prefix.text)
+    if (!rec) byPrefix.set(prefix.text, (rec = { prefix, values: new Map() }))
+    const key = `${prefix.text}\n${name}`
+    const first = firstAt.get(key)
+    if (first) {
+      diag.error(
+        vAt,
+        `${name} of ${prefix.text} is defined twice (first at ${describeOrigin(first)})`,
+        value
+      )
+      return
+    }
+    firstAt.set(key, vAt)
+    rec.values.set(name, value)
+    distinct.add(value)
+  }
+  for (const [prefixText, props] of Object.entries(src.prefixes ?? {})) {
+    const at: Origin = { file, path: joinPath(['prefixes', prefixText]) }
+    for (const [name, value] of Object.entries(props)) {
+      const vAt: Origin = { file, path: joinPath(['prefixes', prefixText, name]) }
+      const text = jsonValue(diag, value, vAt)
+      if (text !== undefined) setPrefixValue(prefixText, at, name, text, vAt)
+    }
+  }
+  readCsvFiles(
+    diag,
+    files,
+    file,
+    'prefix-csv',
+    src['prefix-csv'],
+    ['prefix', 'property', 'value'],
+    (r, csvFile) => {
+      const at = (path: string): Origin => ({ file: csvFile, path, line: r.line })
+      setPrefixValue(
+        r.fields[0],
+        at('prefix'),
+        r.fields[1],
+        JSON.stringify(r.fields[2]),
+        at('property')
+      )
+    }
+  )
+
+  // PID entities: the network map and the PID must exist (§6.2.2: "the PID names of the
+  // associated network map").
+  const pids = new Map<string, Map<string, Map<string, string>>>()
+  const setPidValue = (
+    nmId: string,
+    pid: string,
+    name: string,
+    value: string,
+    at: (k: string) => Origin
+  ) => {
+    const nm = networkMaps.get(nmId)
+    if (!nm) {
+      diag.error(at('network-map'), 'network map is not defined in this map set', nmId)
+      return
+    }
+    if (!nm.pidIndex.has(pid)) {
+      diag.error(at('pid'), `PID is not defined in network map ${nmId}`, pid)
+      return
+    }
+    if (!checkName(name, at('property'))) return
+    let byPid = pids.get(nmId)
+    if (!byPid) pids.set(nmId, (byPid = new Map()))
+    let values = byPid.get(pid)
+    if (!values) byPid.set(pid, (values = new Map()))
+    const key = `${nmId}\n${pid}\n${name}`
+    const first = firstAt.get(key)
+    if (first) {
+      diag.error(
+        at('property'),
+        `${name} of ${nmId}.pid:${pid} is defined twice (first at ${describeOrigin(first)})`,
+        value
+      )
+      return
+    }
+    firstAt.set(key, at('property'))
+    values.set(name, value)
+    distinct.add(value)
+  }
+  for (const [nmId, byPid] of Object.entries(src.pids ?? {})) {
+    for (const [pid, props] of Object.entries(byPid)) {
+      for (const [name, value] of Object.entries(props)) {
+        const path = (k: string) =>
+          k === 'network-map'
+            ? ['pids', nmId]
+            : k === 'pid'
+              ? ['pids', nmId, pid]
+              : ['pids', nmId, pid, name]
+        const at = (k: string): Origin => ({ file, path: joinPath(path(k)) })
+        const text = jsonValue(diag, value, at('property'))
+        if (text !== undefined) setPidValue(nmId, pid, name, text, at)
+      }
+    }
+  }
+  readCsvFiles(
+    diag,
+    files,
+    file,
+    'pid-csv',
+    src['pid-csv'],
+    ['network-map', 'pid', 'property', 'value'],
+    (r, csvFile) => {
+      const at = (path: string): Origin => ({ file: csvFile, path, line: r.line })
+      setPidValue(r.fields[0], r.fields[1], r.fields[2], JSON.stringify(r.fields[3]), at)
+    }
+  )
+
+  if (distinct.size > MAX_DISTINCT_VALUES)
+    diag.error(
+      origin,
+      `property map has ${distinct.size} distinct values; at most ${MAX_DISTINCT_VALUES} are supported`,
+      id
+    )
+  if (diag.errors.length > errorsBefore) return undefined
+  return {
+    id,
+    file,
+    origin,
+    names: [...names].sort(byCodeUnits),
+    prefixes: [...byPrefix.values()],
+    pids,
+  }
+}
+
+/** A property value as JSON text: a string or null (RFC 9240 §7.6: "a JSONString or a JSON 'null'"). */
+function jsonValue(diag: Diagnostics, value: unknown, at: Origin): string | undefined {
+  if (typeof value === 'string' || value === null) return JSON.stringify(value)
+  diag.error(at, 'property values are strings or null (RFC 9240 §7.6)', value)
+  return undefined
+}
