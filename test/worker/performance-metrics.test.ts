@@ -89,6 +89,21 @@ describe('RFC 9439 metrics in the IRD', () => {
     })
   })
 
+  it('each metric cost map is followed by TIPS and the SSE update stream like any GET cost map (RFC 9569, RFC 8895)', async () => {
+    const ird = (await (await get('/directory')).json()) as {
+      resources: Record<string, { uses?: string[]; capabilities?: Record<string, unknown> }>
+    }
+    const metricMaps = ['delay-ow', 'delay-ow:p95', 'lossrate', 'hopcount', 'tput'].map(
+      (m) => `${NM}-num-${m}`
+    )
+    for (const service of ['tips', 'update-stream']) {
+      expect(ird.resources[service].uses).toEqual(expect.arrayContaining(metricMaps))
+      const types = ird.resources[service].capabilities?.['incremental-change-media-types']
+      for (const id of metricMaps)
+        expect(types).toHaveProperty([id], 'application/merge-patch+json')
+    }
+  })
+
   it('the GET cost map of a metric carries the cost type with its context in meta', async () => {
     const res = await get(`/costmap/${NM}-num-delay-ow:p95`)
     expect(res.status).toBe(200)
