@@ -40,9 +40,18 @@ export interface NetworkMapBody {
   'network-map': Record<string, Record<string, string[]>>
 }
 
-/** The cost type echoed in responses: mode and metric only (`description` is informational). */
-export function responseCostType(t: CostType): { 'cost-mode': string; 'cost-metric': string } {
-  return { 'cost-mode': t['cost-mode'], 'cost-metric': t['cost-metric'] }
+/**
+ * The cost type echoed in responses: mode, metric and the RFC 9439 §3.1 `cost-context` when the
+ * type has one (where the values come from, as the GET cost map's meta says); `description` is
+ * informational and left out.
+ */
+export function responseCostType(t: CostType): Omit<CostType, 'description'> {
+  const echoed: Omit<CostType, 'description'> = {
+    'cost-mode': t['cost-mode'],
+    'cost-metric': t['cost-metric'],
+  }
+  if (t['cost-context'] !== undefined) echoed['cost-context'] = t['cost-context']
+  return echoed
 }
 
 /** Distinct strings in first-seen order ("duplicates ... MUST be treated as a single one"). */
@@ -266,7 +275,13 @@ function costMetaMembers(columns: CostColumns): string {
       : ''
   if (!columns.multi)
     return `"cost-type":${JSON.stringify(responseCostType(columns.costTypes[0]))}${calendar}`
-  return `"cost-type":{},"multi-cost-types":${JSON.stringify(columns.costTypes.map(responseCostType))}${calendar}`
+  // §4.1.3: "the field multi-cost-types is added with the same value as the multi-cost-types
+  // input parameter": the requested mode and metric, as matched.
+  const echoed = columns.costTypes.map((t) => ({
+    'cost-mode': t['cost-mode'],
+    'cost-metric': t['cost-metric'],
+  }))
+  return `"cost-type":{},"multi-cost-types":${JSON.stringify(echoed)}${calendar}`
 }
 
 /**

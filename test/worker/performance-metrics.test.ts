@@ -89,6 +89,21 @@ describe('RFC 9439 metrics in the IRD', () => {
     })
   })
 
+  it('each metric cost map is followed by TIPS and the SSE update stream like any GET cost map (RFC 9569, RFC 8895)', async () => {
+    const ird = (await (await get('/directory')).json()) as {
+      resources: Record<string, { uses?: string[]; capabilities?: Record<string, unknown> }>
+    }
+    const metricMaps = ['delay-ow', 'delay-ow:p95', 'lossrate', 'hopcount', 'tput'].map(
+      (m) => `${NM}-num-${m}`
+    )
+    for (const service of ['tips', 'update-stream']) {
+      expect(ird.resources[service].uses).toEqual(expect.arrayContaining(metricMaps))
+      const types = ird.resources[service].capabilities?.['incremental-change-media-types']
+      for (const id of metricMaps)
+        expect(types).toHaveProperty([id], 'application/merge-patch+json')
+    }
+  })
+
   it('the GET cost map of a metric carries the cost type with its context in meta', async () => {
     const res = await get(`/costmap/${NM}-num-delay-ow:p95`)
     expect(res.status).toBe(200)
@@ -105,9 +120,10 @@ describe('RFC 9439 metrics answered by the cost services', () => {
       pids: { srcs: ['B'], dsts: ['A'] },
     })
     expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.costMap)
-    expect(((await res.json()) as { 'cost-map': unknown })['cost-map']).toEqual({
-      B: { A: 4350.5 },
-    })
+    const body = (await res.json()) as { meta: Record<string, unknown>; 'cost-map': unknown }
+    expect(body['cost-map']).toEqual({ B: { A: 4350.5 } })
+    // A computed answer names the context too, as the GET cost map's meta does.
+    expect(body.meta['cost-type']).toEqual({ ...num('delay-ow'), 'cost-context': estimation })
   })
 
   it('hop count and p95 one-way delay of candidates in one multi-cost request, filtered on loss (RFC 8189 §4.2)', async () => {
@@ -122,6 +138,7 @@ describe('RFC 9439 metrics answered by the cost services', () => {
       meta: Record<string, unknown>
       'endpoint-cost-map': unknown
     }
+    // RFC 8189 §4.1.3: the same value as the request's multi-cost-types (no context added).
     expect(body.meta['multi-cost-types']).toEqual([num('hopcount'), num('delay-ow:p95')])
     // 192.0.2.1 is in A, the others in B. A→B has loss 0.5 (dropped by "lt 0.5"), B→B loss 0.
     expect(body['endpoint-cost-map']).toEqual({
