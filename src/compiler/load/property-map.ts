@@ -198,6 +198,9 @@ export function loadPropertyMap(
     }
   })
 
+  // RFC 9240 §7.4: every domain in `mappings` has at least one property (`<1..*>`).
+  if (names.size === 0 && diag.errors.length === errorsBefore)
+    diag.error(origin, 'property map defines no property on any entity', id)
   if (distinct.size > MAX_DISTINCT_VALUES)
     diag.error(
       origin,
