@@ -3,7 +3,7 @@
  * soak.ts, printed as JSON (and written to `--json FILE`); exit 1 when a rule did not hold.
  *
  *   npm run soak -- [--duration 600] [--step 30] [--workers 8] [--subscribers 10]
- *                   [--fault-rate 0.01] [--max-requests 2000000] [--json FILE]
+ *                   [--fault-rate 0.01] [--max-requests 2000000] [--cycle 0] [--json FILE]
  *   npm run soak -- --scale 1000 [--json FILE]
  */
 import { writeFileSync } from 'node:fs'
@@ -18,10 +18,17 @@ const { values: args } = parseArgs({
     subscribers: { type: 'string', default: '10' },
     'fault-rate': { type: 'string', default: '0.01' },
     'max-requests': { type: 'string', default: '2000000' },
+    cycle: { type: 'string', default: '0' },
     scale: { type: 'string' },
     json: { type: 'string' },
   },
 })
+
+if (Number(args.cycle) % 2 !== 0) {
+  // Consecutive versions must differ in parity (variants.ts), which an odd cycle breaks.
+  console.error(`--cycle must be 0 or even, not ${args.cycle}`)
+  process.exit(2)
+}
 
 const summary = args.scale
   ? await runScale(Number(args.scale))
@@ -32,6 +39,7 @@ const summary = args.scale
       subscribers: Number(args.subscribers),
       faultRate: Number(args['fault-rate']),
       maxRequests: Number(args['max-requests']),
+      contentCycle: Number(args.cycle),
     })
 if (args.json) writeFileSync(args.json, JSON.stringify(summary, null, 2))
 const { memory, ...rest } = summary as { memory?: { samples?: unknown } }

@@ -98,6 +98,12 @@ export interface SoakOptions {
   subscribers: number
   faultRate: number
   maxRequests: number
+  /**
+   * 0: every publish is new content (caches keyed by content keep filling). N (even): contents
+   * cycle through 0…N-1, so after one cycle every blob is one the isolate has seen — memory that
+   * still grows then is a leak, not a cache filling.
+   */
+  contentCycle?: number
 }
 
 export async function runSoak(opts: SoakOptions) {
@@ -144,8 +150,10 @@ export async function runSoak(opts: SoakOptions) {
         // New content whose parity differs from the current one.
         const cur = contents.at(-1)!
         while (nextK % 2 === cur % 2) nextK++
-        r = await server.publish(nextK)
-        contents.push(nextK++)
+        const k = opts.contentCycle ? nextK % opts.contentCycle : nextK
+        nextK++
+        r = await server.publish(k)
+        contents.push(k)
       }
       const want = costOf(contents.at(-1)!)
       let visibleMs = NaN

@@ -58,7 +58,8 @@ export function parseConstraints(
   return { ok: true, constraints }
 }
 
-function satisfies(cost: number, { operator, value }: Constraint): boolean {
+/** Whether `cost` satisfies one constraint; NaN (an undefined cost) satisfies none. */
+export function satisfies(cost: number, { operator, value }: Constraint): boolean {
   switch (operator) {
     case 'gt':
       return cost > value

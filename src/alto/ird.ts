@@ -3,6 +3,7 @@
  * The compiler renders the IRD once per version from the manifest; the Worker serves that body
  * and restricts it per client (ird-view.ts).
  */
+import { calendarAttributes, type CalendarAttributes, type CalendarTiming } from './calendar.ts'
 import { costTypeJson, type CostType } from './cost-types.ts'
 import { byCodeUnits } from './identifiers.ts'
 import { MEDIA_TYPES } from './media-types.ts'
@@ -27,6 +28,58 @@ export interface CostServiceCapabilities {
   'cost-constraints'?: boolean
   'max-cost-types'?: number
   'testable-cost-type-names'?: string[]
+  /** RFC 8896 §4.1 (alto/calendar.ts). */
+  'calendar-attributes'?: CalendarAttributes[]
+}
+
+/**
+ * The capabilities of the filtered cost map and endpoint cost services of a network map whose
+ * cost maps have `typeNames`, of which `testable` allow constraint tests. With two or more types
+ * the services are RFC 8189 multi-cost aware over all of them (`max-cost-types`, §4.1.1,
+ * §4.2.1). When every type is testable: `cost-constraints: true` (RFC 7285 §11.3.2.4), which
+ * keeps tests open to legacy clients. Otherwise `testable-cost-type-names` lists the testable
+ * ones and `cost-constraints` is left out: the two MUST NOT appear together (§3.6.5). With one
+ * untestable type, neither: no tests at all.
+ */
+export function costServiceCapabilities(
+  typeNames: readonly string[],
+  testable: readonly string[] = typeNames
+): CostServiceCapabilities {
+  const capabilities: CostServiceCapabilities = { 'cost-type-names': [...typeNames] }
+  const all = typeNames.every((n) => testable.includes(n))
+  if (all) capabilities['cost-constraints'] = true
+  if (typeNames.length >= 2) {
+    capabilities['max-cost-types'] = typeNames.length
+    const names = typeNames.filter((n) => testable.includes(n))
+    if (!all && names.length > 0) capabilities['testable-cost-type-names'] = names
+  }
+  return capabilities
+}
+
+/** The cost type names of network map `nmId`'s cost maps, distinct, in code-unit order. */
+export function networkMapCostTypeNames(costMaps: IrdSource['cost-maps'], nmId: string): string[] {
+  const names = new Set<string>()
+  for (const cm of Object.values(costMaps))
+    if (cm['network-map'] === nmId) names.add(cm['cost-type-name'])
+  return [...names].sort(byCodeUnits)
+}
+
+/** {@link costServiceCapabilities} of network map `nmId`: what the IRD announces and requests are held to. */
+export function networkMapCostServiceCapabilities(
+  costMaps: IrdSource['cost-maps'],
+  nmId: string
+): CostServiceCapabilities {
+  const names = networkMapCostTypeNames(costMaps, nmId)
+  const untestable = new Set<string>()
+  for (const cm of Object.values(costMaps))
+    if (cm['network-map'] === nmId && cm.testable === false) untestable.add(cm['cost-type-name'])
+  const capabilities = costServiceCapabilities(
+    names,
+    names.filter((n) => !untestable.has(n))
+  )
+  const calendars = calendarAttributes(costMaps, nmId)
+  if (calendars) capabilities['calendar-attributes'] = calendars
+  return capabilities
 }
 
 /** RFC 7285 §9.2.1 InfoResourceDirectory. */
@@ -43,10 +96,19 @@ export interface IrdSource {
   'default-network-map': string
   'cost-types': Record<string, CostType>
   'network-maps': Record<string, unknown>
-  'cost-maps': Record<string, { 'network-map': string; 'cost-type-name': string }>
+  'cost-maps': Record<
+    string,
+    {
+      'network-map': string
+      'cost-type-name': string
+      testable?: false
+      calendar?: CalendarTiming
+    }
+  >
   properties: Record<string, unknown>
   /** RFC 9240 property maps (absent in manifests written before them). */
   'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
+  'cdni-advertisements'?: Record<string, { 'network-map'?: string }>
 }
 
 /** Network map ids with the default first, then the others in code-unit order. */
@@ -93,16 +155,14 @@ export function renderIrd(manifest: IrdSource): string {
       ])
     }
     if (ownCostMaps.length === 0) continue
-    const typeNames = [
-      ...new Set(ownCostMaps.map((id) => manifest['cost-maps'][id]['cost-type-name'])),
-    ].sort(byCodeUnits)
+    const capabilities = networkMapCostServiceCapabilities(manifest['cost-maps'], nmId)
     resources.push([
       resourceIds.filteredCostMap(nmId),
       {
         uri: resourcePaths.filteredCostMap(nmId),
         'media-type': MEDIA_TYPES.costMap,
         accepts: MEDIA_TYPES.costMapFilter,
-        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
+        capabilities: { ...capabilities },
         uses: [nmId],
       },
     ])
@@ -113,7 +173,7 @@ export function renderIrd(manifest: IrdSource): string {
         uri: resourcePaths.endpointCost(nmId),
         'media-type': MEDIA_TYPES.endpointCost,
         accepts: MEDIA_TYPES.endpointCostParams,
-        capabilities: { 'cost-type-names': typeNames, 'cost-constraints': true },
+        capabilities: { ...capabilities },
       },
     ])
   }
@@ -151,6 +211,23 @@ export function renderIrd(manifest: IrdSource): string {
       },
     ])
   }
+  // RFC 9241 §3 CDNI Advertisement and §5 its filtered form: no capabilities (§3.4, §5.4), `uses`
+  // only when altopid footprints name a network map (§3.5, §5.5).
+  const cdni = manifest['cdni-advertisements'] ?? {}
+  for (const id of Object.keys(cdni).sort(byCodeUnits)) {
+    const nm = cdni[id]['network-map']
+    const uses = nm !== undefined ? { uses: [nm] } : {}
+    resources.push([id, { uri: resourcePaths.cdni(id), 'media-type': MEDIA_TYPES.cdni, ...uses }])
+    resources.push([
+      resourceIds.filteredCdni(id),
+      {
+        uri: resourcePaths.filteredCdni(id),
+        'media-type': MEDIA_TYPES.cdni,
+        accepts: MEDIA_TYPES.cdniFilter,
+        ...uses,
+      },
+    ])
+  }
   // Incremental updates of every GET-mode map (docs/updates.md): TIPS (RFC 9569 "TIPS IRD
   // Announcement") and the ALTO/SSE update stream (RFC 8895 §6.2-§6.4). `uses` lists every network
   // map with its cost maps right after it (closed under dependency, as both RFCs recommend).
@@ -158,6 +235,8 @@ export function renderIrd(manifest: IrdSource): string {
     nmId,
     ...costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId),
   ])
+  // RFC 9241 §3.7.3 / §4.2.3: CDNI Advertisements, after every network map an altopid one uses.
+  updatable.push(...Object.keys(cdni).sort(byCodeUnits))
   const changeTypes = Object.fromEntries(updatable.map((id) => [id, MEDIA_TYPES.mergePatch]))
   resources.push([
     resourceIds.tips,

@@ -17,6 +17,13 @@ export const MAX_PROPERTIES = 64
 export const MAX_CONSTRAINTS = 16
 
 /**
+ * Largest number of cost types in one request's `multi-cost-types` or `testable-cost-types`
+ * (RFC 8189 §4.1.2). A resource's own `max-cost-types` (the number of cost types its network map
+ * has) is the tighter bound and is checked against the IRD; this only bounds the parse.
+ */
+export const MAX_COST_TYPES = 64
+
+/**
  * Largest number of (source, destination) address pairs one endpoint cost query may evaluate
  * (after duplicates are removed): the pairs are the client's own lists (up to
  * {@link MAX_LIST_ENTRIES} each, 10⁸ pairs), so this bounds the CPU a cheap request can cost —

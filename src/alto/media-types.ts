@@ -27,6 +27,9 @@ export const MEDIA_TYPES = {
   // RFC 7396 merge patch and RFC 6902 JSON patch (incremental update items)
   mergePatch: 'application/merge-patch+json',
   jsonPatch: 'application/json-patch+json',
+  // RFC 9241 CDNI Advertisement (§3.1, §7.1) and its filter (§5.3, §7.2)
+  cdni: 'application/alto-cdni+json',
+  cdniFilter: 'application/alto-cdnifilter+json',
 } as const
 
 export type AltoMediaType = (typeof MEDIA_TYPES)[keyof typeof MEDIA_TYPES]

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { CostType } from './cost-types.ts'
 import { RequestFailureError, type AltoError } from './errors.ts'
 import {
+  clausesPredicate,
   evaluate,
   parseMultiCost,
   type MultiCostCapabilities,
@@ -76,13 +77,18 @@ describe('RFC 8189 §4.1.2 cost-type / multi-cost-types', () => {
   it('an empty multi-cost-types (<1..*>) is rejected', () => {
     expect(errorOf({ 'multi-cost-types': [] })).toMatchObject({ code: 'E_INVALID_FIELD_VALUE' })
   })
-  it('a type outside cost-type-names is an invalid cost-metric', () => {
+  it('a type outside cost-type-names: an unknown metric is an invalid cost-metric, a known metric in another mode an invalid cost-mode (RFC 7285 §8.5.2)', () => {
+    expect(errorOf({ 'multi-cost-types': [num('bandwidth')] })).toEqual({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'multi-cost-types/cost-metric',
+      value: 'bandwidth',
+    })
     expect(
       errorOf({ 'multi-cost-types': [{ 'cost-mode': 'ordinal', 'cost-metric': 'routingcost' }] })
     ).toEqual({
       code: 'E_INVALID_FIELD_VALUE',
-      field: 'multi-cost-types/cost-metric',
-      value: 'routingcost',
+      field: 'multi-cost-types/cost-mode',
+      value: 'ordinal',
     })
   })
   it('wrong member types are E_INVALID_FIELD_TYPE, a missing cost-metric E_MISSING_FIELD', () => {
@@ -258,6 +264,9 @@ describe('evaluate equals a naive reference filter (property)', () => {
             )
           )
           expect(evaluate(p, values)).toBe(expected)
+          // The writers' predicate: NaN where evaluate has null.
+          const nan = values.map((v) => (v === null ? NaN : v))
+          expect(clausesPredicate(p.clauses)(nan)).toBe(expected)
         }
       ),
       { numRuns: 500 }

@@ -10,7 +10,7 @@
 import type { CostType } from './cost-types.ts'
 import { altoFail } from './errors.ts'
 import type { CostServiceCapabilities } from './ird.ts'
-import { constraintPredicate, parseConstraint, type Constraint } from './constraints.ts'
+import { constraintPredicate, parseConstraint, satisfies, type Constraint } from './constraints.ts'
 
 /** RFC 8189 §4.1.1 FilteredCostMapCapabilities (the ECS's are identical, §4.2.1). */
 export type MultiCostCapabilities = Readonly<CostServiceCapabilities>
@@ -50,7 +50,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Resolves a CostType member to its IRD name among `allowed`, or fails on its path. */
-function costTypeNameOf(
+export function costTypeNameOf(
   value: unknown,
   field: string,
   costTypes: Readonly<Record<string, CostType>>,
@@ -70,11 +70,23 @@ function costTypeNameOf(
       costTypes[n]?.['cost-metric'] === value['cost-metric']
   )
   if (name === undefined) {
-    altoFail({
-      code: 'E_INVALID_FIELD_VALUE',
-      field: `${field}/cost-metric`,
-      value: String(value['cost-metric']),
-    })
+    // As RFC 7285 §8.5.2's own example: a metric offered in another mode is an invalid mode.
+    const metricOffered = allowed.some(
+      (n) => costTypes[n]?.['cost-metric'] === value['cost-metric']
+    )
+    altoFail(
+      metricOffered
+        ? {
+            code: 'E_INVALID_FIELD_VALUE',
+            field: `${field}/cost-mode`,
+            value: String(value['cost-mode']),
+          }
+        : {
+            code: 'E_INVALID_FIELD_VALUE',
+            field: `${field}/cost-metric`,
+            value: String(value['cost-metric']),
+          }
+    )
   }
   return name
 }
@@ -222,4 +234,28 @@ export function evaluate(plan: MultiCostPlan, values: readonly (number | null)[]
       return v !== null && v !== undefined && constraintPredicate([c])(v)
     })
   )
+}
+
+/**
+ * The plan's filter over the tested values of one pair, for the response writers: `values[i]` is
+ * the value of `testTypes[i]`, NaN where undefined — and NaN fails every comparison, as a null
+ * fails every predicate in {@link evaluate} (the reference this is tested against).
+ */
+export function clausesPredicate(
+  clauses: readonly (readonly IndexedConstraint[])[]
+): (values: ArrayLike<number>) => boolean {
+  if (clauses.length === 0) return () => true
+  return (values) => {
+    for (const clause of clauses) {
+      let all = true
+      for (const c of clause) {
+        if (!satisfies(values[c.index], c)) {
+          all = false
+          break
+        }
+      }
+      if (all) return true
+    }
+    return false
+  }
 }

@@ -23,7 +23,13 @@
  */
 import * as z from 'zod'
 import { errorValueString, type AltoError } from './errors.ts'
-import { MAX_CONSTRAINTS, MAX_JSON_DEPTH, MAX_LIST_ENTRIES, MAX_PROPERTIES } from './limits.ts'
+import {
+  MAX_CONSTRAINTS,
+  MAX_COST_TYPES,
+  MAX_JSON_DEPTH,
+  MAX_LIST_ENTRIES,
+  MAX_PROPERTIES,
+} from './limits.ts'
 
 const list = (max: number) => z.array(z.string()).max(max)
 
@@ -36,10 +42,27 @@ export const filteredNetworkMapRequest = z.object({
   'address-types': list(MAX_LIST_ENTRIES).optional(),
 })
 
-/** §11.3.2.3 ReqFilteredCostMap: `cost-type`, `[constraints]`, `[pids {srcs, dsts}]`. */
-export const filteredCostMapRequest = z.object({
-  'cost-type': costType,
+/**
+ * The cost members of ReqFilteredCostMap and ReqEndpointCostMap, RFC 7285 §11.3.2.3 as extended
+ * by RFC 8189 §4.1.2 / §4.2.2: `[cost-type]`, `[multi-cost-types<1..*>]`,
+ * `[testable-cost-types<1..*>]`, `[constraints<0..*>]`, `[or-constraints<1..*><1..*>]`. Only the
+ * shape is checked here; which members may appear together, against which capabilities, and the
+ * predicate syntax are multi-cost.ts's (`cost-type` is optional in the schema because
+ * `multi-cost-types` may replace it; a request with neither is `E_MISSING_FIELD` `cost-type`).
+ */
+const costMembers = {
+  'cost-type': costType.optional(),
+  'multi-cost-types': z.array(costType).min(1).max(MAX_COST_TYPES).optional(),
+  'testable-cost-types': z.array(costType).min(1).max(MAX_COST_TYPES).optional(),
   constraints: list(MAX_CONSTRAINTS).optional(),
+  'or-constraints': z.array(list(MAX_CONSTRAINTS).min(1)).min(1).max(MAX_CONSTRAINTS).optional(),
+  // RFC 8896 §5.1.1 / §5.2.1: one flag per returned cost type (length checked in calendar.ts).
+  calendared: z.array(z.boolean()).min(1).max(MAX_COST_TYPES).optional(),
+}
+
+/** §11.3.2.3 ReqFilteredCostMap (+ RFC 8189 §4.1.2): the cost members and `[pids {srcs, dsts}]`. */
+export const filteredCostMapRequest = z.object({
+  ...costMembers,
   pids: z
     .object({ srcs: list(MAX_LIST_ENTRIES).optional(), dsts: list(MAX_LIST_ENTRIES).optional() })
     .optional(),
@@ -51,10 +74,9 @@ export const endpointPropertyRequest = z.object({
   endpoints: list(MAX_LIST_ENTRIES).min(1),
 })
 
-/** §11.5.1.3 ReqEndpointCostMap: `cost-type`, `[constraints]`, `endpoints {[srcs], [dsts]}`. */
+/** §11.5.1.3 ReqEndpointCostMap (+ RFC 8189 §4.2.2): the cost members, `endpoints {[srcs], [dsts]}`. */
 export const endpointCostRequest = z.object({
-  'cost-type': costType,
-  constraints: list(MAX_CONSTRAINTS).optional(),
+  ...costMembers,
   endpoints: z.object({
     srcs: list(MAX_LIST_ENTRIES).optional(),
     dsts: list(MAX_LIST_ENTRIES).optional(),

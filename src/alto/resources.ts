@@ -16,6 +16,8 @@ export const resourceIds = {
   updateStream: 'update-stream',
   /** RFC 9240 §8 filtered property map of property map `pm` (docs/property-maps.md). */
   filteredPropertyMap: (pm: string) => `${pm}-filtered`,
+  /** RFC 9241 §5 filtered CDNI Advertisement of the CDNI Advertisement resource `id`. */
+  filteredCdni: (id: string) => `${id}-filtered`,
 } as const
 
 /** Relative URIs of the resources (RFC 7285 §9.2.2 allows relative URIs in the IRD). */
@@ -32,4 +34,7 @@ export const resourcePaths = {
   /** RFC 9240 §7 / §8 (docs/property-maps.md). */
   propertyMap: (pm: string) => `/propmap/${pm}`,
   filteredPropertyMap: (pm: string) => `/propmap/${pm}/filtered`,
+  /** RFC 9241 §3 CDNI Advertisement and §5 its filtered form. */
+  cdni: (id: string) => `/cdni/${id}`,
+  filteredCdni: (id: string) => `/cdni/${id}/filtered`,
 } as const

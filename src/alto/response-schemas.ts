@@ -79,6 +79,39 @@ export const endpointCostResponseSchema = z.looseObject({
   'endpoint-cost-map': z.record(z.string(), z.record(z.string(), costValue)),
 })
 
+/**
+ * RFC 8189 §4.1.3 / §4.2.3 multi-cost answers: `meta.cost-type` is `{}` (and ignored), the types
+ * are in `meta.multi-cost-types`, and each cost is an array in that order, `null` where a
+ * component is undefined. The cost-map members are shared with the single-cost schemas.
+ */
+const multiCostMeta = {
+  'cost-type': z.looseObject({}),
+  'multi-cost-types': z.array(costTypeSchema).min(1),
+}
+const multiCostValue = z.array(z.number().nullable())
+
+export const multiCostMapResponseSchema = z.looseObject({
+  meta: z.looseObject({ 'dependent-vtags': z.array(versionTagSchema), ...multiCostMeta }),
+  'cost-map': z.record(z.string(), z.record(z.string(), multiCostValue)),
+})
+
+export const multiEndpointCostResponseSchema = z.looseObject({
+  meta: z.looseObject({
+    'dependent-vtags': z.array(versionTagSchema).optional(),
+    ...multiCostMeta,
+  }),
+  'endpoint-cost-map': z.record(z.string(), z.record(z.string(), multiCostValue)),
+})
+
+/** Every `application/alto-costmap+json` body: RFC 7285 single-cost or RFC 8189 multi-cost. */
+export const anyCostMapResponseSchema = z.union([costMapResponseSchema, multiCostMapResponseSchema])
+
+/** Every `application/alto-endpointcost+json` body: single-cost or RFC 8189 multi-cost. */
+export const anyEndpointCostResponseSchema = z.union([
+  endpointCostResponseSchema,
+  multiEndpointCostResponseSchema,
+])
+
 /** §8.5.2 error body (`application/alto-error+json`). */
 export const errorResponseSchema = z.looseObject({
   meta: z.looseObject({
@@ -141,6 +174,8 @@ export type IrdBody = z.infer<typeof irdSchema>
 export type IrdEntryBody = z.infer<typeof irdEntrySchema>
 export type NetworkMapResponse = z.infer<typeof networkMapResponseSchema>
 export type CostMapResponse = z.infer<typeof costMapResponseSchema>
+export type MultiCostMapResponse = z.infer<typeof multiCostMapResponseSchema>
+export type MultiEndpointCostResponse = z.infer<typeof multiEndpointCostResponseSchema>
 export type EndpointPropertyResponse = z.infer<typeof endpointPropertyResponseSchema>
 export type EndpointCostResponse = z.infer<typeof endpointCostResponseSchema>
 export type ErrorResponse = z.infer<typeof errorResponseSchema>

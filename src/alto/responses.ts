@@ -13,6 +13,7 @@ import type { CostRow } from '../tables/index.ts'
 import type { AddressBatch } from './address-batch.ts'
 import type { CostType } from './cost-types.ts'
 import { jsonNumber, jsonString, objectKeyOrder, quotedNames } from './json-text.ts'
+import { clausesPredicate, type IndexedConstraint } from './multi-cost.ts'
 
 /** RFC 7285 §10.3 VersionTag. */
 export interface VersionTag {
@@ -215,6 +216,212 @@ export function writeEndpointCostMap(input: EndpointCostInput): string {
       const cost = row.get(dstPid)
       if (cost !== cost || !accept(cost)) continue
       entries.push(dstKeys[j] + jsonNumber(cost))
+    }
+    if (entries.length === 0) continue
+    rows.push(`${rows.length === 1 ? '' : ','}"${srcs.batch.texts[i]}":{${entries.join(',')}}`)
+  }
+  rows.push('}}')
+  return rows.join('')
+}
+
+/**
+ * What an RFC 8189 answer reads: the matrices of the returned cost types and of the tested ones,
+ * and the filter. Every cell is written from these matrices directly, no object per pair.
+ */
+export interface CostColumns {
+  /** Matrices of the returned cost types, in request order (one when not `multi`). */
+  values: readonly CostLookup[]
+  /** The returned cost types, same order (meta `multi-cost-types`, or `cost-type`). */
+  costTypes: readonly CostType[]
+  /** Matrices of the tested cost types (`testable-cost-types`, else the returned ones). */
+  tests: readonly CostLookup[]
+  /** OR of ANDs of predicates on `tests` (multi-cost.ts); `[]`: every pair passes. */
+  clauses: readonly (readonly IndexedConstraint[])[]
+  /** RFC 8189 §4.1.3: array-valued costs (`multi-cost-types`) instead of numbers. */
+  multi: boolean
+  /**
+   * RFC 8896: per returned type (aligned with `values`), its calendar when the request asked for
+   * it calendared — that type's cost is then the array of the calendar's values — else null.
+   */
+  calendars?: readonly (CalendarLookup | null)[]
+  /** JSON text of meta `calendar-response-attributes` (alto/calendar.ts), with `calendars`. */
+  calendarMeta?: string
+}
+
+/** A cost calendar (tables/calendar.ts CostCalendar): N values per pair. */
+export interface CalendarLookup {
+  readonly intervals: number
+  /** The pair's values into out[0..intervals) (NaN: none); false when it has none at all. */
+  pair(src: number, dst: number, out: Float64Array): boolean
+}
+
+/**
+ * The cost members of `meta`: `"cost-type":…` for a single cost type, else (§4.1.3, §4.2.3)
+ * `"cost-type":{}` and `"multi-cost-types"` with the requested types in request order.
+ */
+function costMetaMembers(columns: CostColumns): string {
+  const calendar =
+    columns.calendarMeta !== undefined
+      ? `,"calendar-response-attributes":${columns.calendarMeta}`
+      : ''
+  if (!columns.multi)
+    return `"cost-type":${JSON.stringify(responseCostType(columns.costTypes[0]))}${calendar}`
+  return `"cost-type":{},"multi-cost-types":${JSON.stringify(columns.costTypes.map(responseCostType))}${calendar}`
+}
+
+/**
+ * The JSON text of one pair's calendar (RFC 8896 §3.3: "an array of values, one per time
+ * interval"), `null` where an interval has no value; null when it has none at all.
+ */
+function calendarCell(
+  cal: CalendarLookup,
+  src: number,
+  dst: number,
+  buf: Float64Array
+): string | null {
+  if (!cal.pair(src, dst, buf)) return null
+  let text = '['
+  for (let k = 0; k < cal.intervals; k++) {
+    const v = buf[k]
+    text += (k > 0 ? ',' : '') + (v === v ? jsonNumber(v) : 'null')
+  }
+  return `${text}]`
+}
+
+/**
+ * Per source row, the JSON text of each destination's cell, or null when the pair is left out:
+ * it fails the filter, or (§4.1.3) its value is undefined — for an array, every component is
+ * ("If none of the cost types are available ... the ALTO Server MAY omit the entry"); a single
+ * undefined component is `null` ("the ALTO Server MUST use the JSON 'null' value").
+ */
+function rowCells(columns: CostColumns): (src: number) => (dst: number) => string | null {
+  const { values, tests, multi } = columns
+  const filtered = columns.clauses.length > 0
+  const pass = clausesPredicate(columns.clauses)
+  const tested = new Float64Array(tests.length)
+  const calendars = columns.calendars
+  if (calendars?.some((c) => c !== null)) {
+    const buf = new Float64Array(Math.max(...calendars.map((c) => c?.intervals ?? 0)))
+    return (src) => {
+      const valueRows = values.map((v) => v.row(src))
+      // RFC 8896 §3.3: constraints and calendars are exclusive (ignored here, see cost-plan.ts).
+      const component = (i: number, dst: number): string | null => {
+        const cal = calendars[i]
+        if (cal) return calendarCell(cal, src, dst, buf)
+        const cost = valueRows[i].get(dst)
+        return cost !== cost ? null : jsonNumber(cost)
+      }
+      return (dst) => {
+        if (!multi) return component(0, dst)
+        const parts = values.map((_, i) => component(i, dst))
+        return parts.some((p) => p !== null) ? `[${parts.map((p) => p ?? 'null').join(',')}]` : null
+      }
+    }
+  }
+  return (src) => {
+    const valueRows = values.map((v) => v.row(src))
+    const testRows = filtered ? tests.map((t) => t.row(src)) : []
+    const last = valueRows.length - 1
+    return (dst) => {
+      if (filtered) {
+        for (let i = 0; i < testRows.length; i++) tested[i] = testRows[i].get(dst)
+        if (!pass(tested)) return null
+      }
+      if (!multi) {
+        const cost = valueRows[0].get(dst)
+        return cost !== cost ? null : jsonNumber(cost)
+      }
+      let text = '['
+      let defined = false
+      for (let i = 0; i <= last; i++) {
+        const cost = valueRows[i].get(dst)
+        if (cost === cost) {
+          defined = true
+          text += jsonNumber(cost)
+        } else text += 'null'
+        if (i < last) text += ','
+      }
+      return defined ? `${text}]` : null
+    }
+  }
+}
+
+export interface MultiCostMapInput {
+  pids: PidTable
+  srcs: readonly number[]
+  dsts: readonly number[]
+  dependentVtag: VersionTag
+  columns: CostColumns
+}
+
+/**
+ * RFC 8189 §4.1.3 filtered (multi-)cost map: as {@link filteredCostMapPieces}, with the cells of
+ * `columns` (array-valued for `multi-cost-types`, filtered by the tested types).
+ */
+export function* multiCostMapPieces(input: MultiCostMapInput): Generator<string> {
+  const meta = JSON.stringify({ 'dependent-vtags': [input.dependentVtag] })
+  yield `{"meta":${meta.slice(0, -1)},${costMetaMembers(input.columns)}},"cost-map":{`
+  const quoted = quotedNames(input.pids.names)
+  const srcs = inObjectOrder(input.pids, input.srcs)
+  const dsts = inObjectOrder(input.pids, input.dsts)
+  const keys = dsts.map((dst) => `${quoted[dst]}:`)
+  const cellsOf = rowCells(input.columns)
+  const entries: string[] = []
+  let first = true
+  for (const src of srcs) {
+    const cell = cellsOf(src)
+    entries.length = 0
+    for (let k = 0; k < dsts.length; k++) {
+      const text = cell(dsts[k])
+      if (text !== null) entries.push(keys[k] + text)
+    }
+    if (entries.length === 0) continue
+    yield `${first ? '' : ','}${quoted[src]}:{${entries.join(',')}}`
+    first = false
+  }
+  yield '}}'
+}
+
+/** {@link multiCostMapPieces} as one text. */
+export function writeMultiCostMap(input: MultiCostMapInput): string {
+  return [...multiCostMapPieces(input)].join('')
+}
+
+export interface MultiEndpointCostInput {
+  srcs: MappedEndpoints
+  dsts: MappedEndpoints
+  vtag: VersionTag
+  dependentVtag: VersionTag
+  columns: CostColumns
+}
+
+/**
+ * RFC 8189 §4.2.3 endpoint (multi-)cost map: as {@link writeEndpointCostMap}, with the cells of
+ * `columns`.
+ */
+export function writeMultiEndpointCostMap(input: MultiEndpointCostInput): string {
+  const meta = JSON.stringify({ vtag: input.vtag, 'dependent-vtags': [input.dependentVtag] })
+  const { srcs, dsts } = input
+  const dstCount = dsts.batch.texts.length
+  const dstKeys: string[] = new Array<string>(dstCount)
+  for (let j = 0; j < dstCount; j++) {
+    if (dsts.indexes[j] >= 0) dstKeys[j] = `"${dsts.batch.texts[j]}":` // no escape: see above
+  }
+  const cellsOf = rowCells(input.columns)
+  const rows: string[] = [
+    `{"meta":${meta.slice(0, -1)},${costMetaMembers(input.columns)}},"endpoint-cost-map":{`,
+  ]
+  const entries: string[] = []
+  for (let i = 0; i < srcs.batch.texts.length; i++) {
+    const srcPid = srcs.indexes[i]
+    if (srcPid < 0) continue
+    const cell = cellsOf(srcPid)
+    entries.length = 0
+    for (let j = 0; j < dstCount; j++) {
+      const dstPid = dsts.indexes[j]
+      if (dstPid < 0) continue
+      const text = cell(dstPid)
+      if (text !== null) entries.push(dstKeys[j] + text)
     }
     if (entries.length === 0) continue
     rows.push(`${rows.length === 1 ? '' : ','}"${srcs.batch.texts[i]}":{${entries.join(',')}}`)

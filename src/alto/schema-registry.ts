@@ -14,9 +14,10 @@ import {
   filteredNetworkMapRequest,
   filteredPropertyMapRequest,
 } from './request-schemas.ts'
+import { cdniAdvertisementResponseSchema, filteredCdniRequest } from './cdni.ts'
 import {
-  costMapResponseSchema,
-  endpointCostResponseSchema,
+  anyCostMapResponseSchema,
+  anyEndpointCostResponseSchema,
   endpointPropertyResponseSchema,
   errorResponseSchema,
   irdSchema,
@@ -63,13 +64,13 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
   {
     mediaType: MEDIA_TYPES.costMap,
     role: 'response',
-    spec: 'RFC 7285 §11.2.3.6',
-    schema: costMapResponseSchema,
+    spec: 'RFC 7285 §11.2.3.6, RFC 8189 §4.1.3',
+    schema: anyCostMapResponseSchema,
   },
   {
     mediaType: MEDIA_TYPES.costMapFilter,
     role: 'request',
-    spec: 'RFC 7285 §11.3.2.3',
+    spec: 'RFC 7285 §11.3.2.3, RFC 8189 §4.1.2',
     schema: filteredCostMapRequest,
   },
   {
@@ -87,13 +88,13 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
   {
     mediaType: MEDIA_TYPES.endpointCost,
     role: 'response',
-    spec: 'RFC 7285 §11.5.1.6',
-    schema: endpointCostResponseSchema,
+    spec: 'RFC 7285 §11.5.1.6, RFC 8189 §4.2.3',
+    schema: anyEndpointCostResponseSchema,
   },
   {
     mediaType: MEDIA_TYPES.endpointCostParams,
     role: 'request',
-    spec: 'RFC 7285 §11.5.1.3',
+    spec: 'RFC 7285 §11.5.1.3, RFC 8189 §4.2.2',
     schema: endpointCostRequest,
   },
   {
@@ -137,5 +138,17 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
     role: 'request',
     spec: 'RFC 9240 §8.3',
     schema: filteredPropertyMapRequest,
+  },
+  {
+    mediaType: MEDIA_TYPES.cdni,
+    role: 'response',
+    spec: 'RFC 9241 §3.6',
+    schema: cdniAdvertisementResponseSchema,
+  },
+  {
+    mediaType: MEDIA_TYPES.cdniFilter,
+    role: 'request',
+    spec: 'RFC 9241 §5.3',
+    schema: filteredCdniRequest,
   },
 ]

@@ -31,6 +31,7 @@ import {
   EXIT_OK,
   EXIT_SERVER,
   EXIT_UNREACHABLE,
+  EXIT_USAGE,
   EXIT_VALIDATION,
 } from './exit-codes.ts'
 import { formatBytes, formatSummary } from './format.ts'
@@ -39,6 +40,10 @@ import { ServerUnreachableError, watch } from './watch.ts'
 import { LocalKvStore, localPersistRoot } from './local-kv.ts'
 import { inputsHash, recordedVersion, recordVersion } from './publish-cache.ts'
 import { WranglerKvStore } from './wrangler-kv.ts'
+import { KeyFileError, readSigningKey } from './signing-key.ts'
+import { presignBuild } from '../compiler/presign.ts'
+import type { SigningKey } from '../alto/signing/profile.ts'
+import type { Manifest } from '../store/manifest.ts'
 
 export interface Io {
   out: (line: string) => void
@@ -58,6 +63,46 @@ interface SourceOptions {
   skipOptional?: boolean
   quiet?: boolean
   json?: boolean
+}
+
+/** `--signing-key FILE [--signature-ttl S]` of build and publish (compiler/presign.ts). */
+export interface SigningCliOptions {
+  signingKey?: string
+  signatureTtl?: number
+}
+
+/** The operator key of `--signing-key`, undefined without it, or the exit code after reporting. */
+async function operatorKey(
+  opts: SigningCliOptions,
+  io: Io
+): Promise<{ ok: true; key?: SigningKey } | { ok: false; code: number }> {
+  if (opts.signingKey === undefined) return { ok: true }
+  try {
+    return { ok: true, key: await readSigningKey(opts.signingKey) }
+  } catch (e) {
+    if (!(e instanceof KeyFileError)) throw e
+    io.err(`--signing-key ${e.message}`)
+    return { ok: false, code: EXIT_USAGE }
+  }
+}
+
+/** The build with its full GET resources signed by `key` (nothing changes without a key). */
+async function signed(
+  build: Build,
+  key: SigningKey | undefined,
+  opts: SourceOptions & SigningCliOptions,
+  previous: Manifest | null,
+  io: Io
+): Promise<Build> {
+  if (!key) return build
+  const out = await presignBuild(build, { key, ttlSeconds: opts.signatureTtl, previous })
+  const sigs = Object.entries(out.manifest.signatures ?? {})
+  const kept = sigs.filter(([sha, s]) => previous?.signatures?.[sha] === s).length
+  if (!opts.quiet && !opts.json)
+    io.err(
+      `  signed ${sigs.length} full resources with ${key.keyid}${kept ? ` (${kept} kept)` : ''}`
+    )
+  return out
 }
 
 /**
@@ -157,13 +202,15 @@ export async function cmdValidate(dirArg: string, opts: SourceOptions, io: Io): 
 
 export async function cmdBuild(
   dirArg: string,
-  opts: SourceOptions & { out: string },
+  opts: SourceOptions & SigningCliOptions & { out: string },
   io: Io
 ): Promise<number> {
   const dir = resolve(dirArg)
+  const key = await operatorKey(opts, io)
+  if (!key.ok) return key.code
   const compiled = await compile(dir, opts, io)
   if (!compiled.ok) return compiled.code
-  const { build } = compiled
+  const build = await signed(compiled.build, key.key, opts, null, io)
   const outDir = resolve(opts.out)
   await mkdir(outDir, { recursive: true })
   const manifestFile = join(outDir, 'manifest.json')
@@ -281,7 +328,7 @@ async function pauseForTest(io: Io): Promise<void> {
   await new Promise((r) => setTimeout(r, 600_000))
 }
 
-export interface PublishCliOptions extends SourceOptions {
+export interface PublishCliOptions extends SourceOptions, SigningCliOptions {
   keep?: number
   verify: boolean
   updatesWindow?: number
@@ -295,6 +342,8 @@ export async function cmdPublish(
   io: Io
 ): Promise<number> {
   const dir = resolve(dirArg)
+  const key = await operatorKey(opts, io)
+  if (!key.ok) return key.code
   // Sources first: a refused file (docs/source-format.md "Limits") stops before any store opens.
   const read = await readSources(dir, opts, io)
   if (!read.ok) return read.code
@@ -302,7 +351,8 @@ export async function cmdPublish(
   const kv = openStore(target, io)
   try {
     // --local: inputs unchanged since they were published here, and still current → no compile.
-    const inputs = target.mode === 'local' ? await inputsHash(files) : undefined
+    // Not with a signing key: the signatures may be due for renewal (presignBuild decides).
+    const inputs = target.mode === 'local' && !key.key ? await inputsHash(files) : undefined
     const recorded = inputs ? await recordedVersion(target.persistTo, inputs) : null
     const pointer = recorded ? await readCurrent(kv) : null
     if (recorded && pointer?.version === recorded) {
@@ -313,13 +363,18 @@ export async function cmdPublish(
     }
     const compiled = await compile(dir, opts, io, files)
     if (!compiled.ok) return compiled.code
-    for (const line of formatSummary(compiled.build.summary)) io.out(line)
+    const previous = key.key ? await readCurrentManifest(kv) : null
+    const build = await signed(compiled.build, key.key, opts, previous, io)
+    for (const line of formatSummary(build.summary)) io.out(line)
     io.out('')
     const pause = process.env.ALTO_EDGE_TEST_PAUSE_AFTER_BLOBS === '1'
-    const result = await publishBuild(kv, compiled.build, {
+    const result = await publishBuild(kv, build, {
       keep: opts.keep ?? compiled.keep,
       verify: opts.verify,
-      updates: { window: opts.updatesWindow },
+      updates: {
+        window: opts.updatesWindow,
+        signing: key.key && { key: key.key, ttlSeconds: opts.signatureTtl },
+      },
       hooks: pause ? { afterBlobs: () => pauseForTest(io) } : undefined,
       onProgress: opts.quiet ? undefined : (msg) => io.err(`  ${msg}`),
     })

@@ -123,5 +123,14 @@ export function formatSummary(s: BuildSummary): string[] {
       )
     )
   }
+  if (s.cdniAdvertisements.length > 0) {
+    out.push('')
+    out.push(
+      ...table(
+        ['CDNI advertisement', 'objects', 'JSON', 'tag'],
+        s.cdniAdvertisements.map((a) => [a.id, String(a.objects), formatBytes(a.jsonBytes), a.tag])
+      )
+    )
+  }
   return out
 }

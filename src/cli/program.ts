@@ -22,6 +22,7 @@ import {
 } from './commands.ts'
 import { cmdBundle, cmdVerify, type BundleOptions, type VerifyOptions } from './bundle.ts'
 import { cmdDnsRecords, type DnsRecordsOptions } from './dns-records-command.ts'
+import { cmdKeysGenerate, cmdKeysJwks } from './keys.ts'
 import { EXIT_STORAGE, exitCodesHelp } from './exit-codes.ts'
 import { httpUrl, positiveInt } from './options.ts'
 import {
@@ -63,6 +64,16 @@ const updatesWindow = () =>
   new Option(
     '--updates-window <n>',
     `versions kept per resource for TIPS/SSE updates (default ${DEFAULT_UPDATE_WINDOW})`
+  ).argParser(positiveInt)
+const signingKey = () =>
+  new Option(
+    '--signing-key <file>',
+    'sign the IRD and every full map with this private Ed25519 JWK (alto-edge keys generate)'
+  )
+const signatureTtl = () =>
+  new Option(
+    '--signature-ttl <seconds>',
+    'lifetime of those signatures; renewed by a publish in their second half (default 30 days)'
   ).argParser(positiveInt)
 const notify = () =>
   new Option(
@@ -153,6 +164,8 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     )
     .argument('[dir]', 'map set directory', 'maps')
     .option('--out <dir>', 'output directory', 'build')
+    .addOption(signingKey())
+    .addOption(signatureTtl())
     .addOption(skipOptional())
     .addOption(json())
     .addOption(quiet())
@@ -160,7 +173,14 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       act(
         (
           dir: string,
-          o: { out: string; skipOptional?: boolean; json?: boolean; quiet?: boolean }
+          o: {
+            out: string
+            skipOptional?: boolean
+            json?: boolean
+            quiet?: boolean
+            signingKey?: string
+            signatureTtl?: number
+          }
         ) => cmdBuild(dir, o, io)
       )
     )
@@ -201,6 +221,8 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .option('--no-verify', 'skip reading back what was written')
     .addOption(updatesWindow())
     .addOption(notify())
+    .addOption(signingKey())
+    .addOption(signatureTtl())
     .addOption(skipOptional())
     .addOption(quiet())
     .action(
@@ -295,6 +317,23 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .option('--at <unix-seconds>', 'judge expiry at this time (default: now)', positiveInt)
     .addOption(json())
     .action(act((file: string, o: VerifyOptions) => cmdVerify(file, o, io)))
+
+  const keys = program
+    .command('keys')
+    .description('Ed25519 signing keys: generate one, or list public halves as a JWK Set')
+  keys
+    .command('generate')
+    .description(
+      'write a new private Ed25519 JWK (mode 0600, never overwritten); print its JWK Set'
+    )
+    .requiredOption('--kid <id>', 'the key id (e.g. operator-2026-12); never reuse one')
+    .requiredOption('--out <file>', 'the private key file to create')
+    .action(act((o: { kid: string; out: string }) => cmdKeysGenerate(o, io)))
+  keys
+    .command('jwks')
+    .description('print one JWK Set of the public halves of the given keys (for ALTO_SIGNING_JWKS)')
+    .argument('<files...>', 'private or public JWKs or JWK Sets')
+    .action(act((files: string[]) => cmdKeysJwks(files, io)))
 
   const query = program
     .command('query')

@@ -8,6 +8,11 @@
  *   const pids = await alto.pidsOf(['ipv4:192.0.2.34'])
  *   const costs = await alto.endpointCost({ 'cost-type': …, endpoints: { srcs, dsts } })
  */
+import {
+  cdniAdvertisementResponseSchema,
+  type CdniAdvertisementResponse,
+  type CdniFilterRequest,
+} from '../alto/cdni.ts'
 import type { CostType } from '../alto/cost-types.ts'
 import { MEDIA_TYPES } from '../alto/media-types.ts'
 import type {
@@ -20,8 +25,12 @@ import {
   costMapResponseSchema,
   endpointCostResponseSchema,
   endpointPropertyResponseSchema,
+  multiCostMapResponseSchema,
+  multiEndpointCostResponseSchema,
   networkMapResponseSchema,
   type CostMapResponse,
+  type MultiCostMapResponse,
+  type MultiEndpointCostResponse,
   type EndpointCostResponse,
   type EndpointPropertyResponse,
   type NetworkMapResponse,
@@ -38,6 +47,19 @@ import { Transport, type TransportOptions } from './http.ts'
 import { follow, type FollowOptions, type FollowEvent } from './follow.ts'
 
 export type ClientOptions = TransportOptions
+
+/**
+ * A single-cost request (RFC 7285 §11.3.2.3, §11.5.1.3): `cost-type` is required. The RFC 8189
+ * members (`multi-cost-types`, …) change the answer's shape, which these methods do not parse.
+ */
+type SingleCost<T> = Omit<T, 'cost-type' | 'multi-cost-types'> & {
+  'cost-type': Pick<CostType, 'cost-mode' | 'cost-metric'>
+}
+
+/** An RFC 8189 multi-cost request (§4.1.2, §4.2.2): `multi-cost-types`, no `cost-type`. */
+type MultiCost<T> = Omit<T, 'cost-type' | 'multi-cost-types'> & {
+  'multi-cost-types': Pick<CostType, 'cost-mode' | 'cost-metric'>[]
+}
 
 /** A cost type by its IRD name (`num-routingcost`) or as mode and metric. */
 export type CostTypeRef = string | Pick<CostType, 'cost-mode' | 'cost-metric'>
@@ -178,7 +200,7 @@ export class AltoClient {
 
   /** §11.3.2 filtered cost map; the resource is chosen by the request's cost type. */
   filteredCostMap(
-    request: FilteredCostMapRequest,
+    request: SingleCost<FilteredCostMapRequest>,
     choice: ResourceChoice = {}
   ): Promise<CostMapResponse> {
     const r = this.#pick(
@@ -247,7 +269,7 @@ export class AltoClient {
    * cost resource names no network map: §11.5.1.5 "MUST NOT specify the 'use' field").
    */
   endpointCost(
-    request: EndpointCostRequest,
+    request: SingleCost<EndpointCostRequest>,
     choice: ResourceChoice = {}
   ): Promise<EndpointCostResponse> {
     const r = this.endpointCostResource(request['cost-type'], choice)
@@ -260,6 +282,59 @@ export class AltoClient {
     )
   }
 
+  /**
+   * RFC 8189 §4.1 filtered multi-cost map: the resource offers every requested type and a
+   * `max-cost-types` of at least their number (§4.1.1); costs are arrays in request order.
+   */
+  filteredMultiCostMap(
+    request: MultiCost<FilteredCostMapRequest>,
+    choice: ResourceChoice = {}
+  ): Promise<MultiCostMapResponse> {
+    const types = request['multi-cost-types']
+    const r = this.#pick(
+      `multi-cost filtered cost map of ${types.map(describeCostType).join(', ')}`,
+      this.resourcesOf(MEDIA_TYPES.costMap, MEDIA_TYPES.costMapFilter),
+      choice,
+      true,
+      (c) => this.offersAll(c, types)
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.costMapFilter,
+      MEDIA_TYPES.costMap,
+      request,
+      multiCostMapResponseSchema
+    )
+  }
+
+  /** RFC 8189 §4.2 endpoint multi-cost service, chosen as {@link filteredMultiCostMap}'s. */
+  endpointMultiCost(
+    request: MultiCost<EndpointCostRequest>,
+    choice: ResourceChoice = {}
+  ): Promise<MultiEndpointCostResponse> {
+    const types = request['multi-cost-types']
+    const r = this.#pick(
+      `multi-cost endpoint cost service of ${types.map(describeCostType).join(', ')}`,
+      this.resourcesOf(MEDIA_TYPES.endpointCost, MEDIA_TYPES.endpointCostParams),
+      { resourceId: choice.resourceId },
+      false,
+      (c) => this.offersAll(c, types)
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.endpointCostParams,
+      MEDIA_TYPES.endpointCost,
+      request,
+      multiEndpointCostResponseSchema
+    )
+  }
+
+  /** Whether a resource can answer these types in one multi-cost request (RFC 8189 §4.1.1). */
+  offersAll(resource: Resource, types: readonly CostTypeRef[]): boolean {
+    const max = Number(resource.capabilities['max-cost-types'] ?? 0)
+    return max >= types.length && types.every((t) => this.costTypeOf(resource, t) !== undefined)
+  }
+
   /** The endpoint cost resource offering a cost type. */
   endpointCostResource(costType: CostTypeRef, choice: ResourceChoice = {}): Resource {
     return this.#pick(
@@ -268,6 +343,43 @@ export class AltoClient {
       { resourceId: choice.resourceId },
       false,
       (c) => this.costTypeOf(c, costType) !== undefined
+    )
+  }
+
+  /**
+   * RFC 9241 §3 CDNI Advertisement (GET, revalidated from the cache): `id`, else the
+   * directory's first one.
+   */
+  async cdniAdvertisement(id?: string): Promise<CdniAdvertisementResponse> {
+    const r = this.#pick(
+      'CDNI advertisement',
+      this.resourcesOf(MEDIA_TYPES.cdni),
+      { resourceId: id },
+      false
+    )
+    return this.transport.get(r.uri, MEDIA_TYPES.cdni, cdniAdvertisementResponseSchema)
+  }
+
+  /**
+   * RFC 9241 §5 filtered CDNI Advertisement: the advertisement objects whose capabilities cover
+   * one of the requested ones (`[]`: all). `choice.resourceId` names the filtered resource.
+   */
+  async filteredCdniAdvertisement(
+    request: CdniFilterRequest,
+    choice: Pick<ResourceChoice, 'resourceId'> = {}
+  ): Promise<CdniAdvertisementResponse> {
+    const r = this.#pick(
+      'filtered CDNI advertisement',
+      this.resourcesOf(MEDIA_TYPES.cdni, MEDIA_TYPES.cdniFilter),
+      choice,
+      false
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.cdniFilter,
+      MEDIA_TYPES.cdni,
+      request,
+      cdniAdvertisementResponseSchema
     )
   }
 

@@ -2,9 +2,10 @@
 /**
  * RFC 8686 §3.4 discovery over a local RFC 8484 DoH server serving the zone that
  * `alto-edge dns-records` (src/cli/dns-records.ts) generates for documentation prefixes.
- * The server's wire encoder is written here from RFC 1035 §4.1 / RFC 3403 §4.1, independent of
+ * The server decodes queries and encodes answers with the `dns-packet` library, independent of
  * src/client/dns-wire.ts.
  */
+import dnsPacket from 'dns-packet'
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dnsRecords } from '../cli/dns-records.ts'
@@ -53,36 +54,70 @@ const SERVFAIL = /\.113\.0\.203\.in-addr\.arpa$/
 const SLOW = '200.100.51.198.in-addr.arpa'
 const TRUNCATED = '10.100.51.198.in-addr.arpa'
 
-const enc = new TextEncoder()
-const u16 = (n: number) => [n >> 8, n & 0xff]
-const u32 = (n: number) => [...u16(n >>> 16), ...u16(n & 0xffff)]
-const name = (n: string) => [...n.split('.').flatMap((l) => [l.length, ...enc.encode(l)]), 0]
-const str = (s: string) => [s.length, ...enc.encode(s)]
-
+/**
+ * The DoH server's side, through the `dns-packet` library (RFC 1035 §4.1 messages, RFC 3403
+ * §4.1 NAPTR RDATA): it decodes the client's query — so every query the client sends must be a
+ * well-formed one — and encodes the answers, independent of src/client/dns-wire.ts.
+ */
 function answer(query: Uint8Array): { bytes: Uint8Array; qname: string } {
-  const labels: string[] = []
-  let o = 12
-  while (query[o]) {
-    labels.push(new TextDecoder().decode(query.subarray(o + 1, o + 1 + query[o])))
-    o += 1 + query[o]
-  }
-  const qname = labels.join('.')
-  const question = [...query.subarray(12, o + 5)]
+  const q = dnsPacket.decode(Buffer.from(query))
+  expect(q.type).toBe('query')
+  expect(q.flags! & dnsPacket.RECURSION_DESIRED).toBeTruthy()
+  expect(q.questions).toHaveLength(1)
+  const question = q.questions![0]
+  expect([question.type, question.class]).toEqual(['NAPTR', 'IN'])
+  const qname = question.name
   const rec = zone.get(qname)
-  const rcode = SERVFAIL.test(qname) ? 2 : rec ? 0 : 3
-  const rrs: number[] = []
-  if (rec) {
-    const rdata = [...u16(rec.order), ...u16(rec.pref), ...str(rec.flags), ...str(rec.svc)]
-    rdata.push(...str(rec.re), 0)
-    rrs.push(0xc0, 12, ...u16(35), ...u16(1), ...u32(TTL), ...u16(rdata.length), ...rdata)
-  } else if (rcode === 3) {
-    const soa = [...name('ns.example'), ...name('h.example'), ...u32(1), ...u32(1), ...u32(1)]
-    soa.push(...u32(1), ...u32(NEG_TTL))
-    rrs.push(...name('arpa'), ...u16(6), ...u16(1), ...u32(NEG_TTL), ...u16(soa.length), ...soa)
-  }
-  const header = [0, 0, 0x81, 0x80 | rcode, 0, 1, 0, rec ? 1 : 0, 0, rec ? 0 : rcode === 3 ? 1 : 0]
-  header.push(0, 0)
-  const bytes = Uint8Array.from([...header, ...question, ...rrs])
+  const rcode = SERVFAIL.test(qname) ? 'SERVFAIL' : rec ? 'NOERROR' : 'NXDOMAIN'
+  const encoded = dnsPacket.encode({
+    type: 'response',
+    id: q.id,
+    // dns-packet writes the RCODE from the low bits of `flags` (RFC 1035 §4.1.1).
+    flags:
+      dnsPacket.RECURSION_DESIRED |
+      dnsPacket.RECURSION_AVAILABLE |
+      { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3 }[rcode],
+    questions: [question],
+    answers: rec
+      ? [
+          {
+            type: 'NAPTR',
+            class: 'IN',
+            name: qname,
+            ttl: TTL,
+            data: {
+              order: rec.order,
+              preference: rec.pref,
+              flags: rec.flags,
+              services: rec.svc,
+              regexp: rec.re,
+              replacement: '',
+            },
+          },
+        ]
+      : [],
+    authorities:
+      rcode === 'NXDOMAIN'
+        ? [
+            {
+              type: 'SOA',
+              class: 'IN',
+              name: 'arpa',
+              ttl: NEG_TTL,
+              data: {
+                mname: 'ns.example',
+                rname: 'h.example',
+                serial: 1,
+                refresh: 1,
+                retry: 1,
+                expire: 1,
+                minimum: NEG_TTL,
+              },
+            },
+          ]
+        : [],
+  } as dnsPacket.Packet)
+  const bytes = new Uint8Array(encoded)
   return { bytes: qname === TRUNCATED ? bytes.subarray(0, bytes.length - 3) : bytes, qname }
 }
 

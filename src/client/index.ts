@@ -16,6 +16,7 @@ export type {
   FilteredNetworkMapRequest,
 } from '../alto/request-schemas.ts'
 export type * from '../alto/response-schemas.ts'
+export type { CdniAdvertisementResponse, CdniFilterRequest } from '../alto/cdni.ts'
 export { rank, type RankOptions, type RankedCandidate, type Ranking } from './rank.ts'
 export {
   DEFAULT_POLICIES,

@@ -187,9 +187,12 @@ describe('interop IETF-93 and RFC 7285 example map sets', () => {
       capabilities: { 'cost-type-names': ['num-routingcost'] },
       uses: ['rfc-example-network-map'],
     })
+    // RFC 8189 §4.1.1: two cost types over one network map make the service multi-cost aware;
+    // every type is testable, so cost-constraints and no testable-cost-type-names (§3.6.5).
     expect(r['rfc-example-network-map-costmap-filtered'].capabilities).toEqual({
       'cost-type-names': ['num-routingcost', 'ord-routingcost'],
       'cost-constraints': true,
+      'max-cost-types': 2,
     })
     expect(r['rfc-example-network-map-endpoint-cost']).toEqual({
       uri: '/endpointcost/rfc-example-network-map/lookup',
@@ -198,6 +201,7 @@ describe('interop IETF-93 and RFC 7285 example map sets', () => {
       capabilities: {
         'cost-type-names': ['num-routingcost', 'ord-routingcost'],
         'cost-constraints': true,
+        'max-cost-types': 2,
       },
     })
     expect(r['endpoint-property'].capabilities['prop-types']).toEqual([

@@ -17,16 +17,21 @@ import {
   type TreePrefix,
   chooseCostEncoding,
   costEncodingName,
+  encodeCostCalendar,
   encodeCostMatrix,
+  encodePathTable,
   encodeStringTable,
+  PathTable,
 } from '../tables/index.ts'
 import {
   blobRefFor,
   MANIFEST_FORMAT,
   type BlobRef,
+  type CdniEntry,
   type CostMapEntry,
   type Manifest,
   type NetworkMapEntry,
+  type PathVectorEntry,
   type PropertyEntry,
   type PropertyMapEntry,
   type PropertyMapPrefixes,
@@ -38,10 +43,13 @@ import { sha256Hex } from '../tables/bytes.ts'
 import { canonicalJson, concatBytes, jsonString, TextChunks } from './canonical.ts'
 import { costTypeJson } from '../alto/cost-types.ts'
 import { networkMapOrder, renderIrd } from '../alto/ird.ts'
+import { renderCdniAdvertisement } from '../alto/cdni.ts'
 import {
+  type CdniSource,
   type CostMapSource,
   type LoadedMapSet,
   type NetworkMapSource,
+  type PathVectorSource,
   type PrefixItem,
   type PropertyMapSource,
   type PropertySource,
@@ -86,12 +94,20 @@ export interface PropertySummary {
   tag: string
 }
 
+export interface CdniSummary {
+  id: string
+  objects: number
+  jsonBytes: number
+  tag: string
+}
+
 export interface BuildSummary {
   version: string
   networkMaps: NetworkMapSummary[]
   costMaps: CostMapSummary[]
   properties: PropertySummary[]
   propertyMaps: PropertyMapSummary[]
+  cdniAdvertisements: CdniSummary[]
   irdBytes: number
   blobCount: number
   totalBlobBytes: number
@@ -236,9 +252,20 @@ async function buildCostMap(
     'network-map': cm.networkMap,
     'cost-type-name': cm.costTypeName,
     'cost-type': cm.costType,
+    ...(cm.testable ? {} : { testable: false as const }),
     tag,
     matrix: await blobs.add(matrix),
     json: await blobs.add(json),
+  }
+  const cal = cm.calendar
+  if (cal) {
+    entry.calendar = {
+      table: await blobs.add(encodeCostCalendar(n, cal.intervals, cal.cells)),
+      'number-of-intervals': cal.intervals,
+      'time-interval-size': cal.intervalSeconds,
+      anchor: cal.anchor,
+      ...(cal.repeated !== undefined ? { repeated: cal.repeated } : {}),
+    }
   }
   const summary: CostMapSummary = {
     id: cm.id,
@@ -456,6 +483,50 @@ async function buildPropertyMap(
   }
 }
 
+/**
+ * RFC 9241 §3.6: the whole body, `meta.vtag` always, `dependent-vtags` with the network map of
+ * `altopid` footprints (§4.1). The tag covers the objects and that network map's vtag.
+ */
+async function buildCdniAdvertisement(
+  cdni: CdniSource,
+  nmVtag: string | undefined,
+  blobs: BlobSet
+): Promise<{ entry: CdniEntry; summary: CdniSummary }> {
+  const objects = encoder.encode(JSON.stringify(cdni.objects))
+  const fields = cdni.networkMap !== undefined ? [cdni.id, cdni.networkMap, nmVtag!] : [cdni.id]
+  const tag = await contentTag('cdni', fields, objects)
+  const dependent =
+    cdni.networkMap !== undefined ? [{ 'resource-id': cdni.networkMap, tag: nmVtag! }] : undefined
+  const json = encoder.encode(
+    renderCdniAdvertisement({ 'resource-id': cdni.id, tag }, dependent, cdni.objects)
+  )
+  const entry: CdniEntry = {
+    tag,
+    ...(cdni.networkMap !== undefined ? { 'network-map': cdni.networkMap } : {}),
+    json: await blobs.add(json),
+  }
+  return {
+    entry,
+    summary: { id: cdni.id, objects: cdni.objects.length, jsonBytes: json.length, tag },
+  }
+}
+
+/** RFC 9275 path vectors of a network map → one PATH_TABLE blob; the tag covers its vtag. */
+async function buildPathVector(
+  pv: PathVectorSource,
+  nmVtag: string,
+  blobs: BlobSet
+): Promise<PathVectorEntry> {
+  const table = encodePathTable({ n: pv.n, paths: pv.paths, anes: pv.anes })
+  const tag = await contentTag('path-vector', [pv.networkMap, nmVtag], table)
+  return {
+    tag,
+    table: await blobs.add(table),
+    'ane-count': pv.anes.length,
+    'path-count': PathTable.open(table).pathCount,
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** The hash input of a manifest's version: canonical JSON without version, seq and created. */
@@ -532,6 +603,20 @@ export async function buildMapSet(
     propertyMaps[pm.id] = entry
     pmSummaries.push(summary)
   }
+  const cdniAdvertisements: Record<string, CdniEntry> = {}
+  const cdniSummaries: CdniSummary[] = []
+  for (const cdni of set.cdniAdvertisements) {
+    progress(`building CDNI advertisement ${cdni.id}`)
+    const nmVtag = cdni.networkMap !== undefined ? networkMaps[cdni.networkMap].vtag : undefined
+    const { entry, summary } = await buildCdniAdvertisement(cdni, nmVtag, blobs)
+    cdniAdvertisements[cdni.id] = entry
+    cdniSummaries.push(summary)
+  }
+  const pathVectors: Record<string, PathVectorEntry> = {}
+  for (const pv of set.pathVectors) {
+    progress(`building path vectors of ${pv.networkMap} (${pv.entries} paths)`)
+    pathVectors[pv.networkMap] = await buildPathVector(pv, networkMaps[pv.networkMap].vtag, blobs)
+  }
   const partial: Omit<Manifest, 'ird' | 'ird-tag' | 'version'> = {
     format: MANIFEST_FORMAT,
     seq: 0,
@@ -544,6 +629,9 @@ export async function buildMapSet(
     // Only when the map set has property maps: manifests (and versions) of map sets without
     // them stay byte-identical to those written before property maps existed.
     ...(set.propertyMaps.length > 0 ? { 'property-maps': propertyMaps } : {}),
+    // Absent when there are none, so map sets without CDNI keep their versions.
+    ...(cdniSummaries.length > 0 ? { 'cdni-advertisements': cdniAdvertisements } : {}),
+    ...(set.pathVectors.length > 0 ? { 'path-vectors': pathVectors } : {}),
   }
   const irdBytes = encoder.encode(renderIrd(partial))
   const irdTag = (await sha256Hex(irdBytes)).slice(0, TAG_HEX_DIGITS)
@@ -565,6 +653,7 @@ export async function buildMapSet(
       costMaps: cmSummaries,
       properties: propSummaries,
       propertyMaps: pmSummaries,
+      cdniAdvertisements: cdniSummaries,
       irdBytes: irdBytes.length,
       blobCount: blobs.blobs.size,
       totalBlobBytes,

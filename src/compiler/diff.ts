@@ -9,7 +9,7 @@ import { byCodeUnits } from '../alto/identifiers.ts'
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged'
 
 export interface ResourceDiff {
-  kind: 'network-map' | 'cost-map' | 'property' | 'property-map' | 'ird'
+  kind: 'network-map' | 'cost-map' | 'property' | 'property-map' | 'cdni' | 'path-vector' | 'ird'
   id: string
   change: Change
   oldTag?: string
@@ -56,7 +56,10 @@ function compare<T>(
 /** Per-resource differences between the published manifest (or nothing) and a build. */
 export function diffBuild(build: Build, published: Manifest | null): DiffReport {
   const next = build.manifest
-  const prev: Pick<Manifest, 'network-maps' | 'cost-maps' | 'properties'> = published ?? {
+  const prev: Pick<
+    Manifest,
+    'network-maps' | 'cost-maps' | 'properties' | 'cdni-advertisements' | 'path-vectors'
+  > = published ?? {
     'network-maps': {},
     'cost-maps': {},
     properties: {},
@@ -76,11 +79,18 @@ export function diffBuild(build: Build, published: Manifest | null): DiffReport 
     ...compare('cost-map', prev['cost-maps'], next['cost-maps'], (e) => e.tag),
     ...compare('property', prev.properties, next.properties, (e) => e.tag),
     ...compare(
+      'cdni',
+      prev['cdni-advertisements'] ?? {},
+      next['cdni-advertisements'] ?? {},
+      (e) => e.tag
+    ),
+    ...compare(
       'property-map',
       published?.['property-maps'] ?? {},
       next['property-maps'] ?? {},
       (e) => e.tag
     ),
+    ...compare('path-vector', prev['path-vectors'] ?? {}, next['path-vectors'] ?? {}, (e) => e.tag),
   ]
   const irdOld = published?.['ird-tag']
   resources.push({

@@ -36,7 +36,8 @@ import {
 import { UPDATE_LOG_PREFIX, updateLogKey, type UpdateLog } from '../store/update-log.ts'
 import { computeVersion, type Build } from './build.ts'
 import { sha256Hex } from '../tables/bytes.ts'
-import { concatBytes } from './canonical.ts'
+import { canonicalJson, concatBytes } from './canonical.ts'
+import { signUpdateLog, type SigningOptions } from './presign.ts'
 import type { KvStore } from './kv-store.ts'
 import { DEFAULT_KEEP } from './load/index.ts'
 
@@ -84,6 +85,11 @@ export interface PublishResult {
 export interface UpdateLogPublishOptions {
   /** Versions (seqs) kept per resource (default: the stored log's, else DEFAULT_UPDATE_WINDOW = 16). */
   window?: number
+  /**
+   * Sign every update item (snapshots and patches) with the operator key (presign.ts); without
+   * it, the stored logs' signatures of items still kept are carried over.
+   */
+  signing?: SigningOptions
 }
 
 /** What a publication (or rollback) did to one resource's update log (docs/updates.md). */
@@ -301,6 +307,7 @@ export async function publishBuild(
     progress('advancing update logs')
     const advanced = await advanceUpdateLogs(kv, build.manifest, {
       window: opts.updates.window,
+      signing: opts.updates.signing,
       stored,
       localBlobs: build.blobs,
       verify: opts.verify ?? true,
@@ -349,6 +356,7 @@ async function advanceUpdateLogs(
   manifest: Manifest,
   opts: {
     window?: number
+    signing?: SigningOptions
     stored: Set<string>
     localBlobs?: Map<string, Uint8Array>
     verify: boolean
@@ -388,8 +396,23 @@ async function advanceUpdateLogs(
       for (const entry of blobEntries(b.ref, b.bytes))
         if (!opts.stored.has(entry.key)) blobs.push(entry)
     }
-    if (result.changed)
-      logs.push({ key: updateLogKey(rv.resourceId), value: JSON.stringify(result.log) })
+    const fresh = new Map(result.newBlobs.map((b) => [b.ref.sha256, b.bytes]))
+    const signatures = await signUpdateLog(
+      result.log,
+      prev?.signatures,
+      opts.signing,
+      async (ref) => {
+        const bytes =
+          fresh.get(ref.sha256) ?? opts.localBlobs?.get(ref.sha256) ?? (await readBlob(kv, ref))
+        if (!bytes) throw new PublishError(`update log: item ${ref.key} is missing`)
+        return bytes
+      }
+    )
+    const { signatures: _old, ...unsigned } = result.log
+    const log: UpdateLog = signatures ? { ...unsigned, signatures } : unsigned
+    const resigned = canonicalJson(prev?.signatures ?? null) !== canonicalJson(signatures ?? null)
+    if (result.changed || resigned)
+      logs.push({ key: updateLogKey(rv.resourceId), value: JSON.stringify(log) })
     const last = result.log.seqs[result.log.seqs.length - 1]
     const lastPrev = prev?.seqs[prev.seqs.length - 1]
     const appended = lastPrev === undefined || last.seq !== lastPrev.seq
@@ -402,7 +425,7 @@ async function advanceUpdateLogs(
       ...(appended && patchRef
         ? { patch: { mediaType: last['patch-media-type'] ?? rv.mediaType, bytes: patchRef.bytes } }
         : {}),
-      log: result.log,
+      log,
     })
   }
   if (blobs.length > 0) {

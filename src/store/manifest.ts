@@ -64,9 +64,29 @@ export interface CostMapEntry {
   'network-map': string
   'cost-type-name': string
   'cost-type': CostType
+  /**
+   * `false`: constraint tests on this cost type are refused (RFC 8189 §3.6.4; the config
+   * entry's `"testable": false`). Absent: testable.
+   */
+  testable?: false
   tag: string
   matrix: BlobRef
   json: BlobRef
+  /** Its RFC 8896 cost calendar, served by POST only (§3.3.2: never in the GET map). */
+  calendar?: CalendarEntry
+}
+
+/** An RFC 8896 cost calendar: COST_CALENDAR cells and when they hold (docs/source-format.md). */
+export interface CalendarEntry {
+  /** COST_CALENDAR (tables/calendar.ts). */
+  table: BlobRef
+  'number-of-intervals': number
+  /** Seconds (RFC 8896 §4.1 `time-interval-size`). */
+  'time-interval-size': number
+  /** ISO time at which an iteration starts; iterations follow each other from it. */
+  anchor: string
+  /** RFC 8896 §4.1 `repeated`, when the source gives it. */
+  repeated?: number
 }
 
 export interface PropertyEntry {
@@ -106,6 +126,24 @@ export interface PropertyMapEntry {
   json: BlobRef
 }
 
+/** An RFC 9241 CDNI Advertisement resource (docs/cdni.md). */
+export interface CdniEntry {
+  tag: string
+  /** The network map its `altopid` footprints name (RFC 9241 §4.1: `uses`); absent: none. */
+  'network-map'?: string
+  /** The whole `application/alto-cdni+json` body. */
+  json: BlobRef
+}
+
+/** RFC 9275 path vectors of one network map (docs/path-vector.md); not served yet. */
+export interface PathVectorEntry {
+  tag: string
+  /** PATH_TABLE (docs/binary-format.md). */
+  table: BlobRef
+  'ane-count': number
+  'path-count': number
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT
   version: string
@@ -118,8 +156,29 @@ export interface Manifest {
   properties: Record<string, PropertyEntry>
   /** RFC 9240 property maps; absent in manifests written before them. */
   'property-maps'?: Record<string, PropertyMapEntry>
+  /** RFC 9241 CDNI Advertisement resources by resource id; absent when the map set has none. */
+  'cdni-advertisements'?: Record<string, CdniEntry>
+  /** RFC 9275 path tables by network map id; absent when the map set has none. */
+  'path-vectors'?: Record<string, PathVectorEntry>
   ird: BlobRef
   'ird-tag': string
+  /**
+   * Build-time signatures of the full GET resources (compiler/presign.ts; docs/signing.md), by
+   * the blob's SHA-256. Absent when the map set was published without an operator key.
+   */
+  signatures?: Record<string, PresignedSignature>
+}
+
+/** The headers a full GET resource is served with when it was signed at build time. */
+export interface PresignedSignature {
+  /** The Content-Type the signature covers (the blob is only served with it as it is). */
+  'media-type': string
+  keyid: string
+  /** Unix seconds (the signature's `expires`). */
+  expires: number
+  'content-digest': string
+  'signature-input': string
+  signature: string
 }
 
 export interface CurrentPointer {
@@ -140,7 +199,10 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
     if (nm['lpm-v4']) refs.push(nm['lpm-v4'])
     if (nm['lpm-v6']) refs.push(nm['lpm-v6'])
   }
-  for (const cm of Object.values(m['cost-maps'])) refs.push(cm.matrix, cm.json)
+  for (const cm of Object.values(m['cost-maps'])) {
+    refs.push(cm.matrix, cm.json)
+    if (cm.calendar) refs.push(cm.calendar.table)
+  }
   for (const p of Object.values(m.properties)) {
     refs.push(p.values)
     if (p['lpm-v4']) refs.push(p['lpm-v4'])
@@ -154,5 +216,7 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
       if (f['lpm-hi']) refs.push(f['lpm-hi'])
     }
   }
+  for (const cdni of Object.values(m['cdni-advertisements'] ?? {})) refs.push(cdni.json)
+  for (const pv of Object.values(m['path-vectors'] ?? {})) refs.push(pv.table)
   return refs
 }

@@ -107,7 +107,8 @@ export function parseManifest(text: string, version: string): Manifest {
     (v['property-maps'] === undefined || isObject(v['property-maps'])) &&
     isObject(v['cost-types']) &&
     isObject(v.ird) &&
-    typeof v['ird-tag'] === 'string'
+    typeof v['ird-tag'] === 'string' &&
+    (v.signatures === undefined || isObject(v.signatures))
   if (!ok) throw new StoreError(key, 'corrupt')
   return v as unknown as Manifest
 }

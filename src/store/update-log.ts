@@ -7,7 +7,7 @@
  *     updates/<rid> ──▶ { seqs: [ { seq: s,   snapshot ─────────────▶ blob/<sha> (manifest json) },
  *                                 { seq: s+1, snapshot, patch-from-prev ─▶ blob/<sha> (patch) }, … ] }
  */
-import type { BlobRef } from './manifest.ts'
+import type { BlobRef, PresignedSignature } from './manifest.ts'
 
 export const UPDATE_LOG_FORMAT = 1
 
@@ -40,6 +40,11 @@ export interface UpdateLog {
   window: number
   /** Ascending, contiguous seqs; never empty. */
   seqs: UpdateLogEntry[]
+  /**
+   * Build-time signatures of its items by blob SHA-256 (compiler/presign.ts; docs/signing.md),
+   * sent with them by TIPS. Absent when nothing was signed.
+   */
+  signatures?: Record<string, PresignedSignature>
 }
 
 /** Structural validation of a stored log (for the Worker reading KV and for tests). */

@@ -6,7 +6,8 @@
  * 0       4     magic      "ALTB" (0x41 0x4C 0x54 0x42)
  * 4       2     version    FORMAT_VERSION = 1
  * 6       2     kind       1 = LPM_V4, 2 = LPM_V6, 3 = STRING_TABLE, 4 = COST_MATRIX,
- *                          6 = PREFIX_TREE, 7 = PID_VALUES (property maps)
+ *                          5 = COST_CALENDAR, 6 = PREFIX_TREE, 7 = PID_VALUES (property maps),
+ *                          8 = PATH_TABLE (path vectors)
  * 8       4     length     payload byte length (blob length must be exactly 16 + length)
  * 12      4     checksum   fxhash32 of the payload
  * 16      ...   payload    (starts 8-aligned)
@@ -23,9 +24,13 @@ export const TableKind = {
   LPM_V6: 2,
   STRING_TABLE: 3,
   COST_MATRIX: 4,
+  // RFC 8896 cost calendars (calendar.ts)
+  COST_CALENDAR: 5,
   // RFC 9240 property maps (propmap.ts)
   PREFIX_TREE: 6,
   PID_VALUES: 7,
+  /** RFC 9275 path vectors and their ANE table (paths.ts). */
+  PATH_TABLE: 8,
 } as const
 
 /** Byte length of the container header; the payload starts here. */
@@ -43,8 +48,10 @@ const KIND_NAMES: Record<number, string> = {
   [TableKind.LPM_V6]: 'LPM_V6',
   [TableKind.STRING_TABLE]: 'STRING_TABLE',
   [TableKind.COST_MATRIX]: 'COST_MATRIX',
+  [TableKind.COST_CALENDAR]: 'COST_CALENDAR',
   [TableKind.PREFIX_TREE]: 'PREFIX_TREE',
   [TableKind.PID_VALUES]: 'PID_VALUES',
+  [TableKind.PATH_TABLE]: 'PATH_TABLE',
 }
 
 /** Human name of a container kind, e.g. "LPM_V4 (1)". */

@@ -26,7 +26,7 @@ export const CostEncoding = { U8: 1, U16: 2, U32: 3, F32: 4, F64: 5 } as const
 
 const COST_MATRIX_HEADER_BYTES = 8
 
-interface EncodingInfo {
+export interface EncodingInfo {
   name: string
   bytes: number
   /** The stored "no entry" cell, NaN for float encodings. */
@@ -107,6 +107,14 @@ export function chooseCostEncoding(cells: Float64Array): number {
     if (candidate === NARROWEST_FIRST.length - 1) break
   }
   return NARROWEST_FIRST[candidate]
+}
+
+/**
+ * The storage of a cell encoding, shared with COST_CALENDAR (calendar.ts): bytes per cell, the
+ * "no entry" sentinel (NaN for floats), whether a cost is exact in it, and its typed array.
+ */
+export function costEncodingInfo(encoding: number): Readonly<EncodingInfo> | undefined {
+  return ENCODINGS[encoding]
 }
 
 /** The name of a cell encoding (`U8` … `F64`), for summaries and messages. */

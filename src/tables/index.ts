@@ -16,6 +16,13 @@ export { type Prefix4, buildLpm4, Lpm4, referenceLookup4 } from './lpm4.ts'
 export { type Prefix6, buildLpm6, Lpm6, referenceLookup6 } from './lpm6.ts'
 export { encodeStringTable, decodeStringTable } from './strings.ts'
 export {
+  encodePathTable,
+  PathTable,
+  MAX_PATH_PAIRS,
+  type AneRecord,
+  type PathTableInput,
+} from './paths.ts'
+export {
   CostEncoding,
   encodeCostMatrix,
   CostMatrix,
@@ -23,6 +30,7 @@ export {
   costEncodingName,
   type CostRow,
 } from './costmatrix.ts'
+export { encodeCostCalendar, CostCalendar } from './calendar.ts'
 export {
   parseIPv4,
   parseIPv4At,
@@ -34,6 +42,7 @@ export {
   parsePrefix,
   parseAddress,
   maskedPrefixString,
+  maskWords,
   type ParsedPrefix,
   type IPv6Words,
 } from './ip.ts'

@@ -70,7 +70,10 @@ export interface AdvanceResult {
 
 const encoder = new TextEncoder()
 
-/** GET-mode resources of a manifest that get update logs: every network map and cost map. */
+/**
+ * GET-mode resources of a manifest that get update logs: every network map, cost map and RFC 9241
+ * CDNI Advertisement.
+ */
 export function trackedResources(m: Manifest): ResourceVersion[] {
   const out: ResourceVersion[] = []
   for (const [id, nm] of Object.entries(m['network-maps'])) {
@@ -89,6 +92,16 @@ export function trackedResources(m: Manifest): ResourceVersion[] {
       version: m.version,
       tag: cm.tag,
       snapshot: cm.json,
+    })
+  }
+  // RFC 9241 §3.7.3: CDNI Advertisements are GET-mode resources with a vtag too.
+  for (const [id, a] of Object.entries(m['cdni-advertisements'] ?? {})) {
+    out.push({
+      resourceId: id,
+      mediaType: MEDIA_TYPES.cdni,
+      version: m.version,
+      tag: a.tag,
+      snapshot: a.json,
     })
   }
   return out

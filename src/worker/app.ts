@@ -29,6 +29,7 @@ import { lastGoodFallback } from './middleware/last-good.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { responseSigning } from './middleware/signing.ts'
+import { cdniRoutes } from './routes/cdni.ts'
 import { costMapRoutes } from './routes/cost-map.ts'
 import { dashboardRoutes } from './routes/dashboard.ts'
 import { directoryRoutes } from './routes/directory.ts'
@@ -105,6 +106,7 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
   .route('/', endpointCostRoutes)
   // RFC 9240 property maps (docs/property-maps.md).
   .route('/', propertyMapRoutes)
+  .route('/', cdniRoutes) // RFC 9241 CDNI advertisements: docs/cdni.md
   // TIPS (RFC 9569) and ALTO/SSE (RFC 8895): src/worker/updates, docs/updates.md.
   .route('/', updateRoutes)
   .notFound(() => failureResponse({ kind: 'not-found' }))

@@ -14,7 +14,7 @@
  * larger blob is streamed chunk by chunk with its end withheld until the checksum holds — a
  * corrupt one ends in a broken transfer instead of a complete-looking body.
  */
-import type { BlobRef } from '../store/manifest.ts'
+import type { BlobRef, PresignedSignature } from '../store/manifest.ts'
 import type { PublishedVersion } from './env.ts'
 import {
   notModifiedResponse,
@@ -71,6 +71,11 @@ export async function serveFullResource(
   const headers = representationHeaders(c, version, resource.etag, resource.mediaType)
   const notModified = notModifiedResponse(c, headers, version.lastModified)
   if (notModified) return notModified
+  addPresignedSignature(
+    headers,
+    version.manifest.signatures?.[resource.blob.sha256],
+    resource.mediaType
+  )
   if (c.req.method === 'HEAD') {
     headers.set('Content-Length', String(resource.blob.bytes))
     return new Response(null, { headers })
@@ -81,6 +86,22 @@ export async function serveFullResource(
     headers,
     storedCacheControl: `public, max-age=${EDGE_CACHE_MAX_AGE_SECONDS}`,
   })
+}
+
+/**
+ * The operator's build-time signature of a blob (compiler/presign.ts: full maps from the
+ * manifest, update items from their log), sent as it is: never signed per request. Only for the
+ * exact type it covers; callers add none to a 304.
+ */
+export function addPresignedSignature(
+  headers: Headers,
+  sig: PresignedSignature | undefined,
+  mediaType: string
+): void {
+  if (!sig || sig['media-type'] !== mediaType) return
+  headers.set('Content-Digest', sig['content-digest'])
+  headers.set('Signature-Input', sig['signature-input'])
+  headers.set('Signature', sig.signature)
 }
 
 export interface EdgeCachedBlob {

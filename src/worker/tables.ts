@@ -8,8 +8,9 @@
  * are weighted with a factor for their JS object overhead.
  */
 import { FAMILY_V4, type AddressBatch } from '../alto/address-batch.ts'
-import type { CostLookup, NetworkMapBody, PidTable } from '../alto/responses.ts'
+import type { CalendarLookup, CostLookup, NetworkMapBody, PidTable } from '../alto/responses.ts'
 import {
+  CostCalendar,
   CostMatrix,
   Lpm4,
   Lpm6,
@@ -21,8 +22,10 @@ import {
   nodeIndex,
 } from '../tables/index.ts'
 import type { PrefixDomain, PropertyMapTables } from '../alto/property-map.ts'
+import type { CdniAdvertisementBody } from '../alto/cdni.ts'
 import type {
   BlobRef,
+  CdniEntry,
   CostMapEntry,
   Manifest,
   NetworkMapEntry,
@@ -137,6 +140,12 @@ export function costMatrix(kv: KVNamespace, cm: CostMapEntry): Promise<CostLooku
   return cached(kv, cm.matrix, 'costs', 1, (b) => CostMatrix.open(b))
 }
 
+/** The RFC 8896 calendar of a cost map (COST_CALENDAR), when it has one. */
+export function costCalendar(kv: KVNamespace, cm: CostMapEntry): Promise<CalendarLookup> {
+  if (!cm.calendar) throw new Error(`cost map ${cm['cost-type-name']} has no calendar`)
+  return cached(kv, cm.calendar.table, 'calendar', 1, (b) => CostCalendar.open(b))
+}
+
 /** The parsed full network map body (for filtering). */
 export function networkMapBody(kv: KVNamespace, nm: NetworkMapEntry): Promise<NetworkMapBody> {
   return cached(kv, nm.json, 'json', OBJECT_OVERHEAD_FACTOR, (bytes) => {
@@ -217,4 +226,11 @@ export async function propertyMapTables(
     ),
   ])
   return { names: pm.properties, values, v4, v6, pids }
+}
+
+/** The parsed body of an RFC 9241 CDNI Advertisement resource (for filtering, §5). */
+export function cdniBody(kv: KVNamespace, cdni: CdniEntry): Promise<CdniAdvertisementBody> {
+  return cached(kv, cdni.json, 'json', OBJECT_OVERHEAD_FACTOR, (bytes) => {
+    return JSON.parse(new TextDecoder().decode(bytes)) as CdniAdvertisementBody
+  })
 }

@@ -220,7 +220,18 @@ describe('--help and --version', () => {
 
   it.each([
     ['validate', ['--help', '--json', '--skip-optional']],
-    ['build', ['--help', '--json', '--out', '--quiet', '--skip-optional']],
+    [
+      'build',
+      [
+        '--help',
+        '--json',
+        '--out',
+        '--quiet',
+        '--signature-ttl',
+        '--signing-key',
+        '--skip-optional',
+      ],
+    ],
     [
       'diff',
       [
@@ -245,6 +256,8 @@ describe('--help and --version', () => {
         '--persist-to',
         '--quiet',
         '--remote',
+        '--signature-ttl',
+        '--signing-key',
         '--skip-optional',
         '--updates-window',
       ],
@@ -280,6 +293,8 @@ describe('--help and --version', () => {
       ...['validate', 'build', 'diff', 'publish', 'rollback', 'prune', 'versions', 'watch'].map(
         (c) => [c, '--help']
       ),
+      ['keys', 'generate', '--help'],
+      ['keys', 'jwks', '--help'],
     ]) {
       const r = await runCli(args)
       expect(docs, `alto-edge ${args.join(' ')}`).toContain(

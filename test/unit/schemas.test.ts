@@ -33,12 +33,33 @@ describe('JSON Schemas of every ALTO message', () => {
   it('RFC 7285 §8.3.7: no schema forbids unknown members (input mode)', () => {
     const text = JSON.stringify(generated.schemas)
     expect(text).not.toContain('"additionalProperties":false')
-    expect(generated.schemas['alto-endpointcostparams'].required).toEqual([
-      'cost-type',
-      'endpoints',
-    ])
+    // RFC 8189 §4.2.2: `cost-type` is optional (`multi-cost-types` may replace it).
+    expect(generated.schemas['alto-endpointcostparams'].required).toEqual(['endpoints'])
     // RFC 9240 §8.3: `entities` is required, `properties` optional.
     expect(generated.schemas['alto-propmapparams'].required).toEqual(['entities'])
     expect(generated.schemas['alto-costmap'].$id).toBe('/schemas/alto-costmap.json')
+    // RFC 9241 §5.3: cdni-capabilities<0..*> is required (an empty list asks for everything).
+    expect(generated.schemas['alto-cdnifilter'].required).toEqual(['cdni-capabilities'])
+  })
+
+  it('RFC 8189 §4.1.2 / §4.2.2: the multi-cost members of both cost requests', () => {
+    for (const name of ['alto-costmapfilter', 'alto-endpointcostparams']) {
+      const properties = generated.schemas[name].properties as Record<string, { type?: string }>
+      expect(Object.keys(properties), name).toEqual(
+        expect.arrayContaining([
+          'cost-type',
+          'multi-cost-types',
+          'testable-cost-types',
+          'constraints',
+          'or-constraints',
+        ])
+      )
+      expect(properties['multi-cost-types'].type).toBe('array')
+      expect(properties['or-constraints']).toMatchObject({
+        type: 'array',
+        minItems: 1,
+        items: { type: 'array', minItems: 1, items: { type: 'string' } },
+      })
+    }
   })
 })

@@ -212,6 +212,7 @@ describe('Information Resource Directory', () => {
         'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
         endpoints: { srcs: ['ipv4:192.0.2.1'], dsts: ['ipv4:198.51.100.1'] },
       },
+      [MEDIA_TYPES.cdniFilter]: { 'cdni-capabilities': [] },
       [MEDIA_TYPES.propMapParams]: { entities: ['ipv4:192.0.2.1'] },
     }
     for (const [id, entry] of Object.entries(ird.resources)) {

@@ -189,8 +189,47 @@ describe('failures are typed values', () => {
   })
 })
 
+describe('multi-cost (RFC 8189) through the client', () => {
+  const num = (metric: string) => ({ 'cost-mode': 'numerical', 'cost-metric': metric })
+  const MC = 'rfc8189-network-map'
+
+  it("§5.2: filteredMultiCostMap picks the network map's multi-cost resource and parses array costs", async () => {
+    const body = await alto.filteredMultiCostMap(
+      { 'multi-cost-types': [num('routingcost'), num('shoesize')], pids: { srcs: ['PID2'] } },
+      { networkMap: MC }
+    )
+    expect(body.meta['multi-cost-types']).toEqual([num('routingcost'), num('shoesize')])
+    expect(body['cost-map']).toEqual({ PID2: { PID1: [15, 5], PID2: [1, 0], PID3: [null, 9] } })
+  })
+
+  it('§4.2: endpointMultiCost finds the only endpoint cost service offering both types', async () => {
+    const body = await alto.endpointMultiCost({
+      'multi-cost-types': [num('shoesize'), num('routingcost')],
+      endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:198.51.100.34'] },
+    })
+    expect(body.meta.vtag).toMatchObject({ 'resource-id': `${MC}-endpoint-cost` })
+    expect(body['endpoint-cost-map']).toEqual({
+      'ipv4:192.0.2.2': { 'ipv4:198.51.100.34': [3, 4] },
+    })
+  })
+
+  it('§4.1.1: more types than any max-cost-types is a no-resource failure, before any request', async () => {
+    const types = [num('routingcost'), num('shoesize'), num('sceneryrate'), num('routingcost')]
+    let failure: unknown
+    try {
+      await alto.endpointMultiCost({
+        'multi-cost-types': types,
+        endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:198.51.100.34'] },
+      })
+    } catch (e) {
+      failure = e instanceof AltoClientError ? e.failure : e
+    }
+    expect(failure).toMatchObject({ kind: 'no-resource' })
+  })
+})
+
 describe('ranking (draft-kiesel-alto-h12) over endpoint cost', () => {
-  it('ranks by the primary criterion, breaks ties by the next, groups by PID, one request per criterion', async () => {
+  it('ranks by the primary criterion, breaks ties by the next, groups by PID, one RFC 8189 multi-cost request for all criteria', async () => {
     const candidates = [
       'ipv4:203.0.113.9',
       'ipv4:198.51.100.130',
@@ -203,7 +242,9 @@ describe('ranking (draft-kiesel-alto-h12) over endpoint cost', () => {
       resourceId: `${NM}-endpoint-cost`,
     })
     expect(result.criteria).toEqual(['ord-routingcost', 'num-routingcost'])
-    expect(result.requests).toBe(3) // two criteria + one PID lookup, whatever the candidate count
+    // The service announces max-cost-types 2 (RFC 8189 §4.2.1): both criteria in one
+    // multi-cost request, plus one PID lookup, whatever the candidate count.
+    expect(result.requests).toBe(2)
     expect(result.ranked.map((r) => [r.candidate, r.rank, r.pid])).toEqual([
       ['ipv4:192.0.2.5', 1, 'PID1'],
       ['ipv4:192.0.2.77', 1, 'PID1'],

@@ -27,7 +27,7 @@ function mapSetWithBigMap(): Record<string, string> {
     'cost-maps': { file: string }[]
   }
   config['network-maps'].push({ file: 'big/network-map.json' })
-  config['cost-maps'].push({ file: 'big/cost.json' })
+  config['cost-maps'].push({ file: 'big/cost.json' }, { file: 'big/cost-ordinal.json' })
   const pids: Record<string, { ipv4: string[] }> = {}
   for (let i = 0; i < PIDS; i++) pids[pidName(i)] = { ipv4: [`10.${i >> 8}.${i & 255}.0/24`] }
   pids[pidName(0)].ipv4.push('0.0.0.0/0')
@@ -41,6 +41,12 @@ function mapSetWithBigMap(): Record<string, string> {
     'big/cost.json': JSON.stringify({
       'network-map': NM,
       'cost-type': numericalRouting,
+      'cost-csv': ['costs.csv'],
+    }),
+    // The same costs as ordinal ranks: a second cost type makes the map multi-cost (RFC 8189).
+    'big/cost-ordinal.json': JSON.stringify({
+      'network-map': NM,
+      'cost-type': { 'cost-mode': 'ordinal', 'cost-metric': 'routingcost' },
       'cost-csv': ['costs.csv'],
     }),
     'big/costs.csv': csv,
@@ -107,6 +113,27 @@ describe('filtered cost map of the whole map (RFC 7285 §11.3.2.3, §11.3.2.6)',
         if (cost <= 3) (expected[src] ??= {})[dst] = cost
       }
     }
+    expect(body['cost-map']).toEqual(expected)
+  })
+})
+
+describe('multi-cost whole map (RFC 8189 §3.5: a full multi-cost map is a filtered request with empty lists)', () => {
+  it('streamed above the piece limit: every pair is [numerical, ordinal] of the same cost', async () => {
+    const res = await postFilteredCostMap(NM, {
+      'multi-cost-types': [
+        numericalRouting,
+        { 'cost-mode': 'ordinal', 'cost-metric': 'routingcost' },
+      ],
+      pids: { srcs: [], dsts: [] },
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('ETag')).toBeNull()
+    const body = (await res.json()) as { 'cost-map': Record<string, Record<string, number[]>> }
+    const full = JSON.parse(fullBody) as { 'cost-map': Record<string, Record<string, number>> }
+    const expected: Record<string, Record<string, number[]>> = {}
+    for (const [src, row] of Object.entries(full['cost-map']))
+      for (const [dst, cost] of Object.entries(row)) (expected[src] ??= {})[dst] = [cost, cost]
+    expect(Object.keys(body['cost-map']).length).toBe(PIDS)
     expect(body['cost-map']).toEqual(expected)
   })
 })

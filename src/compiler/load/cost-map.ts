@@ -19,7 +19,12 @@ import {
   type NetworkMapSource,
   type SourceFiles,
 } from './model.ts'
-import { nativeCostMapSchema, rfcCostMapSchema, type MapEntry } from './schema.ts'
+import {
+  nativeCostMapSchema,
+  rfcCostMapSchema,
+  type CostMapConfigEntry,
+  type MapEntry,
+} from './schema.ts'
 import { JSON_NUMBER } from '../../alto/constraints.ts'
 
 /** What a cost map source says, whichever its format, with where each part is declared. */
@@ -48,7 +53,7 @@ export interface NetworkMapsLoaded {
 export function loadCostMap(
   diag: Diagnostics,
   files: SourceFiles,
-  source: EntrySource<MapEntry>,
+  source: EntrySource<CostMapConfigEntry>,
   networkMaps: NetworkMapsLoaded
 ): CostMapSource | undefined {
   const { file, at: entryAt } = source
@@ -93,6 +98,7 @@ export function loadCostMap(
     networkMap: nmId,
     costType: cleanCostType(costType),
     costTypeName: typeName,
+    testable: source.entry.testable !== false,
     cells,
     n,
     entries,

@@ -3,8 +3,9 @@
  * are accepted, and the rules a cost value must follow for its type.
  *
  * Where a new cost type goes:
- * - a rule that depends on the metric (RFC 9439 performance metrics: units, non-negative delay
- *   or loss, …) is a row of METRIC_RULES; it applies in every mode;
+ * - a rule that depends on the metric: RFC 9439 performance metrics (units, non-negative delay,
+ *   loss rate range, integer hop count; numerical mode) are metrics.ts; any other is a row of
+ *   METRIC_RULES, which applies in every mode;
  * - a new cost mode is a row of MODE_RULES (the Record type makes it exhaustive over
  *   alto/identifiers.ts COST_MODES, which decides the accepted modes);
  * - RFC 8189 multi-cost and RFC 8896 calendars change the value's shape (an array per cell),
@@ -14,6 +15,7 @@
 import { costMetricProblem, COST_MODES, type CostMode } from '../../alto/identifiers.ts'
 import type { CostType } from '../../alto/cost-types.ts'
 import { Diagnostics, subPathOrigin, type Origin } from '../source-error.ts'
+import { checkPerformanceCostType, metricForCharacterCheck, performanceRule } from './metrics.ts'
 
 /** A rule over a finite cost value: the problem to report, or undefined when it holds. */
 type CostRule = (value: number) => string | undefined
@@ -44,18 +46,24 @@ export function checkCostType(diag: Diagnostics, costType: CostType, at: Origin)
     )
     ok = false
   }
-  const metricProblem = costMetricProblem(costType['cost-metric'])
+  const metricProblem = costMetricProblem(metricForCharacterCheck(costType['cost-metric']))
   if (metricProblem) {
     diag.error(subPathOrigin(at, 'cost-metric'), metricProblem, costType['cost-metric'])
     ok = false
   }
+  if (!checkPerformanceCostType(diag, costType, at)) ok = false
   return ok
 }
 
-/** The cost type as the model keeps it: mode, metric and description only. */
+/** The cost type as the model keeps it: mode, metric, cost context and description only. */
 export function cleanCostType(costType: CostType): CostType {
   const { 'cost-mode': mode, 'cost-metric': metric } = costType
   const clean: CostType = { 'cost-mode': mode, 'cost-metric': metric }
+  const context = costType['cost-context']
+  if (context !== undefined) {
+    clean['cost-context'] = { 'cost-source': context['cost-source'] }
+    if (context.parameters !== undefined) clean['cost-context'].parameters = context.parameters
+  }
   if (costType.description !== undefined) clean.description = costType.description
   return clean
 }
@@ -68,6 +76,7 @@ export function costChecker(costType: CostType): CostChecker {
   const rules = [
     ownRow(MODE_RULES, costType['cost-mode']),
     ownRow(METRIC_RULES, costType['cost-metric']),
+    performanceRule(costType),
   ].filter((r): r is CostRule => r !== undefined)
   return (diag, value, at) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) {

@@ -10,6 +10,8 @@ export { optionalEntryFiles, referencedFiles } from './files.ts'
 export {
   CONFIG_FILE,
   DEFAULT_KEEP,
+  type CdniSource,
+  type PathVectorSource,
   MAX_COST_CELLS,
   type CostMapSource,
   type LoadedMapSet,

@@ -8,14 +8,19 @@
 import { byCodeUnits, resourceIdProblem } from '../../alto/identifiers.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { Diagnostics, describeOrigin, type Origin } from '../source-error.ts'
+import { loadCdniAdvertisement } from './cdni.ts'
+import { loadPathVector } from './path-vector.ts'
 import { forEachConfigEntry, type LoadContext } from './config-entries.ts'
+import { loadCostCalendar } from './calendar.ts'
 import { loadCostMap, type NetworkMapsLoaded } from './cost-map.ts'
 import { checkSchema, readJson } from './json.ts'
 import {
   CONFIG_FILE,
   DEFAULT_KEEP,
+  type CdniSource,
   type CostMapSource,
   type LoadedMapSet,
+  type PathVectorSource,
   type NetworkMapSource,
   type PropertyMapSource,
   type PropertySource,
@@ -87,6 +92,29 @@ export function loadMapSet(
     costMaps.push(cm)
   })
 
+  // RFC 8896 cost calendars, each of one cost map.
+  const costMapById = new Map(costMaps.map((cm) => [cm.id, cm]))
+  forEachConfigEntry(ctx, 'cost-calendars', config['cost-calendars'], (source) => {
+    const loaded = loadCostCalendar(
+      diag,
+      source,
+      costMapById,
+      (cm) => networkMaps.byId.get(cm.networkMap)!.pidIndex
+    )
+    if (!loaded) return
+    const cm = costMapById.get(loaded.costMap)!
+    if (cm.calendar) {
+      diag.error(
+        { file: source.file, path: 'cost-map' },
+        `cost map ${cm.id} already has a calendar (${cm.calendar.file})`,
+        cm.id
+      )
+      return
+    }
+    cm.calendar = loaded.calendar
+  })
+  checkCostContexts(diag, costMaps)
+
   // Generated resource ids (docs/storage-schema.md, "IRD resource naming").
   for (const nm of networkMaps.byId.values()) {
     const generated = [resourceIds.filteredNetworkMap(nm.id)]
@@ -136,6 +164,38 @@ export function loadMapSet(
     else claimId(filtered, pm.origin, `generated for property map ${pm.id}`)
     propertyMaps.push(pm)
   })
+  // RFC 9241 CDNI Advertisement resources, each with its filtered form (§5).
+  const cdniAdvertisements: CdniSource[] = []
+  forEachConfigEntry(ctx, 'cdni-advertisements', config['cdni-advertisements'], (source) => {
+    const cdni = loadCdniAdvertisement(diag, source, networkMaps.byId, networkMaps.someFailed)
+    if (!cdni) return
+    claimId(cdni.id, cdni.origin, 'CDNI advertisement')
+    const filteredId = resourceIds.filteredCdni(cdni.id)
+    const problem = resourceIdProblem(filteredId)
+    if (problem)
+      diag.error(
+        cdni.origin,
+        `${problem}: generated resource id ${filteredId} of CDNI advertisement ${cdni.id}; shorten its id`,
+        filteredId
+      )
+    else claimId(filteredId, cdni.origin, `generated for CDNI advertisement ${cdni.id}`)
+    cdniAdvertisements.push(cdni)
+  })
+
+  // RFC 9275 path vectors: at most one source per network map.
+  const pathVectors = new Map<string, PathVectorSource>()
+  forEachConfigEntry(ctx, 'path-vectors', config['path-vectors'], (source) => {
+    const pv = loadPathVector(diag, source, networkMaps.byId, networkMaps.someFailed)
+    if (!pv) return
+    const other = pathVectors.get(pv.networkMap)
+    if (other)
+      diag.error(
+        pv.origin,
+        `network map ${pv.networkMap} already has path vectors in ${other.file}`,
+        pv.networkMap
+      )
+    else pathVectors.set(pv.networkMap, pv)
+  })
 
   if (diag.errors.length > 0) return undefined
   return {
@@ -145,6 +205,8 @@ export function loadMapSet(
     costMaps: costMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
     properties: properties.sort((a, b) => byCodeUnits(a.name, b.name)),
     propertyMaps: propertyMaps.sort((a, b) => byCodeUnits(a.id, b.id)),
+    cdniAdvertisements: cdniAdvertisements.sort((a, b) => byCodeUnits(a.id, b.id)),
+    pathVectors: [...pathVectors.values()].sort((a, b) => byCodeUnits(a.networkMap, b.networkMap)),
   }
 }
 
@@ -160,5 +222,31 @@ function resourceIdClaims(diag: Diagnostics): (id: string, at: Origin, what: str
         id
       )
     else owners.set(id, at)
+  }
+}
+
+/**
+ * The IRD names one cost type per name (`meta.cost-types`), and the name comes from the mode and
+ * metric, so cost maps of one name must agree on the RFC 9439 §3.1 `cost-context` ("not a key":
+ * cost types that differ only in context belong to different resources, so one map set cannot
+ * announce both under one name).
+ */
+function checkCostContexts(diag: Diagnostics, costMaps: readonly CostMapSource[]): void {
+  const first = new Map<string, CostMapSource>()
+  for (const cm of costMaps) {
+    const other = first.get(cm.costTypeName)
+    if (!other) {
+      first.set(cm.costTypeName, cm)
+      continue
+    }
+    const a = JSON.stringify(other.costType['cost-context'] ?? null)
+    const b = JSON.stringify(cm.costType['cost-context'] ?? null)
+    if (a !== b) {
+      diag.error(
+        cm.origin,
+        `cost type ${cm.costTypeName} has cost-context ${b} here but ${a} in cost map ${other.id} (${other.file}); one cost type name has one cost-context (RFC 9439 §3.1)`,
+        cm.costTypeName
+      )
+    }
   }
 }

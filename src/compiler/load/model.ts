@@ -3,6 +3,7 @@
  * and build.ts consumes, and the loader's constants. Types only (no logic), so every concern
  * module can import it without cycles.
  */
+import type { BaseAdvertisementObject } from '../../alto/cdni.ts'
 import type { CostType } from '../../alto/cost-types.ts'
 import type { Origin } from '../source-error.ts'
 
@@ -31,8 +32,11 @@ export const MAX_COST_CELLS = 1 << 25
 export const CONFIG_LISTS = {
   'network-maps': 'network map',
   'cost-maps': 'cost map',
+  'cost-calendars': 'cost calendar',
   'endpoint-properties': 'endpoint property',
   'property-maps': 'property map',
+  'cdni-advertisements': 'CDNI advertisement',
+  'path-vectors': 'path vector',
 } as const
 export type ConfigList = keyof typeof CONFIG_LISTS
 
@@ -78,10 +82,26 @@ export interface CostMapSource {
   networkMap: string
   costType: CostType
   costTypeName: string
+  /** False when the config entry says `"testable": false` (RFC 8189 §3.6.4). */
+  testable: boolean
   /** n × n row-major costs (row = source PID index), NaN = no entry. */
   cells: Float64Array
   n: number
   entries: number
+  /** Its RFC 8896 cost calendar (load/calendar.ts), when a `cost-calendars` entry names it. */
+  calendar?: CalendarSource
+}
+
+/** An RFC 8896 cost calendar of one cost map: N values per pair, and when they hold. */
+export interface CalendarSource {
+  file: string
+  intervals: number
+  intervalSeconds: number
+  /** ISO time at which an iteration starts (iterations of intervals × size follow from it). */
+  anchor: string
+  repeated?: number
+  /** Pair-major: cell (src, dst, k) at (src*n + dst)*intervals + k; NaN = no entry. */
+  cells: Float64Array
 }
 
 export interface PropertySource {
@@ -105,6 +125,31 @@ export interface PropertyMapSource {
   pidProperty: string[]
 }
 
+/** An RFC 9241 CDNI Advertisement resource (docs/cdni.md), values canonical. */
+export interface CdniSource {
+  id: string
+  file: string
+  origin: Origin
+  /** The network map its `altopid` footprints name (RFC 9241 §4.1). */
+  networkMap?: string
+  /** In source order. */
+  objects: BaseAdvertisementObject[]
+}
+
+/** RFC 9275 path vectors of one network map (docs/path-vector.md). */
+export interface PathVectorSource {
+  file: string
+  origin: Origin
+  networkMap: string
+  /** In source order; index = ANE index in the path table. */
+  anes: { name: string; maxReservableBandwidth?: number; persistentEntityId?: string }[]
+  /** n × n row-major (source PID index major): ANE indices, or null = no path. */
+  paths: (number[] | null)[]
+  n: number
+  /** Pairs with a path. */
+  entries: number
+}
+
 export interface LoadedMapSet {
   defaultNetworkMap: string
   keep: number
@@ -116,4 +161,7 @@ export interface LoadedMapSet {
   properties: PropertySource[]
   /** Sorted by resource id. */
   propertyMaps: PropertyMapSource[]
+  cdniAdvertisements: CdniSource[]
+  /** Sorted by network map id; at most one per network map. */
+  pathVectors: PathVectorSource[]
 }

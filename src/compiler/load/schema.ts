@@ -16,6 +16,13 @@ export const mapEntrySchema = z.strictObject({
   'resource-id': z.string().optional(),
 })
 
+/**
+ * A cost map entry may say `"testable": false`: constraint tests on its cost type are refused,
+ * and the filtered cost map and endpoint cost services of its network map announce RFC 8189
+ * `testable-cost-type-names` (without `cost-constraints`) instead (§3.6.4, §4.1.1).
+ */
+export const costMapEntrySchema = mapEntrySchema.extend({ testable: z.boolean().optional() })
+
 export const propertyEntrySchema = z.strictObject({
   file: relativeFile,
   optional: z.boolean().optional(),
@@ -25,12 +32,16 @@ export const configSchema = z.strictObject({
   'default-network-map': z.string(),
   history: z.strictObject({ keep: z.number().int().min(1).max(1000) }).optional(),
   'network-maps': z.array(mapEntrySchema).min(1, 'a map set needs at least one network map'),
-  'cost-maps': z.array(mapEntrySchema).optional(),
+  'cost-maps': z.array(costMapEntrySchema).optional(),
+  'cost-calendars': z.array(propertyEntrySchema).optional(),
   'endpoint-properties': z.array(propertyEntrySchema).optional(),
   'property-maps': z.array(mapEntrySchema).optional(),
+  'cdni-advertisements': z.array(mapEntrySchema).optional(),
+  'path-vectors': z.array(propertyEntrySchema).optional(),
 })
 export type MapSetConfig = z.infer<typeof configSchema>
 export type MapEntry = z.infer<typeof mapEntrySchema>
+export type CostMapConfigEntry = z.infer<typeof costMapEntrySchema>
 export type PropertyEntry = z.infer<typeof propertyEntrySchema>
 
 const prefixList = z.array(z.string())
@@ -46,9 +57,16 @@ export const nativeNetworkMapSchema = z.strictObject({
   'prefix-csv': z.array(relativeFile).optional(),
 })
 
+/** RFC 9439 §3.1 CostContext: `cost-source` and optional `parameters` (any JSON value). */
+const costContextSchema = z.strictObject({
+  'cost-source': z.string(),
+  parameters: z.unknown().optional(),
+})
+
 const costTypeSchemaStrict = z.strictObject({
   'cost-mode': z.string(),
   'cost-metric': z.string(),
+  'cost-context': costContextSchema.optional(),
   description: z.string().optional(),
 })
 
@@ -61,6 +79,17 @@ export const nativeCostMapSchema = z.strictObject({
   'cost-type': costTypeSchemaStrict,
   costs: costRows.optional(),
   'cost-csv': z.array(relativeFile).optional(),
+})
+
+/** RFC 8896 cost calendar source (load/calendar.ts); values are checked by hand. */
+export const costCalendarSchema = z.strictObject({
+  'cost-map': z.string(),
+  'time-interval-size': z.number(),
+  'number-of-intervals': z.number(),
+  anchor: z.string(),
+  repeated: z.number().optional(),
+  costs: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  scale: z.array(z.number()).optional(),
 })
 
 export const propertySchema = z.strictObject({
@@ -93,8 +122,57 @@ export const rfcCostMapSchema = z.object({
     'cost-type': z.object({
       'cost-mode': z.string(),
       'cost-metric': z.string(),
+      'cost-context': costContextSchema.optional(),
       description: z.string().optional(),
     }),
   }),
   'cost-map': costRows,
+})
+
+/**
+ * RFC 9241 CDNI Advertisement source (docs/cdni.md): the RFC's CDNIAdvertisementData plus the
+ * resource id and the network map of `altopid` footprints. `capability-value` is checked per
+ * capability type by hand (alto/cdni.ts), so every bad value gets its own error.
+ */
+export const cdniAdvertisementSchema = z.strictObject({
+  'resource-id': z.string(),
+  'network-map': z.string().optional(),
+  'capabilities-with-footprints': z.array(
+    z.strictObject({
+      'capability-type': z.string(),
+      'capability-value': z.unknown().optional(),
+      footprints: z
+        .array(
+          z.strictObject({
+            'footprint-type': z.string(),
+            'footprint-value': z
+              .array(z.unknown())
+              .min(
+                1,
+                'footprint-value needs at least one value (RFC 9241 §3.6: footprint-value<1..*>)'
+              ),
+          })
+        )
+        .nullable()
+        .optional(),
+    })
+  ),
+})
+export type CdniAdvertisementFile = z.infer<typeof cdniAdvertisementSchema>
+
+/**
+ * RFC 9275 path vector source (docs/path-vector.md): the ANEs of one network map with their
+ * properties, and the ANE path of each (source PID, destination PID) pair. Values are checked by
+ * hand (load/path-vector.ts), so every bad entry gets its own error.
+ */
+export const pathVectorSchema = z.strictObject({
+  'network-map': z.string(),
+  anes: z.record(
+    z.string(),
+    z.strictObject({
+      'max-reservable-bandwidth': z.unknown().optional(),
+      'persistent-entity-id': z.unknown().optional(),
+    })
+  ),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
 })

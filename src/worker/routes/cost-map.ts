@@ -14,16 +14,17 @@
  * map the same server serves by GET.
  */
 import { Hono } from 'hono'
-import { altoFail, httpFail } from '../../alto/errors.ts'
-import { constraintPredicate, parseConstraints } from '../../alto/constraints.ts'
+import { httpFail } from '../../alto/errors.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { strongEtag } from '../../alto/negotiation.ts'
 import { filteredCostMapRequest } from '../../alto/request-schemas.ts'
 import {
   STREAMED_COST_PAIRS,
   filteredCostMapPieces,
+  multiCostMapPieces,
   selectPids,
   writeFilteredCostMap,
+  writeMultiCostMap,
   type PidTable,
 } from '../../alto/responses.ts'
 import { resourceIds } from '../../alto/resources.ts'
@@ -37,7 +38,8 @@ import {
   serveFullResource,
 } from '../full-resource.ts'
 import { altoTextResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
-import { costMapForType, costMapOr404, networkMapOr404, networkMapVtag } from '../resources.ts'
+import { costColumns, isSingleCost, planCostRequest, singleCostAccept } from '../cost-plan.ts'
+import { costMapOr404, networkMapOr404, networkMapVtag } from '../resources.ts'
 import { costMatrix, pidTable } from '../tables.ts'
 
 export const costMapRoutes = new Hono<AppEnv>()
@@ -61,18 +63,19 @@ export const costMapRoutes = new Hono<AppEnv>()
     await requireVisible(c, resourceIds.filteredCostMap(nmId))
     requireAcceptable(c, MEDIA_TYPES.costMap)
     const request = await readAltoRequest(c, MEDIA_TYPES.costMapFilter, filteredCostMapRequest)
-    const cm = costMapForType(manifest, nmId, request['cost-type'])
-    const constraints = parseConstraints(request.constraints)
-    if (!constraints.ok) altoFail(constraints.error)
+    const plan = planCostRequest(manifest, nmId, request)
     phaseDone('validate')
-    // The matrix is read only when the answer is computed (the whole map is its prebuilt blob).
+    // The matrices are read only when the answer is computed (the whole map is its prebuilt blob).
     const pids = await pidTable(c.env.ALTO_KV, nm)
     // §11.3.2.3/§11.3.2.6: unknown PIDs are dropped; a list left empty (or absent) means all PIDs.
+    const single = isSingleCost(plan)
     const wholeMap =
-      (request.constraints ?? []).length === 0 &&
+      single &&
+      plan.clauses.length === 0 &&
       !namesAny(pids, request.pids?.srcs) &&
       !namesAny(pids, request.pids?.dsts)
     if (wholeMap) {
+      const cm = plan.values[0]
       const id = Object.keys(manifest['cost-maps']).find((k) => manifest['cost-maps'][k] === cm)!
       phaseDone('lookup')
       return serveBlobThroughEdgeCache(c, {
@@ -86,13 +89,29 @@ export const costMapRoutes = new Hono<AppEnv>()
         storedCacheControl: `public, max-age=${EDGE_CACHE_MAX_AGE_SECONDS}`,
       })
     }
+    const srcs = selectPids(pids, request.pids?.srcs)
+    const dsts = selectPids(pids, request.pids?.dsts)
+    const dependentVtag = networkMapVtag(manifest, nmId)
+    if (!single) {
+      // RFC 8189 §4.1.3: several matrices (returned and tested types) per pair.
+      const input = { pids, srcs, dsts, dependentVtag, columns: await costColumns(c, plan) }
+      if (srcs.length * dsts.length > STREAMED_COST_PAIRS) {
+        return altoTextResponse(textStream(multiCostMapPieces(input)), MEDIA_TYPES.costMap)
+      }
+      const text = writeMultiCostMap(input)
+      phaseDone('lookup')
+      const response = altoTextResponse(text, MEDIA_TYPES.costMap)
+      phaseDone('serialise')
+      return response
+    }
+    const cm = plan.values[0]
     const input = {
       pids,
       costs: await costMatrix(c.env.ALTO_KV, cm),
-      srcs: selectPids(pids, request.pids?.srcs),
-      dsts: selectPids(pids, request.pids?.dsts),
-      accept: constraintPredicate(constraints.constraints),
-      dependentVtag: networkMapVtag(manifest, nmId),
+      srcs,
+      dsts,
+      accept: singleCostAccept(plan),
+      dependentVtag,
       costType: cm['cost-type'],
     }
     if (input.srcs.length * input.dsts.length > STREAMED_COST_PAIRS) {

@@ -12,16 +12,20 @@
  *
  * `meta.vtag` (not required by §11.5.1.6, added for clients that read it, e.g. openalto):
  * resource id = this endpoint cost resource, tag = SHA-256 hex of the network map's vtag and the
- * cost map's tag — the same answer source, the same tag.
+ * cost map's tag (RFC 8189: the tags of every cost map the answer read) — the same answer source,
+ * the same tag.
  */
 import { Hono } from 'hono'
 import { parseAddressBatch } from '../../alto/address-batch.ts'
 import { altoFail, httpFail } from '../../alto/errors.ts'
-import { constraintPredicate, parseConstraints } from '../../alto/constraints.ts'
 import { MAX_ENDPOINT_COST_PAIRS } from '../../alto/limits.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { endpointCostRequest } from '../../alto/request-schemas.ts'
-import { writeEndpointCostMap, type VersionTag } from '../../alto/responses.ts'
+import {
+  writeEndpointCostMap,
+  writeMultiEndpointCostMap,
+  type VersionTag,
+} from '../../alto/responses.ts'
 import { typedAddressOfIp } from '../../alto/typed-address.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import type { CostMapEntry } from '../../store/manifest.ts'
@@ -36,8 +40,9 @@ import {
   requireAcceptable,
   type AppContext,
 } from '../http.ts'
-import { costMapForType, networkMapOr404, networkMapVtag } from '../resources.ts'
-import { costMatrix, pidIndexes } from '../tables.ts'
+import { costColumns, isSingleCost, planCostRequest, singleCostAccept } from '../cost-plan.ts'
+import { networkMapOr404, networkMapVtag } from '../resources.ts'
+import { pidIndexes } from '../tables.ts'
 
 /** The request's client as a canonical typed address, or null when the platform did not supply it. */
 function clientEndpoint(c: AppContext): string | null {
@@ -50,9 +55,16 @@ function clientEndpoint(c: AppContext): string | null {
 const derivedTags = new Map<string, string>()
 const MAX_DERIVED_TAGS = 64
 
-/** The endpoint cost resource's version tag for answers from `nmTag` and `cm`. */
-async function endpointCostVtag(nm: string, nmTag: string, cm: CostMapEntry): Promise<VersionTag> {
-  const key = `${nmTag}\n${cm.tag}`
+/**
+ * The endpoint cost resource's version tag for answers from `nmTag` and the cost maps `cms` (one
+ * for an RFC 7285 request; every returned and tested one for RFC 8189, in first-use order).
+ */
+async function endpointCostVtag(
+  nm: string,
+  nmTag: string,
+  cms: readonly CostMapEntry[]
+): Promise<VersionTag> {
+  const key = [nmTag, ...cms.map((cm) => cm.tag)].join('\n')
   let tag = derivedTags.get(key)
   if (tag === undefined) {
     tag = await sha256Hex(key)
@@ -71,9 +83,7 @@ export const endpointCostRoutes = new Hono<AppEnv>()
     await requireVisible(c, resourceIds.endpointCost(nmId))
     requireAcceptable(c, MEDIA_TYPES.endpointCost)
     const request = await readAltoRequest(c, MEDIA_TYPES.endpointCostParams, endpointCostRequest)
-    const cm = costMapForType(manifest, nmId, request['cost-type'])
-    const constraints = parseConstraints(request.constraints)
-    if (!constraints.ok) altoFail(constraints.error)
+    const plan = planCostRequest(manifest, nmId, request)
     const srcTexts = request.endpoints.srcs ?? []
     const dstTexts = request.endpoints.dsts ?? []
     // §11.5.1.3: "The ALTO client MUST NOT specify both srcs and dsts as empty".
@@ -105,24 +115,32 @@ export const endpointCostRoutes = new Hono<AppEnv>()
       })
     }
     phaseDone('validate')
-    const [pidsOf, costs] = await Promise.all([
+    const single = isSingleCost(plan)
+    const [pidsOf, columns] = await Promise.all([
       pidIndexes(c.env.ALTO_KV, nm),
-      costMatrix(c.env.ALTO_KV, cm),
+      costColumns(c, plan),
     ])
     const dependentVtag = networkMapVtag(manifest, nmId)
-    const vtag = await endpointCostVtag(nmId, dependentVtag.tag, cm)
+    const vtag = await endpointCostVtag(nmId, dependentVtag.tag, [
+      ...new Set([...plan.values, ...plan.tests]),
+    ])
     const srcPids = pidsOf(srcs)
     const dstPids = pidsOf(dsts)
     phaseDone('lookup')
-    const text = writeEndpointCostMap({
+    const endpoints = {
       srcs: { batch: srcs, indexes: srcPids },
       dsts: { batch: dsts, indexes: dstPids },
-      costs,
-      accept: constraintPredicate(constraints.constraints),
       vtag,
       dependentVtag,
-      costType: cm['cost-type'],
-    })
+    }
+    const text = single
+      ? writeEndpointCostMap({
+          ...endpoints,
+          costs: columns.values[0],
+          accept: singleCostAccept(plan),
+          costType: columns.costTypes[0],
+        })
+      : writeMultiEndpointCostMap({ ...endpoints, columns })
     const response = altoTextResponse(text, MEDIA_TYPES.endpointCost)
     phaseDone('serialise')
     return response

@@ -74,6 +74,7 @@ function resourceTags(m: Manifest): Map<string, string> {
   for (const [id, nm] of Object.entries(m['network-maps'])) tags.set(id, nm.vtag)
   for (const [id, cm] of Object.entries(m['cost-maps'])) tags.set(id, cm.tag)
   for (const [id, p] of Object.entries(m.properties)) tags.set(id, p.tag)
+  for (const [id, a] of Object.entries(m['cdni-advertisements'] ?? {})) tags.set(id, a.tag)
   return tags
 }
 

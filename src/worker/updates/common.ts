@@ -26,12 +26,16 @@ export function hubStub(env: Env, shard: string) {
   return env.ALTO_UPDATE_HUB.get(env.ALTO_UPDATE_HUB.idFromName(`hub:${shard}`))
 }
 
-/** The hub shard of a resource: a cost map's network map (its `uses`), else the resource. */
+/**
+ * The hub shard of a resource: a cost map's or an altopid CDNI Advertisement's network map (its
+ * `uses`: one hub sends the network map's update before the dependent one, RFC 8895 §6.7), else
+ * the resource.
+ */
 export function hubShardOf(ird: Ird, resourceId: string): string {
   const entry = ird.resources[resourceId]
-  return entry?.['media-type'] === MEDIA_TYPES.costMap && entry.uses?.[0]
-    ? entry.uses[0]
-    : resourceId
+  const dependent =
+    entry?.['media-type'] === MEDIA_TYPES.costMap || entry?.['media-type'] === MEDIA_TYPES.cdni
+  return dependent && entry.uses?.[0] ? entry.uses[0] : resourceId
 }
 
 /** Media type of each resource in an update resource's `uses` (network map or cost map). */

@@ -52,7 +52,8 @@ export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
       })
     logs.push(log)
   }
-  // Each log goes to its map family's hub. A cost map's network map is in the manifest of the
+  // Each log goes to its map family's hub (common.ts hubShardOf: a cost map's or an altopid CDNI
+  // Advertisement's network map). That network map is in the manifest of the
   // version the log's newest seq was published in (immutable, so never a stale read).
   const manifests = new Map<string, Promise<Manifest | null>>()
   const reader = kvStoreReader(env.ALTO_KV)
@@ -65,7 +66,12 @@ export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
       )
     }
     const manifest = await manifests.get(version)!
-    return manifest?.['cost-maps'][log['resource-id']]?.['network-map'] ?? log['resource-id']
+    const rid = log['resource-id']
+    return (
+      manifest?.['cost-maps'][rid]?.['network-map'] ??
+      manifest?.['cdni-advertisements']?.[rid]?.['network-map'] ??
+      rid
+    )
   }
   const shards = await Promise.all(logs.map(shardOf))
   const groups = byShard(

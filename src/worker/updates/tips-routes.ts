@@ -31,9 +31,9 @@ import {
 import { edgeItem, graphFromUpdateLog } from '../../updates/history.ts'
 import { type UpdateLog } from '../../store/update-log.ts'
 import { validateNextEdgeRequest, validateTipsRequest } from '../../updates/tips.ts'
-import type { BlobRef } from '../../store/manifest.ts'
+import type { BlobRef, PresignedSignature } from '../../store/manifest.ts'
 import type { AppEnv } from '../env.ts'
-import { itemCacheKey, serveBlobThroughEdgeCache } from '../full-resource.ts'
+import { addPresignedSignature, itemCacheKey, serveBlobThroughEdgeCache } from '../full-resource.ts'
 import { altoJsonResponse, readAltoRequest, requireAcceptable, type AppContext } from '../http.ts'
 import { MAX_WAITERS, type WaitResult } from './hub.ts'
 import { rateLimitKey } from '../middleware/rate-limit.ts'
@@ -109,7 +109,12 @@ function parseSeq(text: string): number {
 }
 
 /** Serves one immutable update item: strong ETag, conditional GET, edge cache, verified body. */
-async function serveItem(c: AppContext, ref: BlobRef, mediaType: string): Promise<Response> {
+async function serveItem(
+  c: AppContext,
+  ref: BlobRef,
+  mediaType: string,
+  signature: PresignedSignature | undefined
+): Promise<Response> {
   const etag = `"${ref.sha256}"`
   const headers = new Headers({
     'Content-Type': mediaType,
@@ -120,6 +125,7 @@ async function serveItem(c: AppContext, ref: BlobRef, mediaType: string): Promis
   if (ifNoneMatchMatches(c.req.header('If-None-Match'), etag)) {
     return new Response(null, { status: 304, headers })
   }
+  addPresignedSignature(headers, signature, mediaType)
   if (c.req.method === 'HEAD') {
     headers.set('Content-Length', String(ref.bytes))
     return new Response(null, { headers })
@@ -268,7 +274,7 @@ export const tipsRoutes = new Hono<AppEnv>()
     const item = edgeItem(current, i, j)
     if (!item) httpFail({ kind: 'not-found' })
     if (!isAcceptable(accept, item.mediaType)) return unacceptable(item.mediaType)
-    return serveItem(c, item.ref, item.mediaType)
+    return serveItem(c, item.ref, item.mediaType, current.signatures?.[item.ref.sha256])
   })
   .all('/tips', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
   .all('/tips/view/:rid/ug', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))

@@ -1,0 +1,147 @@
+/**
+ * @module RFC 8896 cost calendar sources (docs/source-format.md, "Cost calendars") → N values per
+ * PID pair of an existing cost map. The cost map keeps its single current value (RFC 8896 §3.3:
+ * "a calendared metric MUST also be available as a single current value"); the calendar adds
+ * `number-of-intervals` values per pair, in one of two forms:
+ *
+ * - `costs`: src PID → dst PID → array of exactly N values, each checked by the cost type's
+ *   rules (the cost map's), so a bad value is its own error with its index in the path;
+ * - `scale`: N factors; interval k of a pair is round(current cost × factor k) — a daily shape
+ *   over the whole map in one line (the ASN example).
+ *
+ * Timing: `time-interval-size` (seconds, > 0), `number-of-intervals` (integer ≥ 1), `anchor` (an
+ * RFC 3339 time at which an iteration starts: iterations follow each other from it, so an answer's
+ * `calendar-start-time` is the start of the iteration holding the request time) and `repeated`
+ * (optional, RFC 8896 §4.1: how many consecutive iterations have these values).
+ */
+import { Diagnostics, joinPath, subPath, type Origin } from '../source-error.ts'
+import type { EntrySource } from './config-entries.ts'
+import { costChecker } from './cost-type.ts'
+import { checkSchema } from './json.ts'
+import { MAX_COST_CELLS, type CalendarSource, type CostMapSource } from './model.ts'
+import { costCalendarSchema, type MapEntry } from './schema.ts'
+
+/** Most intervals of one calendar (a week of minutes). */
+export const MAX_CALENDAR_INTERVALS = 7 * 24 * 60
+
+/** Reads one calendar over the cost map it names; reports every problem. */
+export function loadCostCalendar(
+  diag: Diagnostics,
+  source: EntrySource<MapEntry>,
+  costMaps: ReadonlyMap<string, CostMapSource>,
+  pidIndexOf: (cm: CostMapSource) => ReadonlyMap<string, number>
+): { costMap: string; calendar: CalendarSource } | undefined {
+  const { file } = source
+  const cal = checkSchema(diag, file, costCalendarSchema, source.data)
+  if (!cal) return undefined
+  const at = (path: string): Origin => ({ file, path })
+  let ok = true
+  const fail = (where: Origin, message: string, value: unknown): void => {
+    diag.error(where, message, value)
+    ok = false
+  }
+  const cm = costMaps.get(cal['cost-map'])
+  if (!cm) {
+    fail(
+      at('cost-map'),
+      `cost map ${cal['cost-map']} is not defined in this map set`,
+      cal['cost-map']
+    )
+    return undefined
+  }
+  const N = cal['number-of-intervals']
+  if (!Number.isInteger(N) || N < 1 || N > MAX_CALENDAR_INTERVALS)
+    fail(at('number-of-intervals'), `must be an integer in 1..${MAX_CALENDAR_INTERVALS}`, N)
+  const size = cal['time-interval-size']
+  if (!(Number.isFinite(size) && size > 0))
+    fail(at('time-interval-size'), 'must be a positive number of seconds', size)
+  const anchorMs = Date.parse(cal.anchor)
+  if (!RFC3339.test(cal.anchor) || Number.isNaN(anchorMs))
+    fail(at('anchor'), 'must be an RFC 3339 date-time, e.g. 2026-01-05T00:00:00Z', cal.anchor)
+  const repeated = cal.repeated
+  if (repeated !== undefined && !(Number.isInteger(repeated) && repeated >= 1))
+    fail(at('repeated'), 'must be an integer ≥ 1 (RFC 8896 §4.1)', repeated)
+  if ((cal.costs === undefined) === (cal.scale === undefined))
+    fail(at(''), 'give exactly one of "costs" (values per pair) and "scale" (factors)', null)
+  if (!ok) return undefined
+  const n = cm.n
+  if (n * n * N > MAX_COST_CELLS) {
+    fail(
+      at('number-of-intervals'),
+      `a calendar of ${N} intervals over ${n} PIDs needs ${n * n * N} cells; at most ${MAX_COST_CELLS} are supported`,
+      N
+    )
+    return undefined
+  }
+  const cells = new Float64Array(n * n * N).fill(Number.NaN)
+  const check = costChecker(cm.costType)
+  if (cal.scale !== undefined) {
+    if (cal.scale.length !== N)
+      fail(
+        at('scale'),
+        `has ${cal.scale.length} factors; number-of-intervals is ${N}`,
+        cal.scale.length
+      )
+    cal.scale.forEach((f, k) => {
+      if (!(Number.isFinite(f) && f >= 0)) fail(at(`scale[${k}]`), 'must be a number ≥ 0', f)
+    })
+    if (!ok) return undefined
+    for (let pair = 0; pair < n * n; pair++) {
+      const cost = cm.cells[pair]
+      if (cost !== cost) continue
+      for (let k = 0; k < N; k++) cells[pair * N + k] = Math.round(cost * cal.scale[k])
+    }
+    // The scaled values must still satisfy the cost type (an ordinal rank stays ≥ 1, say):
+    // rounding keeps them integers, so each interval's smallest value is the one to check.
+    const least = new Float64Array(N).fill(Number.POSITIVE_INFINITY)
+    for (let i = 0; i < cells.length; i++) {
+      const v = cells[i]
+      if (v < least[i % N]) least[i % N] = v
+    }
+    least.forEach((v, k) => {
+      if (Number.isFinite(v) && check(diag, v, at(`scale[${k}]`)) === undefined) ok = false
+    })
+  } else {
+    const index = pidIndexOf(cm)
+    for (const [src, row] of Object.entries(cal.costs!)) {
+      const srcPath = joinPath(['costs', src])
+      const si = index.get(src)
+      if (si === undefined)
+        fail(at(srcPath), `source PID ${src} is not in network map ${cm.networkMap}`, src)
+      for (const [dst, values] of Object.entries(row)) {
+        const path = subPath(srcPath, dst)
+        const di = index.get(dst)
+        if (di === undefined)
+          fail(at(path), `destination PID ${dst} is not in network map ${cm.networkMap}`, dst)
+        if (!Array.isArray(values)) {
+          fail(at(path), `must be an array of ${N} values (one per interval)`, values)
+          continue
+        }
+        if (values.length !== N)
+          fail(at(path), `has ${values.length} values; number-of-intervals is ${N}`, values.length)
+        if (si === undefined || di === undefined || values.length !== N) continue
+        const base = (si * n + di) * N
+        values.forEach((raw, k) => {
+          const v = check(diag, raw, at(`${path}[${k}]`))
+          if (v === undefined) ok = false
+          else cells[base + k] = v
+        })
+      }
+    }
+  }
+  if (!ok) return undefined
+  return {
+    costMap: cm.id,
+    calendar: {
+      file,
+      intervals: N,
+      intervalSeconds: size,
+      anchor: new Date(anchorMs).toISOString(),
+      ...(repeated !== undefined ? { repeated } : {}),
+      cells,
+    },
+  }
+}
+
+/** RFC 3339 §5.6 date-time (Date.parse alone also takes many other forms). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest'
+import { PathTable } from '../../tables/index.ts'
+import { compileMapSet, formatSourceError, type SourceError, type SourceFiles } from '../index.ts'
+import { baseFiles, editJson, json } from '../test-fixtures.ts'
+import { persistentAneIdProblem } from './path-vector.ts'
+
+/** The base map set (network map `net`: PIDs A, B, D) plus path vector sources. */
+function withPaths(...sources: unknown[]): SourceFiles {
+  const files = editJson(baseFiles(), 'alto-edge.json', (d) => {
+    d['path-vectors'] = sources.map((_, i) => ({ file: `pv${i}.json` }))
+  })
+  sources.forEach((s, i) => (files[`pv${i}.json`] = json(s)))
+  return files
+}
+
+async function errorsOf(files: SourceFiles): Promise<SourceError[]> {
+  const r = await compileMapSet(files)
+  if (r.ok) throw new Error('expected errors, compile succeeded')
+  return r.errors
+}
+
+describe('path vector sources (RFC 9275, docs/path-vector.md)', () => {
+  it('RFC 9275 §7.2.6: PID1 → PID2 via ANE1 of 100 Mbit/s, compiled into a PATH_TABLE', async () => {
+    // The §7.2.6 example's path and property, on this map set's PIDs (A = PID1, B = PID2).
+    const r = await compileMapSet(
+      withPaths({
+        'network-map': 'net',
+        anes: { ANE1: { 'max-reservable-bandwidth': 100000000 } },
+        paths: { A: { B: ['ANE1'] } },
+      })
+    )
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const entry = r.build.manifest['path-vectors']!.net
+    expect(entry).toMatchObject({ 'ane-count': 1, 'path-count': 1 })
+    const table = PathTable.open(r.build.blobs.get(entry.table.sha256)!)
+    // PIDs in index order: A, B, D.
+    expect([...table.path(0, 1)!]).toEqual([0])
+    expect(table.ane(0)).toEqual({ name: 'ANE1', maxReservableBandwidth: 100000000 })
+    expect(table.path(1, 0)).toBeNull() // no path given: no cost defined for the pair
+    // Not served yet: nothing in the IRD names path vectors.
+    const ird = new TextDecoder().decode(r.build.blobs.get(r.build.manifest.ird.sha256))
+    expect(ird).not.toContain('ane-path')
+  })
+
+  it('RFC 9275 §6.4.2 persistent ANEs, empty paths, several ANEs in traversal order', async () => {
+    const r = await compileMapSet(
+      withPaths({
+        'network-map': 'net',
+        anes: {
+          NET1: { 'persistent-entity-id': 'dc-props.ane:DC1' },
+          L1: { 'max-reservable-bandwidth': 50000000 },
+          AGGR1: {},
+        },
+        paths: { A: { A: [], B: ['NET1', 'L1'], D: ['AGGR1'] }, B: { A: ['L1', 'NET1'] } },
+      })
+    )
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const entry = r.build.manifest['path-vectors']!.net
+    const table = PathTable.open(r.build.blobs.get(entry.table.sha256)!)
+    const names = (s: number, d: number) => [...table.path(s, d)!].map((i) => table.ane(i).name)
+    expect(table.path(0, 0)!.length).toBe(0)
+    expect(names(0, 1)).toEqual(['NET1', 'L1'])
+    expect(names(1, 0)).toEqual(['L1', 'NET1'])
+    expect(names(0, 2)).toEqual(['AGGR1'])
+    expect(table.ane(0)).toEqual({ name: 'NET1', persistentEntityId: 'dc-props.ane:DC1' })
+    expect(table.ane(2)).toEqual({ name: 'AGGR1' })
+    // The tag follows the network map: moving a prefix changes it, the paths being equal.
+    const moved = editJson(
+      withPaths({ 'network-map': 'net', anes: { X: {} }, paths: { A: { B: ['X'] } } }),
+      'net.json',
+      (d) => d.pids.A.ipv4.push('192.0.2.0/24')
+    )
+    const base = withPaths({ 'network-map': 'net', anes: { X: {} }, paths: { A: { B: ['X'] } } })
+    const [r1, r2] = await Promise.all([compileMapSet(base), compileMapSet(moved)])
+    if (!r1.ok || !r2.ok) throw new Error('does not compile')
+    expect(r1.build.manifest['path-vectors']!.net.tag).not.toBe(
+      r2.build.manifest['path-vectors']!.net.tag
+    )
+  })
+
+  it('every source error, each at its path (with the JSON line)', async () => {
+    const errors = await errorsOf(
+      withPaths({
+        'network-map': 'net',
+        anes: {
+          'bad.name': {},
+          L1: { 'max-reservable-bandwidth': -1 },
+          L2: { 'max-reservable-bandwidth': '1e9' },
+          L3: { 'persistent-entity-id': 'L3' },
+          L4: { 'persistent-entity-id': 7 },
+        },
+        paths: { A: { B: ['L9'], Z: ['L1'], D: 'L1' }, Y: { A: [] } },
+      })
+    )
+    const at = (path: string) => errors.find((e) => e.path === path)
+    expect(errors.map((e) => e.path).sort()).toEqual(
+      [
+        'anes["bad.name"]',
+        'anes.L1.max-reservable-bandwidth',
+        'anes.L2.max-reservable-bandwidth',
+        'anes.L3.persistent-entity-id',
+        'anes.L4.persistent-entity-id',
+        'paths.A.B[0]',
+        'paths.A.Z',
+        'paths.A.D',
+        'paths.Y',
+      ].sort()
+    )
+    expect(at('anes["bad.name"]')?.message).toMatch(/RFC 9275 §6\.1/)
+    expect(at('anes.L1.max-reservable-bandwidth')?.message).toMatch(/>= 0, in bits per second/)
+    expect(at('paths.A.B[0]')).toMatchObject({
+      value: 'L9',
+      message: 'not an ANE defined under "anes"',
+    })
+    expect(at('paths.A.Z')?.message).toBe('no PID Z in network map net')
+    expect(at('paths.A.D')?.message).toMatch(/list of ANE names/)
+    expect(formatSourceError(at('anes.L3.persistent-entity-id')!)).toMatch(
+      /^pv0\.json:12 anes\.L3\.persistent-entity-id: a persistent-entity-id is <property-map-id>\.ane:<ANE name>/
+    )
+  })
+
+  it('an unknown network map, and two sources for one network map', async () => {
+    expect(await errorsOf(withPaths({ 'network-map': 'nope', anes: {}, paths: {} }))).toEqual([
+      expect.objectContaining({ file: 'pv0.json', path: 'network-map', value: 'nope' }),
+    ])
+    const twice = { 'network-map': 'net', anes: {}, paths: {} }
+    expect(await errorsOf(withPaths(twice, twice))).toEqual([
+      expect.objectContaining({
+        file: 'pv1.json',
+        message: 'network map net already has path vectors in pv0.json',
+      }),
+    ])
+  })
+
+  it('persistent ANE ids: <property-map>.ane:<ANE name> (RFC 9275 §6.4.2 example ids)', () => {
+    expect(persistentAneIdProblem('dc-props.ane:DC1')).toBeNull()
+    expect(persistentAneIdProblem('ane-props.ane:MEC1')).toBeNull()
+    expect(persistentAneIdProblem('.ane:NET1')).toMatch(/property map id/)
+    expect(persistentAneIdProblem('props.pid:X')).toMatch(/<property-map-id>\.ane:/)
+    expect(persistentAneIdProblem('props.ane:a.b')).toMatch(/ANE name/)
+  })
+
+  it('a map set without path vector sources has no path-vectors member', async () => {
+    const r = await compileMapSet(baseFiles())
+    if (!r.ok) throw new Error('base does not compile')
+    expect(r.build.manifest).not.toHaveProperty('path-vectors')
+  })
+})
+
+describe('alto-edge diff with path vectors', () => {
+  it('lists a network map whose path vectors changed, by tag', async () => {
+    const { diffBuild } = await import('../index.ts')
+    const pv = (ane: string) => ({
+      'network-map': 'net',
+      anes: { [ane]: {} },
+      paths: { A: { B: [ane] } },
+    })
+    const [a, b] = await Promise.all([
+      compileMapSet(withPaths(pv('X'))),
+      compileMapSet(withPaths(pv('Y'))),
+    ])
+    if (!a.ok || !b.ok) throw new Error('does not compile')
+    expect(
+      diffBuild(b.build, a.build.manifest).resources.find((r) => r.kind === 'path-vector')
+    ).toMatchObject({
+      id: 'net',
+      change: 'changed',
+    })
+  })
+})
+
+describe('the shipped map set', () => {
+  it('maps/example/path-vectors.json: RFC 9275 §7.2.6, PID1 → PID2 through ANE1 of 100 Mbit/s', async () => {
+    const { join } = await import('node:path')
+    const { readMapSet } = await import('../../cli/read-map-set.ts')
+    const maps = join(import.meta.dirname, '..', '..', '..', 'maps')
+    const r = await compileMapSet(await readMapSet(maps, { skipOptional: true }))
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const entry = r.build.manifest['path-vectors']!['rfc-example-network-map']
+    const table = PathTable.open(r.build.blobs.get(entry.table.sha256)!)
+    // PID index order: PID1, PID2, PID3.
+    expect([...table.path(0, 1)!].map((i) => table.ane(i))).toEqual([
+      { name: 'ANE1', maxReservableBandwidth: 100000000 },
+    ])
+    expect(table.path(1, 0)).toBeNull()
+  })
+})

@@ -1,0 +1,161 @@
+/**
+ * @module COST_CALENDAR: the RFC 8896 cost calendar of one n x n cost map — `intervals` values
+ * per PID pair, one per time interval (docs/binary-format.md, "COST_CALENDAR payload").
+ *
+ * ```
+ * payload offset  size              field
+ * 0               4                 n          PID count (same PID table as the network map)
+ * 4               4                 intervals  number-of-intervals (≥ 1)
+ * 8               1                 encoding   1 = U8, 2 = U16, 3 = U32, 4 = F32, 5 = F64
+ * 9               7                 reserved   0
+ * 16              w*n*n*intervals   cells      pair-major: cell(src, dst, k) at
+ *                                              (src*n + dst) * intervals + k
+ * ```
+ * Pair-major, so the calendar of one pair — what an answer writes — is `intervals` consecutive
+ * cells. The encodings and their "no entry" sentinels are COST_MATRIX's (costmatrix.ts); the API
+ * gives NaN for "no entry". The size is cells × width: a 1,240-PID map with 24 hourly U8 values
+ * is 1,240² × 24 B = 36.9 MB, where the same calendar as RFC 8896 JSON arrays takes about four
+ * bytes per value plus the PID names.
+ *
+ * Time (interval size, start, repetition) is not in the blob: it is the calendar's metadata in
+ * the manifest, so retiming a calendar never rewrites its cells.
+ */
+import { chooseCostEncoding, costEncodingInfo } from './costmatrix.ts'
+import {
+  TableFormatError,
+  TableKind,
+  assertLittleEndianPlatform,
+  assertPayloadSize,
+  encodeContainer,
+  openContainer,
+} from './container.ts'
+
+const CALENDAR_HEADER_BYTES = 16
+
+/**
+ * Encodes a calendar: `cells` pair-major (length n*n*intervals, NaN = no entry). `encoding`
+ * defaults to the narrowest that stores every value exactly (as for COST_MATRIX).
+ */
+export function encodeCostCalendar(
+  n: number,
+  intervals: number,
+  cells: Float64Array,
+  encoding?: number
+): Uint8Array {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`encodeCostCalendar: n = ${n} is not a PID count`)
+  if (!Number.isInteger(intervals) || intervals < 1 || intervals > 0xffffffff)
+    throw new RangeError(`encodeCostCalendar: ${intervals} intervals`)
+  if (cells.length !== n * n * intervals)
+    throw new RangeError(
+      `encodeCostCalendar: ${cells.length} cells given, n = ${n} × ${intervals} intervals needs ${n * n * intervals}`
+    )
+  const chosen = encoding ?? chooseCostEncoding(cells)
+  const info = costEncodingInfo(chosen)
+  if (info === undefined) throw new RangeError(`encodeCostCalendar: unknown encoding ${chosen}`)
+  const buf = new ArrayBuffer(CALENDAR_HEADER_BYTES + info.bytes * cells.length)
+  const header = new DataView(buf)
+  header.setUint32(0, n, true)
+  header.setUint32(4, intervals, true)
+  header.setUint8(8, chosen)
+  const out = new info.array(buf, CALENDAR_HEADER_BYTES, cells.length)
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i]
+    if (v !== v) out[i] = info.noEntry
+    else if (info.represents(v)) out[i] = v
+    else
+      throw new RangeError(
+        `encodeCostCalendar: value ${v} at cell ${i} is not exact in ${info.name}`
+      )
+  }
+  return encodeContainer(TableKind.COST_CALENDAR, new Uint8Array(buf))
+}
+
+/** A decoded COST_CALENDAR: a typed-array view over the blob's cells. */
+export class CostCalendar {
+  readonly n: number
+  readonly intervals: number
+  readonly encoding: number
+  readonly byteLength: number
+  private readonly cells: ArrayLike<number>
+  private readonly noEntry: number
+
+  private constructor(
+    n: number,
+    intervals: number,
+    encoding: number,
+    byteLength: number,
+    cells: ArrayLike<number>,
+    noEntry: number
+  ) {
+    this.n = n
+    this.intervals = intervals
+    this.encoding = encoding
+    this.byteLength = byteLength
+    this.cells = cells
+    this.noEntry = noEntry
+  }
+
+  /** Verifies the container (checksum included) and takes a view over the cells. */
+  static open(blob: ArrayBuffer | Uint8Array): CostCalendar {
+    assertLittleEndianPlatform()
+    const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.COST_CALENDAR)
+    if (payloadLength < CALENDAR_HEADER_BYTES)
+      throw new TableFormatError(
+        `COST_CALENDAR payload is ${payloadLength} bytes, shorter than its ${CALENDAR_HEADER_BYTES}-byte header`
+      )
+    const header = new DataView(buffer, payloadOffset, CALENDAR_HEADER_BYTES)
+    const n = header.getUint32(0, true)
+    const intervals = header.getUint32(4, true)
+    const encoding = header.getUint8(8)
+    const info = costEncodingInfo(encoding)
+    if (info === undefined)
+      throw new TableFormatError(`COST_CALENDAR has unknown cell encoding ${encoding}`)
+    if (intervals < 1) throw new TableFormatError('COST_CALENDAR has 0 intervals')
+    const count = n * n * intervals
+    assertPayloadSize(
+      'COST_CALENDAR',
+      payloadLength,
+      CALENDAR_HEADER_BYTES + info.bytes * count,
+      `n = ${n}, ${intervals} intervals, encoding ${info.name}`
+    )
+    const cells = new info.array(buffer, payloadOffset + CALENDAR_HEADER_BYTES, count)
+    return new CostCalendar(n, intervals, encoding, blob.byteLength, cells, info.noEntry)
+  }
+
+  /** Value of interval `k` from PID `src` to PID `dst`; NaN when the pair has no entry. */
+  get(src: number, dst: number, k: number): number {
+    this.check(src, this.n, 'src')
+    this.check(dst, this.n, 'dst')
+    this.check(k, this.intervals, 'interval')
+    const v = this.cells[(src * this.n + dst) * this.intervals + k]
+    return v === this.noEntry ? NaN : v
+  }
+
+  /**
+   * The pair's values into `out[0..intervals)` (NaN = no entry); returns false when the pair has
+   * no entry in any interval.
+   */
+  pair(src: number, dst: number, out: Float64Array): boolean {
+    this.check(src, this.n, 'src')
+    this.check(dst, this.n, 'dst')
+    const N = this.intervals
+    const base = (src * this.n + dst) * N
+    const cells = this.cells
+    const none = this.noEntry
+    let any = false
+    for (let k = 0; k < N; k++) {
+      const v = cells[base + k]
+      if (v === none || v !== v) out[k] = NaN
+      else {
+        out[k] = v
+        any = true
+      }
+    }
+    return any
+  }
+
+  private check(i: number, bound: number, what: string): void {
+    if (i >>> 0 !== i || i >= bound) throw new RangeError(`${what} ${i} not in 0..${bound - 1}`)
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * RFC 9241 §3.7.3 / §4.2.3 incremental updates of CDNI Advertisements through TIPS (RFC 9569)
+ * and ALTO/SSE (RFC 8895), followed with alto-edge/client while publications happen.
+ */
+import { env, exports } from 'cloudflare:workers'
+import { runDurableObjectAlarm } from 'cloudflare:test'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Ird } from '../../src/alto/ird.ts'
+import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
+import { AltoClient, type FetchLike } from '../../src/client/index.ts'
+import type { Build } from '../../src/compiler/index.ts'
+import { hubShardOf, hubStub } from '../../src/worker/updates/common.ts'
+import { get, ORIGIN } from './client.ts'
+import { compileRealMapSet, MAP_SET_FILES } from './map-set.ts'
+import { publishWithUpdates } from './tips-helpers.ts'
+
+const CDNI = 'my-default-cdnifci'
+const PID_CDNI = 'my-cdnifci-with-pid-footprints'
+const EU = 'my-eu-netmap'
+const viaWorker: FetchLike = (input, init) => exports.default.fetch(input, init)
+
+/** The map set with the §3.7.2 advertisement's second object offering `protocols`. */
+function withDelivery(protocols: string[]): Record<string, string> {
+  const src = JSON.parse(MAP_SET_FILES['example/cdni-advertisement.json']) as {
+    'capabilities-with-footprints': { 'capability-value': Record<string, string[]> }[]
+  }
+  src['capabilities-with-footprints'][1]['capability-value']['delivery-protocols'] = protocols
+  return { ...MAP_SET_FILES, 'example/cdni-advertisement.json': JSON.stringify(src) }
+}
+
+let builds: Build[]
+
+beforeAll(async () => {
+  // §3.7.3's change: http/1.1 leaves the [https/1.1, http/1.1] object, then comes back.
+  builds = await Promise.all([
+    compileRealMapSet(withDelivery(['https/1.1', 'http/1.1'])),
+    compileRealMapSet(withDelivery(['https/1.1'])),
+    compileRealMapSet(withDelivery(['https/1.1', 'http/1.1'])),
+  ])
+  await publishWithUpdates(builds[0])
+})
+
+describe('RFC 9241 CDNI Advertisements in TIPS and the update stream', () => {
+  it('the IRD lists them in both update resources, merge patch, altopid ones on their network map hub', async () => {
+    const ird = (await (await get('/directory')).json()) as Ird
+    for (const service of ['tips', 'update-stream']) {
+      const entry = ird.resources[service]
+      expect(entry.uses).toEqual(expect.arrayContaining([CDNI, PID_CDNI, EU]))
+      // Closed under dependency: the network map comes before the CDNI resource using it.
+      expect(entry.uses!.indexOf(EU)).toBeLessThan(entry.uses!.indexOf(PID_CDNI))
+      const types = entry.capabilities!['incremental-change-media-types'] as Record<string, string>
+      expect(types[CDNI]).toBe(MEDIA_TYPES.mergePatch)
+    }
+    expect(hubShardOf(ird, PID_CDNI)).toBe(EU)
+    expect(hubShardOf(ird, CDNI)).toBe(CDNI)
+  })
+
+  for (const [k, via] of [
+    [0, 'tips'],
+    [1, 'sse'],
+  ] as const) {
+    it(`follow via ${via}: the full advertisement first, then the body after a publication`, async () => {
+      const alto = await AltoClient.discover(ORIGIN, { fetch: viaWorker })
+      const full = await alto.cdniAdvertisement(CDNI)
+      const controller = new AbortController()
+      const updates = alto.follow(CDNI, { via, signal: controller.signal })
+      let event = await updates.next()
+      while (!event.done && event.value.type !== 'update') event = await updates.next()
+      expect(event.value).toMatchObject({ type: 'update', kind: 'snapshot' })
+      expect((event.value as { body: unknown }).body).toEqual(full)
+      const next = updates.next()
+      await new Promise((r) => setTimeout(r, 50)) // the long poll / stream reaches the hub
+      await publishWithUpdates(builds[k + 1])
+      expect(await runDurableObjectAlarm(hubStub(env, CDNI))).toBe(true)
+      let changed = await next
+      while (!changed.done && changed.value.type !== 'update') changed = await updates.next()
+      expect(changed.value).toMatchObject({ type: 'update', kind: 'merge-patch' })
+      const after = await (
+        await AltoClient.discover(ORIGIN, { fetch: viaWorker })
+      ).cdniAdvertisement(CDNI)
+      expect((changed.value as { body: unknown }).body).toEqual(after)
+      expect(after['cdni-advertisement']['capabilities-with-footprints'][1]).toMatchObject({
+        'capability-value': {
+          'delivery-protocols': k === 0 ? ['https/1.1'] : ['https/1.1', 'http/1.1'],
+        },
+      })
+      controller.abort()
+      await updates.return(undefined)
+    })
+  }
+})
