@@ -54,7 +54,8 @@ export function loadPropertyMap(
   // large CSVs (the ASN map: 1.5M lines): origins are built only when reported or kept as the
   // first definition, names are checked once each, and a prefix repeated on consecutive lines
   // (one line per property) is parsed once.
-  type PrefixRecord = { prefix: PrefixItem; values: Map<string, string>; at: Map<string, Origin> }
+  /** `at[k]`: where the k-th value (in `values` insertion order) was defined. */
+  type PrefixRecord = { prefix: PrefixItem; values: Map<string, string>; at: Origin[] }
   const byPrefix = new Map<string, PrefixRecord>()
   const nameOk = new Map<string, boolean>()
   let lastText: string | undefined
@@ -83,9 +84,9 @@ export function loadPropertyMap(
       if (!ok) return
     }
     let rec = byPrefix.get(prefix.text)
-    if (!rec) byPrefix.set(prefix.text, (rec = { prefix, values: new Map(), at: new Map() }))
-    const first = rec.at.get(name)
-    if (first) {
+    if (!rec) byPrefix.set(prefix.text, (rec = { prefix, values: new Map(), at: [] }))
+    if (rec.values.has(name)) {
+      const first = rec.at[[...rec.values.keys()].indexOf(name)]
       diag.error(
         origin('property'),
         `${name} of ${prefix.text} is defined twice (first at ${describeOrigin(first)})`,
@@ -93,7 +94,7 @@ export function loadPropertyMap(
       )
       return
     }
-    rec.at.set(name, origin('property'))
+    rec.at.push(origin('property'))
     rec.values.set(name, value)
     distinct.add(value)
   }
