@@ -103,10 +103,18 @@ describe('RFC 9240 property map sources', () => {
       expect(e.line, e.path).toBeTypeOf('number')
   })
 
+  it('refuses a property map without any property (RFC 9240 §7.4: EntityPropertyName<1..*>)', async () => {
+    const errors = await errorsOf(withPropertyMap({ 'resource-id': 'pm', prefixes: {} }))
+    expect(errors.map((e) => [e.file, e.path, e.message])).toEqual([
+      ['pm.json', 'resource-id', 'property map defines no property on any entity'],
+    ])
+  })
+
   it('claims the resource id and its filtered form', async () => {
-    const errors = await errorsOf(withPropertyMap({ 'resource-id': 'net' }))
+    const one = { prefixes: { '10.0.0.0/8': { '.a': 'x' } } }
+    const errors = await errorsOf(withPropertyMap({ 'resource-id': 'net', ...one }))
     expect(errors.map((e) => e.value)).toContain('net')
-    const filtered = await errorsOf(withPropertyMap({ 'resource-id': 'net-costmap' }))
+    const filtered = await errorsOf(withPropertyMap({ 'resource-id': 'net-costmap', ...one }))
     expect(filtered.map((e) => e.value)).toContain('net-costmap-filtered')
   })
 })

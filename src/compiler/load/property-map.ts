@@ -50,34 +50,51 @@ export function loadPropertyMap(
     return problem === null
   }
 
-  // Prefix entities: one record per canonical prefix; (prefix, property) defined once.
-  const byPrefix = new Map<string, { prefix: PrefixItem; values: Map<string, string> }>()
-  const firstAt = new Map<string, Origin>()
+  // Prefix entities: one record per canonical prefix; (prefix, property) defined once. Hot for
+  // large CSVs (the ASN map: 1.5M lines): origins are built only when reported or kept as the
+  // first definition, names are checked once each, and a prefix repeated on consecutive lines
+  // (one line per property) is parsed once.
+  /** `at[k]`: where the k-th value (in `values` insertion order) was defined. */
+  type PrefixRecord = { prefix: PrefixItem; values: Map<string, string>; at: Origin[] }
+  const byPrefix = new Map<string, PrefixRecord>()
+  const nameOk = new Map<string, boolean>()
+  let lastText: string | undefined
+  let lastPrefix: PrefixItem | undefined
   const setPrefixValue = (
     prefixText: string,
-    at: Origin,
     name: string,
     value: string,
-    vAt: Origin,
+    origin: (what: 'prefix' | 'property') => Origin,
     derived = false
   ) => {
-    const prefix = readPrefix(diag, withLength(prefixText), at)
-    if (!prefix) return
+    let prefix = prefixText === lastText ? lastPrefix : undefined
+    if (!prefix) {
+      prefix = readPrefix(diag, withLength(prefixText), origin('prefix'))
+      if (!prefix) return
+      lastText = prefixText
+      lastPrefix = prefix
+    }
     if (derived) names.add(name)
-    else if (!checkName(name, vAt)) return
+    else {
+      let ok = nameOk.get(name)
+      if (ok === undefined || !ok) {
+        ok = checkName(name, origin('property'))
+        nameOk.set(name, ok)
+      }
+      if (!ok) return
+    }
     let rec = byPrefix.get(prefix.text)
-    if (!rec) byPrefix.set(prefix.text, (rec = { prefix, values: new Map() }))
-    const key = `${prefix.text}\n${name}`
-    const first = firstAt.get(key)
-    if (first) {
+    if (!rec) byPrefix.set(prefix.text, (rec = { prefix, values: new Map(), at: [] }))
+    if (rec.values.has(name)) {
+      const first = rec.at[[...rec.values.keys()].indexOf(name)]
       diag.error(
-        vAt,
+        origin('property'),
         `${name} of ${prefix.text} is defined twice (first at ${describeOrigin(first)})`,
         value
       )
       return
     }
-    firstAt.set(key, vAt)
+    rec.at.push(origin('property'))
     rec.values.set(name, value)
     distinct.add(value)
   }
@@ -86,7 +103,8 @@ export function loadPropertyMap(
     for (const [name, value] of Object.entries(props)) {
       const vAt: Origin = { file, path: joinPath(['prefixes', prefixText, name]) }
       const text = jsonValue(diag, value, vAt)
-      if (text !== undefined) setPrefixValue(prefixText, at, name, text, vAt)
+      if (text !== undefined)
+        setPrefixValue(prefixText, name, text, (what) => (what === 'prefix' ? at : vAt))
     }
   }
   readCsvFiles(
@@ -98,19 +116,14 @@ export function loadPropertyMap(
     ['prefix', 'property', 'value'],
     (r, csvFile) => {
       const at = (path: string): Origin => ({ file: csvFile, path, line: r.line })
-      setPrefixValue(
-        r.fields[0],
-        at('prefix'),
-        r.fields[1],
-        JSON.stringify(r.fields[2]),
-        at('property')
-      )
+      setPrefixValue(r.fields[0], r.fields[1], JSON.stringify(r.fields[2]), at)
     }
   )
 
   // PID entities: the network map and the PID must exist (§6.2.2: "the PID names of the
   // associated network map").
   const pids = new Map<string, Map<string, Map<string, string>>>()
+  const firstAt = new Map<string, Origin>()
   const setPidValue = (
     nmId: string,
     pid: string,
@@ -194,10 +207,13 @@ export function loadPropertyMap(
     for (const pid of nm.pidNames) {
       const value = JSON.stringify(pid)
       for (const p of [...nm.pids.get(pid)!.v4, ...nm.pids.get(pid)!.v6])
-        setPrefixValue(p.text, p.origin, name, value, p.origin, true)
+        setPrefixValue(p.text, name, value, () => p.origin, true)
     }
   })
 
+  // RFC 9240 §7.4: every domain in `mappings` has at least one property (`<1..*>`).
+  if (names.size === 0 && diag.errors.length === errorsBefore)
+    diag.error(origin, 'property map defines no property on any entity', id)
   if (distinct.size > MAX_DISTINCT_VALUES)
     diag.error(
       origin,
