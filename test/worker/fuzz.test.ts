@@ -52,7 +52,8 @@ afterAll(() => {
 // ---------------------------------------------------------------------------------------------
 // Services, their valid base requests and their fields
 
-type Kind = 'string' | 'object' | 'string-array'
+/** `array`: a list whose elements the service checks itself (RFC 9241's cdni-capabilities). */
+type Kind = 'string' | 'object' | 'string-array' | 'array'
 interface FieldSpec {
   path: string[]
   kind: Kind
@@ -139,6 +140,22 @@ const SERVICES: Service[] = [
       ['endpoints', 'srcs'],
       ['endpoints', 'dsts'],
     ],
+  },
+  {
+    name: 'filtered-cdni',
+    path: '/cdni/my-default-cdnifci/filtered',
+    contentType: MEDIA_TYPES.cdniFilter,
+    produces: MEDIA_TYPES.cdni,
+    base: {
+      'cdni-capabilities': [
+        {
+          'capability-type': 'FCI.DeliveryProtocol',
+          'capability-value': { 'delivery-protocols': ['https/1.1'] },
+        },
+      ],
+    },
+    fields: [{ path: ['cdni-capabilities'], kind: 'array', required: true }],
+    addressLists: [],
   },
   {
     name: 'filtered-property-map',
@@ -262,7 +279,9 @@ function casesFor(
     .tuple(field, json)
     .filter(
       ([f, v]) =>
-        kindOf(v) !== f.kind && !(f.kind === 'string-array' && Array.isArray(v) && v.length === 0)
+        kindOf(v) !== f.kind &&
+        !(f.kind === 'string-array' && Array.isArray(v) && v.length === 0) &&
+        !(f.kind === 'array' && Array.isArray(v))
     )
     .map(([f, v]): Case => {
       const body = clone(service.base)
@@ -369,7 +388,7 @@ function casesFor(
           body: source,
           expected: { code: 'E_INVALID_FIELD_VALUE', field: path, value: String(Number(literal)) },
         }
-      if (f.kind === 'string' || f.kind === 'object' || f.kind === 'string-array') {
+      if (f.kind !== undefined) {
         return {
           fault: `${literal} as ${path}`,
           body: source,
@@ -482,6 +501,67 @@ function casesFor(
           expected: { code: 'E_INVALID_FIELD_VALUE', field: name, value: '[]' },
         }
       })
+    )
+  }
+  if (service.name === 'filtered-cdni') {
+    // RFC 9241 §5.6: a null capability-type or capability-value, or a value that does not fit
+    // its type (or a type the server does not know), is E_INVALID_FIELD_VALUE naming the
+    // capability; an element that is no object is a value error on the list (RFC 7285 §8.5.2).
+    const good = (service.base['cdni-capabilities'] as unknown[])[0]
+    const capability = fc.oneof(
+      fc.record({ 'capability-type': fc.constant(null), 'capability-value': json }),
+      fc.record({
+        'capability-type': fc.constant('FCI.Metadata'),
+        'capability-value': fc.constant(null),
+      }),
+      fc.record({
+        'capability-type': fc.constant('FCI.DeliveryProtocol'),
+        'capability-value': json.filter(
+          (v) =>
+            !(
+              v !== null &&
+              typeof v === 'object' &&
+              !Array.isArray(v) &&
+              Array.isArray((v as Record<string, unknown>)['delivery-protocols']) &&
+              ((v as Record<string, unknown[]>)['delivery-protocols'] ?? []).every(
+                (e) => typeof e === 'string'
+              )
+            )
+        ),
+      }),
+      fc.record({
+        'capability-type': fc.string({ maxLength: 20 }).filter((t) => !t.startsWith('FCI.')),
+        'capability-value': json,
+      })
+    )
+    arbitraries.push(
+      fc.tuple(capability, fc.boolean()).map(([bad, first]): Case => {
+        const parsed = JSON.parse(JSON.stringify(bad)) as Record<string, unknown>
+        const list = first ? [parsed, good] : [good, parsed]
+        const onType =
+          parsed['capability-type'] === null ||
+          !String(parsed['capability-type']).startsWith('FCI.')
+        return {
+          fault: `invalid capability ${JSON.stringify(parsed).slice(0, 60)}`,
+          body: text({ 'cdni-capabilities': list }),
+          expected: {
+            code: 'E_INVALID_FIELD_VALUE',
+            field: `cdni-capabilities/${onType ? 'capability-type' : 'capability-value'}`,
+            value: JSON.stringify(parsed),
+          },
+        }
+      }),
+      json
+        .filter((v) => kindOf(v) !== 'object')
+        .map((element): Case => ({
+          fault: 'a capability that is not an object',
+          body: text({ 'cdni-capabilities': [good, element] }),
+          expected: {
+            code: 'E_INVALID_FIELD_VALUE',
+            field: 'cdni-capabilities',
+            value: expectedValue(element),
+          },
+        }))
     )
   }
   return fc.oneof(...arbitraries)
