@@ -103,13 +103,61 @@ export const multiEndpointCostResponseSchema = z.looseObject({
   'endpoint-cost-map': z.record(z.string(), z.record(z.string(), multiCostValue)),
 })
 
-/** Every `application/alto-costmap+json` body: RFC 7285 single-cost or RFC 8189 multi-cost. */
-export const anyCostMapResponseSchema = z.union([costMapResponseSchema, multiCostMapResponseSchema])
+/**
+ * RFC 8896 §5.1.2 / §5.2.2 calendared answers: `meta.calendar-response-attributes`, and a cost
+ * that is an array of number-of-intervals values for a calendared type — alone, or (§5.2.4) as a
+ * component of a multi-cost array whose other components stay numbers.
+ */
+const calendarResponseAttributes = z
+  .array(
+    z.looseObject({
+      'cost-type-names': z.array(z.string()).min(1).optional(),
+      'calendar-start-time': z.string(),
+      'time-interval-size': z.number(),
+      'number-of-intervals': z.number().int().min(1),
+      repeated: z.number().int().min(1).optional(),
+    })
+  )
+  .min(1)
+const calendarValues = z.array(z.number().nullable()).min(1)
+const calendaredCost = z.union([
+  calendarValues,
+  z.array(z.union([z.number(), z.null(), calendarValues])).min(1),
+])
+const calendaredMeta = {
+  'cost-type': z.looseObject({}),
+  'multi-cost-types': z.array(costTypeSchema).min(1).optional(),
+  'calendar-response-attributes': calendarResponseAttributes,
+}
 
-/** Every `application/alto-endpointcost+json` body: single-cost or RFC 8189 multi-cost. */
+export const calendaredCostMapResponseSchema = z.looseObject({
+  meta: z.looseObject({ 'dependent-vtags': z.array(versionTagSchema), ...calendaredMeta }),
+  'cost-map': z.record(z.string(), z.record(z.string(), calendaredCost)),
+})
+
+export const calendaredEndpointCostResponseSchema = z.looseObject({
+  meta: z.looseObject({
+    'dependent-vtags': z.array(versionTagSchema).optional(),
+    ...calendaredMeta,
+  }),
+  'endpoint-cost-map': z.record(z.string(), z.record(z.string(), calendaredCost)),
+})
+
+/**
+ * Every `application/alto-costmap+json` body: RFC 7285 single-cost, RFC 8189 multi-cost or
+ * RFC 8896 calendared.
+ */
+export const anyCostMapResponseSchema = z.union([
+  costMapResponseSchema,
+  multiCostMapResponseSchema,
+  calendaredCostMapResponseSchema,
+])
+
+/** Every `application/alto-endpointcost+json` body: single-cost, multi-cost or calendared. */
 export const anyEndpointCostResponseSchema = z.union([
   endpointCostResponseSchema,
   multiEndpointCostResponseSchema,
+  calendaredEndpointCostResponseSchema,
 ])
 
 /** §8.5.2 error body (`application/alto-error+json`). */

@@ -7,6 +7,11 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import { resourceIds } from '../../src/alto/resources.ts'
+import {
+  anyCostMapResponseSchema,
+  anyEndpointCostResponseSchema,
+  calendaredEndpointCostResponseSchema,
+} from '../../src/alto/response-schemas.ts'
 import type { Env } from '../../src/worker/env.ts'
 import worker from '../../src/worker/index.ts'
 import { ORIGIN } from './client.ts'
@@ -201,5 +206,33 @@ describe('RFC 8896 §5.1 calendared filtered cost map', () => {
     const body = (await res.json()) as Record<string, any>
     expect(body['cost-map'].PID1.PID1).toBe(100)
     expect(body.meta['calendar-response-attributes']).toBeUndefined()
+  })
+})
+
+describe('the response schemas (served as /schemas/alto-*.json) admit calendared answers', () => {
+  it('§5.2.3 and §5.2.4 endpoint cost answers and a §5.1 filtered cost map answer parse', async () => {
+    const single = await ecs({
+      'cost-type': ROUTING,
+      calendared: [true],
+      endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:192.0.2.89'] },
+    })
+    const multi = await ecs({
+      'multi-cost-types': [ROUTING, HOPS],
+      calendared: [true, false],
+      endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:198.51.100.200'] },
+    })
+    for (const res of [single, multi]) {
+      const body = await res.json()
+      expect(anyEndpointCostResponseSchema.safeParse(body).success).toBe(true)
+      expect(calendaredEndpointCostResponseSchema.safeParse(body).success).toBe(true)
+    }
+    const map = await fcm({ 'cost-type': ROUTING, calendared: [true] })
+    expect(anyCostMapResponseSchema.safeParse(await map.json()).success).toBe(true)
+    // A plain answer is not mistaken for a calendared one.
+    const plain = await ecs({
+      'cost-type': ROUTING,
+      endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:192.0.2.89'] },
+    })
+    expect(calendaredEndpointCostResponseSchema.safeParse(await plain.json()).success).toBe(false)
   })
 })
