@@ -270,7 +270,15 @@ describe('following a resource (RFC 9569 TIPS, RFC 8895 SSE)', () => {
       const next = updates.next()
       await new Promise((r) => setTimeout(r, 50)) // the long poll / stream reaches the hub
       await publishWithUpdates(builds[k + 1]) // PID1 → PID2 changes: 11 → 22, then 22 → 33
-      expect(await runDurableObjectAlarm(hubStub(env, NM))).toBe(true)
+      // The hub learns of the publication at its next poll (an alarm it sets once a follower
+      // waits). Under load the follower's request may reach the hub only after the 50 ms above,
+      // so run the alarm as soon as it exists — bounded, and done as soon as the update arrived.
+      const arrived = next.then(() => true)
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+        if (await runDurableObjectAlarm(hubStub(env, NM))) break
+        if (await Promise.race([arrived, new Promise<false>((r) => setTimeout(r, 50, false))]))
+          break
+      }
       let changed = await next
       while (!changed.done && changed.value.type !== 'update') changed = await updates.next()
       expect(changed.value).toMatchObject({ type: 'update', kind: 'merge-patch' })
