@@ -224,6 +224,7 @@ export type NetworkMapResponse = z.infer<typeof networkMapResponseSchema>
 export type CostMapResponse = z.infer<typeof costMapResponseSchema>
 export type MultiCostMapResponse = z.infer<typeof multiCostMapResponseSchema>
 export type MultiEndpointCostResponse = z.infer<typeof multiEndpointCostResponseSchema>
+export type CalendaredEndpointCostResponse = z.infer<typeof calendaredEndpointCostResponseSchema>
 export type EndpointPropertyResponse = z.infer<typeof endpointPropertyResponseSchema>
 export type EndpointCostResponse = z.infer<typeof endpointCostResponseSchema>
 export type ErrorResponse = z.infer<typeof errorResponseSchema>

@@ -28,6 +28,8 @@ import {
   multiCostMapResponseSchema,
   multiEndpointCostResponseSchema,
   networkMapResponseSchema,
+  calendaredEndpointCostResponseSchema,
+  type CalendaredEndpointCostResponse,
   type CostMapResponse,
   type MultiCostMapResponse,
   type MultiEndpointCostResponse,
@@ -327,6 +329,54 @@ export class AltoClient {
       request,
       multiEndpointCostResponseSchema
     )
+  }
+
+  /**
+   * RFC 8896 §5.2 calendared endpoint cost: `calendared` has one flag per requested type (the
+   * `cost-type`, or each of `multi-cost-types`); the resource chosen offers every type, and its
+   * `calendar-attributes` (§4.1) name every flagged one. Calendared costs are arrays of
+   * `number-of-intervals` values; `meta.calendar-response-attributes` says when they start.
+   */
+  async calendaredEndpointCost(
+    request: EndpointCostRequest & { calendared: boolean[] },
+    choice: ResourceChoice = {}
+  ): Promise<CalendaredEndpointCostResponse> {
+    const types = (request['multi-cost-types'] ??
+      (request['cost-type'] ? [request['cost-type']] : [])) as CostTypeRef[]
+    if (types.length === 0 || request.calendared.length !== types.length)
+      clientFail({
+        kind: 'no-resource',
+        reason: `calendared needs one flag per cost type (${request.calendared.length} flags, ${types.length} types)`,
+      })
+    const r = this.#pick(
+      `calendared endpoint cost service of ${types.map(describeCostType).join(', ')}`,
+      this.resourcesOf(MEDIA_TYPES.endpointCost, MEDIA_TYPES.endpointCostParams),
+      { resourceId: choice.resourceId },
+      false,
+      (c) => this.offersCalendars(c, types, request.calendared)
+    )
+    return this.transport.post(
+      r.uri,
+      MEDIA_TYPES.endpointCostParams,
+      MEDIA_TYPES.endpointCost,
+      request,
+      calendaredEndpointCostResponseSchema
+    )
+  }
+
+  /** Whether a resource offers `types` with a calendar for each flagged one (RFC 8896 §4.1). */
+  offersCalendars(resource: Resource, types: readonly CostTypeRef[], flags: readonly boolean[]) {
+    const attrs = resource.capabilities['calendar-attributes']
+    const calendared = new Set(
+      Array.isArray(attrs)
+        ? attrs.flatMap((a) => (a as { 'cost-type-names'?: string[] })['cost-type-names'] ?? [])
+        : []
+    )
+    if (types.length > 1 && !this.offersAll(resource, types)) return false
+    return types.every((t, i) => {
+      const found = this.costTypeOf(resource, t)
+      return found !== undefined && (!flags[i] || calendared.has(found.name))
+    })
   }
 
   /** Whether a resource can answer these types in one multi-cost request (RFC 8189 §4.1.1). */

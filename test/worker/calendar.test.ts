@@ -3,7 +3,7 @@
  * maps/example/rfc8896-*: the RFC 7285 example network map with a numerical routingcost map,
  * calendared hourly over 24 intervals, and a hopcount map without a calendar).
  */
-import { env } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import { resourceIds } from '../../src/alto/resources.ts'
@@ -12,6 +12,7 @@ import {
   anyEndpointCostResponseSchema,
   calendaredEndpointCostResponseSchema,
 } from '../../src/alto/response-schemas.ts'
+import { AltoClient, AltoClientError, type FetchLike } from '../../src/client/index.ts'
 import type { Env } from '../../src/worker/env.ts'
 import worker from '../../src/worker/index.ts'
 import { ORIGIN } from './client.ts'
@@ -234,5 +235,34 @@ describe('the response schemas (served as /schemas/alto-*.json) admit calendared
       endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:192.0.2.89'] },
     })
     expect(calendaredEndpointCostResponseSchema.safeParse(await plain.json()).success).toBe(false)
+  })
+})
+
+describe('the client library: calendaredEndpointCost (RFC 8896 §5.2)', () => {
+  const viaWorker: FetchLike = (input, init) => exports.default.fetch(input, init)
+
+  it('picks the service whose calendar-attributes name the type and returns the typed answer', async () => {
+    const alto = await AltoClient.discover(ORIGIN, { fetch: viaWorker })
+    const answer = await alto.calendaredEndpointCost({
+      'multi-cost-types': [ROUTING, HOPS],
+      calendared: [true, false],
+      endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:192.0.2.89'] },
+    })
+    expect(answer.meta['calendar-response-attributes'][0]['number-of-intervals']).toBe(24)
+    expect(answer['endpoint-cost-map']['ipv4:192.0.2.2']['ipv4:192.0.2.89']).toEqual([
+      RFC_VALUES,
+      0,
+    ])
+  })
+
+  it('refuses, before any request, a calendared type no service has a calendar for', async () => {
+    const alto = await AltoClient.discover(ORIGIN, { fetch: viaWorker })
+    await expect(
+      alto.calendaredEndpointCost({
+        'cost-type': HOPS,
+        calendared: [true],
+        endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:192.0.2.89'] },
+      })
+    ).rejects.toBeInstanceOf(AltoClientError)
   })
 })
