@@ -72,24 +72,27 @@ function checkPathVectorRequest(
 
 /** Collects the ANEs of the returned paths, in first-use order. */
 class AneCollector {
-  private readonly seen = new Set<number>()
-  readonly order: number[] = []
   private readonly table: PathTable
+  /** Per ANE index: its name as JSON text once used, else undefined. */
+  private readonly nameJson: (string | undefined)[]
+  readonly order: number[] = []
   constructor(table: PathTable) {
     this.table = table
+    this.nameJson = new Array<string | undefined>(table.aneCount)
   }
   /** The path's JSON array text, its ANEs noted. */
   pathJson(path: ArrayLike<number>): string {
-    const parts: string[] = []
+    let text = '['
     for (let k = 0; k < path.length; k++) {
       const i = path[k]
-      if (!this.seen.has(i)) {
-        this.seen.add(i)
+      let name = this.nameJson[i]
+      if (name === undefined) {
+        name = this.nameJson[i] = s(this.table.ane(i).name)
         this.order.push(i)
       }
-      parts.push(s(this.table.ane(i).name))
+      text += k === 0 ? name : `,${name}`
     }
-    return `[${parts.join(',')}]`
+    return `${text}]`
   }
   anes(): AneProperties[] {
     return this.order.map((i) => {
