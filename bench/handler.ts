@@ -16,6 +16,7 @@
  * adds time), phases are each the lowest of the runs, the median is in the note.
  */
 import { readFileSync } from 'node:fs'
+import { parseMultipart } from '@remix-run/multipart-parser'
 import { resourceIds, resourcePaths } from '../src/alto/resources.ts'
 import type { Phase } from '../src/worker/phases.ts'
 import { loadAsnMap, type AsnMapData } from './lib/asn-map-data.ts'
@@ -134,6 +135,52 @@ function propertyMapRow(make: ReturnType<typeof addressMaker>): Row {
   }
 }
 
+/**
+ * RFC 9275 §7.3 multipart endpoint cost (path vectors) 1×100 on the example map's path table
+ * (maps/example/path-vectors.json: PID1 → PID2 crosses ANE1; the ASN map has no path-vector
+ * source yet). The answer is parsed with the tests' multipart parser and checked before timing.
+ */
+function pathVectorRow(): Row {
+  const dsts = Array.from({ length: 100 }, (_, i) => `ipv4:198.51.100.${128 + i}`)
+  const src = 'ipv4:192.0.2.2'
+  return {
+    name: 'path-vector endpoint cost 1×100',
+    path: resourcePaths.pathVectorEndpointCost('rfc-example-network-map'),
+    init: {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/alto-endpointcostparams+json',
+        accept: 'multipart/related, application/alto-error+json',
+      },
+      body: JSON.stringify({
+        'cost-type': { 'cost-mode': 'array', 'cost-metric': 'ane-path' },
+        endpoints: { srcs: [src], dsts },
+        'ane-property-names': ['max-reservable-bandwidth'],
+      }),
+    },
+    status: 200,
+    check: (body) => {
+      // The body opens with its first delimiter line, `--<boundary>` (RFC 2046 §5.1.1).
+      const boundary = body.slice(2, body.indexOf('\r\n'))
+      const parts = [...parseMultipart(new TextEncoder().encode(body), { boundary })]
+      if (parts.length !== 2) throw new Error(`path vector: ${parts.length} parts, expected 2`)
+      const ecs = JSON.parse(parts[0].text) as {
+        'endpoint-cost-map': Record<string, Record<string, string[]>>
+      }
+      const row = ecs['endpoint-cost-map'][src] ?? {}
+      for (const d of dsts)
+        if (JSON.stringify(row[d]) !== '["ANE1"]')
+          throw new Error(
+            `path vector: ${src} → ${d} is ${JSON.stringify(row[d])}, expected ["ANE1"]`
+          )
+      const props = JSON.parse(parts[1].text) as { 'property-map': unknown }
+      const want = { '.ane:ANE1': { 'max-reservable-bandwidth': 100000000 } }
+      if (JSON.stringify(props['property-map']) !== JSON.stringify(want))
+        throw new Error(`path vector: property part ${JSON.stringify(props['property-map'])}`)
+    },
+  }
+}
+
 function rows(asn: AsnMapData, etag: string): Row[] {
   const make = addressMaker(asn, SEED + 10)
   const ecs = (family: 'v4' | 'v6' | 'mixed', n: number, target?: number): Row => ({
@@ -170,6 +217,7 @@ function rows(asn: AsnMapData, etag: string): Row[] {
       status: 200,
     },
     propertyMapRow(make),
+    pathVectorRow(),
     {
       name: 'filtered cost map 100x100',
       target: 1000,

@@ -7,6 +7,12 @@ import { calendarAttributes, type CalendarAttributes, type CalendarTiming } from
 import { costTypeJson, type CostType } from './cost-types.ts'
 import { byCodeUnits } from './identifiers.ts'
 import { MEDIA_TYPES } from './media-types.ts'
+import {
+  PATH_VECTOR_COST_TYPE,
+  PATH_VECTOR_COST_TYPE_NAME,
+  PV_MEDIA_TYPES,
+  pathVectorCapabilities,
+} from './path-vector.ts'
 import { resourceIds, resourcePaths } from './resources.ts'
 
 /** RFC 7285 §9.2.2 IRDResourceEntry. */
@@ -109,6 +115,8 @@ export interface IrdSource {
   /** RFC 9240 property maps (absent in manifests written before them). */
   'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
   'cdni-advertisements'?: Record<string, { 'network-map'?: string }>
+  /** RFC 9275 path tables by network map id (absent: none). */
+  'path-vectors'?: Record<string, unknown>
 }
 
 /** Network map ids with the default first, then the others in code-unit order. */
@@ -174,6 +182,32 @@ export function renderIrd(manifest: IrdSource): string {
         'media-type': MEDIA_TYPES.endpointCost,
         accepts: MEDIA_TYPES.endpointCostParams,
         capabilities: { ...capabilities },
+      },
+    ])
+  }
+  // RFC 9275 §7.2 / §7.3: the multipart filtered cost map and endpoint cost service of every
+  // network map with a path table. §7.2.5: `uses` MUST include the network map; §7.3.5: the ECS
+  // uses only the defining resources of persistent ANEs, and none is offered (path-vector.ts).
+  const pathVectors = manifest['path-vectors'] ?? {}
+  for (const nmId of networkMapOrder(manifest)) {
+    if (pathVectors[nmId] === undefined) continue
+    resources.push([
+      resourceIds.pathVectorCostMap(nmId),
+      {
+        uri: resourcePaths.pathVectorCostMap(nmId),
+        'media-type': PV_MEDIA_TYPES.costMap,
+        accepts: MEDIA_TYPES.costMapFilter,
+        capabilities: pathVectorCapabilities(),
+        uses: [nmId],
+      },
+    ])
+    resources.push([
+      resourceIds.pathVectorEndpointCost(nmId),
+      {
+        uri: resourcePaths.pathVectorEndpointCost(nmId),
+        'media-type': PV_MEDIA_TYPES.endpointCost,
+        accepts: MEDIA_TYPES.endpointCostParams,
+        capabilities: pathVectorCapabilities(),
       },
     ])
   }
@@ -261,9 +295,13 @@ export function renderIrd(manifest: IrdSource): string {
       uses: updatable,
     },
   ])
-  const costTypes = Object.keys(manifest['cost-types'])
+  // RFC 9275 §7.2.4: the PV cost type MUST be defined in meta.cost-types (§8.2's name).
+  const allCostTypes: Record<string, CostType> = { ...manifest['cost-types'] }
+  if (Object.keys(pathVectors).length > 0)
+    allCostTypes[PATH_VECTOR_COST_TYPE_NAME] = PATH_VECTOR_COST_TYPE
+  const costTypes = Object.keys(allCostTypes)
     .sort(byCodeUnits)
-    .map((name) => `${JSON.stringify(name)}:${costTypeJson(manifest['cost-types'][name])}`)
+    .map((name) => `${JSON.stringify(name)}:${costTypeJson(allCostTypes[name])}`)
   const meta = `{"cost-types":{${costTypes.join(',')}},"default-alto-network-map":${JSON.stringify(manifest['default-network-map'])}}`
   const body = resources.map(([id, e]) => `${JSON.stringify(id)}:${JSON.stringify(e)}`).join(',')
   return `{"meta":${meta},"resources":{${body}}}`

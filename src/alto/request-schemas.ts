@@ -83,6 +83,14 @@ export const endpointCostRequest = z.object({
   }),
 })
 
+/**
+ * RFC 9275 §7.2.3 / §7.3.3: ReqFilteredCostMap and ReqEndpointCostMap with
+ * `[EntityPropertyName ane-property-names<0..*>;]` (absent: an empty list).
+ */
+const aneProperties = { 'ane-property-names': list(MAX_PROPERTIES).optional() }
+export const pathVectorCostMapRequest = filteredCostMapRequest.extend(aneProperties)
+export const pathVectorEndpointCostRequest = endpointCostRequest.extend(aneProperties)
+
 /** RFC 9240 §8.3 ReqFilteredPropertyMap: `entities<0..*>`, `[properties<0..*>]`. */
 export const filteredPropertyMapRequest = z.object({
   entities: list(MAX_LIST_ENTRIES),
@@ -231,6 +239,20 @@ const LONG_LISTS = new Map<z.ZodType, readonly (readonly [string, string?])[]>([
     [
       ['pids', 'srcs'],
       ['pids', 'dsts'],
+    ],
+  ],
+  [
+    pathVectorCostMapRequest,
+    [
+      ['pids', 'srcs'],
+      ['pids', 'dsts'],
+    ],
+  ],
+  [
+    pathVectorEndpointCostRequest,
+    [
+      ['endpoints', 'srcs'],
+      ['endpoints', 'dsts'],
     ],
   ],
   [endpointPropertyRequest, [['endpoints']]],

@@ -18,6 +18,10 @@ export const resourceIds = {
   filteredPropertyMap: (pm: string) => `${pm}-filtered`,
   /** RFC 9241 §5 filtered CDNI Advertisement of the CDNI Advertisement resource `id`. */
   filteredCdni: (id: string) => `${id}-filtered`,
+  /** RFC 9275 §7.2 multipart filtered cost map (path vectors) of network map `nm`. */
+  pathVectorCostMap: (nm: string) => `${nm}-costmap-pv`,
+  /** RFC 9275 §7.3 multipart endpoint cost service (path vectors) of network map `nm`. */
+  pathVectorEndpointCost: (nm: string) => `${nm}-endpoint-cost-pv`,
 } as const
 
 /** Relative URIs of the resources (RFC 7285 §9.2.2 allows relative URIs in the IRD). */
@@ -37,4 +41,7 @@ export const resourcePaths = {
   /** RFC 9241 §3 CDNI Advertisement and §5 its filtered form. */
   cdni: (id: string) => `/cdni/${id}`,
   filteredCdni: (id: string) => `/cdni/${id}/filtered`,
+  /** RFC 9275 §7.2 / §7.3 (docs/path-vector.md). */
+  pathVectorCostMap: (nm: string) => `/costmap/${nm}/pv`,
+  pathVectorEndpointCost: (nm: string) => `/endpointcost/${nm}/pv`,
 } as const

@@ -40,6 +40,7 @@ import { propertyMapRoutes } from './routes/property-map.ts'
 import { schemaRoutes } from './routes/schemas.ts'
 import { signingKeyRoutes } from './routes/signing-keys.ts'
 import { operatorRoutes } from './routes/operator.ts'
+import { pathVectorRoutes } from './routes/path-vector.ts'
 import { notifyRoutes, updateRoutes } from './updates/index.ts'
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './store.ts'
 
@@ -104,6 +105,7 @@ export const app: Hono<AppEnv> = new Hono<AppEnv>()
   .route('/', costMapRoutes)
   .route('/', endpointPropertyRoutes)
   .route('/', endpointCostRoutes)
+  .route('/', pathVectorRoutes) // RFC 9275 path vectors: docs/path-vector.md
   // RFC 9240 property maps (docs/property-maps.md).
   .route('/', propertyMapRoutes)
   .route('/', cdniRoutes) // RFC 9241 CDNI advertisements: docs/cdni.md

@@ -15,6 +15,7 @@ import {
   Lpm4,
   Lpm6,
   NO_MATCH,
+  PathTable,
   PidValues,
   PrefixTree,
   TableFormatError,
@@ -29,6 +30,7 @@ import type {
   CostMapEntry,
   Manifest,
   NetworkMapEntry,
+  PathVectorEntry,
   PropertyEntry,
   PropertyMapEntry,
   PropertyMapPrefixes,
@@ -138,6 +140,11 @@ export async function propertyValues(
 /** The cost matrix of a cost map. */
 export function costMatrix(kv: KVNamespace, cm: CostMapEntry): Promise<CostLookup> {
   return cached(kv, cm.matrix, 'costs', 1, (b) => CostMatrix.open(b))
+}
+
+/** The RFC 9275 PATH_TABLE of a network map (docs/path-vector.md). */
+export function pathTable(kv: KVNamespace, pv: PathVectorEntry): Promise<PathTable> {
+  return cached(kv, pv.table, 'paths', 1, (b) => PathTable.open(b))
 }
 
 /** The RFC 8896 calendar of a cost map (COST_CALENDAR), when it has one. */

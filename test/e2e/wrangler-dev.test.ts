@@ -78,6 +78,14 @@ describe('npm start → wrangler dev, over HTTP', () => {
       })
       const text = await res.text()
       expect(res.status, `${id}: ${text}`).toBe(200)
+      if (entry['media-type'].startsWith('multipart/related;')) {
+        // RFC 9275 §6.6: two parts, boundary and start parameters (test/worker/path-vector.test.ts).
+        const type = entry['media-type'].slice('multipart/related;'.length)
+        expect(res.headers.get('content-type'), id).toMatch(/^multipart\/related; boundary=/)
+        expect(res.headers.get('content-type'), id).toContain(type.replace('=', '="'))
+        expect(text.match(/^Content-ID: /gm), id).toHaveLength(2)
+        continue
+      }
       expect(res.headers.get('content-type'), id).toBe(entry['media-type'])
       expect(JSON.parse(text).meta, id).toBeTypeOf('object')
     }

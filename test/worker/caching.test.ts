@@ -173,8 +173,10 @@ describe('Information Resource Directory', () => {
     expect(res.headers.get('Content-Type')).toBe(MEDIA_TYPES.directory)
     const ird = (await res.json()) as Ird
     expect(ird.meta['default-alto-network-map']).toBe(manifest['default-network-map'])
+    // RFC 9275 §7.2.4: with a path table the PV cost type is defined too (docs/path-vector.md).
+    const pv = manifest['path-vectors'] !== undefined ? ['path-vector'] : []
     expect(Object.keys(ird.meta['cost-types']).sort()).toEqual(
-      Object.keys(manifest['cost-types']).sort()
+      [...Object.keys(manifest['cost-types']), ...pv].sort()
     )
     for (const nm of Object.keys(manifest['network-maps'])) {
       expect(ird.resources[nm]).toMatchObject({
@@ -224,19 +226,29 @@ describe('Information Resource Directory', () => {
       )
         continue
       const url = new URL(entry.uri, irdUrl)
+      // RFC 9275 §7.2.1 / §7.3.1: `multipart/related;type=…` entries take the PV cost type and
+      // answer with that type and their own boundary and start (path-vector.test.ts).
+      const multipart = entry['media-type'].startsWith('multipart/related;')
+      const pvType = { 'cost-mode': 'array', 'cost-metric': 'ane-path' }
+      const body = entry.accepts
+        ? multipart
+          ? { ...(minimalBody[entry.accepts] as object), 'cost-type': pvType }
+          : minimalBody[entry.accepts]
+        : undefined
       const init: RequestInit = entry.accepts
         ? {
             method: 'POST',
             headers: { 'Content-Type': entry.accepts, Accept: entry['media-type'] },
-            body: JSON.stringify(minimalBody[entry.accepts]),
+            body: JSON.stringify(body),
           }
         : { headers: { Accept: entry['media-type'] } }
       const res = await worker.fetch(new Request(url, init), env, testExecutionContext())
-      expect([id, res.status, res.headers.get('Content-Type')]).toEqual([
-        id,
-        200,
-        entry['media-type'],
-      ])
+      const contentType = res.headers.get('Content-Type') ?? ''
+      const [bare, ...params] = contentType.split(';').map((p) => p.trim())
+      const shown = multipart
+        ? `${bare};${params.find((p) => p.startsWith('type='))?.replaceAll('"', '')}`
+        : contentType
+      expect([id, res.status, shown]).toEqual([id, 200, entry['media-type']])
       await res.arrayBuffer()
     }
   })

@@ -45,7 +45,7 @@ import { networkMapOr404, networkMapVtag } from '../resources.ts'
 import { pidIndexes } from '../tables.ts'
 
 /** The request's client as a canonical typed address, or null when the platform did not supply it. */
-function clientEndpoint(c: AppContext): string | null {
+export function clientEndpoint(c: AppContext): string | null {
   const ip = c.req.header('CF-Connecting-IP')
   if (!ip) return null
   return typedAddressOfIp(ip.trim())?.text ?? null
@@ -147,6 +147,6 @@ export const endpointCostRoutes = new Hono<AppEnv>()
   })
   .all('/endpointcost/:nm/lookup', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
 
-function errorValueOfEmpty(endpoints: { srcs?: string[]; dsts?: string[] }): string {
+export function errorValueOfEmpty(endpoints: { srcs?: string[]; dsts?: string[] }): string {
   return JSON.stringify({ srcs: endpoints.srcs ?? [], dsts: endpoints.dsts ?? [] })
 }

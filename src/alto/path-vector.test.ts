@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import {
+  anePropertyMapJson,
+  contentIdDomain,
+  multipartContentType,
+  writeMultipartPathVector,
+} from './path-vector.ts'
+
+describe('RFC 9275 §6.6 multipart pieces', () => {
+  it('Content-ID DOMAIN-NAME is a dot-atom-text (RFC 5322): host names kept, IPv6 literals replaced', () => {
+    expect(contentIdDomain('alto.example.com')).toBe('alto.example.com')
+    expect(contentIdDomain('127.0.0.1')).toBe('127.0.0.1')
+    expect(contentIdDomain('[::1]')).toBe('localhost')
+    expect(contentIdDomain('a..b')).toBe('localhost')
+  })
+
+  it('Content-Type carries type (mandatory), boundary and start = the PV Content-ID, tspecials quoted (RFC 2045 §5.1)', () => {
+    expect(
+      multipartContentType({
+        boundary: 'b1',
+        domain: 'alto.example.com',
+        pvPartId: 'costmap',
+        pvMediaType: 'application/alto-costmap+json',
+      })
+    ).toBe(
+      'multipart/related; boundary=b1; type="application/alto-costmap+json"; start="<costmap@alto.example.com>"'
+    )
+  })
+
+  it('property part: one .ane: entry per ANE, only requested properties; {} when not requested (§8.3)', () => {
+    const vtag = '{"resource-id":"x.costmap","tag":"t"}'
+    const anes = [{ name: 'L1', maxReservableBandwidth: 5 }, { name: 'NET1' }]
+    expect(JSON.parse(anePropertyMapJson(vtag, anes, true))).toEqual({
+      meta: { 'dependent-vtags': [{ 'resource-id': 'x.costmap', tag: 't' }] },
+      'property-map': { '.ane:L1': { 'max-reservable-bandwidth': 5 }, '.ane:NET1': {} },
+    })
+    expect(JSON.parse(anePropertyMapJson(vtag, anes, false))['property-map']).toEqual({
+      '.ane:L1': {},
+      '.ane:NET1': {},
+    })
+  })
+
+  it('body: exactly two parts, root first, CRLF line ends and the close delimiter (RFC 2046 §5.1.1)', () => {
+    const body = writeMultipartPathVector({
+      boundary: 'b1',
+      domain: 'h',
+      pvPartId: 'ecs',
+      pvMediaType: 'application/alto-endpointcost+json',
+      pvJson: '{}',
+      pvVtagJson: '{}',
+      anes: [],
+      bandwidth: false,
+    })
+    expect(body).toBe(
+      '--b1\r\nContent-ID: <ecs@h>\r\nContent-Type: application/alto-endpointcost+json\r\n\r\n{}\r\n' +
+        '--b1\r\nContent-ID: <propmap@h>\r\nContent-Type: application/alto-propmap+json\r\n\r\n' +
+        '{"meta":{"dependent-vtags":[{}]},"property-map":{}}\r\n--b1--\r\n'
+    )
+  })
+})

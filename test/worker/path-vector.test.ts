@@ -1,0 +1,485 @@
+/**
+ * RFC 9275 path vectors answered by the Worker from the real pipeline: the shipped example
+ * (maps/example/path-vectors.json, the §7.2.6 data on `rfc-example-network-map`) and, on
+ * `rfc8189-network-map`, a topology in the style of §8 (NET1, L1, … with a shared ANE and an
+ * empty path) added to the map set here. The multipart/related answers (RFC 2387) are parsed with
+ * @remix-run/multipart-parser, a maintained parser for any multipart/* body.
+ */
+import { getMultipartBoundary, parseMultipart } from '@remix-run/multipart-parser'
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
+import type { Manifest } from '../../src/store/manifest.ts'
+import { PathTable, decodeStringTable } from '../../src/tables/index.ts'
+import { readBlobBytes } from '../../src/worker/store.ts'
+import { altoErrorMeta, get, post, postEndpointCost, postFilteredCostMap } from './client.ts'
+import { MAP_SET_FILES, compileRealMapSet, publish } from './map-set.ts'
+
+const NM = 'rfc-example-network-map'
+const NM2 = 'rfc8189-network-map'
+const PV = { 'cost-mode': 'array', 'cost-metric': 'ane-path' }
+const BW = 'max-reservable-bandwidth'
+
+/** §8-style topology on rfc8189-network-map: NET1 shared, AGGR1 on no path, an empty path. */
+const TOPOLOGY = {
+  'network-map': NM2,
+  anes: {
+    L1: { [BW]: 100000000 },
+    L2: { [BW]: 50000000 },
+    NET1: { 'persistent-entity-id': 'dc-props.ane:DC1' },
+    NET2: {},
+    AGGR1: { [BW]: 10000000 },
+  },
+  paths: {
+    PID1: { PID1: [], PID2: ['NET1', 'L1'], PID3: ['NET1', 'L2', 'NET2'] },
+    PID2: { PID1: ['L1', 'NET1'] },
+    PID3: { PID1: ['NET2', 'L2', 'NET1'], PID3: ['NET2'] },
+  },
+}
+
+let manifest: Manifest
+
+beforeAll(async () => {
+  const config = JSON.parse(MAP_SET_FILES['alto-edge.json']) as {
+    'path-vectors': { file: string }[]
+  }
+  config['path-vectors'].push({ file: 'example/test-pv-topology.json' })
+  const files = {
+    ...MAP_SET_FILES,
+    'alto-edge.json': JSON.stringify(config),
+    'example/test-pv-topology.json': JSON.stringify(TOPOLOGY),
+  }
+  manifest = await publish(env.ALTO_KV, await compileRealMapSet(files), {
+    created: '2026-12-02T16:00:00.000Z',
+  })
+})
+
+const pvCostMapPath = (nm: string) => `/costmap/${nm}/pv`
+const pvEcsPath = (nm: string) => `/endpointcost/${nm}/pv`
+const postPvCostMap = (nm: string, body: unknown, headers?: Record<string, string>) =>
+  post(pvCostMapPath(nm), MEDIA_TYPES.costMapFilter, body, headers)
+const postPvEcs = (nm: string, body: unknown, headers?: Record<string, string>) =>
+  post(pvEcsPath(nm), MEDIA_TYPES.endpointCostParams, body, headers)
+
+interface Part {
+  contentId: string | undefined
+  contentType: string | undefined
+  json: Record<string, unknown> & { meta: Record<string, unknown> }
+}
+
+/** Content-Type parameters (RFC 2045 §5.1), quoted or not, keys lower-cased. */
+function contentTypeParams(value: string): { type: string; params: Record<string, string> } {
+  const [type, ...rest] = value.split(';')
+  const params: Record<string, string> = {}
+  for (const p of rest) {
+    const eq = p.indexOf('=')
+    if (eq < 0) continue
+    const v = p.slice(eq + 1).trim()
+    params[p.slice(0, eq).trim().toLowerCase()] =
+      v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v
+  }
+  return { type: type.trim().toLowerCase(), params }
+}
+
+/** A 200 multipart/related answer: its Content-Type parameters and its parts, parsed. */
+async function multipart(
+  res: Response
+): Promise<{ params: Record<string, string>; parts: Part[] }> {
+  if (res.status !== 200) throw new Error(`expected 200, got ${res.status}: ${await res.text()}`)
+  const header = res.headers.get('Content-Type') ?? ''
+  const { type, params } = contentTypeParams(header)
+  expect(type).toBe('multipart/related')
+  const boundary = getMultipartBoundary(header)
+  expect(boundary).toBe(params.boundary)
+  const bytes = new Uint8Array(await res.arrayBuffer())
+  const parts = [...parseMultipart(bytes, { boundary: boundary! })].map((p) => ({
+    contentId: p.headers['content-id'],
+    contentType: p.headers['content-type'],
+    json: JSON.parse(p.text) as Part['json'],
+  }))
+  return { params, parts }
+}
+
+const pvVtag = (rid: string, part: string, nm: string) => ({
+  'resource-id': `${rid}.${part}`,
+  tag: manifest['path-vectors']![nm].tag,
+})
+const nmVtag = (nm: string) => ({ 'resource-id': nm, tag: manifest['network-maps'][nm].vtag })
+
+/** The compiled PATH_TABLE and PID names of `nm`, read back from KV. */
+async function compiled(nm: string): Promise<{ table: PathTable; pids: string[] }> {
+  const table = PathTable.open(
+    await readBlobBytes(env.ALTO_KV, manifest['path-vectors']![nm].table)
+  )
+  const pids = decodeStringTable(
+    await readBlobBytes(env.ALTO_KV, manifest['network-maps'][nm].pids)
+  )
+  return { table, pids }
+}
+
+describe('RFC 9275 §6.5 / §7.2.4 / §7.3.4 the path-vector resources in the IRD', () => {
+  it('§7.2.4: meta.cost-types defines the PV type (§8.2 name path-vector)', async () => {
+    const ird = (await (await get('/directory')).json()) as {
+      meta: { 'cost-types': Record<string, unknown> }
+      resources: Record<string, Record<string, unknown>>
+    }
+    expect(ird.meta['cost-types']['path-vector']).toEqual(PV)
+  })
+
+  it('§7.2.1-§7.2.5 / §7.3.1-§7.3.5: a multipart filtered cost map and ECS per network map with a path table, none for the others', async () => {
+    const ird = (await (await get('/directory')).json()) as {
+      resources: Record<string, Record<string, unknown>>
+    }
+    const caps = { 'cost-type-names': ['path-vector'], 'ane-property-names': [BW] }
+    for (const nm of [NM, NM2]) {
+      expect(ird.resources[`${nm}-costmap-pv`]).toEqual({
+        uri: pvCostMapPath(nm),
+        'media-type': 'multipart/related;type=application/alto-costmap+json',
+        accepts: MEDIA_TYPES.costMapFilter,
+        capabilities: caps,
+        uses: [nm], // §7.2.5: MUST include the network map
+      })
+      expect(ird.resources[`${nm}-endpoint-cost-pv`]).toEqual({
+        uri: pvEcsPath(nm),
+        'media-type': 'multipart/related;type=application/alto-endpointcost+json',
+        accepts: MEDIA_TYPES.endpointCostParams,
+        capabilities: caps,
+      })
+    }
+    const pvResources = Object.keys(ird.resources).filter((id) => id.endsWith('-pv'))
+    expect(pvResources.sort()).toEqual(
+      [
+        `${NM}-costmap-pv`,
+        `${NM}-endpoint-cost-pv`,
+        `${NM2}-costmap-pv`,
+        `${NM2}-endpoint-cost-pv`,
+      ].sort()
+    )
+    // §9.2: the PV type is never testable, and the single-part resources do not list it.
+    for (const [id, entry] of Object.entries(ird.resources)) {
+      const c = (entry.capabilities ?? {}) as Record<string, unknown>
+      expect(c['testable-cost-type-names'] ?? []).not.toContain('path-vector')
+      if (!id.endsWith('-pv')) expect(c['cost-type-names'] ?? []).not.toContain('path-vector')
+    }
+  })
+})
+
+describe('RFC 9275 §7.2 multipart filtered cost map', () => {
+  it('§7.2.6 example: PID1 → PID2 is [ANE1], its property part holds ANE1 with max-reservable-bandwidth 100000000', async () => {
+    const { params, parts } = await multipart(
+      await postPvCostMap(NM, {
+        'cost-type': PV,
+        pids: { srcs: ['PID1'], dsts: ['PID2'] },
+        'ane-property-names': [BW],
+      })
+    )
+    // §6.6: `type` is the root part's type; `start`, when present, equals the PV part's Content-ID.
+    expect(params.type).toBe(MEDIA_TYPES.costMap)
+    expect(parts).toHaveLength(2)
+    expect(params.start).toBe(parts[0].contentId)
+    expect(parts[0].contentId).toBe('<costmap@alto.test>')
+    expect(parts[0].contentType).toBe(MEDIA_TYPES.costMap)
+    const vtag = pvVtag(`${NM}-costmap-pv`, 'costmap', NM)
+    expect(parts[0].json).toEqual({
+      meta: { vtag, 'dependent-vtags': [nmVtag(NM)], 'cost-type': PV },
+      'cost-map': { PID1: { PID2: ['ANE1'] } },
+    })
+    expect(parts[1].contentId).toBe('<propmap@alto.test>')
+    expect(parts[1].contentType).toBe(MEDIA_TYPES.propMap)
+    expect(parts[1].json).toEqual({
+      meta: { 'dependent-vtags': [vtag] },
+      'property-map': { '.ane:ANE1': { [BW]: 100000000 } },
+    })
+  })
+
+  it('§6.6 Content-ID is a msg-id <part@domain> and the body ends with the close delimiter (RFC 2046 §5.1.1)', async () => {
+    const res = await postPvCostMap(NM, { 'cost-type': PV, pids: {} })
+    const boundary = getMultipartBoundary(res.headers.get('Content-Type')!)!
+    expect(boundary).toMatch(/^[0-9A-Za-z'()+_,./:=?-]{1,70}$/)
+    const text = await res.text()
+    expect(text.endsWith(`\r\n--${boundary}--\r\n`)).toBe(true)
+    expect(text.match(/^Content-ID: .*$/gm)).toEqual([
+      'Content-ID: <costmap@alto.test>',
+      'Content-ID: <propmap@alto.test>',
+    ])
+    // RFC 2046 §5.1.1: header lines and delimiters end with CRLF.
+    expect(text.split('\r\nContent-ID: ')).toHaveLength(3)
+  })
+
+  it('§8.3: without ane-property-names each ANE of the answer is {} (§7.2.3: absent is an empty list)', async () => {
+    const { parts } = await multipart(await postPvCostMap(NM, { 'cost-type': PV, pids: {} }))
+    expect(parts[0].json['cost-map']).toEqual({ PID1: { PID2: ['ANE1'] } })
+    expect(parts[1].json['property-map']).toEqual({ '.ane:ANE1': {} })
+  })
+
+  it('§6.6: a selection without paths has an empty cost map and an empty property map', async () => {
+    const { parts } = await multipart(
+      await postPvCostMap(NM, {
+        'cost-type': PV,
+        pids: { srcs: ['PID2'], dsts: ['PID1', 'PID3'] },
+        'ane-property-names': [BW],
+      })
+    )
+    expect(parts[0].json['cost-map']).toEqual({})
+    expect(parts[1].json['property-map']).toEqual({})
+  })
+
+  it('§6.5.1 / §6.6: every pair of the whole map has the compiled path in traversal order, and the property part lists exactly the ANEs used, with their compiled properties', async () => {
+    const { table, pids } = await compiled(NM2)
+    const { parts } = await multipart(
+      await postPvCostMap(NM2, { 'cost-type': PV, 'ane-property-names': [BW] })
+    )
+    const expected: Record<string, Record<string, string[]>> = {}
+    const used = new Set<number>()
+    for (let s = 0; s < pids.length; s++)
+      for (let d = 0; d < pids.length; d++) {
+        const path = table.path(s, d)
+        if (path === null) continue
+        ;(expected[pids[s]] ??= {})[pids[d]] = [...path].map((i) => table.ane(i).name)
+        for (const i of path) used.add(i)
+      }
+    expect(parts[0].json['cost-map']).toEqual(expected)
+    expect(parts[0].json['cost-map']).toEqual(TOPOLOGY.paths) // the source, read back
+    const props: Record<string, Record<string, number>> = {}
+    for (const i of used) {
+      const ane = table.ane(i)
+      props[`.ane:${ane.name}`] =
+        ane.maxReservableBandwidth !== undefined ? { [BW]: ane.maxReservableBandwidth } : {}
+    }
+    expect(parts[1].json['property-map']).toEqual(props)
+    expect(Object.keys(props).sort()).toEqual(['.ane:L1', '.ane:L2', '.ane:NET1', '.ane:NET2'])
+  })
+
+  it('§6.6: only the ANEs of the returned paths appear (PID1 → PID2: NET1 and L1, not L2, NET2, AGGR1)', async () => {
+    const { parts } = await multipart(
+      await postPvCostMap(NM2, {
+        'cost-type': PV,
+        pids: { srcs: ['PID1'], dsts: ['PID1', 'PID2', 'PIDX'] },
+        'ane-property-names': [BW],
+      })
+    )
+    // An empty path (crosses no ANE) is [] (§6.5.1), distinct from no path (pair omitted).
+    expect(parts[0].json['cost-map']).toEqual({ PID1: { PID1: [], PID2: ['NET1', 'L1'] } })
+    expect(parts[1].json['property-map']).toEqual({
+      '.ane:NET1': {},
+      '.ane:L1': { [BW]: 100000000 },
+    })
+  })
+})
+
+describe('RFC 9275 §7.3 multipart endpoint cost service', () => {
+  it('§7.3.6: endpoints map to their PIDs paths; the PV part is an endpoint cost map with vtag <resource>.ecs', async () => {
+    const { params, parts } = await multipart(
+      await postPvEcs(NM, {
+        'cost-type': PV,
+        endpoints: {
+          srcs: ['ipv4:192.0.2.2'],
+          dsts: ['ipv4:198.51.100.130', 'ipv4:203.0.113.45', 'ipv6:2001:db8::10'],
+        },
+        'ane-property-names': [BW],
+      })
+    )
+    expect(params.type).toBe(MEDIA_TYPES.endpointCost)
+    expect(parts).toHaveLength(2)
+    expect(params.start).toBe(parts[0].contentId)
+    expect(parts[0].contentId).toBe('<ecs@alto.test>')
+    expect(parts[0].contentType).toBe(MEDIA_TYPES.endpointCost)
+    const vtag = pvVtag(`${NM}-endpoint-cost-pv`, 'ecs', NM)
+    // PID1 → PID2 is [ANE1]; PID1 → PID3 has no path: omitted (RFC 7285 §6.2).
+    expect(parts[0].json).toEqual({
+      meta: { vtag, 'dependent-vtags': [nmVtag(NM)], 'cost-type': PV },
+      'endpoint-cost-map': { 'ipv4:192.0.2.2': { 'ipv4:198.51.100.130': ['ANE1'] } },
+    })
+    expect(parts[1].contentId).toBe('<propmap@alto.test>')
+    expect(parts[1].contentType).toBe(MEDIA_TYPES.propMap)
+    expect(parts[1].json).toEqual({
+      meta: { 'dependent-vtags': [vtag] },
+      'property-map': { '.ane:ANE1': { [BW]: 100000000 } },
+    })
+  })
+
+  it('§6.5.1: every endpoint pair has its PIDs compiled path; the property part has exactly those ANEs', async () => {
+    const { table, pids } = await compiled(NM2)
+    const endpoints: Record<string, string> = {
+      'ipv4:192.0.2.7': 'PID1',
+      'ipv6:2001:db8::1:5': 'PID1',
+      'ipv4:198.51.100.9': 'PID2',
+      'ipv4:203.0.113.1': 'PID3',
+    }
+    const all = Object.keys(endpoints)
+    const { parts } = await multipart(
+      await postPvEcs(NM2, {
+        'cost-type': PV,
+        endpoints: { srcs: all, dsts: all },
+        'ane-property-names': [BW],
+      })
+    )
+    const expected: Record<string, Record<string, string[]>> = {}
+    const used = new Set<string>()
+    for (const s of all)
+      for (const d of all) {
+        const path = table.path(pids.indexOf(endpoints[s]), pids.indexOf(endpoints[d]))
+        if (path === null) continue
+        const names = [...path].map((i) => table.ane(i).name)
+        ;(expected[s] ??= {})[d] = names
+        names.forEach((n) => used.add(n))
+      }
+    expect(parts[0].json['endpoint-cost-map']).toEqual(expected)
+    const byName = new Map(
+      Array.from({ length: table.aneCount }, (_, i) => table.ane(i)).map((a) => [a.name, a])
+    )
+    expect(parts[1].json['property-map']).toEqual(
+      Object.fromEntries(
+        [...used].map((n) => {
+          const bw = byName.get(n)!.maxReservableBandwidth
+          return [`.ane:${n}`, bw !== undefined ? { [BW]: bw } : {}]
+        })
+      )
+    )
+  })
+
+  it('RFC 2387 / RFC 9110 §12.5.1: Accept admitting multipart/related (exact, multipart/*, */*, with type parameter, none) is answered', async () => {
+    const body = {
+      'cost-type': PV,
+      endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:198.51.100.130'] },
+    }
+    for (const accept of [
+      'multipart/related',
+      'multipart/related; type="application/alto-endpointcost+json"',
+      'multipart/*',
+      '*/*',
+      `${MEDIA_TYPES.endpointCost}, multipart/related;q=0.5, ${MEDIA_TYPES.error}`,
+    ]) {
+      const res = await postPvEcs(NM, body, { Accept: accept })
+      expect(res.status, accept).toBe(200)
+      await res.body?.cancel()
+    }
+  })
+})
+
+describe('RFC 9275 path vectors: every error is the proper ALTO error', () => {
+  const ecsBody = (extra: Record<string, unknown>) => ({
+    endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:198.51.100.130'] },
+    ...extra,
+  })
+
+  it('§7.2.6 / RFC 7285 §8.3.4.1: Accept without multipart/related → 406 (both resources)', async () => {
+    for (const accept of [
+      MEDIA_TYPES.endpointCost,
+      `${MEDIA_TYPES.costMap}, ${MEDIA_TYPES.error}`,
+      'multipart/related;q=0',
+      'multipart/mixed',
+      'application/*',
+    ]) {
+      const ecs = await postPvEcs(NM, ecsBody({ 'cost-type': PV }), { Accept: accept })
+      expect(ecs.status, accept).toBe(406)
+      await ecs.body?.cancel()
+      const fcm = await postPvCostMap(NM, { 'cost-type': PV }, { Accept: accept })
+      expect(fcm.status, accept).toBe(406)
+      await fcm.body?.cancel()
+    }
+  })
+
+  it('§7.2.4: a cost type the PV resource does not offer → E_INVALID_FIELD_VALUE cost-type/cost-metric', async () => {
+    const routing = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
+    const arrayOther = { 'cost-mode': 'array', 'cost-metric': 'routingcost' }
+    for (const costType of [routing, arrayOther]) {
+      const meta = await altoErrorMeta(await postPvEcs(NM, ecsBody({ 'cost-type': costType })))
+      expect(meta).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-metric' })
+      const fcm = await altoErrorMeta(await postPvCostMap(NM, { 'cost-type': costType }))
+      expect(fcm).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-metric' })
+    }
+  })
+
+  it('§7.2.4: the PV type at the single-part filtered cost map and endpoint cost service (not offered there) → E_INVALID_FIELD_VALUE cost-type/cost-metric', async () => {
+    const ecs = await altoErrorMeta(await postEndpointCost(NM, ecsBody({ 'cost-type': PV })))
+    expect(ecs).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-metric' })
+    const fcm = await altoErrorMeta(await postFilteredCostMap(NM, { 'cost-type': PV }))
+    expect(fcm).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-metric' })
+  })
+
+  it('§7.2.3: an ane-property-names entry not in the capability (incl. persistent-entity-id, not offered) → E_INVALID_FIELD_VALUE', async () => {
+    for (const name of ['persistent-entity-id', 'bandwidth', '']) {
+      const meta = await altoErrorMeta(
+        await postPvEcs(NM, ecsBody({ 'cost-type': PV, 'ane-property-names': [BW, name] }))
+      )
+      expect(meta).toMatchObject({
+        code: 'E_INVALID_FIELD_VALUE',
+        field: 'ane-property-names',
+        value: name,
+      })
+    }
+  })
+
+  it('§7.2.3: ane-property-names that is not an array → E_INVALID_FIELD_TYPE; a non-string element → E_INVALID_FIELD_VALUE on the array (RFC 7285 §8.5.2)', async () => {
+    const element = await altoErrorMeta(
+      await postPvCostMap(NM, { 'cost-type': PV, 'ane-property-names': [1] })
+    )
+    expect(element).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'ane-property-names' })
+    for (const value of ['max-reservable-bandwidth', {}]) {
+      const meta = await altoErrorMeta(
+        await postPvCostMap(NM, { 'cost-type': PV, 'ane-property-names': value })
+      )
+      expect(meta.code).toBe('E_INVALID_FIELD_TYPE')
+      expect(meta.field).toMatch(/^ane-property-names/)
+    }
+  })
+
+  it('§7.2.4 / §9.2: cost-constraints false — constraints → E_INVALID_FIELD_VALUE; no max-cost-types — multi-cost-types → E_INVALID_FIELD_VALUE', async () => {
+    const constrained = await altoErrorMeta(
+      await postPvCostMap(NM, { 'cost-type': PV, constraints: ['le 5'] })
+    )
+    expect(constrained.code).toBe('E_INVALID_FIELD_VALUE')
+    const multi = await altoErrorMeta(
+      await postPvEcs(NM, { endpoints: ecsBody({}).endpoints, 'multi-cost-types': [PV] })
+    )
+    expect(multi).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'multi-cost-types' })
+  })
+
+  it('RFC 7285 §11.3.2.3 / §11.5.1.3: missing cost-type → E_MISSING_FIELD; bad address → E_INVALID_FIELD_VALUE; both lists empty → E_INVALID_FIELD_VALUE', async () => {
+    expect(await altoErrorMeta(await postPvCostMap(NM, {}))).toMatchObject({
+      code: 'E_MISSING_FIELD',
+      field: 'cost-type',
+    })
+    expect(
+      await altoErrorMeta(
+        await postPvEcs(NM, {
+          'cost-type': PV,
+          endpoints: { srcs: ['ipv4:300.0.0.1'], dsts: ['ipv4:192.0.2.1'] },
+        })
+      )
+    ).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'endpoints/srcs' })
+    expect(
+      await altoErrorMeta(
+        await postPvEcs(NM, { 'cost-type': PV, endpoints: { srcs: [], dsts: [] } })
+      )
+    ).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'endpoints' })
+    expect((await altoErrorMeta(await postPvEcs(NM, '{"cost-type": '))).code).toBe('E_SYNTAX')
+  })
+
+  it('RFC 7285 §8.3.2 / §9.2: wrong Content-Type → 415, GET → 405, a network map without a path table → 404', async () => {
+    const wrongType = await post(
+      pvEcsPath(NM),
+      MEDIA_TYPES.costMapFilter,
+      ecsBody({ 'cost-type': PV })
+    )
+    expect(wrongType.status).toBe(415)
+    await wrongType.body?.cancel()
+    const getRes = await get(pvCostMapPath(NM))
+    expect(getRes.status).toBe(405)
+    await getRes.body?.cancel()
+    for (const path of [
+      pvCostMapPath('eu-network-map'),
+      pvEcsPath('my-default-network-map'),
+      pvEcsPath('nope'),
+    ]) {
+      const res = await post(
+        path,
+        path.includes('costmap') ? MEDIA_TYPES.costMapFilter : MEDIA_TYPES.endpointCostParams,
+        { 'cost-type': PV }
+      )
+      expect(res.status, path).toBe(404)
+      await res.body?.cancel()
+    }
+  })
+})
