@@ -28,6 +28,7 @@ import {
   stableHash32,
 } from '../../scripts/lib/asn-map.ts'
 import { regionDistance, regionOf } from '../../scripts/lib/regions.ts'
+import { compileMapSet } from '../../src/compiler/index.ts'
 
 /** Checks that `cidrs` tile [start, end] exactly, each block aligned, and no two can merge. */
 function assertExactMinimalTiling(
@@ -664,5 +665,38 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
       'asn-network-map,rest-AU,.country,AU',
       'asn-network-map,rest-JP,.country,JP',
     ])
+  })
+
+  it('compiles: the metric maps pass the RFC 9439 checks and the calendar the RFC 8896 ones', async () => {
+    run('c')
+    const out = join(dir, 'c')
+    const files: Record<string, string> = Object.fromEntries(
+      readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])
+    )
+    files['alto-edge.json'] = JSON.stringify({
+      'default-network-map': 'asn-network-map',
+      'network-maps': [{ file: 'network-map.json' }],
+      'cost-maps': [
+        { file: 'cost-routingcost.json' },
+        ...METRIC_MAPS.map((m) => ({ file: `cost-${m.stem}.json` })),
+      ],
+      'cost-calendars': [{ file: 'calendar-routingcost.json' }],
+    })
+    const r = await compileMapSet(files)
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const cms = r.build.manifest['cost-maps']
+    expect(Object.keys(cms).sort()).toEqual([
+      'asn-network-map-num-delay-ow',
+      'asn-network-map-num-delay-ow:p95',
+      'asn-network-map-num-hopcount',
+      'asn-network-map-num-lossrate',
+      'asn-network-map-num-routingcost',
+      'asn-network-map-num-tput',
+    ])
+    expect(cms['asn-network-map-num-routingcost'].calendar).toMatchObject({
+      'number-of-intervals': 24,
+      'time-interval-size': 3600,
+      anchor: '2026-01-05T00:00:00.000Z',
+    })
   })
 })
