@@ -7,7 +7,9 @@
  * Output (byte-identical for the same input): network-map.json + prefixes.csv (resource id
  * `asn-network-map`), cost-routingcost.json + costs.csv (numerical routingcost, dense PID x PID),
  * property-map.json + property-prefixes.csv + property-pids.csv (RFC 9240 property map
- * `asn-property-map`: `.asn` and `.country` per prefix and per PID).
+ * `asn-property-map`: `.asn` and `.country` per prefix and per PID), cost-<metric>.json +
+ * costs-<metric>.csv (RFC 9439 hopcount, delay-ow, delay-ow:p95, lossrate, tput by METRIC_RULE)
+ * and calendar-routingcost.json (RFC 8896: 24 hourly intervals, the `scale` form, DIURNAL_SCALE).
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -29,10 +31,16 @@ import {
   routingCost,
   sortAndTrimOverlaps,
   DEFAULT_PID,
+  DIURNAL_SCALE,
+  METRIC_MAPS,
+  pairMetrics,
 } from './lib/asn-map.ts'
 
 export const NETWORK_MAP_ID = 'asn-network-map'
 export const PROPERTY_MAP_ID = 'asn-property-map'
+export const ROUTINGCOST_MAP_ID = 'asn-network-map-num-routingcost'
+/** A Monday 00:00 UTC: interval k of every day is hour k UTC. */
+export const CALENDAR_ANCHOR = '2026-01-05T00:00:00Z'
 const DEFAULT_TOP = 1000
 
 function usage(): never {
@@ -161,6 +169,50 @@ function main(): void {
     closeSync(fd)
   }
   log(`wrote cost-routingcost.json, costs.csv (${fmt(costEntries)} entries)`)
+
+  // RFC 9439 metric cost maps, one CSV each, written in one pass over the pairs.
+  const metricFds = METRIC_MAPS.map((m) => {
+    const costMap = {
+      'network-map': NETWORK_MAP_ID,
+      'cost-type': {
+        'cost-mode': 'numerical',
+        'cost-metric': m.metric,
+        // No cost-context: one cost type name has one context across the map set (RFC 9439
+        // §3.1), and the interop maps' num-hopcount has none; no context means "estimation".
+        description: `${m.description}, derived from the routingcost bands (maps/asn/README.md)`,
+      },
+      'cost-csv': [`costs-${m.stem}.csv`],
+    }
+    writeFileSync(join(outDir, `cost-${m.stem}.json`), JSON.stringify(costMap, null, 2) + '\n')
+    const mfd = openSync(join(outDir, `costs-${m.stem}.csv`), 'w')
+    writeSync(mfd, header(`PID x PID ${m.metric}`) + 'src,dst,cost\n')
+    return mfd
+  })
+  try {
+    const rows = METRIC_MAPS.map(() => '')
+    for (const src of pids) {
+      rows.fill('')
+      for (const dst of pids) {
+        const pm = pairMetrics(src, dst)
+        for (let i = 0; i < METRIC_MAPS.length; i++)
+          rows[i] += `${src.name},${dst.name},${METRIC_MAPS[i].value(pm)}\n`
+      }
+      for (let i = 0; i < METRIC_MAPS.length; i++) writeSync(metricFds[i], rows[i])
+    }
+  } finally {
+    for (const mfd of metricFds) closeSync(mfd)
+  }
+  log(`wrote ${METRIC_MAPS.map((m) => `cost-${m.stem}.json`).join(', ')} and their CSVs`)
+
+  const calendar = {
+    'cost-map': ROUTINGCOST_MAP_ID,
+    'time-interval-size': 3600,
+    'number-of-intervals': DIURNAL_SCALE.length,
+    anchor: CALENDAR_ANCHOR,
+    scale: DIURNAL_SCALE,
+  }
+  writeFileSync(join(outDir, 'calendar-routingcost.json'), JSON.stringify(calendar, null, 2) + '\n')
+  log('wrote calendar-routingcost.json (24 hourly intervals, scale form)')
 
   const propertyMap = {
     'resource-id': PROPERTY_MAP_ID,

@@ -103,7 +103,10 @@ function fail(step: string, code: number): never {
   process.exit(code)
 }
 
-if (opts.asn && !existsSync(join(root, 'maps/asn/generated/network-map.json'))) {
+// Regenerate when any output is missing: a directory from an older generator lacks the metric
+// maps and the calendar, which maps/alto-edge.json lists as optional (so they would be skipped).
+const ASN_OUTPUTS = ['network-map.json', 'cost-tput.json', 'calendar-routingcost.json']
+if (opts.asn && ASN_OUTPUTS.some((f) => !existsSync(join(root, 'maps/asn/generated', f)))) {
   console.log(
     'start: generating the large real map from @ip-location-db/asn (once; skip with --no-asn)'
   )

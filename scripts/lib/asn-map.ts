@@ -399,3 +399,137 @@ export function routingCost(a: PidInfo, b: PidInfo): number {
     return COST_RULE.sameRegion.base + (j % COST_RULE.sameRegion.jitter)
   return COST_RULE.otherRegion.base + regionDistance(ra, rb) + (j % COST_RULE.otherRegion.jitter)
 }
+
+/** Which band of the cost rule a pair falls in; `distance` is the continent distance (20-80). */
+export type PairBand =
+  | { band: 'self' }
+  | { band: 'default' }
+  | { band: 'sameCountry' }
+  | { band: 'sameRegion' }
+  | { band: 'otherRegion'; distance: number }
+
+/** The band of routingCost's rule (same tests, same order). */
+export function pairBand(a: PidInfo, b: PidInfo): PairBand {
+  if (a.name === b.name) return { band: 'self' }
+  if (a.kind === 'default' || b.kind === 'default') return { band: 'default' }
+  const ra = a.region ?? 'unknown'
+  const rb = b.region ?? 'unknown'
+  if (ra !== 'unknown' && a.country === b.country) return { band: 'sameCountry' }
+  if (ra !== 'unknown' && ra === rb) return { band: 'sameRegion' }
+  return { band: 'otherRegion', distance: regionDistance(ra, rb) }
+}
+
+/** RFC 9439 metrics of one PID pair (units: µs, percent, bytes/s). */
+export interface PairMetrics {
+  hopcount: number
+  /** `delay-ow` (median one-way delay), integer µs. */
+  delayOw: number
+  /** `delay-ow:p95`, integer µs, ≥ delayOw. */
+  delayOwP95: number
+  /** `lossrate`, percent, a multiple of 1/64 (exact in F32). */
+  lossrate: number
+  /** `tput`, integer bytes/s. */
+  tput: number
+}
+
+/**
+ * The metrics rule (maps/asn/README.md, "Metrics"): per band, a base plus independent per-pair
+ * jitters (stableHash32 of the sorted pair with a metric salt, so every metric is symmetric):
+ *
+ * | band | hopcount | delay-ow median | p95 | lossrate |
+ * |---|---|---|---|---|
+ * | self | 0 | 100 µs | 1.2–1.79 × median | 0 |
+ * | same country | 2–5 | 1–10 ms | " | 0–3/64 % |
+ * | same continent | 5–9 | 10–40 ms | " | 2–9/64 % |
+ * | other continents (distance d 20–80) | 8 + d/10 + 0–3 | 40 ms + d × 1.5 ms + 0–30 ms (70–190 ms) | " | 8–39/64 % |
+ * | to/from `default` | 24 | 200 ms | " | 1 % |
+ *
+ * tput is the Mathis et al. TCP model, MSS × 1.22 / (RTT × √p), with RTT = 2 × the median
+ * one-way delay, p = max(loss, 0.001 %), capped at 1.25e9 B/s (10 Gbit/s), rounded.
+ */
+export const METRIC_RULE = {
+  self: { hops: [0, 0], delayUs: [100, 0], loss64: [0, 0] },
+  default: { hops: [24, 0], delayUs: [200_000, 0], loss64: [64, 0] },
+  sameCountry: { hops: [2, 4], delayUs: [1_000, 9_000], loss64: [0, 4] },
+  sameRegion: { hops: [5, 5], delayUs: [10_000, 30_000], loss64: [2, 8] },
+  otherRegion: { hops: [8, 4], delayUs: [40_000, 30_000], loss64: [8, 32] },
+  /** otherRegion adds distance/10 hops and distance × this many µs. */
+  perDistance: { hops: 0.1, delayUs: 1_500 },
+  p95: { minPercent: 20, jitterPercent: 60 },
+  tput: { mss: 1460, mathis: 1.22, minLoss: 1e-5, capBytes: 1.25e9 },
+} as const
+
+const salted = (a: string, b: string, salt: string): number =>
+  a < b ? stableHash32(`${salt}\n${a}\n${b}`) : stableHash32(`${salt}\n${b}\n${a}`)
+
+/** The RFC 9439 metrics of a pair by METRIC_RULE: deterministic and symmetric. */
+export function pairMetrics(a: PidInfo, b: PidInfo): PairMetrics {
+  const pb = pairBand(a, b)
+  const r = METRIC_RULE[pb.band]
+  const pick = (range: readonly [number, number], salt: string): number =>
+    range[0] + (range[1] === 0 ? 0 : salted(a.name, b.name, salt) % range[1])
+  let hopcount = pick(r.hops, 'hops')
+  let delayOw = pick(r.delayUs, 'delay')
+  if (pb.band === 'otherRegion') {
+    hopcount += Math.round(pb.distance * METRIC_RULE.perDistance.hops)
+    delayOw += pb.distance * METRIC_RULE.perDistance.delayUs
+  }
+  const { minPercent, jitterPercent } = METRIC_RULE.p95
+  const p95Percent = minPercent + (salted(a.name, b.name, 'p95') % jitterPercent)
+  const delayOwP95 = delayOw + Math.round((delayOw * p95Percent) / 100)
+  const lossrate = pick(r.loss64, 'loss') / 64
+  const t = METRIC_RULE.tput
+  const rttSeconds = (2 * delayOw) / 1e6
+  const p = Math.max(lossrate / 100, t.minLoss)
+  const tput = Math.round(Math.min(t.capBytes, (t.mss * t.mathis) / (rttSeconds * Math.sqrt(p))))
+  return { hopcount, delayOw, delayOwP95, lossrate, tput }
+}
+
+/** The metric cost maps the generator writes: file stem, RFC 9439 cost metric, value of a pair. */
+export const METRIC_MAPS: readonly {
+  stem: string
+  metric: string
+  description: string
+  value: (m: PairMetrics) => number
+}[] = [
+  {
+    stem: 'hopcount',
+    metric: 'hopcount',
+    description: 'synthetic hop count',
+    value: (m) => m.hopcount,
+  },
+  {
+    stem: 'delay-ow',
+    metric: 'delay-ow',
+    description: 'synthetic median one-way delay, microseconds',
+    value: (m) => m.delayOw,
+  },
+  {
+    stem: 'delay-ow-p95',
+    metric: 'delay-ow:p95',
+    description: 'synthetic 95th percentile one-way delay, microseconds',
+    value: (m) => m.delayOwP95,
+  },
+  {
+    stem: 'lossrate',
+    metric: 'lossrate',
+    description: 'synthetic loss rate, percent',
+    value: (m) => m.lossrate,
+  },
+  {
+    stem: 'tput',
+    metric: 'tput',
+    description: 'synthetic TCP throughput (Mathis model), bytes per second',
+    value: (m) => m.tput,
+  },
+]
+
+/**
+ * The diurnal shape of the routingcost calendar: 24 hourly factors (hour 0 = 00:00 UTC of the
+ * anchor), a night trough of 0.8, a working-day plateau and an evening peak of 1.25. The peak
+ * keeps 200 × 1.25 = 250 within U8 (≤ 254), so the calendar is one byte per cell.
+ */
+export const DIURNAL_SCALE: readonly number[] = [
+  0.85, 0.8, 0.8, 0.8, 0.8, 0.85, 0.9, 1, 1.05, 1.1, 1.1, 1.1, 1.05, 1.1, 1.1, 1.05, 1.05, 1.1,
+  1.15, 1.2, 1.25, 1.25, 1.1, 0.95,
+]

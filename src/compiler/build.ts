@@ -18,6 +18,7 @@ import {
   chooseCostEncoding,
   costEncodingName,
   encodeCostCalendar,
+  encodeScaledCostCalendar,
   encodeCostMatrix,
   encodePathTable,
   encodeStringTable,
@@ -260,7 +261,11 @@ async function buildCostMap(
   const cal = cm.calendar
   if (cal) {
     entry.calendar = {
-      table: await blobs.add(encodeCostCalendar(n, cal.intervals, cal.cells)),
+      table: await blobs.add(
+        cal.scale !== undefined
+          ? encodeScaledCostCalendar(n, cm.cells, cal.scale)
+          : encodeCostCalendar(n, cal.intervals, cal.cells!)
+      ),
       'number-of-intervals': cal.intervals,
       'time-interval-size': cal.intervalSeconds,
       anchor: cal.anchor,

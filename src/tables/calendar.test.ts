@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CostCalendar, encodeCostCalendar } from './calendar.ts'
+import { CostCalendar, encodeCostCalendar, encodeScaledCostCalendar } from './calendar.ts'
 import { TableFormatError, TableKind, encodeContainer } from './container.ts'
 import { CostEncoding, encodeCostMatrix } from './costmatrix.ts'
 import { mulberry32, randomInt } from './test-helpers.ts'
@@ -27,6 +27,34 @@ describe('COST_CALENDAR', () => {
           for (let k = 0; k < N; k++) expect(cal.get(s, d, k)).toEqual(want[k])
         }
     }
+  })
+
+  it('encodes the `scale` form byte-identical to round(cost × factor) materialised, in the narrowest encoding', () => {
+    const rng = mulberry32(0x5ca1e)
+    for (const [draw, factors, encoding] of [
+      [() => randomInt(rng, 201), [0.8, 1, 1.25], CostEncoding.U8],
+      [() => randomInt(rng, 201), [0.5, 2], CostEncoding.U16],
+      [() => randomInt(rng, 100000), [1, 0.25, 1.5], CostEncoding.U32],
+      [() => rng() * 100, [1, 1.1], CostEncoding.U8],
+      [() => randomInt(rng, 2 ** 24), [1, 1.5], CostEncoding.U32],
+      [() => -randomInt(rng, 1000), [1, 0.5], CostEncoding.F32],
+      [() => -randomInt(rng, 2 ** 26), [1, 0.5], CostEncoding.F64],
+    ] as const) {
+      const n = 1 + randomInt(rng, 12)
+      const N = factors.length
+      const base = new Float64Array(n * n).map(() => (rng() < 0.1 ? NaN : draw()))
+      const cells = new Float64Array(n * n * N)
+      for (let p = 0; p < n * n; p++)
+        for (let k = 0; k < N; k++) cells[p * N + k] = Math.round(base[p] * factors[k]) + 0
+      const blob = encodeScaledCostCalendar(n, base, factors)
+      expect(CostCalendar.open(blob).encoding).toBe(encoding)
+      expect(blob).toEqual(encodeCostCalendar(n, N, cells))
+    }
+    const empty = new Float64Array(4).fill(NaN)
+    expect(CostCalendar.open(encodeScaledCostCalendar(2, empty, [1, 2])).get(1, 1, 1)).toBeNaN()
+    expect(() => encodeScaledCostCalendar(2, new Float64Array(3), [1])).toThrow(RangeError)
+    expect(() => encodeScaledCostCalendar(1, new Float64Array(1), [])).toThrow(RangeError)
+    expect(() => encodeScaledCostCalendar(1, new Float64Array(1), [-1])).toThrow(RangeError)
   })
 
   it('grows with the number of intervals only: 16 + 16 header bytes + n² × N × width', () => {

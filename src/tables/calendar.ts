@@ -20,7 +20,7 @@
  * Time (interval size, start, repetition) is not in the blob: it is the calendar's metadata in
  * the manifest, so retiming a calendar never rewrites its cells.
  */
-import { chooseCostEncoding, costEncodingInfo } from './costmatrix.ts'
+import { CostEncoding, chooseCostEncoding, costEncodingInfo } from './costmatrix.ts'
 import {
   TableFormatError,
   TableKind,
@@ -67,6 +67,63 @@ export function encodeCostCalendar(
       throw new RangeError(
         `encodeCostCalendar: value ${v} at cell ${i} is not exact in ${info.name}`
       )
+  }
+  return encodeContainer(TableKind.COST_CALENDAR, new Uint8Array(buf))
+}
+
+/**
+ * Encodes the calendar whose interval k of a pair is round(base cost × scale[k]) (the `scale`
+ * source form) straight into the narrowest cell array, without an n*n*intervals Float64Array:
+ * the rounded values are integers between round(min × f) and round(max × f) for each factor f,
+ * so the encoding that holds those extremes (and, for F32, |v| ≤ 2^24) holds them all.
+ * `base` is the n x n cost matrix (NaN = no entry, which stays no entry in every interval).
+ */
+export function encodeScaledCostCalendar(
+  n: number,
+  base: Float64Array,
+  scale: readonly number[]
+): Uint8Array {
+  const intervals = scale.length
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`encodeScaledCostCalendar: n = ${n} is not a PID count`)
+  if (intervals < 1 || intervals > 0xffffffff)
+    throw new RangeError(`encodeScaledCostCalendar: ${intervals} intervals`)
+  if (base.length !== n * n)
+    throw new RangeError(`encodeScaledCostCalendar: ${base.length} base cells for n = ${n}`)
+  for (const f of scale)
+    if (!(Number.isFinite(f) && f >= 0))
+      throw new RangeError(`encodeScaledCostCalendar: factor ${f} is not a number ≥ 0`)
+  let lo = Number.POSITIVE_INFINITY
+  let hi = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < base.length; i++) {
+    const v = base[i]
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
+  const extremes = new Float64Array(2 * intervals).fill(Number.NaN)
+  if (lo <= hi)
+    scale.forEach((f, k) => {
+      extremes[2 * k] = Math.round(lo * f) + 0
+      extremes[2 * k + 1] = Math.round(hi * f) + 0
+    })
+  let chosen = chooseCostEncoding(extremes)
+  const largest = Math.max(0, ...Array.from(extremes, (v) => (v === v ? Math.abs(v) : 0)))
+  if (chosen === CostEncoding.F32 && largest > 2 ** 24) chosen = CostEncoding.F64
+  const info = costEncodingInfo(chosen)!
+  const count = n * n * intervals
+  const buf = new ArrayBuffer(CALENDAR_HEADER_BYTES + info.bytes * count)
+  const header = new DataView(buf)
+  header.setUint32(0, n, true)
+  header.setUint32(4, intervals, true)
+  header.setUint8(8, chosen)
+  const out = new info.array(buf, CALENDAR_HEADER_BYTES, count)
+  const factors = Float64Array.from(scale)
+  for (let pair = 0, o = 0; pair < base.length; pair++) {
+    const cost = base[pair]
+    if (cost !== cost) {
+      out.fill(info.noEntry, o, o + intervals)
+      o += intervals
+    } else for (let k = 0; k < intervals; k++) out[o++] = Math.round(cost * factors[k]) + 0
   }
   return encodeContainer(TableKind.COST_CALENDAR, new Uint8Array(buf))
 }

@@ -30,7 +30,7 @@ export {
   costEncodingName,
   type CostRow,
 } from './costmatrix.ts'
-export { encodeCostCalendar, CostCalendar } from './calendar.ts'
+export { encodeCostCalendar, encodeScaledCostCalendar, CostCalendar } from './calendar.ts'
 export {
   parseIPv4,
   parseIPv4At,

@@ -12,8 +12,13 @@ import {
   type CountryRange,
   type PidInfo,
   UNKNOWN_COUNTRY,
+  DIURNAL_SCALE,
+  METRIC_MAPS,
+  METRIC_RULE,
   assignCountries,
+  pairBand,
   pairJitter,
+  pairMetrics,
   parseAsnCsv,
   planFamily,
   planPids,
@@ -23,6 +28,7 @@ import {
   stableHash32,
 } from '../../scripts/lib/asn-map.ts'
 import { regionDistance, regionOf } from '../../scripts/lib/regions.ts'
+import { compileMapSet } from '../../src/compiler/index.ts'
 
 /** Checks that `cidrs` tile [start, end] exactly, each block aligned, and no two can merge. */
 function assertExactMinimalTiling(
@@ -369,6 +375,137 @@ describe('routingCost', () => {
   })
 })
 
+describe('pairMetrics (RFC 9439 metrics by METRIC_RULE)', () => {
+  const pid = (name: string, country: string | null, kind: PidInfo['kind'] = 'asn'): PidInfo => ({
+    name,
+    kind,
+    country,
+    region: country === null ? null : regionOf(country),
+  })
+  const countries = ['US', 'CA', 'DE', 'FR', 'JP', 'AU', 'BR', 'ZA', 'ZZ', 'AQ']
+  const arbPid = fc
+    .tuple(fc.integer({ min: 1, max: 400000 }), fc.constantFrom(...countries), fc.nat(20))
+    .map(([asn, cc, k]) =>
+      k === 0
+        ? pid('default', null, 'default')
+        : k === 1
+          ? pid(`rest-${cc}`, cc, 'rest')
+          : pid(`as${asn}`, cc)
+    )
+  const ms = 1000
+
+  it('is deterministic (pinned values) and symmetric', () => {
+    const a = pid('as1', 'US')
+    const b = pid('as3', 'DE')
+    expect(pairMetrics(a, b)).toEqual({
+      hopcount: 10,
+      delayOw: 90619,
+      delayOwP95: 149521,
+      lossrate: 0.171875,
+      tput: 237059,
+    })
+    expect(pairMetrics(a, b)).toEqual(pairMetrics(b, a))
+    expect(pairMetrics(a, b)).toEqual(pairMetrics({ ...a }, { ...b }))
+    fc.assert(
+      fc.property(arbPid, arbPid, (x, y) => {
+        expect(pairMetrics(x, y)).toEqual(pairMetrics(y, x))
+      })
+    )
+  })
+
+  it('puts each band in its documented ranges (µs, percent, bytes/s)', () => {
+    fc.assert(
+      fc.property(arbPid, arbPid, (x, y) => {
+        const m = pairMetrics(x, y)
+        const band = pairBand(x, y)
+        expect(Number.isInteger(m.hopcount) && Number.isInteger(m.delayOw)).toBe(true)
+        expect(Number.isInteger(m.delayOwP95) && Number.isInteger(m.tput)).toBe(true)
+        expect(m.delayOwP95).toBeGreaterThanOrEqual(Math.round(m.delayOw * 1.2))
+        expect(m.delayOwP95).toBeLessThanOrEqual(Math.round(m.delayOw * 1.8))
+        expect(m.lossrate * 64).toBe(Math.round(m.lossrate * 64))
+        expect(Math.fround(m.lossrate)).toBe(m.lossrate)
+        expect(m.lossrate).toBeGreaterThanOrEqual(0)
+        expect(m.lossrate).toBeLessThanOrEqual(100)
+        expect(m.tput).toBeGreaterThan(0)
+        expect(m.tput).toBeLessThanOrEqual(METRIC_RULE.tput.capBytes)
+        switch (band.band) {
+          case 'self':
+            expect(m).toMatchObject({ hopcount: 0, delayOw: 100, lossrate: 0 })
+            break
+          case 'default':
+            expect(m).toMatchObject({ hopcount: 24, delayOw: 200 * ms, lossrate: 1 })
+            break
+          case 'sameCountry':
+            expect(m.hopcount).toBeGreaterThanOrEqual(2)
+            expect(m.hopcount).toBeLessThanOrEqual(5)
+            expect(m.delayOw).toBeGreaterThanOrEqual(1 * ms)
+            expect(m.delayOw).toBeLessThan(10 * ms)
+            expect(m.lossrate).toBeLessThanOrEqual(3 / 64)
+            break
+          case 'sameRegion':
+            expect(m.hopcount).toBeGreaterThanOrEqual(5)
+            expect(m.hopcount).toBeLessThanOrEqual(9)
+            expect(m.delayOw).toBeGreaterThanOrEqual(10 * ms)
+            expect(m.delayOw).toBeLessThan(40 * ms)
+            break
+          case 'otherRegion':
+            expect(m.hopcount).toBeGreaterThanOrEqual(10)
+            expect(m.hopcount).toBeLessThanOrEqual(19)
+            expect(m.delayOw).toBeGreaterThanOrEqual(70 * ms)
+            expect(m.delayOw).toBeLessThan(200 * ms)
+            expect(m.lossrate).toBeGreaterThanOrEqual(8 / 64)
+            break
+        }
+      })
+    )
+  })
+
+  it('orders the bands: nearer pairs have fewer hops, less delay, more throughput', () => {
+    const us1 = pid('as1', 'US')
+    const us2 = pid('as2', 'US')
+    const ca = pid('rest-CA', 'CA', 'rest')
+    const jp = pid('as5', 'JP')
+    const [country, region, other] = [
+      pairMetrics(us1, us2),
+      pairMetrics(us1, ca),
+      pairMetrics(us1, jp),
+    ]
+    expect(pairBand(us1, us2).band).toBe('sameCountry')
+    expect(pairBand(us1, ca).band).toBe('sameRegion')
+    expect(pairBand(us1, jp)).toEqual({ band: 'otherRegion', distance: 40 })
+    expect(country.delayOw).toBeLessThan(region.delayOw)
+    expect(region.delayOw).toBeLessThan(other.delayOw)
+    expect(country.tput).toBeGreaterThan(other.tput)
+  })
+
+  it('agrees with routingCost on the band of every pair', () => {
+    const bandOfCost = (c: number) =>
+      c === 0
+        ? 'self'
+        : c === 200
+          ? 'default'
+          : c < 20
+            ? 'sameCountry'
+            : c < 60
+              ? 'sameRegion'
+              : 'otherRegion'
+    fc.assert(
+      fc.property(arbPid, arbPid, (x, y) => {
+        const band = pairBand(x, y).band
+        expect(bandOfCost(routingCost(x, y))).toBe(band)
+      })
+    )
+  })
+
+  it('has a 24-hour diurnal scale that keeps routingcost within U8', () => {
+    expect(DIURNAL_SCALE).toHaveLength(24)
+    expect(Math.max(...DIURNAL_SCALE) * 200).toBeLessThanOrEqual(254)
+    expect(Math.min(...DIURNAL_SCALE)).toBeGreaterThan(0)
+    expect(DIURNAL_SCALE.indexOf(Math.max(...DIURNAL_SCALE))).toBeGreaterThanOrEqual(18)
+    expect(DIURNAL_SCALE.indexOf(Math.min(...DIURNAL_SCALE))).toBeLessThan(6)
+  })
+})
+
 describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gen-asn-map-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -415,7 +552,18 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
     run('b')
     const files = readdirSync(join(dir, 'a')).sort()
     expect(files).toEqual([
+      'calendar-routingcost.json',
+      'cost-delay-ow-p95.json',
+      'cost-delay-ow.json',
+      'cost-hopcount.json',
+      'cost-lossrate.json',
       'cost-routingcost.json',
+      'cost-tput.json',
+      'costs-delay-ow-p95.csv',
+      'costs-delay-ow.csv',
+      'costs-hopcount.csv',
+      'costs-lossrate.csv',
+      'costs-tput.csv',
       'costs.csv',
       'network-map.json',
       'prefixes.csv',
@@ -462,6 +610,30 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
     expect(costLines).toContain('as38803,default,200')
     expect(costLines).toContain('rest-AU,rest-AU,0')
 
+    // RFC 9439 metric maps: same PID pairs in the same order, values from pairMetrics.
+    for (const m of METRIC_MAPS) {
+      const src = JSON.parse(readFileSync(join(dir, 'a', `cost-${m.stem}.json`), 'utf8'))
+      expect(src).toMatchObject({
+        'network-map': 'asn-network-map',
+        'cost-type': { 'cost-mode': 'numerical', 'cost-metric': m.metric },
+        'cost-csv': [`costs-${m.stem}.csv`],
+      })
+      const mLines = readFileSync(join(dir, 'a', `costs-${m.stem}.csv`), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+      expect(mLines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(
+        costLines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))
+      )
+    }
+    const cal = JSON.parse(readFileSync(join(dir, 'a', 'calendar-routingcost.json'), 'utf8'))
+    expect(cal).toEqual({
+      'cost-map': 'asn-network-map-num-routingcost',
+      'time-interval-size': 3600,
+      'number-of-intervals': 24,
+      anchor: '2026-01-05T00:00:00Z',
+      scale: DIURNAL_SCALE,
+    })
+
     // RFC 9240 property map: .asn and .country per prefix (ranges with the same pair merged,
     // then split into CIDRs) and per PID.
     expect(JSON.parse(readFileSync(join(dir, 'a', 'property-map.json'), 'utf8'))).toEqual({
@@ -493,5 +665,38 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
       'asn-network-map,rest-AU,.country,AU',
       'asn-network-map,rest-JP,.country,JP',
     ])
+  })
+
+  it('compiles: the metric maps pass the RFC 9439 checks and the calendar the RFC 8896 ones', async () => {
+    run('c')
+    const out = join(dir, 'c')
+    const files: Record<string, string> = Object.fromEntries(
+      readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])
+    )
+    files['alto-edge.json'] = JSON.stringify({
+      'default-network-map': 'asn-network-map',
+      'network-maps': [{ file: 'network-map.json' }],
+      'cost-maps': [
+        { file: 'cost-routingcost.json' },
+        ...METRIC_MAPS.map((m) => ({ file: `cost-${m.stem}.json` })),
+      ],
+      'cost-calendars': [{ file: 'calendar-routingcost.json' }],
+    })
+    const r = await compileMapSet(files)
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const cms = r.build.manifest['cost-maps']
+    expect(Object.keys(cms).sort()).toEqual([
+      'asn-network-map-num-delay-ow',
+      'asn-network-map-num-delay-ow:p95',
+      'asn-network-map-num-hopcount',
+      'asn-network-map-num-lossrate',
+      'asn-network-map-num-routingcost',
+      'asn-network-map-num-tput',
+    ])
+    expect(cms['asn-network-map-num-routingcost'].calendar).toMatchObject({
+      'number-of-intervals': 24,
+      'time-interval-size': 3600,
+      anchor: '2026-01-05T00:00:00.000Z',
+    })
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CostCalendar } from '../../tables/calendar.ts'
 import { compileMapSet, validateMapSet, type SourceError, type SourceFiles } from '../index.ts'
-import { baseFiles, json } from '../test-fixtures.ts'
+import { baseFiles, editJson, json } from '../test-fixtures.ts'
 
 const CM = 'net-num-routingcost'
 const N = 3
@@ -109,6 +109,41 @@ describe('RFC 8896 cost calendar sources (docs/source-format.md "Cost calendars"
     expect(brief(await errorsOf(withCalendar({ ...base, scale: [1, -1] })))).toEqual([
       'cal.json scale: has 2 factors; number-of-intervals is 3',
       'cal.json scale[1]: must be a number ≥ 0',
+    ])
+  })
+
+  it('bounds the cells: `costs` (Float64 while loading) at 2^25, `scale` (encoded directly) at 2^26', async () => {
+    // A network map of `pids` PIDs (one /24 each) with a full routingcost map.
+    const sized = (pids: number, cal: Record<string, unknown>): SourceFiles => {
+      const names = Array.from({ length: pids }, (_, i) => `P${String(i).padStart(2, '0')}`)
+      let files = withCalendar(cal)
+      files = editJson(files, 'net.json', (net) => {
+        net.pids = Object.fromEntries(names.map((p, i) => [p, { ipv4: [`10.${i}.0.0/16`] }]))
+        net.pids.P00.ipv4.push('0.0.0.0/0')
+      })
+      return editJson(files, 'cost.json', (cm) => {
+        cm.costs = Object.fromEntries(
+          names.map((s, i) => [s, Object.fromEntries(names.map((d, j) => [d, 1 + ((i + j) % 9)]))])
+        )
+      })
+    }
+    const week = { ...base, 'number-of-intervals': 10080 }
+    // 58² × 10080 = 33.9 M cells: over 2^25 = 33.6 M, under 2^26 = 67.1 M
+    expect(brief(await errorsOf(sized(58, { ...week, costs: {} })))).toEqual([
+      'cal.json number-of-intervals: a calendar of 10080 intervals over 58 PIDs needs 33909120 cells; at most 33554432 are supported with "costs" (67108864 with "scale")',
+    ])
+    const scale = Array.from({ length: 10080 }, (_, k) => 1 + (k % 3) / 2)
+    const r = await compileMapSet(sized(58, { ...week, scale }))
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const entry = r.build.manifest['cost-maps'][CM]
+    const cal = CostCalendar.open(r.build.blobs.get(entry.calendar!.table.sha256)!)
+    expect([cal.n, cal.intervals, cal.encoding]).toEqual([58, 10080, 1]) // U8: ≤ 9 × 2
+    expect(cal.byteLength).toBeGreaterThan(58 * 58 * 10080)
+    // pair P03 → P05 costs 1 + 8 % 9 = 9; factors 1, 1.5, 2, 1, …: 9, 13.5 → 14, 18, 9, …
+    expect([0, 1, 2, 3, 10079].map((k) => cal.get(3, 5, k))).toEqual([9, 14, 18, 9, 18])
+    // 82² × 10080 = 67.8 M cells: over 2^26
+    expect(brief(await errorsOf(sized(82, { ...week, scale })))).toEqual([
+      'cal.json number-of-intervals: a calendar of 10080 intervals over 82 PIDs needs 67777920 cells; at most 67108864 are supported',
     ])
   })
 

@@ -24,6 +24,15 @@ import { costCalendarSchema, type MapEntry } from './schema.ts'
 /** Most intervals of one calendar (a week of minutes). */
 export const MAX_CALENDAR_INTERVALS = 7 * 24 * 60
 
+/**
+ * Most cells (PIDs² × intervals) of a `scale` calendar. The loader keeps only the factors and
+ * the encoder writes the narrowest cells directly (no Float64 copy), so the bound is the Worker,
+ * which holds a calendar blob whole: 2^26 cells are 64 MiB as U8, half an isolate's 128 MB.
+ * The 1,240-PID ASN map's 24 hourly intervals are 36.9 M cells (36.9 MB, U8). The `costs` form
+ * is materialised as Float64 while loading and stays within MAX_COST_CELLS (2^25).
+ */
+export const MAX_SCALED_CALENDAR_CELLS = 1 << 26
+
 /** Reads one calendar over the cost map it names; reports every problem. */
 export function loadCostCalendar(
   diag: Diagnostics,
@@ -65,15 +74,25 @@ export function loadCostCalendar(
     fail(at(''), 'give exactly one of "costs" (values per pair) and "scale" (factors)', null)
   if (!ok) return undefined
   const n = cm.n
-  if (n * n * N > MAX_COST_CELLS) {
+  const limit = cal.scale !== undefined ? MAX_SCALED_CALENDAR_CELLS : MAX_COST_CELLS
+  if (n * n * N > limit) {
     fail(
       at('number-of-intervals'),
-      `a calendar of ${N} intervals over ${n} PIDs needs ${n * n * N} cells; at most ${MAX_COST_CELLS} are supported`,
+      `a calendar of ${N} intervals over ${n} PIDs needs ${n * n * N} cells; at most ${limit} are supported` +
+        (cal.scale !== undefined
+          ? ''
+          : ` with "costs" (${MAX_SCALED_CALENDAR_CELLS} with "scale")`),
       N
     )
     return undefined
   }
-  const cells = new Float64Array(n * n * N).fill(Number.NaN)
+  const timing = {
+    file,
+    intervals: N,
+    intervalSeconds: size,
+    anchor: new Date(anchorMs).toISOString(),
+    ...(repeated !== undefined ? { repeated } : {}),
+  }
   const check = costChecker(cm.costType)
   if (cal.scale !== undefined) {
     if (cal.scale.length !== N)
@@ -86,22 +105,20 @@ export function loadCostCalendar(
       if (!(Number.isFinite(f) && f >= 0)) fail(at(`scale[${k}]`), 'must be a number ≥ 0', f)
     })
     if (!ok) return undefined
-    for (let pair = 0; pair < n * n; pair++) {
-      const cost = cm.cells[pair]
-      if (cost !== cost) continue
-      for (let k = 0; k < N; k++) cells[pair * N + k] = Math.round(cost * cal.scale[k])
-    }
     // The scaled values must still satisfy the cost type (an ordinal rank stays ≥ 1, say):
-    // rounding keeps them integers, so each interval's smallest value is the one to check.
-    const least = new Float64Array(N).fill(Number.POSITIVE_INFINITY)
-    for (let i = 0; i < cells.length; i++) {
-      const v = cells[i]
-      if (v < least[i % N]) least[i % N] = v
-    }
-    least.forEach((v, k) => {
-      if (Number.isFinite(v) && check(diag, v, at(`scale[${k}]`)) === undefined) ok = false
-    })
-  } else {
+    // rounding keeps them integers and scaling by f ≥ 0 keeps the order, so each interval's
+    // smallest value, round(least cost × f), is the one to check.
+    let least = Number.POSITIVE_INFINITY
+    for (let pair = 0; pair < n * n; pair++) if (cm.cells[pair] < least) least = cm.cells[pair]
+    if (Number.isFinite(least))
+      cal.scale.forEach((f, k) => {
+        if (check(diag, Math.round(least * f) + 0, at(`scale[${k}]`)) === undefined) ok = false
+      })
+    if (!ok) return undefined
+    return { costMap: cm.id, calendar: { ...timing, scale: [...cal.scale] } }
+  }
+  const cells = new Float64Array(n * n * N).fill(Number.NaN)
+  {
     const index = pidIndexOf(cm)
     for (const [src, row] of Object.entries(cal.costs!)) {
       const srcPath = joinPath(['costs', src])
@@ -130,17 +147,7 @@ export function loadCostCalendar(
     }
   }
   if (!ok) return undefined
-  return {
-    costMap: cm.id,
-    calendar: {
-      file,
-      intervals: N,
-      intervalSeconds: size,
-      anchor: new Date(anchorMs).toISOString(),
-      ...(repeated !== undefined ? { repeated } : {}),
-      cells,
-    },
-  }
+  return { costMap: cm.id, calendar: { ...timing, cells } }
 }
 
 /** RFC 3339 §5.6 date-time (Date.parse alone also takes many other forms). */

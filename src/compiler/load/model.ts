@@ -100,8 +100,13 @@ export interface CalendarSource {
   /** ISO time at which an iteration starts (iterations of intervals × size follow from it). */
   anchor: string
   repeated?: number
-  /** Pair-major: cell (src, dst, k) at (src*n + dst)*intervals + k; NaN = no entry. */
-  cells: Float64Array
+  /**
+   * The `costs` form: pair-major, cell (src, dst, k) at (src*n + dst)*intervals + k; NaN = no
+   * entry. Absent for the `scale` form, which is never materialised as Float64 cells.
+   */
+  cells?: Float64Array
+  /** The `scale` form: interval k of a pair = round(the cost map's cost × scale[k]). */
+  scale?: readonly number[]
 }
 
 export interface PropertySource {
