@@ -16,7 +16,7 @@
  * the same tag.
  */
 import { Hono } from 'hono'
-import { parseAddressBatch } from '../../alto/address-batch.ts'
+import { parseAddressBatch, type AddressBatch } from '../../alto/address-batch.ts'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { MAX_ENDPOINT_COST_PAIRS } from '../../alto/limits.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
@@ -84,36 +84,7 @@ export const endpointCostRoutes = new Hono<AppEnv>()
     requireAcceptable(c, MEDIA_TYPES.endpointCost)
     const request = await readAltoRequest(c, MEDIA_TYPES.endpointCostParams, endpointCostRequest)
     const plan = planCostRequest(manifest, nmId, request)
-    const srcTexts = request.endpoints.srcs ?? []
-    const dstTexts = request.endpoints.dsts ?? []
-    // §11.5.1.3: "The ALTO client MUST NOT specify both srcs and dsts as empty".
-    if (srcTexts.length === 0 && dstTexts.length === 0) {
-      altoFail({
-        code: 'E_INVALID_FIELD_VALUE',
-        field: 'endpoints',
-        value: errorValueOfEmpty(request.endpoints),
-      })
-    }
-    let srcs = parseAddressBatch(srcTexts, 'endpoints/srcs')
-    let dsts = parseAddressBatch(dstTexts, 'endpoints/dsts')
-    if (srcs.texts.length === 0 || dsts.texts.length === 0) {
-      const client = clientEndpoint(c)
-      if (!client)
-        altoFail({
-          code: 'E_MISSING_FIELD',
-          field: srcs.texts.length === 0 ? 'endpoints/srcs' : 'endpoints/dsts',
-        })
-      if (srcs.texts.length === 0) srcs = parseAddressBatch([client], 'endpoints/srcs')
-      else dsts = parseAddressBatch([client], 'endpoints/dsts')
-    }
-    const pairs = srcs.texts.length * dsts.texts.length
-    if (pairs > MAX_ENDPOINT_COST_PAIRS) {
-      altoFail({
-        code: 'E_INVALID_FIELD_VALUE',
-        field: 'endpoints',
-        value: `${srcs.texts.length}×${dsts.texts.length} pairs; at most ${MAX_ENDPOINT_COST_PAIRS} are served per request`,
-      })
-    }
+    const { srcs, dsts } = endpointBatches(c, request.endpoints)
     phaseDone('validate')
     const single = isSingleCost(plan)
     const [pidsOf, columns] = await Promise.all([
@@ -146,6 +117,48 @@ export const endpointCostRoutes = new Hono<AppEnv>()
     return response
   })
   .all('/endpointcost/:nm/lookup', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
+
+/**
+ * The request's §11.5.1.3 `endpoints` as address batches: both lists empty is
+ * E_INVALID_FIELD_VALUE; one empty list stands for the client's own address (CF-Connecting-IP),
+ * E_MISSING_FIELD when the platform gave none; more than MAX_ENDPOINT_COST_PAIRS pairs is
+ * refused. Shared by the endpoint cost and the path-vector endpoint cost services.
+ */
+export function endpointBatches(
+  c: AppContext,
+  endpoints: { srcs?: string[]; dsts?: string[] }
+): { srcs: AddressBatch; dsts: AddressBatch } {
+  const srcTexts = endpoints.srcs ?? []
+  const dstTexts = endpoints.dsts ?? []
+  // §11.5.1.3: "The ALTO client MUST NOT specify both srcs and dsts as empty".
+  if (srcTexts.length === 0 && dstTexts.length === 0) {
+    altoFail({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'endpoints',
+      value: errorValueOfEmpty(endpoints),
+    })
+  }
+  let srcs = parseAddressBatch(srcTexts, 'endpoints/srcs')
+  let dsts = parseAddressBatch(dstTexts, 'endpoints/dsts')
+  if (srcs.texts.length === 0 || dsts.texts.length === 0) {
+    const client = clientEndpoint(c)
+    if (!client)
+      altoFail({
+        code: 'E_MISSING_FIELD',
+        field: srcs.texts.length === 0 ? 'endpoints/srcs' : 'endpoints/dsts',
+      })
+    if (srcs.texts.length === 0) srcs = parseAddressBatch([client], 'endpoints/srcs')
+    else dsts = parseAddressBatch([client], 'endpoints/dsts')
+  }
+  if (srcs.texts.length * dsts.texts.length > MAX_ENDPOINT_COST_PAIRS) {
+    altoFail({
+      code: 'E_INVALID_FIELD_VALUE',
+      field: 'endpoints',
+      value: `${srcs.texts.length}×${dsts.texts.length} pairs; at most ${MAX_ENDPOINT_COST_PAIRS} are served per request`,
+    })
+  }
+  return { srcs, dsts }
+}
 
 export function errorValueOfEmpty(endpoints: { srcs?: string[]; dsts?: string[] }): string {
   return JSON.stringify({ srcs: endpoints.srcs ?? [], dsts: endpoints.dsts ?? [] })

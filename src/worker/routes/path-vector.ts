@@ -7,9 +7,7 @@
  * RFC 7285 errors of the base services (§7.2.6: "normal ALTO error").
  */
 import { Hono } from 'hono'
-import { parseAddressBatch } from '../../alto/address-batch.ts'
 import { altoFail, httpFail } from '../../alto/errors.ts'
-import { MAX_ENDPOINT_COST_PAIRS } from '../../alto/limits.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { parseMultiCost } from '../../alto/multi-cost.ts'
 import {
@@ -38,7 +36,7 @@ import { readAltoRequest, requestVersion, requireAcceptable, type AppContext } f
 import { phaseDone } from '../phases.ts'
 import { networkMapOr404, networkMapVtag } from '../resources.ts'
 import { pathTable, pidIndexes, pidTable } from '../tables.ts'
-import { clientEndpoint, errorValueOfEmpty } from './endpoint-cost.ts'
+import { endpointBatches } from './endpoint-cost.ts'
 
 const s = JSON.stringify
 const COST_TYPE_JSON = `{"cost-mode":"array","cost-metric":"ane-path"}`
@@ -190,35 +188,7 @@ export const pathVectorRoutes = new Hono<AppEnv>()
       pathVectorEndpointCostRequest
     )
     const { bandwidth } = checkPathVectorRequest(request)
-    const srcTexts = request.endpoints.srcs ?? []
-    const dstTexts = request.endpoints.dsts ?? []
-    // RFC 7285 §11.5.1.3: "The ALTO client MUST NOT specify both srcs and dsts as empty".
-    if (srcTexts.length === 0 && dstTexts.length === 0) {
-      altoFail({
-        code: 'E_INVALID_FIELD_VALUE',
-        field: 'endpoints',
-        value: errorValueOfEmpty(request.endpoints),
-      })
-    }
-    let srcs = parseAddressBatch(srcTexts, 'endpoints/srcs')
-    let dsts = parseAddressBatch(dstTexts, 'endpoints/dsts')
-    if (srcs.texts.length === 0 || dsts.texts.length === 0) {
-      const client = clientEndpoint(c)
-      if (!client)
-        altoFail({
-          code: 'E_MISSING_FIELD',
-          field: srcs.texts.length === 0 ? 'endpoints/srcs' : 'endpoints/dsts',
-        })
-      if (srcs.texts.length === 0) srcs = parseAddressBatch([client], 'endpoints/srcs')
-      else dsts = parseAddressBatch([client], 'endpoints/dsts')
-    }
-    if (srcs.texts.length * dsts.texts.length > MAX_ENDPOINT_COST_PAIRS) {
-      altoFail({
-        code: 'E_INVALID_FIELD_VALUE',
-        field: 'endpoints',
-        value: `${srcs.texts.length}×${dsts.texts.length} pairs; at most ${MAX_ENDPOINT_COST_PAIRS} are served per request`,
-      })
-    }
+    const { srcs, dsts } = endpointBatches(c, request.endpoints)
     phaseDone('validate')
     const [pidsOf, table] = await Promise.all([
       pidIndexes(c.env.ALTO_KV, nm),
