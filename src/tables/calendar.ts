@@ -22,12 +22,11 @@
  */
 import { CostEncoding, chooseCostEncoding, costEncodingInfo } from './costmatrix.ts'
 import {
-  TableFormatError,
-  TableKind,
-  assertLittleEndianPlatform,
   assertPayloadSize,
   encodeContainer,
-  openContainer,
+  openTable,
+  TableFormatError,
+  TableKind,
 } from './container.ts'
 
 const CALENDAR_HEADER_BYTES = 16
@@ -155,13 +154,11 @@ export class CostCalendar {
 
   /** Verifies the container (checksum included) and takes a view over the cells. */
   static open(blob: ArrayBuffer | Uint8Array): CostCalendar {
-    assertLittleEndianPlatform()
-    const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.COST_CALENDAR)
-    if (payloadLength < CALENDAR_HEADER_BYTES)
-      throw new TableFormatError(
-        `COST_CALENDAR payload is ${payloadLength} bytes, shorter than its ${CALENDAR_HEADER_BYTES}-byte header`
-      )
-    const header = new DataView(buffer, payloadOffset, CALENDAR_HEADER_BYTES)
+    const { buffer, payloadOffset, payloadLength, header } = openTable(
+      blob,
+      TableKind.COST_CALENDAR,
+      CALENDAR_HEADER_BYTES
+    )
     const n = header.getUint32(0, true)
     const intervals = header.getUint32(4, true)
     const encoding = header.getUint8(8)

@@ -185,6 +185,26 @@ function describeMagic(bytes: Uint8Array): string {
 }
 
 /**
+ * Opens a table of `kind` for its decoder: little-endian platform, container checked (checksum
+ * included), payload at least `headerBytes` long, and a view of that header — the first steps of
+ * every table's `open`, written once.
+ */
+export function openTable(
+  blob: ArrayBuffer | Uint8Array,
+  kind: number,
+  headerBytes: number
+): OpenedContainer & { header: DataView } {
+  assertLittleEndianPlatform()
+  const opened = openContainer(blob, kind)
+  if (opened.payloadLength < headerBytes) {
+    throw new TableFormatError(
+      `${KIND_NAMES[kind]} payload is ${opened.payloadLength} bytes, shorter than its ${headerBytes}-byte header`
+    )
+  }
+  return { ...opened, header: new DataView(opened.buffer, opened.payloadOffset, headerBytes) }
+}
+
+/**
  * Verifies a blob's container and returns where its payload is. Throws TableFormatError (message
  * naming the problem) when the blob is shorter than 16 bytes, the magic differs, the version is
  * not FORMAT_VERSION, the kind is not `expectedKind`, the length field disagrees with the blob

@@ -13,12 +13,11 @@
  * the API represents it as NaN throughout. Every stored cost decodes to the exact source double.
  */
 import {
-  TableKind,
-  TableFormatError,
-  assertLittleEndianPlatform,
   assertPayloadSize,
   encodeContainer,
-  openContainer,
+  openTable,
+  TableFormatError,
+  TableKind,
 } from './container.ts'
 
 /** Cell encodings of a cost matrix. */
@@ -186,14 +185,11 @@ export class CostMatrix {
 
   /** Verifies the container (checksum included) and takes a view over the cells. */
   static open(blob: ArrayBuffer | Uint8Array): CostMatrix {
-    assertLittleEndianPlatform()
-    const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.COST_MATRIX)
-    if (payloadLength < COST_MATRIX_HEADER_BYTES) {
-      throw new TableFormatError(
-        `COST_MATRIX payload is ${payloadLength} bytes, shorter than its ${COST_MATRIX_HEADER_BYTES}-byte header`
-      )
-    }
-    const header = new DataView(buffer, payloadOffset, COST_MATRIX_HEADER_BYTES)
+    const { buffer, payloadOffset, payloadLength, header } = openTable(
+      blob,
+      TableKind.COST_MATRIX,
+      COST_MATRIX_HEADER_BYTES
+    )
     const n = header.getUint32(0, true)
     const encoding = header.getUint8(4)
     const info = ENCODINGS[encoding]

@@ -15,13 +15,12 @@
  * Lookup: i = last index in [base[c], base[c+1]) with keys[i] <= key; value = values[i].
  */
 import {
-  TableKind,
-  TableFormatError,
   alignUp,
-  assertLittleEndianPlatform,
   assertPayloadSize,
   encodeContainer,
-  openContainer,
+  openTable,
+  TableFormatError,
+  TableKind,
 } from './container.ts'
 import { wordMask } from './ip.ts'
 import {
@@ -223,14 +222,11 @@ export class Lpm4 {
 
   /** Verifies the container (checksum included) and takes views over the blob's bytes. */
   static open(blob: ArrayBuffer | Uint8Array): Lpm4 {
-    assertLittleEndianPlatform()
-    const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.LPM_V4)
-    if (payloadLength < LPM4_HEADER_BYTES) {
-      throw new TableFormatError(
-        `LPM_V4 payload is ${payloadLength} bytes, shorter than its ${LPM4_HEADER_BYTES}-byte header`
-      )
-    }
-    const header = new DataView(buffer, payloadOffset, LPM4_HEADER_BYTES)
+    const { buffer, payloadOffset, payloadLength, header } = openTable(
+      blob,
+      TableKind.LPM_V4,
+      LPM4_HEADER_BYTES
+    )
     const directBits = header.getUint8(0)
     const keyWidth = header.getUint8(1)
     const entryCount = header.getUint32(4, true)

@@ -22,13 +22,12 @@
  * Lookups compare unsigned u32 words only (no BigInt).
  */
 import {
-  TableKind,
-  TableFormatError,
   alignUp,
-  assertLittleEndianPlatform,
   assertPayloadSize,
   encodeContainer,
-  openContainer,
+  openTable,
+  TableFormatError,
+  TableKind,
 } from './container.ts'
 import { formatIPv6, wordMask } from './ip.ts'
 import {
@@ -342,14 +341,11 @@ export class Lpm6 {
 
   /** Verifies the container (checksum included) and takes views over the blob's bytes. */
   static open(blob: ArrayBuffer | Uint8Array): Lpm6 {
-    assertLittleEndianPlatform()
-    const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.LPM_V6)
-    if (payloadLength < LPM6_HEADER_BYTES) {
-      throw new TableFormatError(
-        `LPM_V6 payload is ${payloadLength} bytes, shorter than its ${LPM6_HEADER_BYTES}-byte header`
-      )
-    }
-    const header = new DataView(buffer, payloadOffset, LPM6_HEADER_BYTES)
+    const { buffer, payloadOffset, payloadLength, header } = openTable(
+      blob,
+      TableKind.LPM_V6,
+      LPM6_HEADER_BYTES
+    )
     const directBits = header.getUint8(0)
     const entryCount = header.getUint32(4, true)
     const refineCount = header.getUint32(8, true)

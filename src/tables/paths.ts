@@ -29,13 +29,12 @@
  * that crosses no ANE) is a path of length 0, distinct from NO_PATH.
  */
 import {
-  TableKind,
-  TableFormatError,
   alignUp,
-  assertLittleEndianPlatform,
   assertPayloadSize,
   encodeContainer,
-  openContainer,
+  openTable,
+  TableFormatError,
+  TableKind,
 } from './container.ts'
 
 const PATH_TABLE_HEADER_BYTES = 24
@@ -220,14 +219,11 @@ export class PathTable {
    * Throws TableFormatError naming the first problem.
    */
   static open(blob: ArrayBuffer | Uint8Array): PathTable {
-    assertLittleEndianPlatform()
-    const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.PATH_TABLE)
-    if (payloadLength < PATH_TABLE_HEADER_BYTES) {
-      throw new TableFormatError(
-        `PATH_TABLE payload is ${payloadLength} bytes, shorter than its ${PATH_TABLE_HEADER_BYTES}-byte header`
-      )
-    }
-    const header = new DataView(buffer, payloadOffset, PATH_TABLE_HEADER_BYTES)
+    const { buffer, payloadOffset, payloadLength, header } = openTable(
+      blob,
+      TableKind.PATH_TABLE,
+      PATH_TABLE_HEADER_BYTES
+    )
     const n = header.getUint32(0, true)
     const p = header.getUint32(4, true)
     const m = header.getUint32(8, true)

@@ -36,13 +36,12 @@
  * ```
  */
 import {
-  TableFormatError,
-  TableKind,
   alignUp,
-  assertLittleEndianPlatform,
   assertPayloadSize,
   encodeContainer,
-  openContainer,
+  openTable,
+  TableFormatError,
+  TableKind,
 } from './container.ts'
 import { MAX_VALUES } from './values.ts'
 
@@ -171,13 +170,11 @@ export class PrefixTree {
   }
 
   static open(blob: ArrayBuffer | Uint8Array): PrefixTree {
-    assertLittleEndianPlatform()
-    const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.PREFIX_TREE)
-    if (payloadLength < TREE_HEADER_BYTES)
-      throw new TableFormatError(
-        `PREFIX_TREE payload is ${payloadLength} bytes, shorter than its header`
-      )
-    const header = new DataView(buffer, payloadOffset, TREE_HEADER_BYTES)
+    const { buffer, payloadOffset, payloadLength, header } = openTable(
+      blob,
+      TableKind.PREFIX_TREE,
+      TREE_HEADER_BYTES
+    )
     const family = header.getUint8(0)
     if (family !== 4 && family !== 6)
       throw new TableFormatError(`PREFIX_TREE family ${family} is neither 4 nor 6`)
@@ -301,13 +298,11 @@ export class PidValues {
   }
 
   static open(blob: ArrayBuffer | Uint8Array): PidValues {
-    assertLittleEndianPlatform()
-    const { buffer, payloadOffset, payloadLength } = openContainer(blob, TableKind.PID_VALUES)
-    if (payloadLength < PID_HEADER_BYTES)
-      throw new TableFormatError(
-        `PID_VALUES payload is ${payloadLength} bytes, shorter than its header`
-      )
-    const header = new DataView(buffer, payloadOffset, PID_HEADER_BYTES)
+    const { buffer, payloadOffset, payloadLength, header } = openTable(
+      blob,
+      TableKind.PID_VALUES,
+      PID_HEADER_BYTES
+    )
     const count = header.getUint32(0, true)
     const columns = header.getUint16(4, true)
     assertPayloadSize(
