@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { format } from 'prettier'
+import { format, resolveConfig } from 'prettier'
 import * as z from 'zod'
 import { SCHEMA_ENTRIES, schemaName } from '../src/alto/schema-registry.ts'
 
@@ -41,7 +41,12 @@ export async function generateSchemas(): Promise<string> {
     `"${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32)}"`
   const etags = Object.fromEntries(Object.entries(schemas).map(([name, s]) => [name, etag(s)]))
   const indexEtag = etag({ schemas: index })
-  return format(JSON.stringify({ index, indexEtag, etags, schemas }), { parser: 'json' })
+  // The project's prettier options (width 100), so `prettier --check .` agrees with the file.
+  const options = (await resolveConfig(GENERATED_PATH)) ?? {}
+  return format(JSON.stringify({ index, indexEtag, etags, schemas }), {
+    ...options,
+    parser: 'json',
+  })
 }
 
 if (import.meta.main) {
