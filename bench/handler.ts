@@ -20,14 +20,9 @@ import { parseMultipart } from '@remix-run/multipart-parser'
 import { resourceIds, resourcePaths } from '../src/alto/resources.ts'
 import type { Phase } from '../src/worker/phases.ts'
 import { loadAsnMap, type AsnMapData } from './lib/asn-map-data.ts'
-import { registerCloudflareWorkersStub } from './lib/cloudflare-workers-stub.ts'
+import { loadInProcessWorker } from './lib/in-process.ts'
 import { type BenchResult, SEED, log, lowerIsBetter, median, mulberry32 } from './lib/harness.ts'
-import {
-  MemoryKv,
-  installDigestStream,
-  installMemoryCaches,
-  memoryExecutionContext,
-} from './lib/memory-platform.ts'
+import { MemoryKv, memoryExecutionContext } from './lib/memory-platform.ts'
 
 const NM = 'asn-network-map'
 const COST_TYPE = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
@@ -256,13 +251,8 @@ export interface HandlerBenchOptions {
 }
 
 export async function benchHandler(opts: HandlerBenchOptions): Promise<BenchResult[]> {
-  registerCloudflareWorkersStub()
-  installMemoryCaches()
-  installDigestStream()
+  const { kvStoreFromBinding, publishBuild, app } = await loadInProcessWorker()
   const { compileDir, ensureAsnMap } = await import('./lib/workers.ts')
-  const { kvStoreFromBinding } = await import('../src/compiler/kv-binding.ts')
-  const { publishBuild } = await import('../src/compiler/publish.ts')
-  const { app } = await import('../src/worker/app.ts')
   const { setPhaseHook } = await import('../src/worker/phases.ts')
   ensureAsnMap()
   const asn = loadAsnMap()

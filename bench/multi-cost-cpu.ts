@@ -9,22 +9,11 @@
  *
  *   node bench/multi-cost-cpu.ts
  */
-import { registerCloudflareWorkersStub } from './lib/cloudflare-workers-stub.ts'
 import { mulberry32 } from './lib/harness.ts'
-import {
-  MemoryKv,
-  installDigestStream,
-  installMemoryCaches,
-  memoryExecutionContext,
-} from './lib/memory-platform.ts'
+import { loadInProcessWorker } from './lib/in-process.ts'
+import { MemoryKv, memoryExecutionContext } from './lib/memory-platform.ts'
 
-registerCloudflareWorkersStub()
-installMemoryCaches()
-installDigestStream()
-const { compileMapSet } = await import('../src/compiler/index.ts')
-const { kvStoreFromBinding } = await import('../src/compiler/kv-binding.ts')
-const { publishBuild } = await import('../src/compiler/publish.ts')
-const { app } = await import('../src/worker/app.ts')
+const { compileMapSet, kvStoreFromBinding, publishBuild, app } = await loadInProcessWorker()
 
 const NM = 'bench-net'
 const pids: Record<string, { ipv4: string[] }> = { default: { ipv4: ['0.0.0.0/0'] } }
