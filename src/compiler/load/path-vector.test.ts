@@ -37,9 +37,18 @@ describe('path vector sources (RFC 9275, docs/path-vector.md)', () => {
     expect([...table.path(0, 1)!]).toEqual([0])
     expect(table.ane(0)).toEqual({ name: 'ANE1', maxReservableBandwidth: 100000000 })
     expect(table.path(1, 0)).toBeNull() // no path given: no cost defined for the pair
-    // Not served yet: nothing in the IRD names path vectors.
-    const ird = new TextDecoder().decode(r.build.blobs.get(r.build.manifest.ird.sha256))
-    expect(ird).not.toContain('ane-path')
+    // The IRD announces it (RFC 9275 §7.2.4, §8.2): the path-vector cost type and the
+    // multipart services of the network map (served by src/worker/routes/path-vector.ts).
+    const ird = JSON.parse(
+      new TextDecoder().decode(r.build.blobs.get(r.build.manifest.ird.sha256))
+    ) as { meta: { 'cost-types': Record<string, unknown> }; resources: Record<string, unknown> }
+    expect(ird.meta['cost-types']['path-vector']).toEqual({
+      'cost-mode': 'array',
+      'cost-metric': 'ane-path',
+    })
+    expect(Object.keys(ird.resources)).toEqual(
+      expect.arrayContaining(['net-costmap-pv', 'net-endpoint-cost-pv'])
+    )
   })
 
   it('RFC 9275 §6.4.2 persistent ANEs, empty paths, several ANEs in traversal order', async () => {
