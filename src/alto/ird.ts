@@ -269,6 +269,8 @@ export function renderIrd(manifest: IrdSource): string {
     nmId,
     ...costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId),
   ])
+  // RFC 9240 property maps (full ones), after every network map of their `<nm>.pid` domains.
+  updatable.push(...Object.keys(propertyMaps).sort(byCodeUnits))
   // RFC 9241 §3.7.3 / §4.2.3: CDNI Advertisements, after every network map an altopid one uses.
   updatable.push(...Object.keys(cdni).sort(byCodeUnits))
   const changeTypes = Object.fromEntries(updatable.map((id) => [id, MEDIA_TYPES.mergePatch]))

@@ -71,8 +71,8 @@ export interface AdvanceResult {
 const encoder = new TextEncoder()
 
 /**
- * GET-mode resources of a manifest that get update logs: every network map, cost map and RFC 9241
- * CDNI Advertisement.
+ * GET-mode resources of a manifest that get update logs: every network map, cost map, RFC 9240
+ * property map and RFC 9241 CDNI Advertisement.
  */
 export function trackedResources(m: Manifest): ResourceVersion[] {
   const out: ResourceVersion[] = []
@@ -92,6 +92,16 @@ export function trackedResources(m: Manifest): ResourceVersion[] {
       version: m.version,
       tag: cm.tag,
       snapshot: cm.json,
+    })
+  }
+  // RFC 9240 §7: a full property map is a GET-mode resource with a content tag (its ETag).
+  for (const [id, pm] of Object.entries(m['property-maps'] ?? {})) {
+    out.push({
+      resourceId: id,
+      mediaType: MEDIA_TYPES.propMap,
+      version: m.version,
+      tag: pm.tag,
+      snapshot: pm.json,
     })
   }
   // RFC 9241 §3.7.3: CDNI Advertisements are GET-mode resources with a vtag too.

@@ -26,15 +26,21 @@ export function hubStub(env: Env, shard: string) {
   return env.ALTO_UPDATE_HUB.get(env.ALTO_UPDATE_HUB.idFromName(`hub:${shard}`))
 }
 
+/** Media types of resources whose `uses` names the network map they depend on. */
+const DEPENDENT_TYPES: ReadonlySet<string> = new Set([
+  MEDIA_TYPES.costMap,
+  MEDIA_TYPES.propMap,
+  MEDIA_TYPES.cdni,
+])
+
 /**
- * The hub shard of a resource: a cost map's or an altopid CDNI Advertisement's network map (its
- * `uses`: one hub sends the network map's update before the dependent one, RFC 8895 §6.7), else
- * the resource.
+ * The hub shard of a resource: the network map of a cost map, of a property map with `<nm>.pid`
+ * domains (the first of its `uses`) or of an altopid CDNI Advertisement (one hub sends the
+ * network map's update before the dependent one, RFC 8895 §6.7), else the resource.
  */
 export function hubShardOf(ird: Ird, resourceId: string): string {
   const entry = ird.resources[resourceId]
-  const dependent =
-    entry?.['media-type'] === MEDIA_TYPES.costMap || entry?.['media-type'] === MEDIA_TYPES.cdni
+  const dependent = entry !== undefined && DEPENDENT_TYPES.has(entry['media-type'])
   return dependent && entry.uses?.[0] ? entry.uses[0] : resourceId
 }
 

@@ -52,8 +52,8 @@ export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
       })
     logs.push(log)
   }
-  // Each log goes to its map family's hub (common.ts hubShardOf: a cost map's or an altopid CDNI
-  // Advertisement's network map). That network map is in the manifest of the
+  // Each log goes to its map family's hub (common.ts hubShardOf: the network map of a cost map,
+  // of a property map's first `<nm>.pid` domain or of an altopid CDNI Advertisement). That network map is in the manifest of the
   // version the log's newest seq was published in (immutable, so never a stale read).
   const manifests = new Map<string, Promise<Manifest | null>>()
   const reader = kvStoreReader(env.ALTO_KV)
@@ -69,6 +69,7 @@ export const notifyRoutes = new Hono<AppEnv>().post(NOTIFY_PATH, async (c) => {
     const rid = log['resource-id']
     return (
       manifest?.['cost-maps'][rid]?.['network-map'] ??
+      manifest?.['property-maps']?.[rid]?.uses[0] ??
       manifest?.['cdni-advertisements']?.[rid]?.['network-map'] ??
       rid
     )
