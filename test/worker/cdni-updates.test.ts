@@ -2,17 +2,16 @@
  * RFC 9241 §3.7.3 / §4.2.3 incremental updates of CDNI Advertisements through TIPS (RFC 9569)
  * and ALTO/SSE (RFC 8895), followed with alto-edge/client while publications happen.
  */
-import { env, exports } from 'cloudflare:workers'
-import { runDurableObjectAlarm } from 'cloudflare:test'
+import { exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Ird } from '../../src/alto/ird.ts'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import { AltoClient, type FetchLike } from '../../src/client/index.ts'
 import type { Build } from '../../src/compiler/index.ts'
-import { hubShardOf, hubStub } from '../../src/worker/updates/common.ts'
+import { hubShardOf } from '../../src/worker/updates/common.ts'
 import { get, ORIGIN } from './client.ts'
 import { compileRealMapSet, MAP_SET_FILES } from './map-set.ts'
-import { publishWithUpdates } from './tips-helpers.ts'
+import { publishWithUpdates, snapshotThenChange } from './tips-helpers.ts'
 
 const CDNI = 'my-default-cdnifci'
 const PID_CDNI = 'my-cdnifci-with-pid-footprints'
@@ -64,21 +63,18 @@ describe('RFC 9241 CDNI Advertisements in TIPS and the update stream', () => {
       const full = await alto.cdniAdvertisement(CDNI)
       const controller = new AbortController()
       const updates = alto.follow(CDNI, { via, signal: controller.signal })
-      let event = await updates.next()
-      while (!event.done && event.value.type !== 'update') event = await updates.next()
-      expect(event.value).toMatchObject({ type: 'update', kind: 'snapshot' })
-      expect((event.value as { body: unknown }).body).toEqual(full)
-      const next = updates.next()
-      await new Promise((r) => setTimeout(r, 50)) // the long poll / stream reaches the hub
-      await publishWithUpdates(builds[k + 1])
-      expect(await runDurableObjectAlarm(hubStub(env, CDNI))).toBe(true)
-      let changed = await next
-      while (!changed.done && changed.value.type !== 'update') changed = await updates.next()
-      expect(changed.value).toMatchObject({ type: 'update', kind: 'merge-patch' })
+      const { snapshot, change } = await snapshotThenChange(
+        updates,
+        () => publishWithUpdates(builds[k + 1]),
+        CDNI
+      )
+      expect(snapshot).toMatchObject({ type: 'update', kind: 'snapshot' })
+      expect(snapshot!.body).toEqual(full)
+      expect(change).toMatchObject({ type: 'update', kind: 'merge-patch' })
       const after = await (
         await AltoClient.discover(ORIGIN, { fetch: viaWorker })
       ).cdniAdvertisement(CDNI)
-      expect((changed.value as { body: unknown }).body).toEqual(after)
+      expect(change!.body).toEqual(after)
       expect(after['cdni-advertisement']['capabilities-with-footprints'][1]).toMatchObject({
         'capability-value': {
           'delivery-protocols': k === 0 ? ['https/1.1'] : ['https/1.1', 'http/1.1'],

@@ -3,16 +3,21 @@
  * announces, the ETag cache, delegated IRDs, typed failures, and following a resource through
  * TIPS and ALTO/SSE while publications happen. KV is seeded by the real compiler and publisher.
  */
-import { env, exports } from 'cloudflare:workers'
-import { runDurableObjectAlarm } from 'cloudflare:test'
+import { exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Build } from '../../src/compiler/index.ts'
 import { AltoClient, AltoClientError, type FetchLike } from '../../src/client/index.ts'
 import { rank } from '../../src/client/rank.ts'
-import { hubStub } from '../../src/worker/updates/common.ts'
+
 import { ORIGIN } from './client.ts'
 import { MAP_SET_FILES } from './map-set.ts'
-import { NM, exampleCostMapId, fourVersions, publishWithUpdates } from './tips-helpers.ts'
+import {
+  NM,
+  exampleCostMapId,
+  fourVersions,
+  publishWithUpdates,
+  snapshotThenChange,
+} from './tips-helpers.ts'
 
 const viaWorker: FetchLike = (input, init) => exports.default.fetch(input, init)
 const numRouting = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
@@ -262,29 +267,16 @@ describe('following a resource (RFC 9569 TIPS, RFC 8895 SSE)', () => {
       const full = await alto.costMap('num-routingcost', { networkMap: NM })
       const controller = new AbortController()
       const updates = alto.follow(costMapId, { via, signal: controller.signal })
-      let event = await updates.next()
-      while (!event.done && event.value.type !== 'update') event = await updates.next()
-      expect(event.value).toMatchObject({ type: 'update', kind: 'snapshot' })
-      const snapshot = event.value as { body: unknown; tag: string }
-      expect(snapshot.body).toEqual(full)
-      const next = updates.next()
-      await new Promise((r) => setTimeout(r, 50)) // the long poll / stream reaches the hub
-      await publishWithUpdates(builds[k + 1]) // PID1 → PID2 changes: 11 → 22, then 22 → 33
-      // The hub learns of the publication at its next poll (an alarm it sets once a follower
-      // waits). Under load the follower's request may reach the hub only after the 50 ms above,
-      // so run the alarm as soon as it exists — bounded, and done as soon as the update arrived.
-      const arrived = next.then(() => true)
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-        if (await runDurableObjectAlarm(hubStub(env, NM))) break
-        if (await Promise.race([arrived, new Promise<false>((r) => setTimeout(r, 50, false))]))
-          break
-      }
-      let changed = await next
-      while (!changed.done && changed.value.type !== 'update') changed = await updates.next()
-      expect(changed.value).toMatchObject({ type: 'update', kind: 'merge-patch' })
-      const body = (
-        changed.value as { body: { 'cost-map': Record<string, Record<string, number>> } }
-      ).body
+      // PID1 → PID2 changes: 11 → 22, then 22 → 33.
+      const { snapshot, change } = await snapshotThenChange(
+        updates,
+        () => publishWithUpdates(builds[k + 1]),
+        NM
+      )
+      expect(snapshot).toMatchObject({ type: 'update', kind: 'snapshot' })
+      expect(snapshot!.body).toEqual(full)
+      expect(change).toMatchObject({ type: 'update', kind: 'merge-patch' })
+      const body = change!.body
       const after = await (
         await AltoClient.discover(ORIGIN, { fetch: viaWorker })
       ).costMap('num-routingcost', { networkMap: NM })

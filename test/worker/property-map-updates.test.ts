@@ -2,17 +2,16 @@
  * Incremental updates of RFC 9240 property maps (§7: GET-mode resources) through TIPS (RFC 9569)
  * and ALTO/SSE (RFC 8895), followed with alto-edge/client while publications happen.
  */
-import { env, exports } from 'cloudflare:workers'
-import { runDurableObjectAlarm } from 'cloudflare:test'
+import { exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Ird } from '../../src/alto/ird.ts'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import { AltoClient, type FetchLike } from '../../src/client/index.ts'
 import type { Build } from '../../src/compiler/index.ts'
-import { hubShardOf, hubStub } from '../../src/worker/updates/common.ts'
+import { hubShardOf } from '../../src/worker/updates/common.ts'
 import { get, ORIGIN } from './client.ts'
 import { compileRealMapSet, MAP_SET_FILES } from './map-set.ts'
-import { NM, publishWithUpdates } from './tips-helpers.ts'
+import { NM, publishWithUpdates, snapshotThenChange } from './tips-helpers.ts'
 
 const PM = 'rfc-example-property-map'
 const PREFIX = 'ipv4:192.0.2.0/24'
@@ -74,19 +73,16 @@ describe('RFC 9240 property maps in TIPS and the update stream', () => {
       })
       const controller = new AbortController()
       const updates = alto.follow(PM, { via, signal: controller.signal })
-      let event = await updates.next()
-      while (!event.done && event.value.type !== 'update') event = await updates.next()
-      expect(event.value).toMatchObject({ type: 'update', kind: 'snapshot' })
-      expect((event.value as { body: unknown }).body).toEqual(full)
-      const next = updates.next()
-      await new Promise((r) => setTimeout(r, 50)) // the long poll / stream reaches the hub
-      await publishWithUpdates(builds[k + 1])
-      expect(await runDurableObjectAlarm(hubStub(env, NM))).toBe(true)
-      let changed = await next
-      while (!changed.done && changed.value.type !== 'update') changed = await updates.next()
-      expect(changed.value).toMatchObject({ type: 'update', kind: 'merge-patch' })
+      const { snapshot, change } = await snapshotThenChange(
+        updates,
+        () => publishWithUpdates(builds[k + 1]),
+        NM
+      )
+      expect(snapshot).toMatchObject({ type: 'update', kind: 'snapshot' })
+      expect(snapshot!.body).toEqual(full)
+      expect(change).toMatchObject({ type: 'update', kind: 'merge-patch' })
       const after = await fullPropertyMap()
-      expect((changed.value as { body: unknown }).body).toEqual(after)
+      expect(change!.body).toEqual(after)
       expect(after['property-map'][PREFIX]).toMatchObject({
         '.region': k === 0 ? 'eu-north' : 'us-east',
       })

@@ -1,9 +1,12 @@
 /** Shared by the TIPS and SSE Worker tests: publishing with update logs, and example variants. */
 import { env } from 'cloudflare:workers'
+import { runDurableObjectAlarm } from 'cloudflare:test'
+import type { FollowEvent, UpdateEvent } from '../../src/client/index.ts'
 import type { Build } from '../../src/compiler/index.ts'
 import { kvStoreFromBinding } from '../../src/compiler/kv-binding.ts'
 import { publishBuild, type PublishResult } from '../../src/compiler/publish.ts'
 import { parseSseStream, type SseEvent } from '../../src/updates/sse.ts'
+import { hubStub } from '../../src/worker/updates/common.ts'
 import { compileRealMapSet, exampleVariant } from './map-set.ts'
 
 export const NM = 'rfc-example-network-map'
@@ -68,4 +71,38 @@ export function eventReader(res: Response) {
       return queue.length === 0 && parseSseStream(buffered).events.length === 0
     },
   }
+}
+
+/** A follower's next `update` event (view and control events skipped); undefined at its end. */
+async function nextUpdate(updates: AsyncIterator<FollowEvent>): Promise<UpdateEvent | undefined> {
+  for (;;) {
+    const r = await updates.next()
+    if (r.done) return undefined
+    if (r.value.type === 'update') return r.value
+  }
+}
+
+/**
+ * Follows a resource (client `follow`, TIPS or SSE) across one publication: its first update
+ * (the snapshot, copied as it was delivered), then `publish()`, then the next update. The hub named `hub` learns of the
+ * publication at its next poll, an alarm it sets once a follower waits; under load the
+ * follower's request may reach the hub later than any fixed pause, so the alarm is run as soon as
+ * it exists — bounded (10 s), and not at all once the update has arrived.
+ */
+export async function snapshotThenChange(
+  updates: AsyncIterator<FollowEvent>,
+  publish: () => Promise<unknown>,
+  hub: string
+): Promise<{ snapshot: UpdateEvent | undefined; change: UpdateEvent | undefined }> {
+  // A copy: the follower applies the next merge patch to the body object it delivered.
+  const snapshot = structuredClone(await nextUpdate(updates))
+  const next = nextUpdate(updates)
+  await new Promise((r) => setTimeout(r, 50)) // the long poll / stream usually reaches the hub
+  await publish()
+  const arrived = next.then(() => true)
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+    if (await runDurableObjectAlarm(hubStub(env, hub))) break
+    if (await Promise.race([arrived, new Promise<false>((r) => setTimeout(r, 50, false))])) break
+  }
+  return { snapshot, change: await next }
 }
