@@ -248,6 +248,8 @@ export interface HandlerBenchOptions {
   quick: boolean
   /** Only the rows whose name contains this (profiling one row). */
   only?: string
+  /** Write a V8 CPU profile of the timed runs (warm-up excluded) to this .cpuprofile file. */
+  profile?: string
 }
 
 export async function benchHandler(opts: HandlerBenchOptions): Promise<BenchResult[]> {
@@ -336,6 +338,7 @@ export async function benchHandler(opts: HandlerBenchOptions): Promise<BenchResu
       const cpu: number[] = []
       const wall: number[] = []
       const phaseRuns = new Map<string, number[]>()
+      const profiler = opts.profile ? await startProfiler() : null
       for (let r = 0; r < runs; r++) {
         phaseUs.clear()
         let marked = 0
@@ -362,6 +365,7 @@ export async function benchHandler(opts: HandlerBenchOptions): Promise<BenchResu
         )
         await ctx.settle()
       }
+      if (profiler) await profiler.stop(opts.profile!)
       const cpuUs = Math.min(...cpu)
       const breakdown = PHASES.map(
         (p) => `${p} ${Math.min(...(phaseRuns.get(p) ?? [0])).toFixed(0)}`
@@ -384,9 +388,37 @@ export async function benchHandler(opts: HandlerBenchOptions): Promise<BenchResu
   return results
 }
 
-// Run alone: node bench/handler.ts [--quick]
+/** A V8 CPU profile through node:inspector (sampling every 50 µs), written as a .cpuprofile. */
+async function startProfiler(): Promise<{ stop(file: string): Promise<void> }> {
+  const { Session } = await import('node:inspector/promises')
+  const { writeFileSync } = await import('node:fs')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 50 })
+  await session.post('Profiler.start')
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop')
+      writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+      log(`handler: CPU profile of the timed runs written to ${file}`)
+    },
+  }
+}
+
+// Run alone: node bench/handler.ts [--quick] [--row=<substring>] [--profile=<file.cpuprofile>]
 if (import.meta.main) {
   const { formatTable } = await import('./lib/harness.ts')
-  const only = process.argv.find((a) => a.startsWith('--row='))?.slice('--row='.length)
-  console.log(formatTable(await benchHandler({ quick: process.argv.includes('--quick'), only })))
+  const arg = (name: string) =>
+    process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+  console.log(
+    formatTable(
+      await benchHandler({
+        quick: process.argv.includes('--quick'),
+        only: arg('row'),
+        profile: arg('profile'),
+      })
+    )
+  )
 }

@@ -136,7 +136,8 @@ function metaText(dependentVtags: readonly VersionTag[]): string {
 }
 
 class Writer {
-  private readonly parts: string[] = []
+  /** The entries written so far, `+=` (cheaper than an array joined; see responses.ts). */
+  private written = ''
   private readonly seen = new Set<string>()
   private readonly quoted: string[]
   private readonly tables: PropertyMapTables
@@ -174,11 +175,11 @@ class Writer {
     }
     if (!any) return
     if (requested) this.seen.add(key)
-    this.parts.push(`${this.parts.length === 0 ? '' : ','}"${key}":{${body}}`)
+    this.written += (this.written === '' ? '"' : ',"') + key + '":{' + body + '}'
   }
 
   text(dependentVtags: readonly VersionTag[]): string {
-    return `{"meta":${metaText(dependentVtags)},"property-map":{${this.parts.join('')}}}`
+    return `{"meta":${metaText(dependentVtags)},"property-map":{${this.written}}}`
   }
 }
 
