@@ -44,6 +44,26 @@ describe('parseIPv4', () => {
     expect(parseIPv4(s)).toBeNull()
   })
 
+  it('accepts exactly RFC 3986 §3.2.2 IPv4address (the ABNF as a regex) on random texts', () => {
+    // dec-octet = DIGIT / %x31-39 DIGIT / "1" 2DIGIT / "25" %x30-35 / "2" %x30-34 DIGIT
+    const decOctet = '(?:[0-9]|[1-9][0-9]|1[0-9]{2}|25[0-5]|2[0-4][0-9])'
+    const abnf = new RegExp(`^${decOctet}\\.${decOctet}\\.${decOctet}\\.${decOctet}$`)
+    const rng = mulberry32(0x3986)
+    const alphabet = '0123456789......12555a:'
+    let accepted = 0
+    for (let i = 0; i < 200_000; i++) {
+      const length = 1 + (randomU32(rng) % 18)
+      let text = ''
+      for (let k = 0; k < length; k++) text += alphabet[randomU32(rng) % alphabet.length]
+      const value = parseIPv4(text)
+      expect(value !== null, text).toBe(abnf.test(text))
+      if (value === null) continue
+      accepted++
+      expect(formatIPv4(value)).toBe(text) // no leading zeros: the text is canonical
+    }
+    expect(accepted).toBeGreaterThan(100) // the alphabet does produce addresses
+  })
+
   it('round trips with formatIPv4 on random addresses', () => {
     const rng = mulberry32(0x1a2b3c4d)
     for (let i = 0; i < 2000; i++) {
