@@ -50,17 +50,19 @@ describe('parseIPv4', () => {
     const abnf = new RegExp(`^${decOctet}\\.${decOctet}\\.${decOctet}\\.${decOctet}$`)
     const rng = mulberry32(0x3986)
     const alphabet = '0123456789......12555a:'
+    const wrong: string[] = []
     let accepted = 0
     for (let i = 0; i < 200_000; i++) {
       const length = 1 + (randomU32(rng) % 18)
       let text = ''
       for (let k = 0; k < length; k++) text += alphabet[randomU32(rng) % alphabet.length]
       const value = parseIPv4(text)
-      expect(value !== null, text).toBe(abnf.test(text))
+      if ((value !== null) !== abnf.test(text)) wrong.push(text)
       if (value === null) continue
       accepted++
-      expect(formatIPv4(value)).toBe(text) // no leading zeros: the text is canonical
+      if (formatIPv4(value) !== text) wrong.push(text) // no leading zeros: the text is canonical
     }
+    expect(wrong).toEqual([])
     expect(accepted).toBeGreaterThan(100) // the alphabet does produce addresses
   })
 
@@ -76,6 +78,61 @@ describe('parseIPv4', () => {
 })
 
 describe('parseIPv6', () => {
+  it('agrees with the WHATWG URL host parser (an independent IPv6 parser) on random texts', () => {
+    // The URL Standard's IPv6 parser reads the same RFC 4291 §2.2 forms, with one difference:
+    // it lets "::" stand for zero groups (eight groups beside a "::"), which RFC 4291 does not
+    // ("'::' indicates one or more groups of 16 bits of zeros").
+    const whatwg = (text: string): string | null => {
+      try {
+        return new URL(`http://[${text}]/`).hostname
+      } catch {
+        return null
+      }
+    }
+    const rng = mulberry32(0x4291)
+    const pieces = [
+      '0',
+      '1',
+      'f',
+      'F',
+      'a0',
+      '0db8',
+      'ffff',
+      '12345',
+      ':',
+      ':',
+      '::',
+      '.',
+      '1.2.3.4',
+      '255',
+      '01',
+    ]
+    const wrong: string[] = []
+    let accepted = 0
+    for (let i = 0; i < 100_000; i++) {
+      const count = 1 + (randomU32(rng) % 14)
+      let text = ''
+      for (let k = 0; k < count; k++) text += pieces[randomU32(rng) % pieces.length]
+      const ours = parseIPv6(text)
+      const theirs = whatwg(text)
+      if (ours !== null) {
+        accepted++
+        if (`[${formatIPv6(ours)}]` !== theirs) wrong.push(text)
+      } else if (theirs !== null) {
+        // Only the "::" for zero groups case may differ.
+        const groups = text
+          .split('::')
+          .join(':')
+          .split(':')
+          .filter((g) => g !== '')
+        const width = groups.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0)
+        if (!text.includes('::') || width !== 8) wrong.push(text)
+      }
+    }
+    expect(wrong).toEqual([])
+    expect(accepted).toBeGreaterThan(1000)
+  })
+
   it.each([
     ['::', [0, 0, 0, 0]],
     ['::0', [0, 0, 0, 0]],

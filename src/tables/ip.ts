@@ -99,19 +99,15 @@ function parseIPv4HalvesRange(s: string, start: number, end: number, out: Int32A
   return i === end
 }
 
-/** Value of one hex digit, or -1. */
-function hexDigit(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10 // a-f
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10 // A-F
-  return -1
-}
-
 const CHAR_COLON = 0x3a
 
-/** Hex digit value by character code (-1: not a hex digit), for the IPv6 parser's inner loop. */
+/**
+ * Hex digit value by UTF-16 code unit (-1: not a hex digit), for the IPv6 parser. 64 KiB so that
+ * any `charCodeAt` result indexes it without a range check; only its first two cache lines are
+ * ever hot.
+ */
 const HEX_VALUE = (() => {
-  const t = new Int8Array(128).fill(-1)
+  const t = new Int8Array(0x10000).fill(-1)
   for (let d = 0; d < 10; d++) t[0x30 + d] = d
   for (let d = 0; d < 6; d++) {
     t[0x61 + d] = 10 + d // a-f
@@ -147,17 +143,42 @@ export function parseIPv6Into(s: string, out: Uint32Array, start = 0, at = 0): b
     gapAt = 0
     i = start + 2
   }
+  // Each group: its first hex digit, then up to three more read one by one (unrolled: no loop
+  // whose exit is mispredicted at every group end), then ':' , '.' (an IPv4 tail) or the end.
   while (i < n) {
     const groupStart = i
-    let group = 0
-    while (i < n) {
-      const c = s.charCodeAt(i)
-      const d = c < 128 ? HEX_VALUE[c] : -1
-      if (d < 0) break
-      group = (group << 4) | d
-      i++
+    let group = HEX_VALUE[s.charCodeAt(i)]
+    if (group < 0) return false // an empty group (":::", or '.' where a group starts)
+    i++
+    if (i < n) {
+      let d = HEX_VALUE[s.charCodeAt(i)]
+      if (d >= 0) {
+        group = (group << 4) | d
+        i++
+        if (i < n) {
+          d = HEX_VALUE[s.charCodeAt(i)]
+          if (d >= 0) {
+            group = (group << 4) | d
+            i++
+            if (i < n) {
+              d = HEX_VALUE[s.charCodeAt(i)]
+              if (d >= 0) {
+                group = (group << 4) | d
+                i++
+              }
+            }
+          }
+        }
+      }
     }
-    if (i < n && s.charCodeAt(i) === CHAR_DOT) {
+    if (i === n) {
+      if (count === 8) return false
+      groups[count++] = group
+      break
+    }
+    const c = s.charCodeAt(i)
+    if (c === CHAR_DOT) {
+      // "x:x:x:x:x:x:d.d.d.d": the dotted quad starts where this group started.
       if (count > 6) return false
       const v4 = parseIPv4Range(s, groupStart, n)
       if (v4 === null) return false
@@ -165,11 +186,8 @@ export function parseIPv6Into(s: string, out: Uint32Array, start = 0, at = 0): b
       groups[count++] = v4 & 0xffff
       break
     }
-    const digits = i - groupStart
-    if (digits === 0 || digits > 4 || count === 8) return false
+    if (c !== CHAR_COLON || count === 8) return false // a fifth hex digit, another character
     groups[count++] = group
-    if (i === n) break
-    if (s.charCodeAt(i) !== CHAR_COLON) return false
     i++
     if (i < n && s.charCodeAt(i) === CHAR_COLON) {
       if (gapAt >= 0) return false // "::" twice, or ":::"
