@@ -24,7 +24,7 @@ import * as z from 'zod'
 import { clientFail } from './errors.ts'
 import { EventStreamReader } from './event-stream.ts'
 import { checked, type Transport } from './http.ts'
-import { countPatchLeaves, mergePatchInPlace } from './merge-patch.ts'
+import { countPatchLeaves, mergePatch } from './merge-patch.ts'
 
 export interface FollowOptions {
   via?: 'tips' | 'sse'
@@ -144,7 +144,7 @@ async function* followTips(
         url: edgeUri,
         reason: 'JSON patch updates are not supported',
       })
-    body = isPatch ? mergePatchInPlace(body, item) : item
+    body = isPatch ? mergePatch(body, item) : item
     held = true
     yield {
       type: 'update',
@@ -219,7 +219,7 @@ async function* followSse(
             reason: 'JSON patch updates are not supported',
           })
         const isPatch = mediaType === MEDIA_TYPES.mergePatch
-        body = isPatch ? mergePatchInPlace(body, data) : data
+        body = isPatch ? mergePatch(body, data) : data
         yield {
           type: 'update',
           via: 'sse',
