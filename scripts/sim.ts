@@ -1,7 +1,8 @@
 /**
  * @module `npm run sim`: the swarm simulator (scripts/lib/swarm.ts) on the real ASN map, once
- * per peer selection policy (src/client/peer-selection.ts), writing docs/simulation.md (the
- * results table and the command that reproduces it) and docs/simulation.svg (the plot).
+ * per peer selection policy (src/client/peer-selection.ts), then local-global with the throttle
+ * variants of `THROTTLE_VARIANTS`, writing docs/simulation.md (the results tables and the command
+ * that reproduces them) and docs/simulation.svg (the plot).
  *
  *   node scripts/sim.ts [--peers N] [--slots N] [--seed N] [--server URL] [--out DIR]
  *

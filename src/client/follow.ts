@@ -10,8 +10,10 @@
  *   (`<media-type>,<id>`) or a merge patch (`application/merge-patch+json,<id>`, §6.7), and
  *   control events (`application/alto-updatestreamcontrol+json`) carry the control URI.
  *
- * Merge patches (RFC 7396) are applied; a JSON patch (RFC 6902, which this server never sends for
- * maps) is an `invalid-response` failure rather than a silently wrong body.
+ * Merge patches (RFC 7396) are applied with structural sharing (merge-patch.ts): each update's
+ * `body` is a new object and the bodies delivered before it never change, while untouched
+ * subtrees are shared between them (treat bodies as read-only). A JSON patch (RFC 6902, which this
+ * server never sends for maps) is an `invalid-response` failure rather than a silently wrong body.
  */
 import { MEDIA_TYPES } from '../alto/media-types.ts'
 import {
