@@ -12,6 +12,12 @@
  *   swarm can carry the stream); a peer downloads at most `downloadCap` chunks per slot;
  * - each slot, peers in a random order pull missing chunks earliest deadline first (chunk c is due
  *   at slot c + `lag`); a chunk fetched at slot t can be forwarded from slot t + 1;
+ * - a peer takes a chunk from a local neighbour when one holds it (with upload budget left);
+ *   over a non-local path only as `mayFetchRemote` allows. Local supply is judged per locality
+ *   (`supplyView: 'locality'`: some peer of the peer's locality held the chunk at the start of
+ *   the slot — the peers of a locality announce what they receive, with the same one-slot delay
+ *   as to neighbours) or, as before, per peer (`'neighbours'`: only a local neighbour with
+ *   budget counts);
  * - churn: each slot a peer leaves with probability `churn` and a newcomer in the same PID takes
  *   its place with an empty buffer and fresh neighbours (the population per PID stays constant);
  * - measured after `warmup` slots: inter-PID bytes per delivered byte, bytes over costly paths
@@ -20,6 +26,8 @@
  */
 import {
   costOf,
+  fetcherRank,
+  localities,
   mayFetchRemote,
   seededRandom,
   selectNeighbours,
@@ -50,6 +58,10 @@ export interface SwarmConfig {
   urgentSlots: number
   /** Throttle: chance per slot of a non-urgent non-local fetch (mayFetchRemote `chance`). */
   remoteChance: number
+  /** Throttle: designated fetchers per locality and chunk (mayFetchRemote `fetchers`); 0: all. */
+  fetchers: number
+  /** What counts as local supply: the whole locality's holdings, or the peer's neighbours'. */
+  supplyView: 'locality' | 'neighbours'
   costlyCost: number
 }
 
@@ -68,9 +80,11 @@ export const DEFAULT_SWARM: SwarmConfig = {
     { capacity: 2, fraction: 0.3 },
     { capacity: 4, fraction: 0.1 },
   ],
-  minAge: 4,
+  minAge: 1,
   urgentSlots: 4,
-  remoteChance: 0.1,
+  remoteChance: 1,
+  fetchers: 0,
+  supplyView: 'locality',
   costlyCost: 30,
 }
 
@@ -80,12 +94,19 @@ export interface SwarmResult {
   transfers: number
   interPidRatio: number
   costlyRatio: number
+  /**
+   * Costly-path transfers of a chunk into a locality that had already received it, per
+   * delivered byte (the part of `costlyRatio` a perfect locality throttle would save).
+   */
+  reentryRatio: number
   meanCost: number
   continuity: number
   meanLag: number
   p95Lag: number
   /** Distinct PIDs with peers. */
   pidsUsed: number
+  /** Localities (groups of PIDs joined by local paths) with peers. */
+  localitiesUsed: number
 }
 
 function pickIndex(cumulative: Float64Array, x: number): number {
@@ -136,6 +157,36 @@ export function runSwarm(map: SwarmMap, policy: SelectionPolicy, cfg: SwarmConfi
   }))
 
   const arrival = new Int32Array(N * C).fill(-1)
+  // Localities of the PIDs with peers, and each peer's place in its locality's member list (a
+  // newcomer takes the place of the peer it replaces: churn keeps the population per PID).
+  const localityOfUsed = localities(
+    used.map((i) => map.pids[i]),
+    namedCost,
+    policy.localCost
+  )
+  const localityOfPid = new Int32Array(map.pids.length).fill(-1)
+  used.forEach((pid, k) => (localityOfPid[pid] = localityOfUsed[k]))
+  const L = Math.max(0, ...localityOfUsed) + 1
+  const localityOf = new Int32Array(N)
+  const localitySize = new Int32Array(L)
+  const member = new Int32Array(N)
+  for (let p = 0; p < N; p++) {
+    localityOf[p] = localityOfPid[pidOf[p]]
+    member[p] = localitySize[localityOf[p]]++
+  }
+  // Per locality and chunk: peers holding it (visible from the slot after arrival), and the slot
+  // it first arrived in the locality.
+  const localHolders = new Int32Array(L * C)
+  const localFirst = new Int32Array(L * C).fill(-1)
+  let arrivedNow: number[] = []
+  let arrivedBefore: number[] = []
+  const arrive = (p: number, c: number, t: number) => {
+    arrival[p * C + c] = t + 1
+    const lc = localityOf[p] * C + c
+    if (localFirst[lc] < 0) localFirst[lc] = t + 1
+    arrivedNow.push(lc)
+  }
+
   const join = new Int32Array(N)
   const budget = new Float64Array(N)
   const neighbours: Int32Array[] = new Array(N)
@@ -150,6 +201,7 @@ export function runSwarm(map: SwarmMap, policy: SelectionPolicy, cfg: SwarmConfi
   let transfers = 0
   let interPid = 0
   let costly = 0
+  let reentries = 0
   let costSum = 0
   let due = 0
   let played = 0
@@ -157,11 +209,23 @@ export function runSwarm(map: SwarmMap, policy: SelectionPolicy, cfg: SwarmConfi
   const order = Int32Array.from({ length: N }, (_, i) => i)
   const holders: number[] = []
   const remote: number[] = []
-  const opts = { minAge: cfg.minAge, urgentSlots: cfg.urgentSlots, chance: cfg.remoteChance }
+  const opts = {
+    minAge: cfg.minAge,
+    urgentSlots: cfg.urgentSlots,
+    chance: cfg.remoteChance,
+    ...(cfg.fetchers > 0 ? { fetchers: cfg.fetchers } : {}),
+  }
+  const byLocality = cfg.supplyView === 'locality'
 
   for (let t = 0; t < C; t++) {
+    // Last slot's arrivals become visible to the locality.
+    ;[arrivedBefore, arrivedNow] = [arrivedNow, arrivedBefore]
+    for (const lc of arrivedBefore) localHolders[lc]++
+    arrivedBefore.length = 0
     for (let p = 0; p < N; p++) {
       if (churnRandom() >= cfg.churn) continue
+      const row = localityOf[p] * C
+      for (let c = join[p]; c <= t; c++) if (arrival[p * C + c] >= 0) localHolders[row + c]--
       arrival.fill(-1, p * C, (p + 1) * C)
       join[p] = t
       choose(p)
@@ -170,7 +234,7 @@ export function runSwarm(map: SwarmMap, policy: SelectionPolicy, cfg: SwarmConfi
       budget[p] = Math.min(budget[p] + capacity[p], Math.max(capacity[p], 1))
     for (let k = 0; k < cfg.sourceFanout; k++) {
       const p = Math.floor(sourceRandom() * N)
-      if (arrival[p * C + t] < 0) arrival[p * C + t] = t + 1
+      if (arrival[p * C + t] < 0) arrive(p, t, t)
     }
     for (let i = N - 1; i > 0; i--) {
       const j = Math.floor(policyRandom() * (i + 1))
@@ -211,7 +275,17 @@ export function runSwarm(map: SwarmMap, policy: SelectionPolicy, cfg: SwarmConfi
               : holders[Math.floor(policyRandom() * holders.length)]
         else if (
           remote.length > 0 &&
-          mayFetchRemote(policy, false, t - c, c + cfg.lag - t, opts, policyRandom)
+          mayFetchRemote(
+            policy,
+            {
+              localSupply: byLocality && localHolders[localityOf[p] * C + c] > 0,
+              ageSlots: t - c,
+              slotsToDeadline: c + cfg.lag - t,
+              fetcherRank: fetcherRank(member[p], localitySize[localityOf[p]], c),
+            },
+            opts,
+            policyRandom
+          )
         ) {
           if (policy.name === 'cost-weighted') {
             for (const r of remote) {
@@ -222,13 +296,17 @@ export function runSwarm(map: SwarmMap, policy: SelectionPolicy, cfg: SwarmConfi
         }
         if (q < 0) continue
         budget[q] -= 1
-        arrival[row + c] = t + 1
+        const reentry = localFirst[localityOf[p] * C + c] >= 0
+        arrive(p, c, t)
         downloads++
         if (!counting) continue
         const pc = pathCost(my, pidOf[q])
         transfers++
         if (pidOf[q] !== my) interPid++
-        if (pc >= cfg.costlyCost) costly++
+        if (pc >= cfg.costlyCost) {
+          costly++
+          if (reentry) reentries++
+        }
         costSum += Number.isFinite(pc) ? pc : 0
       }
     }
@@ -251,10 +329,12 @@ export function runSwarm(map: SwarmMap, policy: SelectionPolicy, cfg: SwarmConfi
     transfers,
     interPidRatio: interPid / Math.max(transfers, 1),
     costlyRatio: costly / Math.max(transfers, 1),
+    reentryRatio: reentries / Math.max(transfers, 1),
     meanCost: costSum / Math.max(transfers, 1),
     continuity: played / Math.max(due, 1),
     meanLag: lags.reduce((s, l) => s + l, 0) / Math.max(lags.length, 1),
     p95Lag: lags[Math.floor(lags.length * 0.95)] ?? 0,
     pidsUsed: used.length,
+    localitiesUsed: L,
   }
 }

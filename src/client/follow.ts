@@ -10,8 +10,10 @@
  *   (`<media-type>,<id>`) or a merge patch (`application/merge-patch+json,<id>`, §6.7), and
  *   control events (`application/alto-updatestreamcontrol+json`) carry the control URI.
  *
- * Merge patches (RFC 7396) are applied; a JSON patch (RFC 6902, which this server never sends for
- * maps) is an `invalid-response` failure rather than a silently wrong body.
+ * Merge patches (RFC 7396) are applied with structural sharing (merge-patch.ts): each update's
+ * `body` is a new object and the bodies delivered before it never change, while untouched
+ * subtrees are shared between them (treat bodies as read-only). A JSON patch (RFC 6902, which this
+ * server never sends for maps) is an `invalid-response` failure rather than a silently wrong body.
  */
 import { MEDIA_TYPES } from '../alto/media-types.ts'
 import {
@@ -24,7 +26,7 @@ import * as z from 'zod'
 import { clientFail } from './errors.ts'
 import { EventStreamReader } from './event-stream.ts'
 import { checked, type Transport } from './http.ts'
-import { countPatchLeaves, mergePatchInPlace } from './merge-patch.ts'
+import { countPatchLeaves, mergePatch } from './merge-patch.ts'
 
 export interface FollowOptions {
   via?: 'tips' | 'sse'
@@ -144,7 +146,7 @@ async function* followTips(
         url: edgeUri,
         reason: 'JSON patch updates are not supported',
       })
-    body = isPatch ? mergePatchInPlace(body, item) : item
+    body = isPatch ? mergePatch(body, item) : item
     held = true
     yield {
       type: 'update',
@@ -219,7 +221,7 @@ async function* followSse(
             reason: 'JSON patch updates are not supported',
           })
         const isPatch = mediaType === MEDIA_TYPES.mergePatch
-        body = isPatch ? mergePatchInPlace(body, data) : data
+        body = isPatch ? mergePatch(body, data) : data
         yield {
           type: 'update',
           via: 'sse',

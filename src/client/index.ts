@@ -20,13 +20,17 @@ export type { CdniAdvertisementResponse, CdniFilterRequest } from '../alto/cdni.
 export { rank, type RankOptions, type RankedCandidate, type Ranking } from './rank.ts'
 export {
   DEFAULT_POLICIES,
+  fetcherRank,
+  localities,
   mayFetchRemote,
   seededRandom,
   selectNeighbours,
   type Candidate,
   type PidCost,
   type PolicyName,
+  type RemoteFetchState,
   type SelectionPolicy,
+  type ThrottleOptions,
 } from './peer-selection.ts'
 export {
   applyNaptrRegexp,

@@ -17,8 +17,11 @@
  *       else:
  *         return Patch
  *
- * The held body is the client's own, so it is patched in place (a cost-map row of 1,000 members
- * is not copied to change one cell); the result is returned because a non-object patch replaces it.
+ * Applied with structural sharing, never in place: a body already handed to the application
+ * (the previous `follow()` update) must not change under it. Only the objects along the paths
+ * the patch touches are copied (shallowly); every untouched subtree is shared with the previous
+ * body, so a patch changing one cell of a 1,000-row cost map copies the `cost-map` object (1,000
+ * references) and one row, not the whole map.
  */
 
 type JsonObject = Record<string, unknown>
@@ -26,25 +29,32 @@ type JsonObject = Record<string, unknown>
 const isObject = (v: unknown): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** MergePatch(target, patch), mutating `target` where it is an object. */
-export function mergePatchInPlace(target: unknown, patch: unknown): unknown {
+/** Sets `name` as an own data member: a member named `__proto__` is data, not the prototype. */
+function setMember(o: JsonObject, name: string, value: unknown): void {
+  Object.defineProperty(o, name, { value, writable: true, enumerable: true, configurable: true })
+}
+
+/**
+ * MergePatch(target, patch) without modifying `target`: the result shares every subtree the
+ * patch does not touch with `target` (treat both as immutable). A non-object patch is returned
+ * as is.
+ */
+export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch
-  const base: JsonObject = isObject(target) ? target : {}
+  const base = isObject(target) ? target : undefined
+  // Spread copies own enumerable members as data (an own `__proto__` member stays a member).
+  const out: JsonObject = base ? { ...base } : {}
   for (const name of Object.keys(patch)) {
     const value = patch[name]
-    if (value === null) delete base[name]
-    else {
-      const merged = mergePatchInPlace(Object.hasOwn(base, name) ? base[name] : undefined, value)
-      // defineProperty: a member named `__proto__` is data, not the prototype.
-      Object.defineProperty(base, name, {
-        value: merged,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      })
-    }
+    if (value === null) delete out[name]
+    else
+      setMember(
+        out,
+        name,
+        mergePatch(base && Object.hasOwn(base, name) ? base[name] : undefined, value)
+      )
   }
-  return base
+  return out
 }
 
 /** Number of leaf values a merge patch sets or removes. */

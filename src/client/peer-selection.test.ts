@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_POLICIES,
+  fetcherRank,
+  localities,
   mayFetchRemote,
   seededRandom,
   selectNeighbours,
@@ -40,21 +42,44 @@ describe('selectNeighbours', () => {
     expect(new Set(set).size).toBe(set.length)
   })
 
-  it('cost-weighted: cheap peers dominate the draw; random: every PID about equally', () => {
-    const far = (name: 'cost-weighted' | 'random') => {
+  it('cost-weighted: nearer localities dominate the global set; random: every PID about equally', () => {
+    // E is on the same continent (35), C far away (90): global neighbours of A come from E.
+    const c3 = (a: string, b: string) => (a === 'E' || b === 'E' ? 35 : cost(a, b))
+    const peers: Candidate[] = Array.from({ length: 90 }, (_, id) => ({
+      id,
+      pid: ['A', 'C', 'E'][id % 3],
+    }))
+    const share = (name: 'cost-weighted' | 'random', pid: string) => {
       let n = 0
-      for (let s = 0; s < 50; s++)
-        n += selectNeighbours(
-          'A',
-          candidates,
-          cost,
-          DEFAULT_POLICIES[name],
-          seededRandom(s)
-        ).filter((id) => pidOf(id) === 'C').length
-      return n / (50 * DEFAULT_POLICIES[name].neighbours)
+      let all = 0
+      for (let s = 0; s < 50; s++) {
+        const set = selectNeighbours('A', peers, c3, DEFAULT_POLICIES[name], seededRandom(s))
+        n += set.filter((id) => peers[id].pid === pid).length
+        all += set.length
+      }
+      return n / all
     }
-    expect(far('cost-weighted')).toBeLessThan(0.05)
-    expect(far('random')).toBeGreaterThan(0.25)
+    const cw = DEFAULT_POLICIES['cost-weighted']
+    expect(share('cost-weighted', 'C')).toBeLessThan(0.05 * (cw.global / cw.neighbours))
+    expect(share('cost-weighted', 'E')).toBeGreaterThan(
+      0.9 * (cw.global / (cw.neighbours + cw.global))
+    )
+    expect(share('random', 'C')).toBeGreaterThan(0.25)
+  })
+
+  it('cost-weighted: the full local set, and a global set drawn from the rest', () => {
+    const policy = DEFAULT_POLICIES['cost-weighted']
+    const set = selectNeighbours('A', candidates, cost, policy, seededRandom(5))
+    expect(set.filter((id) => pidOf(id) !== 'C')).toHaveLength(policy.neighbours)
+    expect(set.filter((id) => pidOf(id) === 'C')).toHaveLength(policy.global)
+    expect(new Set(set).size).toBe(set.length)
+    // Same PID first: A's local set leans to A (weight 1) over B (exp(−12/15) ≈ 0.45).
+    let sameA = 0
+    for (let s = 0; s < 50; s++)
+      sameA += selectNeighbours('A', candidates, cost, policy, seededRandom(s)).filter(
+        (id) => pidOf(id) === 'A'
+      ).length
+    expect(sameA / (50 * policy.neighbours)).toBeGreaterThan(0.55)
   })
 
   it('is deterministic for a seed', () => {
@@ -65,37 +90,84 @@ describe('selectNeighbours', () => {
   })
 })
 
+describe('localities: PIDs joined by local paths, transitively', () => {
+  it('groups same-country PIDs (cost < localCost) and leaves far ones apart', () => {
+    // D is local to B only (cost 15): A, B, D form one locality through B.
+    const c4 = (a: string, b: string) =>
+      a === b ? 0 : `${a}${b}` === 'BD' || `${a}${b}` === 'DB' ? 15 : cost(a, b)
+    expect(localities(['A', 'B', 'C', 'D'], c4, 20)).toEqual([0, 0, 1, 0])
+    expect(localities(['A', 'B', 'C'], cost, 10)).toEqual([0, 1, 2])
+    // An undefined cost is never local; one direction below the threshold is enough.
+    expect(localities(['A', 'X'], cost, 20)).toEqual([0, 1])
+    expect(localities(['A', 'B'], (a, b) => (a === 'A' && b === 'B' ? 5 : undefined), 20)).toEqual([
+      0, 0,
+    ])
+  })
+})
+
+describe('fetcherRank: one designated fetcher per locality and chunk', () => {
+  it('is a permutation of the members for every chunk, and rotates with the chunk', () => {
+    const firsts = new Set<number>()
+    for (let chunk = 0; chunk < 200; chunk++) {
+      const ranks = Array.from({ length: 7 }, (_, m) => fetcherRank(m, 7, chunk))
+      expect([...ranks].sort()).toEqual([0, 1, 2, 3, 4, 5, 6])
+      firsts.add(ranks.indexOf(0))
+    }
+    expect(firsts.size).toBe(7) // every member is the first fetcher of some chunks
+    expect(fetcherRank(0, 1, 12345)).toBe(0)
+  })
+})
+
 describe('mayFetchRemote: inter-ISP transfer throttled unless local supply falls short', () => {
   const opts = { minAge: 2, urgentSlots: 4 }
+  const LG = DEFAULT_POLICIES['local-global']
   it.each([
-    ['a local holder exists, not urgent', true, 5, 10, false],
-    ['no local holder, chunk just made', false, 1, 10, false],
-    ['no local holder, chunk old enough', false, 2, 10, true],
-    ['a local holder exists but the deadline is near', true, 5, 4, true],
-  ])('%s', (_, localHolder, age, toDeadline, allowed) => {
+    ['the locality holds the chunk, not urgent', true, 5, 10, false],
+    ['the locality lacks it, chunk just made', false, 1, 10, false],
+    ['the locality lacks it, chunk old enough', false, 2, 10, true],
+    ['the locality holds it but the deadline is near', true, 5, 4, true],
+  ])('%s', (_, localSupply, ageSlots, slotsToDeadline, allowed) => {
+    expect(mayFetchRemote(LG, { localSupply, ageSlots, slotsToDeadline }, opts)).toBe(allowed)
     expect(
-      mayFetchRemote(DEFAULT_POLICIES['local-global'], localHolder, age, toDeadline, opts)
+      mayFetchRemote(
+        DEFAULT_POLICIES['cost-weighted'],
+        { localSupply, ageSlots, slotsToDeadline },
+        opts
+      )
     ).toBe(allowed)
-    expect(mayFetchRemote(DEFAULT_POLICIES.random, localHolder, age, toDeadline, opts)).toBe(true)
+    expect(
+      mayFetchRemote(DEFAULT_POLICIES.random, { localSupply, ageSlots, slotsToDeadline }, opts)
+    ).toBe(true)
+  })
+
+  it('`fetchers`: only the designated fetchers at minAge, more of them as the chunk ages', () => {
+    const f = { ...opts, fetchers: 2 }
+    const at = (fetcherRank: number, ageSlots: number, slotsToDeadline = 10) =>
+      mayFetchRemote(LG, { localSupply: false, ageSlots, slotsToDeadline, fetcherRank }, f)
+    expect([0, 1, 2, 3].map((r) => at(r, 2))).toEqual([true, true, false, false])
+    expect([2, 3, 4].map((r) => at(r, 3))).toEqual([true, true, false])
+    expect(at(50, 3, 4)).toBe(true) // urgent: whatever the rank
+    expect(at(0, 1)).toBe(false) // too young, even for the first fetcher
+    expect(
+      mayFetchRemote(LG, { localSupply: true, ageSlots: 5, slotsToDeadline: 10, fetcherRank: 0 }, f)
+    ).toBe(false)
   })
 
   it('`chance` lets a share of the short-supplied peers cross per slot; urgent ones always do', () => {
     const spread = { ...opts, chance: 0.25 }
+    const short = { localSupply: false, ageSlots: 5, slotsToDeadline: 10 }
     const random = seededRandom(7)
     let allowed = 0
-    for (let i = 0; i < 4000; i++)
-      if (mayFetchRemote(DEFAULT_POLICIES['local-global'], false, 5, 10, spread, random)) allowed++
+    for (let i = 0; i < 4000; i++) if (mayFetchRemote(LG, short, spread, random)) allowed++
     expect(allowed / 4000).toBeGreaterThan(0.22)
     expect(allowed / 4000).toBeLessThan(0.28)
-    // Never when a local holder exists; always when urgent; random selection is not throttled.
-    expect(mayFetchRemote(DEFAULT_POLICIES['local-global'], true, 5, 10, spread, () => 0)).toBe(
-      false
-    )
-    expect(mayFetchRemote(DEFAULT_POLICIES['local-global'], false, 5, 4, spread, () => 0.99)).toBe(
-      true
-    )
-    expect(mayFetchRemote(DEFAULT_POLICIES.random, true, 0, 10, spread, () => 0.99)).toBe(true)
+    // Never when the locality holds it; always when urgent; random selection is not throttled.
+    expect(mayFetchRemote(LG, { ...short, localSupply: true }, spread, () => 0)).toBe(false)
+    expect(mayFetchRemote(LG, { ...short, slotsToDeadline: 4 }, spread, () => 0.99)).toBe(true)
+    expect(
+      mayFetchRemote(DEFAULT_POLICIES.random, { ...short, localSupply: true }, spread, () => 0.99)
+    ).toBe(true)
     // Without a random source a chance below 1 never lets a non-urgent fetch cross.
-    expect(mayFetchRemote(DEFAULT_POLICIES['local-global'], false, 5, 10, spread)).toBe(false)
+    expect(mayFetchRemote(LG, short, spread)).toBe(false)
   })
 })

@@ -3,14 +3,25 @@
  * or foe? Making P2P live streaming ISP-aware", ICDCS 2009), with ALTO costs as the locality
  * signal: each peer keeps a LOCAL neighbour set (same PID, or a path cost under a threshold) and
  * a small GLOBAL one from the rest, and fetches over a non-local path only when local supply
- * falls short (no local neighbour holds the chunk, and it is old enough that none will soon, or
- * it is about to miss its playback deadline).
+ * falls short (the chunk is not in the locality yet and it is old enough, or it is about to miss
+ * its playback deadline).
+ *
+ * A LOCALITY is a group of PIDs joined by local paths (`localities`: cost < `localCost`, taken
+ * transitively; on the ASN map, a country). The throttle decides per locality, not per peer:
+ * "local supply" means that some peer of the locality already holds the chunk (the peers of a
+ * locality announce the chunks they receive to each other, as they do to their neighbours), so a
+ * chunk crosses into a locality about once and spreads inside it; only a peer whose deadline is
+ * near fetches it over a non-local path anyway. Optionally (`fetchers`) only the first few
+ * designated peers of the locality (`fetcherRank`, a rotation per chunk) may bring a chunk in,
+ * more of them as it ages.
  *
  * Three policies, compared by the swarm simulator (scripts/lib/swarm.ts):
  * - `random`: neighbours uniformly at random; any holder serves (the ISP-oblivious baseline);
- * - `local-global`: the paper's scheme, locality from ALTO (PID or cost < `localCost`);
- * - `cost-weighted`: neighbours drawn with weight exp(−cost/`temperature`) and, among holders,
- *   the cheapest path first — non-local paths throttled as in `local-global`.
+ * - `local-global`: the paper's scheme, locality from ALTO (PID or cost < `localCost`), the global
+ *   set uniform over the other peers;
+ * - `cost-weighted`: the same local set, drawn with weight exp(−cost/`temperature`) (same PID
+ *   first), and the global set drawn with that weight too (nearer localities first); among
+ *   holders, the cheapest path first — non-local paths throttled as in `local-global`.
  *
  * Pure and deterministic: randomness comes from the caller's seeded generator.
  */
@@ -23,9 +34,9 @@ export type PolicyName = 'random' | 'local-global' | 'cost-weighted'
 
 export interface SelectionPolicy {
   name: PolicyName
-  /** Neighbours in total (random, cost-weighted) or in the local set (local-global). */
+  /** Neighbours in total (random) or in the local set (local-global, cost-weighted). */
   neighbours: number
-  /** Size of the global set (local-global). */
+  /** Size of the global set (local-global, cost-weighted). */
   global: number
   /** A path below this cost is local (same PID is cost 0). */
   localCost: number
@@ -44,8 +55,8 @@ export const DEFAULT_POLICIES: Record<PolicyName, SelectionPolicy> = {
   },
   'cost-weighted': {
     name: 'cost-weighted',
-    neighbours: 23,
-    global: 0,
+    neighbours: 20,
+    global: 3,
     localCost: 20,
     temperature: 15,
   },
@@ -110,52 +121,126 @@ export function selectNeighbours(
 ): number[] {
   if (policy.name === 'random')
     return sample(candidates, policy.neighbours, random).map((c) => c.id)
-  if (policy.name === 'cost-weighted') {
-    const w = (c: Candidate) => Math.exp(-costOf(cost, pid, c.pid) / policy.temperature)
-    const chosen = weightedSample(candidates, w, policy.neighbours, random)
-    if (chosen.length < policy.neighbours) {
+  const local: Candidate[] = []
+  const remote: Candidate[] = []
+  for (const c of candidates) (costOf(cost, pid, c.pid) < policy.localCost ? local : remote).push(c)
+  if (policy.name === 'local-global')
+    return [
+      ...sample(local, policy.neighbours, random),
+      ...sample(remote, policy.global, random),
+    ].map((c) => c.id)
+  const w = (c: Candidate) => Math.exp(-costOf(cost, pid, c.pid) / policy.temperature)
+  const drawn = (from: Candidate[], k: number) => {
+    const chosen = weightedSample(from, w, k, random)
+    if (chosen.length < k) {
+      // Weights that underflow to 0 (or undefined costs): the rest uniformly.
       const taken = new Set(chosen)
       chosen.push(
         ...sample(
-          candidates.filter((c) => !taken.has(c)),
-          policy.neighbours - chosen.length,
+          from.filter((c) => !taken.has(c)),
+          k - chosen.length,
           random
         )
       )
     }
-    return chosen.map((c) => c.id)
+    return chosen
   }
-  const local: Candidate[] = []
-  const remote: Candidate[] = []
-  for (const c of candidates) (costOf(cost, pid, c.pid) < policy.localCost ? local : remote).push(c)
-  return [
-    ...sample(local, policy.neighbours, random),
-    ...sample(remote, policy.global, random),
-  ].map((c) => c.id)
+  return [...drawn(local, policy.neighbours), ...drawn(remote, policy.global)].map((c) => c.id)
 }
 
 /**
- * Whether a chunk may be fetched over a non-local path: local supply fell short (no local
- * neighbour holds it, and it is at least `minAge` slots old) or it is urgent (its deadline is
- * within `urgentSlots`). Under `random` every path is allowed.
- *
- * `chance` (with `random`) spreads the non-urgent remote fetches of one locality over time: a
- * peer whose local supply fell short fetches remotely in a given slot only with this
- * probability, so that usually one peer of the locality brings the chunk in and its local
- * neighbours take it from that peer in the next slots instead of all crossing the boundary in
- * the same slot. Default 1 (no spreading).
+ * The localities of `pids`: PIDs joined by a path cheaper than `localCost` (either direction),
+ * transitively — the connected components of the local-path graph, numbered 0, 1, … in the order
+ * of their first PID. On the ASN map (same country 10–19, elsewhere ≥ 30) a locality is a country.
+ */
+export function localities(pids: readonly string[], cost: PidCost, localCost: number): number[] {
+  const of = new Array<number>(pids.length).fill(-1)
+  let next = 0
+  for (let start = 0; start < pids.length; start++) {
+    if (of[start] >= 0) continue
+    of[start] = next
+    const stack = [start]
+    while (stack.length > 0) {
+      const a = stack.pop()!
+      for (let b = 0; b < pids.length; b++) {
+        if (of[b] >= 0) continue
+        const ab = costOf(cost, pids[a], pids[b])
+        if (ab < localCost || costOf(cost, pids[b], pids[a]) < localCost) {
+          of[b] = of[start]
+          stack.push(b)
+        }
+      }
+    }
+    next++
+  }
+  return of
+}
+
+/**
+ * The designated-fetcher rank of a locality's `member`-th peer (0 ≤ member < `size`) for `chunk`:
+ * 0 for the one peer that brings the chunk in first, 1 for the next, … A rotation of the
+ * locality's member list (the order its peers learn from the tracker) by a hash of the chunk
+ * number, so the load of fetching over non-local paths is spread over the members.
+ */
+export function fetcherRank(member: number, size: number, chunk: number): number {
+  let h = Math.imul(chunk ^ 0x9e3779b9, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return (((member - (h >>> 0)) % size) + size) % size
+}
+
+/** What a peer knows when it considers fetching a chunk over a non-local path. */
+export interface RemoteFetchState {
+  /**
+   * Local supply: the chunk is already in the locality — some peer of it holds the chunk (the
+   * locality-level view), or, for a peer that only sees its neighbours, a local neighbour does.
+   */
+  localSupply: boolean
+  /** Slots since the chunk was made. */
+  ageSlots: number
+  /** Slots until its playback deadline. */
+  slotsToDeadline: number
+  /** The peer's `fetcherRank` for the chunk (only with `fetchers`). */
+  fetcherRank?: number
+}
+
+export interface ThrottleOptions {
+  /** A chunk younger than this never crosses unless urgent. */
+  minAge: number
+  /** Within this many slots of its deadline a chunk is urgent and may always cross. */
+  urgentSlots: number
+  /**
+   * Chance per slot that a peer whose locality lacks the chunk fetches it remotely (with
+   * `random`): spreads a locality's entries over slots. Default 1.
+   */
+  chance?: number
+  /**
+   * Designated fetchers: at age `minAge` only peers of `fetcherRank` < `fetchers` may bring the
+   * chunk in, `fetchers` more for every slot it ages. Default: every peer.
+   */
+  fetchers?: number
+}
+
+/**
+ * Whether a chunk may be fetched over a non-local path: it is urgent (its deadline is within
+ * `urgentSlots`), or local supply fell short (the locality lacks it) and it is at least
+ * `minAge` slots old (and the peer is a designated fetcher, with `fetchers`, and wins `chance`).
+ * Under `random` every path is allowed.
  */
 export function mayFetchRemote(
   policy: SelectionPolicy,
-  localHolderExists: boolean,
-  ageSlots: number,
-  slotsToDeadline: number,
-  opts: { minAge: number; urgentSlots: number; chance?: number },
+  state: RemoteFetchState,
+  opts: ThrottleOptions,
   random?: Random
 ): boolean {
   if (policy.name === 'random') return true
-  if (slotsToDeadline <= opts.urgentSlots) return true
-  if (localHolderExists || ageSlots < opts.minAge) return false
+  if (state.slotsToDeadline <= opts.urgentSlots) return true
+  if (state.localSupply || state.ageSlots < opts.minAge) return false
+  if (opts.fetchers !== undefined && state.fetcherRank !== undefined) {
+    const allowed = opts.fetchers * (1 + state.ageSlots - opts.minAge)
+    if (state.fetcherRank >= allowed) return false
+  }
   const chance = opts.chance ?? 1
   return chance >= 1 || (random !== undefined && random() < chance)
 }
