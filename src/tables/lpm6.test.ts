@@ -141,6 +141,29 @@ describe('LPM_V6 refined block limit', () => {
 })
 
 describe('LPM_V6 against oracles on random nested tables', () => {
+  it("the decoder's bucket index: an entry just after a bucket start (w1 > 0) is not the bucket's first", () => {
+    const rng = mulberry32(0xb0c4)
+    const ps = randomPrefixes6(rng, 2000, 30)
+    // Bucket starts (lpm6.ts bucketIndex, K = 0, 6 to 12 bucket bits) are multiples of 2^26 in w0.
+    for (let j = 0; j < 64; j++)
+      ps.push({ words: [(j << 26) >>> 0, 0x1000, 0, 0], len: 64, value: 31 })
+    const oracle = new TrieOracle(128, ps)
+    const table = Lpm6.open(buildLpm6(ps, { directBits: 0 }))
+    const wrong: string[] = []
+    for (let j = 0; j < 64; j++) {
+      const w0 = (j << 26) >>> 0
+      for (const w of [
+        [w0, 0, 0, 0],
+        [w0, 0x800, 0, 0],
+        [w0, 0x1000, 5, 0],
+        [w0, 0x1001, 0, 0],
+      ]) {
+        if (table.lookup(w[0], w[1], w[2], w[3]) !== oracle.lookup(w)) wrong.push(w.join(':'))
+      }
+    }
+    expect(wrong).toEqual([])
+  })
+
   const cases = [
     { seed: 0x6a6a, count: 3000, values: 40 },
     { seed: 0x7777, count: 1500, values: MAX_VALUES - 1 },
@@ -164,7 +187,18 @@ describe('LPM_V6 against oracles on random nested tables', () => {
         const p = ps[randomInt(rng, ps.length)]
         return p.words.map((w, i) => (w | (randomU32(rng) & ~wordMask(p.len - 32 * i))) >>> 0)
       })
-      const addresses = [...uniform, ...near, ...boundaries]
+      // Either side of every possible bucket start of the decoder's bucket index (lpm6.ts
+      // bucketIndex: w0's bits below the K direct bits; K = 0 and 4 with up to 12 bucket bits).
+      const bucketEdges: number[][] = []
+      for (let j = 0; j < 4096; j++) {
+        for (const start of [(j << 20) >>> 0, ((j << 16) | 0x08000000) >>> 0]) {
+          bucketEdges.push(
+            [start, 0, 0, 0],
+            [(start - 1) >>> 0, 0xffffffff, 0xffffffff, 0xffffffff]
+          )
+        }
+      }
+      const addresses = [...uniform, ...near, ...boundaries, ...bucketEdges]
       const expected = addresses.map((w) => oracle.lookup(w))
 
       it('the trie oracle agrees with the linear reference oracle (sample)', () => {
