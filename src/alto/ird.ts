@@ -116,7 +116,7 @@ export interface IrdSource {
   'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
   'cdni-advertisements'?: Record<string, { 'network-map'?: string }>
   /** RFC 9275 path tables by network map id (absent: none). */
-  'path-vectors'?: Record<string, unknown>
+  'path-vectors'?: Record<string, { 'persistent-maps'?: string[] }>
 }
 
 /** Network map ids with the default first, then the others in code-unit order. */
@@ -186,19 +186,21 @@ export function renderIrd(manifest: IrdSource): string {
     ])
   }
   // RFC 9275 §7.2 / §7.3: the multipart filtered cost map and endpoint cost service of every
-  // network map with a path table. §7.2.5: `uses` MUST include the network map; §7.3.5: the ECS
-  // uses only the defining resources of persistent ANEs, and none is offered (path-vector.ts).
+  // network map with a path table. §7.2.5: `uses` MUST include the network map and, when
+  // `persistent-entity-id` is offered, "the defining resources of persistent ANEs that may appear
+  // in the response"; §7.3.5: the ECS uses only the latter (omitted when there are none).
   const pathVectors = manifest['path-vectors'] ?? {}
   for (const nmId of networkMapOrder(manifest)) {
     if (pathVectors[nmId] === undefined) continue
+    const persistent = pathVectors[nmId]['persistent-maps'] ?? []
     resources.push([
       resourceIds.pathVectorCostMap(nmId),
       {
         uri: resourcePaths.pathVectorCostMap(nmId),
         'media-type': PV_MEDIA_TYPES.costMap,
         accepts: MEDIA_TYPES.costMapFilter,
-        capabilities: pathVectorCapabilities(),
-        uses: [nmId],
+        capabilities: pathVectorCapabilities(persistent.length > 0),
+        uses: [nmId, ...persistent],
       },
     ])
     resources.push([
@@ -207,7 +209,8 @@ export function renderIrd(manifest: IrdSource): string {
         uri: resourcePaths.pathVectorEndpointCost(nmId),
         'media-type': PV_MEDIA_TYPES.endpointCost,
         accepts: MEDIA_TYPES.endpointCostParams,
-        capabilities: pathVectorCapabilities(),
+        capabilities: pathVectorCapabilities(persistent.length > 0),
+        ...(persistent.length > 0 ? { uses: [...persistent] } : {}),
       },
     ])
   }

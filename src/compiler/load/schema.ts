@@ -107,6 +107,7 @@ export const propertyMapSchema = z.strictObject({
   pids: z.record(z.string(), z.record(z.string(), entityValues)).optional(),
   'pid-csv': z.array(relativeFile).optional(),
   'pid-property': z.array(z.string()).optional(),
+  anes: z.record(z.string(), entityValues).optional(),
 })
 
 /** RFC 7285 §11.2.1.6 network map response (unknown keys ignored; the vtag is ours to compute). */
