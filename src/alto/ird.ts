@@ -13,6 +13,7 @@ import {
   PV_MEDIA_TYPES,
   pathVectorCapabilities,
 } from './path-vector.ts'
+import { cdniPropertyMapMappings, cdniPropertyMapUses } from './cdni-property-names.ts'
 import { resourceIds, resourcePaths } from './resources.ts'
 
 /** RFC 7285 §9.2.2 IRDResourceEntry. */
@@ -114,7 +115,7 @@ export interface IrdSource {
   properties: Record<string, unknown>
   /** RFC 9240 property maps (absent in manifests written before them). */
   'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
-  'cdni-advertisements'?: Record<string, { 'network-map'?: string }>
+  'cdni-advertisements'?: Record<string, { 'network-map'?: string; propmap?: unknown }>
   /** RFC 9275 path tables by network map id (absent: none). */
   'path-vectors'?: Record<string, { 'persistent-maps'?: string[] }>
 }
@@ -262,6 +263,26 @@ export function renderIrd(manifest: IrdSource): string {
         'media-type': MEDIA_TYPES.cdni,
         accepts: MEDIA_TYPES.cdniFilter,
         ...uses,
+      },
+    ])
+    // RFC 9241 §6 / §3.7.1: the footprints as an RFC 9240 property map of
+    // `<id>.cdni-capabilities`; `uses` the defining resources (RFC 9240 §7.5).
+    if (cdni[id].propmap === undefined) continue
+    const pmCommon = {
+      capabilities: { mappings: cdniPropertyMapMappings(id, nm) },
+      uses: cdniPropertyMapUses(id, nm),
+    }
+    resources.push([
+      resourceIds.cdniPropertyMap(id),
+      { uri: resourcePaths.cdniPropertyMap(id), 'media-type': MEDIA_TYPES.propMap, ...pmCommon },
+    ])
+    resources.push([
+      resourceIds.filteredCdniPropertyMap(id),
+      {
+        uri: resourcePaths.filteredCdniPropertyMap(id),
+        'media-type': MEDIA_TYPES.propMap,
+        accepts: MEDIA_TYPES.propMapParams,
+        ...pmCommon,
       },
     ])
   }

@@ -51,6 +51,7 @@ import { canonicalJson, concatBytes, jsonString, TextChunks } from './canonical.
 import { costTypeJson } from '../alto/cost-types.ts'
 import { networkMapOrder, renderIrd } from '../alto/ird.ts'
 import { renderCdniAdvertisement } from '../alto/cdni.ts'
+import { writeCdniPropertyMap } from '../alto/cdni-property-map.ts'
 import { splitPersistentAneId } from '../alto/path-vector.ts'
 import {
   type CdniSource,
@@ -538,10 +539,21 @@ async function buildCdniAdvertisement(
   const json = encoder.encode(
     renderCdniAdvertisement({ 'resource-id': cdni.id, tag }, dependent, cdni.objects)
   )
+  // RFC 9241 §6: the footprints as property map entities; dependent-vtags in `uses` order.
+  const propmapJson = encoder.encode(
+    writeCdniPropertyMap(cdni.id, cdni.objects, cdni.networkMap, null, true, [
+      { 'resource-id': cdni.id, tag },
+      ...(dependent ?? []),
+    ])
+  )
   const entry: CdniEntry = {
     tag,
     ...(cdni.networkMap !== undefined ? { 'network-map': cdni.networkMap } : {}),
     json: await blobs.add(json),
+    propmap: {
+      json: await blobs.add(propmapJson),
+      tag: await contentTag('cdni-propmap', [cdni.id], propmapJson),
+    },
   }
   return {
     entry,

@@ -138,6 +138,11 @@ export interface CdniEntry {
   'network-map'?: string
   /** The whole `application/alto-cdni+json` body. */
   json: BlobRef
+  /**
+   * RFC 9241 §6: the full property map of `<id>.cdni-capabilities` (resource `<id>-propmap`) and
+   * its tag; absent in manifests written before it.
+   */
+  propmap?: { json: BlobRef; tag: string }
 }
 
 /** RFC 9275 path vectors of one network map (docs/path-vector.md). */
@@ -228,7 +233,10 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
       if (f['lpm-hi']) refs.push(f['lpm-hi'])
     }
   }
-  for (const cdni of Object.values(m['cdni-advertisements'] ?? {})) refs.push(cdni.json)
+  for (const cdni of Object.values(m['cdni-advertisements'] ?? {})) {
+    refs.push(cdni.json)
+    if (cdni.propmap) refs.push(cdni.propmap.json)
+  }
   for (const pv of Object.values(m['path-vectors'] ?? {})) refs.push(pv.table)
   return refs
 }

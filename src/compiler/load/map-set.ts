@@ -180,6 +180,20 @@ export function loadMapSet(
         filteredId
       )
     else claimId(filteredId, cdni.origin, `generated for CDNI advertisement ${cdni.id}`)
+    // RFC 9241 §6: its property map and filtered property map.
+    for (const generated of [
+      resourceIds.cdniPropertyMap(cdni.id),
+      resourceIds.filteredCdniPropertyMap(cdni.id),
+    ]) {
+      const p = resourceIdProblem(generated)
+      if (p)
+        diag.error(
+          cdni.origin,
+          `${p}: generated resource id ${generated} of CDNI advertisement ${cdni.id}; shorten its id`,
+          generated
+        )
+      else claimId(generated, cdni.origin, `generated for CDNI advertisement ${cdni.id}`)
+    }
     cdniAdvertisements.push(cdni)
   })
 
