@@ -141,6 +141,58 @@ describe('path vector sources (RFC 9275, docs/path-vector.md)', () => {
     expect('persistent-maps' in r.build.manifest['path-vectors']!.net).toBe(false)
   })
 
+  it('compact form: PID classes, a path per class pair, self-paths per class; explicit paths take precedence', async () => {
+    // PIDs in index order: A, B, D. Class x = {A, B}, class y = {D}.
+    const r = await compileMapSet(
+      withPaths({
+        'network-map': 'net',
+        anes: { ax: {}, rx: {}, ay: {}, link: { 'max-reservable-bandwidth': 5 } },
+        classes: { x: ['A', 'B'], y: ['D'] },
+        'class-paths': { x: { x: ['ax', 'rx'], y: ['ax', 'link', 'ay'] }, y: { x: [] } },
+        'self-paths': { x: ['ax'] },
+        paths: { B: { D: ['rx'] } },
+      })
+    )
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const entry = r.build.manifest['path-vectors']!.net
+    const table = PathTable.open(r.build.blobs.get(entry.table.sha256)!)
+    const names = (s: number, d: number) => {
+      const p = table.path(s, d)
+      return p === null ? null : [...p].map((i) => table.ane(i).name)
+    }
+    expect(names(0, 0)).toEqual(['ax']) // self-path of class x
+    expect(names(0, 1)).toEqual(['ax', 'rx']) // x → x
+    expect(names(0, 2)).toEqual(['ax', 'link', 'ay']) // x → y
+    expect(names(1, 2)).toEqual(['rx']) // explicit pair wins
+    expect(names(2, 0)).toEqual([]) // y → x: an empty path
+    expect(names(2, 2)).toBeNull() // y → y: no rule, no path
+    expect(entry['path-count']).toBe(5)
+  })
+
+  it('compact form errors: bad or unknown classes, a PID in two classes, unknown PIDs, bad class paths', async () => {
+    const errors = await errorsOf(
+      withPaths({
+        'network-map': 'net',
+        anes: { a: {} },
+        classes: { x: ['A', 'Z'], 'bad.name': ['B'], y: ['A'] },
+        'class-paths': { x: { q: ['a'], x: ['nope'] }, w: {} },
+        'self-paths': { x: 'a', v: [] },
+      })
+    )
+    expect(errors.map((e) => [e.path, e.message]).sort()).toEqual(
+      [
+        ['classes.x[1]', 'no PID Z in network map net'],
+        ['classes["bad.name"]', expect.stringMatching(/^class name: /)],
+        ['classes.y[0]', 'PID A is already in class x'],
+        ['class-paths.x.q', 'not a class defined under "classes"'],
+        ['class-paths.x.x[0]', 'not an ANE defined under "anes"'],
+        ['class-paths.w', 'not a class defined under "classes"'],
+        ['self-paths.x', expect.stringMatching(/list of ANE names/)],
+        ['self-paths.v', 'not a class defined under "classes"'],
+      ].sort()
+    )
+  })
+
   it('every source error, each at its path (with the JSON line)', async () => {
     const errors = await errorsOf(
       withPaths({

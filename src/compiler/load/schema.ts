@@ -175,5 +175,9 @@ export const pathVectorSchema = z.strictObject({
       'persistent-entity-id': z.unknown().optional(),
     })
   ),
-  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** Compact form (docs/path-vector.md): PID classes and a path per class pair. */
+  classes: z.record(z.string(), z.array(z.string())).optional(),
+  'class-paths': z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  'self-paths': z.record(z.string(), z.unknown()).optional(),
 })
