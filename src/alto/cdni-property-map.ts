@@ -138,7 +138,7 @@ export function writeCdniPropertyMap(
       v =
         e.kind === 'pid' && !pidExists(e.pid)
           ? []
-          : capabilitiesCovering(objects, e.key, networkMap)!
+          : (capabilitiesCovering(objects, e.key, networkMap) ?? [])
       cache.set(e.key, v)
     }
     return v
