@@ -9,7 +9,9 @@
  * property-map.json + property-prefixes.csv + property-pids.csv (RFC 9240 property map
  * `asn-property-map`: `.asn` and `.country` per prefix and per PID), cost-<metric>.json +
  * costs-<metric>.csv (RFC 9439 hopcount, delay-ow, delay-ow:p95, lossrate, tput by METRIC_RULE)
- * and calendar-routingcost.json (RFC 8896: 24 hourly intervals, the `scale` form, DIURNAL_SCALE).
+ * calendar-routingcost.json (RFC 8896: 24 hourly intervals, the `scale` form, DIURNAL_SCALE),
+ * path-vectors.json (RFC 9275: the AS-level topology of scripts/lib/asn-topology.ts in the
+ * compact class form) and ane-property-map.json (`asn-anes`, its persistent ANEs).
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -35,9 +37,20 @@ import {
   METRIC_MAPS,
   pairMetrics,
 } from './lib/asn-map.ts'
+import { asnTopologySource } from './lib/asn-topology.ts'
 
 export const NETWORK_MAP_ID = 'asn-network-map'
 export const PROPERTY_MAP_ID = 'asn-property-map'
+/** RFC 9275 §6.2.4: the property map defining the topology's persistent ANEs. */
+export const ANE_PROPERTY_MAP_ID = 'asn-anes'
+
+/** The `.kind` of a topology ANE: access, regional or intercontinental. */
+const aneKind = (name: string): string =>
+  name.startsWith('access-')
+    ? 'access'
+    : name.startsWith('regional-')
+      ? 'regional'
+      : 'intercontinental'
 export const ROUTINGCOST_MAP_ID = 'asn-network-map-num-routingcost'
 /** A Monday 00:00 UTC: interval k of every day is hour k UTC. */
 export const CALENDAR_ANCHOR = '2026-01-05T00:00:00Z'
@@ -239,6 +252,30 @@ function main(): void {
   log(
     `wrote property-map.json, property-prefixes.csv (${fmt(propertyLines.length)} lines), ` +
       `property-pids.csv (${fmt(pidPropertyLines.length)} lines)`
+  )
+
+  // RFC 9275 path vectors: the AS-level topology rule (scripts/lib/asn-topology.ts) in the
+  // compact source form (one class per region, docs/path-vector.md), its ANEs persistent in
+  // the property map `asn-anes` (coarse, public continent aggregates: RFC 9275 §11).
+  const topology = asnTopologySource(
+    NETWORK_MAP_ID,
+    pids.map((p) => ({ name: p.name, region: p.region })),
+    ANE_PROPERTY_MAP_ID
+  )
+  writeFileSync(join(outDir, 'path-vectors.json'), JSON.stringify(topology, null, 2) + '\n')
+  const aneMap = {
+    'resource-id': ANE_PROPERTY_MAP_ID,
+    anes: Object.fromEntries(
+      Object.entries(topology.anes).map(([name, a]) => [
+        name,
+        { 'max-reservable-bandwidth': a['max-reservable-bandwidth'], '.kind': aneKind(name) },
+      ])
+    ),
+  }
+  writeFileSync(join(outDir, 'ane-property-map.json'), JSON.stringify(aneMap, null, 2) + '\n')
+  log(
+    `wrote path-vectors.json (${Object.keys(topology.anes).length} ANEs, ` +
+      `${Object.keys(topology.classes).length} region classes), ane-property-map.json`
   )
 
   console.log(

@@ -107,3 +107,57 @@ export function asnTopology(
     for (let d = 0; d < n; d++) paths[s * n + d] = route(regions[s], regions[d], s === d)
   return { n, paths, anes }
 }
+
+/** The compact path vector source (docs/path-vector.md, "Compact form") of `asnTopology`. */
+export interface TopologySource {
+  'network-map': string
+  anes: Record<string, { 'max-reservable-bandwidth': number; 'persistent-entity-id'?: string }>
+  classes: Record<string, string[]>
+  'class-paths': Record<string, Record<string, string[]>>
+  'self-paths': Record<string, string[]>
+}
+
+/**
+ * The same topology as `asnTopology`, written as the compiler's compact source form: the ANEs,
+ * one class per region (its PIDs, in the given order), the path of each (source region,
+ * destination region) and of a PID to itself per region — 8 + 64 + 8 rules at most instead of
+ * one entry per PID pair. Only regions with PIDs are listed.
+ */
+export function asnTopologySource(
+  networkMap: string,
+  pids: readonly TopologyPid[],
+  persistentPropertyMap?: string
+): TopologySource {
+  const anes: TopologySource['anes'] = {}
+  const add = (name: string, bps: number) => {
+    anes[name] = { 'max-reservable-bandwidth': bps }
+    if (persistentPropertyMap !== undefined)
+      anes[name]['persistent-entity-id'] = `${persistentPropertyMap}.ane:${name}`
+  }
+  for (const r of REGIONS) add(accessAne(r), ACCESS_BPS[r])
+  for (const r of REGIONS) add(regionalAne(r), REGIONAL_FACTOR * ACCESS_BPS[r])
+  REGIONS.forEach((a, i) => {
+    for (const b of REGIONS.slice(i + 1)) add(intercontinentalAne(a, b), intercontinentalBps(a, b))
+  })
+  const classes: Record<string, string[]> = {}
+  for (const p of pids) (classes[p.region ?? 'unknown'] ??= []).push(p.name)
+  const used = REGIONS.filter((r) => classes[r] !== undefined)
+  const classPaths: TopologySource['class-paths'] = {}
+  const selfPaths: TopologySource['self-paths'] = {}
+  for (const a of used) {
+    selfPaths[a] = [accessAne(a)]
+    classPaths[a] = {}
+    for (const b of used)
+      classPaths[a][b] =
+        a === b
+          ? [accessAne(a), regionalAne(a)]
+          : [accessAne(a), regionalAne(a), intercontinentalAne(a, b), regionalAne(b), accessAne(b)]
+  }
+  return {
+    'network-map': networkMap,
+    anes,
+    classes: Object.fromEntries(used.map((r) => [r, classes[r]])),
+    'class-paths': classPaths,
+    'self-paths': selfPaths,
+  }
+}

@@ -13,6 +13,7 @@ import {
   PV_MEDIA_TYPES,
   pathVectorCapabilities,
 } from './path-vector.ts'
+import { cdniPropertyMapMappings, cdniPropertyMapUses } from './cdni-property-names.ts'
 import { resourceIds, resourcePaths } from './resources.ts'
 
 /** RFC 7285 §9.2.2 IRDResourceEntry. */
@@ -114,9 +115,9 @@ export interface IrdSource {
   properties: Record<string, unknown>
   /** RFC 9240 property maps (absent in manifests written before them). */
   'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
-  'cdni-advertisements'?: Record<string, { 'network-map'?: string }>
+  'cdni-advertisements'?: Record<string, { 'network-map'?: string; propmap?: unknown }>
   /** RFC 9275 path tables by network map id (absent: none). */
-  'path-vectors'?: Record<string, unknown>
+  'path-vectors'?: Record<string, { 'persistent-maps'?: string[] }>
 }
 
 /** Network map ids with the default first, then the others in code-unit order. */
@@ -186,19 +187,21 @@ export function renderIrd(manifest: IrdSource): string {
     ])
   }
   // RFC 9275 §7.2 / §7.3: the multipart filtered cost map and endpoint cost service of every
-  // network map with a path table. §7.2.5: `uses` MUST include the network map; §7.3.5: the ECS
-  // uses only the defining resources of persistent ANEs, and none is offered (path-vector.ts).
+  // network map with a path table. §7.2.5: `uses` MUST include the network map and, when
+  // `persistent-entity-id` is offered, "the defining resources of persistent ANEs that may appear
+  // in the response"; §7.3.5: the ECS uses only the latter (omitted when there are none).
   const pathVectors = manifest['path-vectors'] ?? {}
   for (const nmId of networkMapOrder(manifest)) {
     if (pathVectors[nmId] === undefined) continue
+    const persistent = pathVectors[nmId]['persistent-maps'] ?? []
     resources.push([
       resourceIds.pathVectorCostMap(nmId),
       {
         uri: resourcePaths.pathVectorCostMap(nmId),
         'media-type': PV_MEDIA_TYPES.costMap,
         accepts: MEDIA_TYPES.costMapFilter,
-        capabilities: pathVectorCapabilities(),
-        uses: [nmId],
+        capabilities: pathVectorCapabilities(persistent.length > 0),
+        uses: [nmId, ...persistent],
       },
     ])
     resources.push([
@@ -207,7 +210,8 @@ export function renderIrd(manifest: IrdSource): string {
         uri: resourcePaths.pathVectorEndpointCost(nmId),
         'media-type': PV_MEDIA_TYPES.endpointCost,
         accepts: MEDIA_TYPES.endpointCostParams,
-        capabilities: pathVectorCapabilities(),
+        capabilities: pathVectorCapabilities(persistent.length > 0),
+        ...(persistent.length > 0 ? { uses: [...persistent] } : {}),
       },
     ])
   }
@@ -259,6 +263,26 @@ export function renderIrd(manifest: IrdSource): string {
         'media-type': MEDIA_TYPES.cdni,
         accepts: MEDIA_TYPES.cdniFilter,
         ...uses,
+      },
+    ])
+    // RFC 9241 §6 / §3.7.1: the footprints as an RFC 9240 property map of
+    // `<id>.cdni-capabilities`; `uses` the defining resources (RFC 9240 §7.5).
+    if (cdni[id].propmap === undefined) continue
+    const pmCommon = {
+      capabilities: { mappings: cdniPropertyMapMappings(id, nm) },
+      uses: cdniPropertyMapUses(id, nm),
+    }
+    resources.push([
+      resourceIds.cdniPropertyMap(id),
+      { uri: resourcePaths.cdniPropertyMap(id), 'media-type': MEDIA_TYPES.propMap, ...pmCommon },
+    ])
+    resources.push([
+      resourceIds.filteredCdniPropertyMap(id),
+      {
+        uri: resourcePaths.filteredCdniPropertyMap(id),
+        'media-type': MEDIA_TYPES.propMap,
+        accepts: MEDIA_TYPES.propMapParams,
+        ...pmCommon,
       },
     ])
   }

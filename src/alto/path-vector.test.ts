@@ -29,14 +29,42 @@ describe('RFC 9275 §6.6 multipart pieces', () => {
 
   it('property part: one .ane: entry per ANE, only requested properties; {} when not requested (§8.3)', () => {
     const vtag = '{"resource-id":"x.costmap","tag":"t"}'
-    const anes = [{ name: 'L1', maxReservableBandwidth: 5 }, { name: 'NET1' }]
-    expect(JSON.parse(anePropertyMapJson(vtag, anes, true))).toEqual({
+    const anes = [
+      { name: 'L1', maxReservableBandwidth: 5 },
+      { name: 'NET1', persistentEntityId: 'ane-props.ane:MEC1' },
+    ]
+    const bwOnly = { bandwidth: true, persistent: false }
+    expect(JSON.parse(anePropertyMapJson([vtag], anes, bwOnly))).toEqual({
       meta: { 'dependent-vtags': [{ 'resource-id': 'x.costmap', tag: 't' }] },
       'property-map': { '.ane:L1': { 'max-reservable-bandwidth': 5 }, '.ane:NET1': {} },
     })
-    expect(JSON.parse(anePropertyMapJson(vtag, anes, false))['property-map']).toEqual({
+    const none = { bandwidth: false, persistent: false }
+    expect(JSON.parse(anePropertyMapJson([vtag], anes, none))['property-map']).toEqual({
       '.ane:L1': {},
       '.ane:NET1': {},
+    })
+  })
+
+  it("§6.4.2 / §7.2.6: persistent-entity-id shown only when requested; the defining map's vtag follows the PV vtag", () => {
+    const anes = [
+      { name: 'L1', maxReservableBandwidth: 5 },
+      { name: 'NET1', persistentEntityId: 'ane-props.ane:MEC1' },
+    ]
+    const pm = '{"resource-id":"ane-props","tag":"p"}'
+    const both = { bandwidth: true, persistent: true }
+    expect(
+      JSON.parse(anePropertyMapJson(['{"resource-id":"x.ecs","tag":"t"}', pm], anes, both))
+    ).toEqual({
+      meta: {
+        'dependent-vtags': [
+          { 'resource-id': 'x.ecs', tag: 't' },
+          { 'resource-id': 'ane-props', tag: 'p' },
+        ],
+      },
+      'property-map': {
+        '.ane:L1': { 'max-reservable-bandwidth': 5 },
+        '.ane:NET1': { 'persistent-entity-id': 'ane-props.ane:MEC1' },
+      },
     })
   })
 
@@ -49,7 +77,8 @@ describe('RFC 9275 §6.6 multipart pieces', () => {
       pvJson: '{}',
       pvVtagJson: '{}',
       anes: [],
-      bandwidth: false,
+      selection: { bandwidth: false, persistent: false },
+      moreVtagsJson: [],
     })
     expect(body).toBe(
       '--b1\r\nContent-ID: <ecs@h>\r\nContent-Type: application/alto-endpointcost+json\r\n\r\n{}\r\n' +

@@ -11,12 +11,24 @@ import { MEDIA_TYPES } from './media-types.ts'
 export const PATH_VECTOR_COST_TYPE: CostType = { 'cost-mode': 'array', 'cost-metric': 'ane-path' }
 export const PATH_VECTOR_COST_TYPE_NAME = 'path-vector'
 
+/** §6.4.1 / §6.4.2: the ANE property types (bare names, §6.4: they depend on no resource). */
+export const MAX_RESERVABLE_BANDWIDTH = 'max-reservable-bandwidth'
+export const PERSISTENT_ENTITY_ID = 'persistent-entity-id'
+
 /**
- * §6.4: the ANE property types a PV resource can return. `persistent-entity-id` (§6.4.2) is not
- * offered: §7.2.5 then requires the defining property maps of the persistent ANEs in `uses`, and
- * no such resource is served (docs/path-vector.md).
+ * §6.4: the ANE property types a PV resource can return: `max-reservable-bandwidth` always,
+ * `persistent-entity-id` (§6.4.2) when its table has persistent ANEs — whose defining property
+ * maps then are in `uses` (§7.2.5 / §7.3.5).
  */
-export const ANE_PROPERTY_NAMES = ['max-reservable-bandwidth'] as const
+export function anePropertyNames(persistent: boolean): string[] {
+  return persistent ? [MAX_RESERVABLE_BANDWIDTH, PERSISTENT_ENTITY_ID] : [MAX_RESERVABLE_BANDWIDTH]
+}
+
+/** §6.4.2 / §6.2.4: `[property map id, ANE name]` of a persistent ANE entity id `P.ane:name`. */
+export function splitPersistentAneId(id: string): [string, string] {
+  const at = id.lastIndexOf('.ane:')
+  return [id.slice(0, at), id.slice(at + '.ane:'.length)]
+}
 
 /** §7.2.1 / §7.3.1: the IRD media types of the two multipart resources. */
 export const PV_MEDIA_TYPES = {
@@ -31,13 +43,13 @@ export const MULTIPART_RELATED = 'multipart/related'
 export const PART_IDS = { costMap: 'costmap', endpointCost: 'ecs', propMap: 'propmap' } as const
 
 /** §7.2.4 / §7.3.4 capabilities: the PV type only, no constraints, no tests (§9.2). */
-export function pathVectorCapabilities(): {
+export function pathVectorCapabilities(persistent = false): {
   'cost-type-names': string[]
   'ane-property-names': string[]
 } {
   return {
     'cost-type-names': [PATH_VECTOR_COST_TYPE_NAME],
-    'ane-property-names': [...ANE_PROPERTY_NAMES],
+    'ane-property-names': anePropertyNames(persistent),
   }
 }
 
@@ -53,6 +65,13 @@ export function contentIdDomain(hostname: string): string {
 export interface AneProperties {
   name: string
   maxReservableBandwidth?: number
+  persistentEntityId?: string
+}
+
+/** What of each ANE the property part shows (§7.2.3 `ane-property-names`). */
+export interface AneSelection {
+  bandwidth: boolean
+  persistent: boolean
 }
 
 export interface MultipartPathVector {
@@ -70,8 +89,13 @@ export interface MultipartPathVector {
   pvVtagJson: string
   /** The ANEs of the PV part in first-use order, with the requested properties only. */
   anes: readonly AneProperties[]
-  /** Whether `max-reservable-bandwidth` was requested (§7.2.3). */
-  bandwidth: boolean
+  /** Which properties were requested (§7.2.3). */
+  selection: AneSelection
+  /**
+   * The property part's `dependent-vtags` after the PV part's: with `persistent-entity-id`
+   * requested, the vtags of the property maps defining the persistent ANEs shown (§7.2.6).
+   */
+  moreVtagsJson: readonly string[]
 }
 
 /** §6.6 `<PART-RESOURCE-ID@DOMAIN-NAME>`. */
@@ -79,18 +103,19 @@ export const contentId = (partId: string, domain: string): string => `<${partId}
 
 /** The property map part's JSON text (RFC 9240 §7.6 with RFC 9275 §6.6's rules). */
 export function anePropertyMapJson(
-  pvVtagJson: string,
+  dependentVtagsJson: readonly string[],
   anes: readonly AneProperties[],
-  bandwidth: boolean
+  selection: AneSelection
 ): string {
   const entries = anes.map((ane) => {
-    const bw =
-      bandwidth && ane.maxReservableBandwidth !== undefined
-        ? `"max-reservable-bandwidth":${ane.maxReservableBandwidth}`
-        : ''
-    return `${JSON.stringify(`.ane:${ane.name}`)}:{${bw}}`
+    const props: string[] = []
+    if (selection.bandwidth && ane.maxReservableBandwidth !== undefined)
+      props.push(`"${MAX_RESERVABLE_BANDWIDTH}":${ane.maxReservableBandwidth}`)
+    if (selection.persistent && ane.persistentEntityId !== undefined)
+      props.push(`"${PERSISTENT_ENTITY_ID}":${JSON.stringify(ane.persistentEntityId)}`)
+    return `${JSON.stringify(`.ane:${ane.name}`)}:{${props.join(',')}}`
   })
-  return `{"meta":{"dependent-vtags":[${pvVtagJson}]},"property-map":{${entries.join(',')}}}`
+  return `{"meta":{"dependent-vtags":[${dependentVtagsJson.join(',')}]},"property-map":{${entries.join(',')}}}`
 }
 
 /**
@@ -111,7 +136,7 @@ export function writeMultipartPathVector(m: MultipartPathVector): string {
     `${dash}\r\nContent-ID: ${contentId(m.pvPartId, m.domain)}\r\nContent-Type: ${m.pvMediaType}\r\n\r\n` +
     `${m.pvJson}\r\n` +
     `${dash}\r\nContent-ID: ${contentId(PART_IDS.propMap, m.domain)}\r\nContent-Type: ${MEDIA_TYPES.propMap}\r\n\r\n` +
-    `${anePropertyMapJson(m.pvVtagJson, m.anes, m.bandwidth)}\r\n` +
+    `${anePropertyMapJson([m.pvVtagJson, ...m.moreVtagsJson], m.anes, m.selection)}\r\n` +
     `${dash}--\r\n`
   )
 }

@@ -41,12 +41,19 @@ export function propertyMapNameProblem(name: string): string | null {
   return null
 }
 
+/**
+ * RFC 9275 §6.2.4: the self-defined entity domain (RFC 9240 §5.1.2.3) of the persistent ANEs a
+ * property map defines; elsewhere they are named `<property-map>.ane:<name>` (§6.4.2).
+ */
+export const ANE_DOMAIN = '.ane'
+
 /** The entity domain name of the PID domain of network map `nm` (§5.1.2.1). */
 export const pidDomain = (nm: string): string => `${nm}.pid`
 
 export type Entity =
   | { kind: 'prefix'; family: 4 | 6; words: number[]; len: number; key: string }
   | { kind: 'pid'; networkMap: string; pid: string; key: string }
+  | { kind: 'ane'; name: string; key: string }
 
 /** Canonical entity id of a prefix: a full-length prefix is written as its address (§6.1.1.2). */
 export function prefixEntityKey(family: 4 | 6, words: ArrayLike<number>, len: number): string {
@@ -62,17 +69,24 @@ export function prefixEntityKey(family: 4 | 6, words: ArrayLike<number>, len: nu
  * Parses an entity id (§5.1.3) against the domains of a property map: `ipv4:` / `ipv6:` (when
  * `prefixDomains`), `<nm>.pid:` for a network map in `pidNetworkMaps`. Null: unknown domain or
  * an id that is invalid for its domain (§8.6: both `E_INVALID_FIELD_VALUE`). An address is the
- * full-length prefix (§6.1.1.2, §6.1.2.2); a prefix with host bits set is invalid.
+ * full-length prefix (§6.1.1.2, §6.1.2.2); a prefix with host bits set is invalid. `.ane:<name>`
+ * (when `aneDomain`) is a persistent ANE of this map (RFC 9275 §6.2.4, §6.4.3), `<name>` an
+ * ANEName (RFC 9275 §6.1: PIDName syntax).
  */
 export function parseEntity(
   text: string,
   prefixDomains: boolean,
-  pidNetworkMaps: ReadonlySet<string>
+  pidNetworkMaps: ReadonlySet<string>,
+  aneDomain = false
 ): Entity | null {
   const colon = text.indexOf(':')
   if (colon < 0) return null
   const domain = text.slice(0, colon)
   const id = text.slice(colon + 1)
+  if (domain === ANE_DOMAIN) {
+    if (!aneDomain || pidNameProblem(id) !== null) return null
+    return { kind: 'ane', name: id, key: text }
+  }
   if (domain === 'ipv4' || domain === 'ipv6') {
     if (!prefixDomains) return null
     const family = domain === 'ipv4' ? 4 : 6
@@ -117,6 +131,13 @@ export interface PidDomain {
   table: PidValues
 }
 
+/** The `.ane` domain of a property map: ANE names (row order) and their values. */
+export interface AneDomain {
+  names: readonly string[]
+  index: ReadonlyMap<string, number>
+  table: PidValues
+}
+
 /** The decoded tables of one property map. */
 export interface PropertyMapTables {
   /** Column names (every property of the map). */
@@ -126,6 +147,8 @@ export interface PropertyMapTables {
   v4: PrefixDomain | null
   v6: PrefixDomain | null
   pids: readonly PidDomain[]
+  /** The `.ane` domain; absent or null: the map defines no ANE (or it is not needed). */
+  ane?: AneDomain | null
 }
 
 /** What to write: the columns (indexes into `names`); null = `properties` absent (§8.3: `{}`). */
@@ -209,7 +232,12 @@ function writeAll(out: Writer, tables: PropertyMapTables): void {
       out.entity(`${pidDomain(d.networkMap)}:${pid}`, (c) => d.table.value(p, c))
     )
   }
+  const ane = tables.ane
+  if (ane) ane.names.forEach((name, i) => out.entity(aneKey(name), (c) => ane.table.value(i, c)))
 }
+
+/** The entity id of a persistent ANE in its defining map (RFC 9275 §6.4.3: `.ane:<name>`). */
+const aneKey = (name: string): string => `${ANE_DOMAIN}:${name}`
 
 /** The last address of a prefix, as words. */
 function lastAddress(words: readonly number[], len: number): number[] {
@@ -270,6 +298,12 @@ export function writeFilteredPropertyMap(
       const d = tables.pids.find((x) => x.networkMap === e.networkMap)
       const p = d?.pidIndex.get(e.pid)
       if (d !== undefined && p !== undefined) out.entity(e.key, (c) => d.table.value(p, c), true)
+      continue
+    }
+    if (e.kind === 'ane') {
+      const ane = tables.ane
+      const i = ane?.index.get(e.name)
+      if (ane && i !== undefined) out.entity(e.key, (c) => ane.table.value(i, c), true)
       continue
     }
     const domain = e.family === 4 ? tables.v4 : tables.v6

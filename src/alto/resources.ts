@@ -18,6 +18,9 @@ export const resourceIds = {
   filteredPropertyMap: (pm: string) => `${pm}-filtered`,
   /** RFC 9241 §5 filtered CDNI Advertisement of the CDNI Advertisement resource `id`. */
   filteredCdni: (id: string) => `${id}-filtered`,
+  /** RFC 9241 §6 (RFC 9240 §7 / §8) property map of `<id>.cdni-capabilities`, and its filtered form. */
+  cdniPropertyMap: (id: string) => `${id}-propmap`,
+  filteredCdniPropertyMap: (id: string) => `${id}-propmap-filtered`,
   /** RFC 9275 §7.2 multipart filtered cost map (path vectors) of network map `nm`. */
   pathVectorCostMap: (nm: string) => `${nm}-costmap-pv`,
   /** RFC 9275 §7.3 multipart endpoint cost service (path vectors) of network map `nm`. */
@@ -41,6 +44,8 @@ export const resourcePaths = {
   /** RFC 9241 §3 CDNI Advertisement and §5 its filtered form. */
   cdni: (id: string) => `/cdni/${id}`,
   filteredCdni: (id: string) => `/cdni/${id}/filtered`,
+  cdniPropertyMap: (id: string) => `/cdni/${id}/propmap`,
+  filteredCdniPropertyMap: (id: string) => `/cdni/${id}/propmap/filtered`,
   /** RFC 9275 §7.2 / §7.3 (docs/path-vector.md). */
   pathVectorCostMap: (nm: string) => `/costmap/${nm}/pv`,
   pathVectorEndpointCost: (nm: string) => `/endpointcost/${nm}/pv`,

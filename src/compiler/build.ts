@@ -37,7 +37,13 @@ import {
   type PropertyMapEntry,
   type PropertyMapPrefixes,
 } from '../store/manifest.ts'
-import { pidDomain, writeFullPropertyMap, type PidDomain } from '../alto/property-map.ts'
+import {
+  ANE_DOMAIN,
+  pidDomain,
+  writeFullPropertyMap,
+  type AneDomain,
+  type PidDomain,
+} from '../alto/property-map.ts'
 import { type CostType } from '../alto/cost-types.ts'
 import { resourceIds, resourcePaths } from '../alto/resources.ts'
 import { sha256Hex } from '../tables/bytes.ts'
@@ -45,6 +51,8 @@ import { canonicalJson, concatBytes, jsonString, TextChunks } from './canonical.
 import { costTypeJson } from '../alto/cost-types.ts'
 import { networkMapOrder, renderIrd } from '../alto/ird.ts'
 import { renderCdniAdvertisement } from '../alto/cdni.ts'
+import { writeCdniPropertyMap } from '../alto/cdni-property-map.ts'
+import { splitPersistentAneId } from '../alto/path-vector.ts'
 import {
   type CdniSource,
   type CostMapSource,
@@ -381,6 +389,7 @@ async function buildPropertyMap(
   for (const p of pm.prefixes) for (const v of p.values.values()) distinct.add(v)
   for (const byPid of pm.pids.values())
     for (const values of byPid.values()) for (const v of values.values()) distinct.add(v)
+  for (const props of pm.anes.values()) for (const v of props.values()) distinct.add(v)
   const values = [...distinct].sort(byCodeUnits)
   const valueIndex = new Map(values.map((v, i) => [v, i]))
   const valuesBlob = encodeStringTable(values)
@@ -448,6 +457,29 @@ async function buildPropertyMap(
       table: PidValues.open(blob),
     })
   }
+  // RFC 9275 §6.2.4: the `.ane` domain of persistent ANEs, rows in ANE name order.
+  let ane: PropertyMapEntry['ane']
+  let aneDomain: AneDomain | null = null
+  if (pm.anes.size > 0) {
+    const aneNames = [...pm.anes.keys()].sort(byCodeUnits)
+    const cells = new Uint32Array(aneNames.length * columns.length).fill(NO_VALUE)
+    const names = new Set<string>()
+    aneNames.forEach((name, i) => {
+      const props = pm.anes.get(name)!
+      row(props).forEach((v, c) => (cells[i * columns.length + c] = v))
+      for (const p of props.keys()) names.add(p)
+    })
+    const namesBlob = encodeStringTable(aneNames)
+    const valuesTable = encodePidValues(aneNames.length, columns.length, cells)
+    ane = { names: await blobs.add(namesBlob), values: await blobs.add(valuesTable) }
+    tableBytes += namesBlob.length + valuesTable.length
+    mappings[ANE_DOMAIN] = [...names].sort(byCodeUnits)
+    aneDomain = {
+      names: aneNames,
+      index: new Map(aneNames.map((n, i) => [n, i])),
+      table: PidValues.open(valuesTable),
+    }
+  }
   const dependentVtags = uses.map((id) => ({ 'resource-id': id, tag: networkMaps[id].vtag }))
   const noLookup = () => -1
   const body = writeFullPropertyMap(
@@ -457,6 +489,7 @@ async function buildPropertyMap(
       v4: families[4] ? { tree: families[4].tree, deepest: noLookup } : null,
       v6: families[6] ? { tree: families[6].tree, deepest: noLookup } : null,
       pids: pidDomains,
+      ane: aneDomain,
     },
     dependentVtags
   )
@@ -471,6 +504,7 @@ async function buildPropertyMap(
     pids,
     mappings,
     uses,
+    ...(ane ? { ane } : {}),
     json: await blobs.add(json),
   }
   return {
@@ -505,10 +539,21 @@ async function buildCdniAdvertisement(
   const json = encoder.encode(
     renderCdniAdvertisement({ 'resource-id': cdni.id, tag }, dependent, cdni.objects)
   )
+  // RFC 9241 §6: the footprints as property map entities; dependent-vtags in `uses` order.
+  const propmapJson = encoder.encode(
+    writeCdniPropertyMap(cdni.id, cdni.objects, cdni.networkMap, null, true, [
+      { 'resource-id': cdni.id, tag },
+      ...(dependent ?? []),
+    ])
+  )
   const entry: CdniEntry = {
     tag,
     ...(cdni.networkMap !== undefined ? { 'network-map': cdni.networkMap } : {}),
     json: await blobs.add(json),
+    propmap: {
+      json: await blobs.add(propmapJson),
+      tag: await contentTag('cdni-propmap', [cdni.id], propmapJson),
+    },
   }
   return {
     entry,
@@ -524,8 +569,15 @@ async function buildPathVector(
 ): Promise<PathVectorEntry> {
   const table = encodePathTable({ n: pv.n, paths: pv.paths, anes: pv.anes })
   const tag = await contentTag('path-vector', [pv.networkMap, nmVtag], table)
+  // RFC 9275 §7.2.5 / §7.3.5: the defining property maps of the persistent ANEs (checked to
+  // exist by the loader) go into the PV resources' `uses`.
+  const persistent = new Set<string>()
+  for (const ane of pv.anes)
+    if (ane.persistentEntityId !== undefined)
+      persistent.add(splitPersistentAneId(ane.persistentEntityId)[0])
   return {
     tag,
+    ...(persistent.size > 0 ? { 'persistent-maps': [...persistent].sort(byCodeUnits) } : {}),
     table: await blobs.add(table),
     'ane-count': pv.anes.length,
     'path-count': PathTable.open(table).pathCount,

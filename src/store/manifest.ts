@@ -122,6 +122,11 @@ export interface PropertyMapEntry {
   mappings: Record<string, string[]>
   /** IRD `uses` (§7.5): the network maps of the `<nm>.pid` domains. */
   uses: string[]
+  /**
+   * The self-defined `.ane` domain (RFC 9275 §6.2.4, persistent ANEs): STRING_TABLE of the ANE
+   * names (sorted) and PID_VALUES rows in that order. Absent: the map defines no ANE.
+   */
+  ane?: { names: BlobRef; values: BlobRef }
   /** The full property map body (§7.6). */
   json: BlobRef
 }
@@ -133,11 +138,22 @@ export interface CdniEntry {
   'network-map'?: string
   /** The whole `application/alto-cdni+json` body. */
   json: BlobRef
+  /**
+   * RFC 9241 §6: the full property map of `<id>.cdni-capabilities` (resource `<id>-propmap`) and
+   * its tag; absent in manifests written before it.
+   */
+  propmap?: { json: BlobRef; tag: string }
 }
 
-/** RFC 9275 path vectors of one network map (docs/path-vector.md); not served yet. */
+/** RFC 9275 path vectors of one network map (docs/path-vector.md). */
 export interface PathVectorEntry {
   tag: string
+  /**
+   * The property maps defining the persistent ANEs of the table's `persistent-entity-id`
+   * values (RFC 9275 §6.4.2), sorted; absent or empty: none, and `persistent-entity-id` is not
+   * offered (§7.2.5 / §7.3.5 would need them in `uses`).
+   */
+  'persistent-maps'?: string[]
   /** PATH_TABLE (docs/binary-format.md). */
   table: BlobRef
   'ane-count': number
@@ -210,13 +226,17 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
   }
   for (const pm of Object.values(m['property-maps'] ?? {})) {
     refs.push(pm.values, pm.json, ...Object.values(pm.pids))
+    if (pm.ane) refs.push(pm.ane.names, pm.ane.values)
     for (const f of [pm.ipv4, pm.ipv6]) {
       if (!f) continue
       refs.push(f.tree, f['lpm-lo'])
       if (f['lpm-hi']) refs.push(f['lpm-hi'])
     }
   }
-  for (const cdni of Object.values(m['cdni-advertisements'] ?? {})) refs.push(cdni.json)
+  for (const cdni of Object.values(m['cdni-advertisements'] ?? {})) {
+    refs.push(cdni.json)
+    if (cdni.propmap) refs.push(cdni.propmap.json)
+  }
   for (const pv of Object.values(m['path-vectors'] ?? {})) refs.push(pv.table)
   return refs
 }

@@ -22,7 +22,7 @@ import {
   decodeStringTable,
   nodeIndex,
 } from '../tables/index.ts'
-import type { PrefixDomain, PropertyMapTables } from '../alto/property-map.ts'
+import type { AneDomain, PrefixDomain, PropertyMapTables } from '../alto/property-map.ts'
 import type { CdniAdvertisementBody } from '../alto/cdni.ts'
 import type {
   BlobRef,
@@ -210,15 +210,28 @@ async function prefixDomain(
   }
 }
 
+/** The `.ane` domain of a property map (RFC 9275 §6.2.4): ANE names and their values. */
+async function aneDomain(
+  kv: KVNamespace,
+  refs: NonNullable<PropertyMapEntry['ane']>
+): Promise<AneDomain> {
+  const [names, table] = await Promise.all([
+    cached(kv, refs.names, 'strings', OBJECT_OVERHEAD_FACTOR, (b) => decodeStringTable(b)),
+    cached(kv, refs.values, 'pid-values', 1, (b) => PidValues.open(b)),
+  ])
+  return { names, index: new Map(names.map((n, i) => [n, i])), table }
+}
+
 /** The decoded tables of a property map (only the PID domains in `networkMaps`, when given). */
 export async function propertyMapTables(
   kv: KVNamespace,
   manifest: Manifest,
   pm: PropertyMapEntry,
   withPrefixes = true,
-  networkMaps: readonly string[] = Object.keys(pm.pids)
+  networkMaps: readonly string[] = Object.keys(pm.pids),
+  withAnes = true
 ): Promise<PropertyMapTables> {
-  const [values, v4, v6, pids] = await Promise.all([
+  const [values, v4, v6, pids, ane] = await Promise.all([
     cached(kv, pm.values, 'strings', OBJECT_OVERHEAD_FACTOR, (b) => decodeStringTable(b)),
     withPrefixes ? prefixDomain(kv, 4, pm.ipv4) : null,
     withPrefixes ? prefixDomain(kv, 6, pm.ipv6) : null,
@@ -231,8 +244,9 @@ export async function propertyMapTables(
         return { networkMap: nmId, pidNames: names.names, pidIndex: names.indexOf, table }
       })
     ),
+    withAnes && pm.ane ? aneDomain(kv, pm.ane) : null,
   ])
-  return { names: pm.properties, values, v4, v6, pids }
+  return { names: pm.properties, values, v4, v6, pids, ane }
 }
 
 /** The parsed body of an RFC 9241 CDNI Advertisement resource (for filtering, §5). */

@@ -552,6 +552,7 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
     run('b')
     const files = readdirSync(join(dir, 'a')).sort()
     expect(files).toEqual([
+      'ane-property-map.json',
       'calendar-routingcost.json',
       'cost-delay-ow-p95.json',
       'cost-delay-ow.json',
@@ -566,6 +567,7 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
       'costs-tput.csv',
       'costs.csv',
       'network-map.json',
+      'path-vectors.json',
       'prefixes.csv',
       'property-map.json',
       'property-pids.csv',
@@ -667,7 +669,7 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
     ])
   })
 
-  it('compiles: the metric maps pass the RFC 9439 checks and the calendar the RFC 8896 ones', async () => {
+  it('compiles: the metric maps pass the RFC 9439 checks, the calendar the RFC 8896 ones, the path vectors RFC 9275', async () => {
     run('c')
     const out = join(dir, 'c')
     const files: Record<string, string> = Object.fromEntries(
@@ -681,9 +683,17 @@ describe('scripts/gen-asn-map.ts end to end on a small data set', () => {
         ...METRIC_MAPS.map((m) => ({ file: `cost-${m.stem}.json` })),
       ],
       'cost-calendars': [{ file: 'calendar-routingcost.json' }],
+      'property-maps': [{ file: 'ane-property-map.json' }],
+      'path-vectors': [{ file: 'path-vectors.json' }],
     })
     const r = await compileMapSet(files)
     if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    // RFC 9275: the topology's compact source compiles; its ANEs are persistent in asn-anes.
+    const pv = r.build.manifest['path-vectors']!['asn-network-map']
+    expect(pv).toMatchObject({ 'ane-count': 44, 'persistent-maps': ['asn-anes'] })
+    expect(r.build.manifest['property-maps']!['asn-anes'].mappings).toEqual({
+      '.ane': ['.kind', 'max-reservable-bandwidth'],
+    })
     const cms = r.build.manifest['cost-maps']
     expect(Object.keys(cms).sort()).toEqual([
       'asn-network-map-num-delay-ow',

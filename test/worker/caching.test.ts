@@ -230,10 +230,19 @@ describe('Information Resource Directory', () => {
       // answer with that type and their own boundary and start (path-vector.test.ts).
       const multipart = entry['media-type'].startsWith('multipart/related;')
       const pvType = { 'cost-mode': 'array', 'cost-metric': 'ane-path' }
+      // RFC 9240 §8.6: an entity of a domain the map has (ipv4, or RFC 9275's `.ane`).
+      const mappings = (entry.capabilities as { mappings?: Record<string, unknown> } | undefined)
+        ?.mappings
+      const propMapBody =
+        mappings && !Object.hasOwn(mappings, 'ipv4')
+          ? { entities: [`${Object.keys(mappings)[0]}:x`] }
+          : undefined
       const body = entry.accepts
-        ? multipart
-          ? { ...(minimalBody[entry.accepts] as object), 'cost-type': pvType }
-          : minimalBody[entry.accepts]
+        ? propMapBody && entry.accepts === MEDIA_TYPES.propMapParams
+          ? propMapBody
+          : multipart
+            ? { ...(minimalBody[entry.accepts] as object), 'cost-type': pvType }
+            : minimalBody[entry.accepts]
         : undefined
       const init: RequestInit = entry.accepts
         ? {

@@ -17,6 +17,9 @@ import { MAP_SET_FILES, compileRealMapSet, publish } from './map-set.ts'
 
 const NM = 'rfc-example-network-map'
 const NM2 = 'rfc8189-network-map'
+/** The RFC 9275 §8.1 sample network (maps/example/rfc9275-*.json, ane-props.json). */
+const NM3 = 'rfc9275-netmap'
+const PEI = 'persistent-entity-id'
 const PV = { 'cost-mode': 'array', 'cost-metric': 'ane-path' }
 const BW = 'max-reservable-bandwidth'
 
@@ -26,7 +29,7 @@ const TOPOLOGY = {
   anes: {
     L1: { [BW]: 100000000 },
     L2: { [BW]: 50000000 },
-    NET1: { 'persistent-entity-id': 'dc-props.ane:DC1' },
+    NET1: { 'persistent-entity-id': 'ane-props.ane:MEC1' },
     NET2: {},
     AGGR1: { [BW]: 10000000 },
   },
@@ -131,19 +134,34 @@ describe('RFC 9275 §6.5 / §7.2.4 / §7.3.4 the path-vector resources in the IR
       resources: Record<string, Record<string, unknown>>
     }
     const caps = { 'cost-type-names': ['path-vector'], 'ane-property-names': [BW] }
-    for (const nm of [NM, NM2]) {
-      expect(ird.resources[`${nm}-costmap-pv`]).toEqual({
-        uri: pvCostMapPath(nm),
-        'media-type': 'multipart/related;type=application/alto-costmap+json',
-        accepts: MEDIA_TYPES.costMapFilter,
-        capabilities: caps,
-        uses: [nm], // §7.2.5: MUST include the network map
+    expect(ird.resources[`${NM}-costmap-pv`]).toEqual({
+      uri: pvCostMapPath(NM),
+      'media-type': 'multipart/related;type=application/alto-costmap+json',
+      accepts: MEDIA_TYPES.costMapFilter,
+      capabilities: caps,
+      uses: [NM], // §7.2.5: MUST include the network map
+    })
+    // §7.3.5: no persistent ANEs, so the ECS uses nothing.
+    expect(ird.resources[`${NM}-endpoint-cost-pv`]).toEqual({
+      uri: pvEcsPath(NM),
+      'media-type': 'multipart/related;type=application/alto-endpointcost+json',
+      accepts: MEDIA_TYPES.endpointCostParams,
+      capabilities: caps,
+    })
+    // Tables with persistent ANEs offer persistent-entity-id (§6.4.2, the §8.2 endpoint-cost-pv)
+    // and use their defining property map (§7.2.5 / §7.3.5 MUST).
+    const withPei = { 'cost-type-names': ['path-vector'], 'ane-property-names': [BW, PEI] }
+    for (const nm of [NM2, NM3]) {
+      expect(ird.resources[`${nm}-costmap-pv`]).toMatchObject({
+        capabilities: withPei,
+        uses: [nm, 'ane-props'],
       })
       expect(ird.resources[`${nm}-endpoint-cost-pv`]).toEqual({
         uri: pvEcsPath(nm),
         'media-type': 'multipart/related;type=application/alto-endpointcost+json',
         accepts: MEDIA_TYPES.endpointCostParams,
-        capabilities: caps,
+        capabilities: withPei,
+        uses: ['ane-props'],
       })
     }
     const pvResources = Object.keys(ird.resources).filter((id) => id.endsWith('-pv'))
@@ -153,6 +171,8 @@ describe('RFC 9275 §6.5 / §7.2.4 / §7.3.4 the path-vector resources in the IR
         `${NM}-endpoint-cost-pv`,
         `${NM2}-costmap-pv`,
         `${NM2}-endpoint-cost-pv`,
+        `${NM3}-costmap-pv`,
+        `${NM3}-endpoint-cost-pv`,
       ].sort()
     )
     // §9.2: the PV type is never testable, and the single-part resources do not list it.
@@ -357,6 +377,153 @@ describe('RFC 9275 §7.3 multipart endpoint cost service', () => {
   })
 })
 
+describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.4 sample)', () => {
+  const pmVtag = () => ({
+    'resource-id': 'ane-props',
+    tag: manifest['property-maps']!['ane-props'].tag,
+  })
+
+  it('§8.2: ane-props is a (filtered) property map of the .ane domain, mappings {".ane": ["cpu"]}', async () => {
+    const ird = (await (await get('/directory')).json()) as {
+      resources: Record<string, Record<string, unknown>>
+    }
+    expect(ird.resources['ane-props']).toEqual({
+      uri: '/propmap/ane-props',
+      'media-type': MEDIA_TYPES.propMap,
+      capabilities: { mappings: { '.ane': ['cpu'] } },
+    })
+    expect(ird.resources['ane-props-filtered']).toEqual({
+      uri: '/propmap/ane-props/filtered',
+      'media-type': MEDIA_TYPES.propMap,
+      accepts: MEDIA_TYPES.propMapParams,
+      capabilities: { mappings: { '.ane': ['cpu'] } },
+    })
+  })
+
+  it('§8.4 example: NET3/L1/NET1 and NET3/L2/NET2 with max-reservable-bandwidth and persistent-entity-id; the property part depends on ane-props', async () => {
+    const { parts } = await multipart(
+      await postPvEcs(NM3, {
+        'cost-type': PV,
+        endpoints: {
+          srcs: ['ipv4:192.0.2.34', 'ipv6:2001:db8::3:1'],
+          dsts: ['ipv4:192.0.2.2', 'ipv4:192.0.2.50', 'ipv6:2001:db8::4:1'],
+        },
+        'ane-property-names': [BW, PEI],
+      })
+    )
+    const vtag = pvVtag(`${NM3}-endpoint-cost-pv`, 'ecs', NM3)
+    const ecm = parts[0].json['endpoint-cost-map'] as Record<string, Record<string, string[]>>
+    // The example's three pairs. (RFC 7285 §11.5.1 asks for every source × destination, so the
+    // IPv6 source also gets the IPv4 destinations of its PIDs' paths, which the example omits.)
+    expect(ecm['ipv4:192.0.2.34']).toEqual({
+      'ipv4:192.0.2.2': ['NET3', 'L1', 'NET1'],
+      'ipv4:192.0.2.50': ['NET3', 'L2', 'NET2'],
+      'ipv6:2001:db8::4:1': ['NET3', 'L2', 'NET2'],
+    })
+    expect(ecm['ipv6:2001:db8::3:1']['ipv6:2001:db8::4:1']).toEqual(['NET3', 'L2', 'NET2'])
+    // §7.3.6: the PV part's vtag, then "the version tags of the dependent resources that may
+    // expose the entities in the response" (the example's ane-props).
+    expect(parts[1].json).toEqual({
+      meta: { 'dependent-vtags': [vtag, pmVtag()] },
+      'property-map': {
+        '.ane:NET1': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC1' },
+        '.ane:NET2': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC2' },
+        '.ane:NET3': { [BW]: 50000000000 },
+        '.ane:L1': { [BW]: 10000000000 },
+        '.ane:L2': { [BW]: 15000000000 },
+      },
+    })
+  })
+
+  it('§7.2.6: persistent-entity-id not requested → neither the ids nor the property map vtag', async () => {
+    const { parts } = await multipart(
+      await postPvCostMap(NM3, {
+        'cost-type': PV,
+        pids: { srcs: ['PID3'], dsts: ['PID1'] },
+        'ane-property-names': [BW],
+      })
+    )
+    expect(parts[0].json['cost-map']).toEqual({ PID3: { PID1: ['NET3', 'L1', 'NET1'] } })
+    expect(parts[1].json).toEqual({
+      meta: { 'dependent-vtags': [pvVtag(`${NM3}-costmap-pv`, 'costmap', NM3)] },
+      'property-map': {
+        '.ane:NET3': { [BW]: 50000000000 },
+        '.ane:L1': { [BW]: 10000000000 },
+        '.ane:NET1': { [BW]: 50000000000 },
+      },
+    })
+  })
+
+  it('§7.2.6: persistent-entity-id requested but no persistent ANE in the answer → no property map vtag', async () => {
+    const { parts } = await multipart(
+      await postPvCostMap(NM3, {
+        'cost-type': PV,
+        pids: { srcs: ['PID3'], dsts: ['PID3'] },
+        'ane-property-names': [PEI],
+      })
+    )
+    expect(parts[0].json['cost-map']).toEqual({ PID3: { PID3: ['NET3'] } })
+    expect(parts[1].json).toEqual({
+      meta: { 'dependent-vtags': [pvVtag(`${NM3}-costmap-pv`, 'costmap', NM3)] },
+      'property-map': { '.ane:NET3': {} },
+    })
+  })
+
+  it('§6.4.3: the persistent entity id is queried at its property map as .ane:<name> (RFC 9240 §8)', async () => {
+    const { parts } = await multipart(
+      await postPvCostMap(NM3, {
+        'cost-type': PV,
+        pids: { srcs: ['PID1'], dsts: ['PID4'] },
+        'ane-property-names': [PEI],
+      })
+    )
+    const props = parts[1].json['property-map'] as Record<string, Record<string, string>>
+    const ids = Object.values(props).flatMap((p) => (p[PEI] ? [p[PEI]] : []))
+    expect(ids.sort()).toEqual(['ane-props.ane:MEC1', 'ane-props.ane:MEC2'])
+    // `ane-props.ane:MEC1` → resource ane-props, entity `.ane:MEC1` (§6.2.4).
+    const res = await post('/propmap/ane-props/filtered', MEDIA_TYPES.propMapParams, {
+      entities: ids.map((id) => id.slice('ane-props'.length)),
+      properties: ['cpu'],
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({
+      meta: {},
+      'property-map': { '.ane:MEC1': { cpu: 16 }, '.ane:MEC2': { cpu: 32 } },
+    })
+    const full = await get('/propmap/ane-props')
+    expect(await full.json()).toEqual({
+      meta: {},
+      'property-map': { '.ane:MEC1': { cpu: 16 }, '.ane:MEC2': { cpu: 32 } },
+    })
+  })
+
+  it('RFC 9240 §8.6: at ane-props, an unknown ANE is omitted; ane-props.ane:MEC1 (not its self-defined domain), a bad ANE name or another domain → E_INVALID_FIELD_VALUE', async () => {
+    const ok = await post('/propmap/ane-props/filtered', MEDIA_TYPES.propMapParams, {
+      entities: ['.ane:MEC9', '.ane:MEC1'],
+    })
+    expect(await ok.json()).toEqual({ meta: {}, 'property-map': { '.ane:MEC1': {} } })
+    for (const entity of ['ane-props.ane:MEC1', '.ane:bad.name', '.ane:', 'ipv4:192.0.2.1']) {
+      const meta = await altoErrorMeta(
+        await post('/propmap/ane-props/filtered', MEDIA_TYPES.propMapParams, {
+          entities: [entity],
+        })
+      )
+      expect(meta, entity).toMatchObject({
+        code: 'E_INVALID_FIELD_VALUE',
+        field: 'entities',
+        value: entity,
+      })
+    }
+    // `.ane:` is not a domain of the other property maps.
+    const other = await altoErrorMeta(
+      await post('/propmap/rfc-example-property-map/filtered', MEDIA_TYPES.propMapParams, {
+        entities: ['.ane:MEC1'],
+      })
+    )
+    expect(other).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', value: '.ane:MEC1' })
+  })
+})
+
 describe('RFC 9275 path vectors: every error is the proper ALTO error', () => {
   const ecsBody = (extra: Record<string, unknown>) => ({
     endpoints: { srcs: ['ipv4:192.0.2.2'], dsts: ['ipv4:198.51.100.130'] },
@@ -398,7 +565,7 @@ describe('RFC 9275 path vectors: every error is the proper ALTO error', () => {
     expect(fcm).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-metric' })
   })
 
-  it('§7.2.3: an ane-property-names entry not in the capability (incl. persistent-entity-id, not offered) → E_INVALID_FIELD_VALUE', async () => {
+  it('§7.2.3: an ane-property-names entry not in the capability (incl. persistent-entity-id where the table has no persistent ANE) → E_INVALID_FIELD_VALUE', async () => {
     for (const name of ['persistent-entity-id', 'bandwidth', '']) {
       const meta = await altoErrorMeta(
         await postPvEcs(NM, ecsBody({ 'cost-type': PV, 'ane-property-names': [BW, name] }))

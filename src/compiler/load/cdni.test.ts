@@ -204,11 +204,14 @@ describe('CDNI advertisement sources (RFC 9241, docs/cdni.md)', () => {
       'cdni.json',
       (d) => (d['resource-id'] = 'x'.repeat(60))
     )
-    expect(await printed(long)).toEqual([
-      expect.stringContaining(
-        `generated resource id ${'x'.repeat(60)}-filtered of CDNI advertisement`
-      ),
-    ])
+    // RFC 9241 §5 and §6: the filtered advertisement and the two property map resources.
+    expect(await printed(long)).toEqual(
+      ['filtered', 'propmap', 'propmap-filtered'].map((suffix) =>
+        expect.stringContaining(
+          `generated resource id ${'x'.repeat(60)}-${suffix} of CDNI advertisement`
+        )
+      )
+    )
     const dotted = editJson(withCdni([delivery()]), 'cdni.json', (d) => (d['resource-id'] = 'a.b'))
     expect(await errorsOf(dotted)).toEqual([
       expect.objectContaining({ file: 'cdni.json', path: 'resource-id', value: 'a.b' }),

@@ -7,8 +7,9 @@
  */
 import { byCodeUnits, resourceIdProblem } from '../../alto/identifiers.ts'
 import { resourceIds } from '../../alto/resources.ts'
-import { Diagnostics, describeOrigin, type Origin } from '../source-error.ts'
+import { Diagnostics, describeOrigin, joinPath, type Origin } from '../source-error.ts'
 import { loadCdniAdvertisement } from './cdni.ts'
+import { splitPersistentAneId } from '../../alto/path-vector.ts'
 import { loadPathVector } from './path-vector.ts'
 import { forEachConfigEntry, type LoadContext } from './config-entries.ts'
 import { loadCostCalendar } from './calendar.ts'
@@ -179,6 +180,20 @@ export function loadMapSet(
         filteredId
       )
     else claimId(filteredId, cdni.origin, `generated for CDNI advertisement ${cdni.id}`)
+    // RFC 9241 §6: its property map and filtered property map.
+    for (const generated of [
+      resourceIds.cdniPropertyMap(cdni.id),
+      resourceIds.filteredCdniPropertyMap(cdni.id),
+    ]) {
+      const p = resourceIdProblem(generated)
+      if (p)
+        diag.error(
+          cdni.origin,
+          `${p}: generated resource id ${generated} of CDNI advertisement ${cdni.id}; shorten its id`,
+          generated
+        )
+      else claimId(generated, cdni.origin, `generated for CDNI advertisement ${cdni.id}`)
+    }
     cdniAdvertisements.push(cdni)
   })
 
@@ -196,6 +211,24 @@ export function loadMapSet(
       )
     else pathVectors.set(pv.networkMap, pv)
   })
+  // RFC 9275 §6.4.2 / §6.2.4: a persistent-entity-id `<P>.ane:<name>` names an ANE that
+  // property map P defines (its `.ane` domain), so that a client can query it there (§6.4.3).
+  const pmById = new Map(propertyMaps.map((pm) => [pm.id, pm]))
+  for (const pv of pathVectors.values()) {
+    for (const ane of pv.anes) {
+      const id = ane.persistentEntityId
+      if (id === undefined) continue
+      const at: Origin = {
+        file: pv.file,
+        path: joinPath(['anes', ane.name, 'persistent-entity-id']),
+      }
+      const [pmId, name] = splitPersistentAneId(id)
+      const pm = pmById.get(pmId)
+      if (!pm) diag.error(at, `no property map ${pmId} in this map set (RFC 9275 §6.2.4)`, id)
+      else if (!pm.anes.has(name))
+        diag.error(at, `property map ${pmId} defines no ANE ${name} under "anes"`, id)
+    }
+  }
 
   if (diag.errors.length > 0) return undefined
   return {

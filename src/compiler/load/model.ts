@@ -128,6 +128,11 @@ export interface PropertyMapSource {
   pids: Map<string, Map<string, Map<string, string>>>
   /** Network maps whose `pid` property (RFC 9240 §8.7) the prefix entities carry. */
   pidProperty: string[]
+  /**
+   * The self-defined `.ane` domain (RFC 9275 §6.2.4: persistent ANEs, defined by this map):
+   * ANE name → property → value (JSON text).
+   */
+  anes: Map<string, Map<string, string>>
 }
 
 /** An RFC 9241 CDNI Advertisement resource (docs/cdni.md), values canonical. */

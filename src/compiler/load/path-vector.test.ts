@@ -13,6 +13,18 @@ function withPaths(...sources: unknown[]): SourceFiles {
   return files
 }
 
+/** Adds property map `dc-props` defining the persistent ANEs DC1 and DC2 (RFC 9275 §6.2.4). */
+function withDcProps(files: SourceFiles): SourceFiles {
+  const out = editJson(files, 'alto-edge.json', (d) => {
+    d['property-maps'] = [{ file: 'dc-props.json' }]
+  })
+  out['dc-props.json'] = json({
+    'resource-id': 'dc-props',
+    anes: { DC1: { cpu: 8 }, DC2: { '.site': 'b' } },
+  })
+  return out
+}
+
 async function errorsOf(files: SourceFiles): Promise<SourceError[]> {
   const r = await compileMapSet(files)
   if (r.ok) throw new Error('expected errors, compile succeeded')
@@ -53,18 +65,22 @@ describe('path vector sources (RFC 9275, docs/path-vector.md)', () => {
 
   it('RFC 9275 §6.4.2 persistent ANEs, empty paths, several ANEs in traversal order', async () => {
     const r = await compileMapSet(
-      withPaths({
-        'network-map': 'net',
-        anes: {
-          NET1: { 'persistent-entity-id': 'dc-props.ane:DC1' },
-          L1: { 'max-reservable-bandwidth': 50000000 },
-          AGGR1: {},
-        },
-        paths: { A: { A: [], B: ['NET1', 'L1'], D: ['AGGR1'] }, B: { A: ['L1', 'NET1'] } },
-      })
+      withDcProps(
+        withPaths({
+          'network-map': 'net',
+          anes: {
+            NET1: { 'persistent-entity-id': 'dc-props.ane:DC1' },
+            L1: { 'max-reservable-bandwidth': 50000000 },
+            AGGR1: {},
+          },
+          paths: { A: { A: [], B: ['NET1', 'L1'], D: ['AGGR1'] }, B: { A: ['L1', 'NET1'] } },
+        })
+      )
     )
     if (!r.ok) throw new Error(JSON.stringify(r.errors))
     const entry = r.build.manifest['path-vectors']!.net
+    // §7.2.5 / §7.3.5: the defining property map of the persistent ANEs is recorded for `uses`.
+    expect(entry['persistent-maps']).toEqual(['dc-props'])
     const table = PathTable.open(r.build.blobs.get(entry.table.sha256)!)
     const names = (s: number, d: number) => [...table.path(s, d)!].map((i) => table.ane(i).name)
     expect(table.path(0, 0)!.length).toBe(0)
@@ -84,6 +100,96 @@ describe('path vector sources (RFC 9275, docs/path-vector.md)', () => {
     if (!r1.ok || !r2.ok) throw new Error('does not compile')
     expect(r1.build.manifest['path-vectors']!.net.tag).not.toBe(
       r2.build.manifest['path-vectors']!.net.tag
+    )
+  })
+
+  it('RFC 9275 §6.2.4 / §6.4.2: a persistent-entity-id must name an ANE its property map defines (under "anes")', async () => {
+    const errors = await errorsOf(
+      withDcProps(
+        withPaths({
+          'network-map': 'net',
+          anes: {
+            N1: { 'persistent-entity-id': 'dc-props.ane:DC1' },
+            N2: { 'persistent-entity-id': 'dc-props.ane:DC9' },
+            N3: { 'persistent-entity-id': 'other-props.ane:DC1' },
+          },
+          paths: { A: { B: ['N1', 'N2', 'N3'] } },
+        })
+      )
+    )
+    expect(errors.map((e) => [e.file, e.path, e.value, e.message])).toEqual([
+      [
+        'pv0.json',
+        'anes.N2.persistent-entity-id',
+        'dc-props.ane:DC9',
+        'property map dc-props defines no ANE DC9 under "anes"',
+      ],
+      [
+        'pv0.json',
+        'anes.N3.persistent-entity-id',
+        'other-props.ane:DC1',
+        'no property map other-props in this map set (RFC 9275 §6.2.4)',
+      ],
+    ])
+  })
+
+  it('without persistent ANEs no persistent-maps is recorded (persistent-entity-id is then not offered)', async () => {
+    const r = await compileMapSet(
+      withPaths({ 'network-map': 'net', anes: { X: {} }, paths: { A: { B: ['X'] } } })
+    )
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    expect('persistent-maps' in r.build.manifest['path-vectors']!.net).toBe(false)
+  })
+
+  it('compact form: PID classes, a path per class pair, self-paths per class; explicit paths take precedence', async () => {
+    // PIDs in index order: A, B, D. Class x = {A, B}, class y = {D}.
+    const r = await compileMapSet(
+      withPaths({
+        'network-map': 'net',
+        anes: { ax: {}, rx: {}, ay: {}, link: { 'max-reservable-bandwidth': 5 } },
+        classes: { x: ['A', 'B'], y: ['D'] },
+        'class-paths': { x: { x: ['ax', 'rx'], y: ['ax', 'link', 'ay'] }, y: { x: [] } },
+        'self-paths': { x: ['ax'] },
+        paths: { B: { D: ['rx'] } },
+      })
+    )
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const entry = r.build.manifest['path-vectors']!.net
+    const table = PathTable.open(r.build.blobs.get(entry.table.sha256)!)
+    const names = (s: number, d: number) => {
+      const p = table.path(s, d)
+      return p === null ? null : [...p].map((i) => table.ane(i).name)
+    }
+    expect(names(0, 0)).toEqual(['ax']) // self-path of class x
+    expect(names(0, 1)).toEqual(['ax', 'rx']) // x → x
+    expect(names(0, 2)).toEqual(['ax', 'link', 'ay']) // x → y
+    expect(names(1, 2)).toEqual(['rx']) // explicit pair wins
+    expect(names(2, 0)).toEqual([]) // y → x: an empty path
+    expect(names(2, 2)).toBeNull() // y → y: no rule, no path
+    expect(entry['path-count']).toBe(5)
+  })
+
+  it('compact form errors: bad or unknown classes, a PID in two classes, unknown PIDs, bad class paths', async () => {
+    const errors = await errorsOf(
+      withPaths({
+        'network-map': 'net',
+        anes: { a: {} },
+        classes: { x: ['A', 'Z'], 'bad.name': ['B'], y: ['A'] },
+        'class-paths': { x: { q: ['a'], x: ['nope'] }, w: {} },
+        'self-paths': { x: 'a', v: [] },
+      })
+    )
+    expect(errors.map((e) => [e.path, e.message]).sort()).toEqual(
+      [
+        ['classes.x[1]', 'no PID Z in network map net'],
+        ['classes["bad.name"]', expect.stringMatching(/^class name: /)],
+        ['classes.y[0]', 'PID A is already in class x'],
+        ['class-paths.x.q', 'not a class defined under "classes"'],
+        ['class-paths.x.x[0]', 'not an ANE defined under "anes"'],
+        ['class-paths.w', 'not a class defined under "classes"'],
+        ['self-paths.x', expect.stringMatching(/list of ANE names/)],
+        ['self-paths.v', 'not a class defined under "classes"'],
+      ].sort()
     )
   })
 

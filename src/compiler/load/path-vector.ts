@@ -76,9 +76,89 @@ export function loadPathVector(
     aneIndex.set(name, anes.length)
     anes.push(ane)
   }
+  /** A path (a list of defined ANE names) as ANE indices; undefined after reporting. */
+  const readPath = (list: unknown, at: (string | number)[]): number[] | undefined => {
+    if (!Array.isArray(list)) {
+      diag.error(
+        { file, path: joinPath(at) },
+        'a path is a list of ANE names, in traversal order (RFC 9275 §6.5)',
+        list
+      )
+      return undefined
+    }
+    const path: number[] = []
+    let ok = true
+    list.forEach((ane, k) => {
+      const i = typeof ane === 'string' ? aneIndex.get(ane) : undefined
+      if (i === undefined) {
+        diag.error({ file, path: joinPath([...at, k]) }, 'not an ANE defined under "anes"', ane)
+        ok = false
+      } else path.push(i)
+    })
+    return ok ? path : undefined
+  }
+
+  // The compact form: PID classes, the path of each (source class, destination class) pair and,
+  // per class, the path of a PID to itself. One path object per class pair, shared by its pairs.
+  const classOf = new Int32Array(n).fill(-1)
+  const classIndex = new Map<string, number>()
+  for (const [cls, members] of Object.entries(src.classes ?? {})) {
+    const at = ['classes', cls]
+    const problem = pidNameProblem(cls)
+    if (problem) diag.error({ file, path: joinPath(at) }, `class name: ${problem}`, cls)
+    const c = classIndex.size
+    classIndex.set(cls, c)
+    members.forEach((pid, k) => {
+      const where: Origin = { file, path: joinPath([...at, k]) }
+      const p = nm.pidIndex.get(pid)
+      if (p === undefined) diag.error(where, `no PID ${pid} in network map ${nm.id}`, pid)
+      else if (classOf[p] >= 0)
+        diag.error(
+          where,
+          `PID ${pid} is already in class ${[...classIndex.keys()][classOf[p]]}`,
+          pid
+        )
+      else classOf[p] = c
+    })
+  }
+  const classCount = classIndex.size
+  const classPath: (number[] | undefined)[] = new Array(classCount * classCount)
+  const selfPath: (number[] | undefined)[] = new Array(classCount)
+  const classAt = (cls: string, at: (string | number)[]): number | undefined => {
+    const c = classIndex.get(cls)
+    if (c === undefined)
+      diag.error({ file, path: joinPath(at) }, 'not a class defined under "classes"', cls)
+    return c
+  }
+  for (const [a, row] of Object.entries(src['class-paths'] ?? {})) {
+    const ca = classAt(a, ['class-paths', a])
+    for (const [b, list] of Object.entries(row)) {
+      const cb = classAt(b, ['class-paths', a, b])
+      const path = readPath(list, ['class-paths', a, b])
+      if (ca !== undefined && cb !== undefined) classPath[ca * classCount + cb] = path
+    }
+  }
+  for (const [a, list] of Object.entries(src['self-paths'] ?? {})) {
+    const ca = classAt(a, ['self-paths', a])
+    const path = readPath(list, ['self-paths', a])
+    if (ca !== undefined) selfPath[ca] = path
+  }
+
   const paths: (number[] | null)[] = new Array<number[] | null>(n * n).fill(null)
-  let entries = 0
-  for (const [srcPid, row] of Object.entries(src.paths)) {
+  if (classCount > 0) {
+    for (let s = 0; s < n; s++) {
+      const cs = classOf[s]
+      if (cs < 0) continue
+      for (let d = 0; d < n; d++) {
+        const cd = classOf[d]
+        if (cd < 0) continue
+        const path = (s === d ? selfPath[cs] : undefined) ?? classPath[cs * classCount + cd]
+        if (path !== undefined) paths[s * n + d] = path
+      }
+    }
+  }
+  // Explicit pairs, which take precedence over the class rules.
+  for (const [srcPid, row] of Object.entries(src.paths ?? {})) {
     const s = nm.pidIndex.get(srcPid)
     if (s === undefined) {
       diag.error(
@@ -95,25 +175,12 @@ export function loadPathVector(
         diag.error(at, `no PID ${dstPid} in network map ${nm.id}`, dstPid)
         continue
       }
-      if (!Array.isArray(list)) {
-        diag.error(at, 'a path is a list of ANE names, in traversal order (RFC 9275 §6.5)', list)
-        continue
-      }
-      const path: number[] = []
-      list.forEach((ane, k) => {
-        const i = typeof ane === 'string' ? aneIndex.get(ane) : undefined
-        if (i === undefined)
-          diag.error(
-            { file, path: joinPath(['paths', srcPid, dstPid, k]) },
-            'not an ANE defined under "anes"',
-            ane
-          )
-        else path.push(i)
-      })
-      paths[s * n + d] = path
-      entries++
+      const path = readPath(list, ['paths', srcPid, dstPid])
+      if (path !== undefined) paths[s * n + d] = path
     }
   }
+  let entries = 0
+  for (const p of paths) if (p !== null) entries++
   if (diag.errors.length > errorsBefore) return undefined
   return { file, origin, networkMap: nm.id, anes, paths, n, entries }
 }

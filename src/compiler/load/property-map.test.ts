@@ -103,6 +103,42 @@ describe('RFC 9240 property map sources', () => {
       expect(e.line, e.path).toBeTypeOf('number')
   })
 
+  it('RFC 9275 §6.2.4: the .ane domain of persistent ANEs — mappings, full map, and its source errors', async () => {
+    const r = await compileMapSet(
+      withPropertyMap({
+        'resource-id': 'pm',
+        anes: { MEC2: { cpu: 32, '.site': 'b' }, MEC1: { cpu: 16, '.site': null } },
+      })
+    )
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const entry = r.build.manifest['property-maps']!.pm
+    // RFC 9240 §7.4 / RFC 9275 §8.2: the self-defined domain `.ane` and its properties.
+    expect(entry.mappings).toEqual({ '.ane': ['.site', 'cpu'] })
+    expect(entry.uses).toEqual([])
+    const full = JSON.parse(new TextDecoder().decode(r.build.blobs.get(entry.json.sha256)))
+    expect(full).toEqual({
+      meta: {},
+      'property-map': {
+        '.ane:MEC1': { '.site': null, cpu: 16 },
+        '.ane:MEC2': { '.site': 'b', cpu: 32 },
+      },
+    })
+    const errors = await errorsOf(
+      withPropertyMap({
+        'resource-id': 'pm',
+        anes: { 'bad.name': { cpu: 1 }, E1: {}, E2: { cpu: [1] }, E3: { 'x.cpu': 1 } },
+      })
+    )
+    expect(errors.map((e) => [e.path, e.message])).toEqual([
+      ['anes["bad.name"]', expect.stringMatching(/ANE name: .*RFC 9275 §6\.1/)],
+      ['anes.E1', 'an ANE entity needs at least one property'],
+      ['anes.E2.cpu', expect.stringMatching(/strings, finite numbers or null/)],
+      ['anes.E2', 'an ANE entity needs at least one property'],
+      ['anes.E3["x.cpu"]', expect.stringMatching(/resource-specific/)],
+      ['anes.E3', 'an ANE entity needs at least one property'],
+    ])
+  })
+
   it('refuses a property map without any property (RFC 9240 §7.4: EntityPropertyName<1..*>)', async () => {
     const errors = await errorsOf(withPropertyMap({ 'resource-id': 'pm', prefixes: {} }))
     expect(errors.map((e) => [e.file, e.path, e.message])).toEqual([

@@ -6,7 +6,7 @@
  * have no value", §6.1.3: it stops inheritance); a CSV value is a string.
  */
 import { propertyMapNameProblem } from '../../alto/property-map.ts'
-import { resourceIdProblem } from '../../alto/identifiers.ts'
+import { pidNameProblem, resourceIdProblem } from '../../alto/identifiers.ts'
 import { MAX_VALUES } from '../../tables/index.ts'
 import { Diagnostics, describeOrigin, joinPath, type Origin } from '../source-error.ts'
 import { byCodeUnits } from '../../alto/identifiers.ts'
@@ -211,6 +211,28 @@ export function loadPropertyMap(
     }
   })
 
+  // RFC 9275 §6.2.4: persistent ANEs, the self-defined `.ane` domain of this map (RFC 9240
+  // §5.1.2.3); entity ids are ANE names (§6.2.2: PIDName syntax, §6.1). No inheritance (§6.2.3).
+  const anes = new Map<string, Map<string, string>>()
+  for (const [ane, props] of Object.entries(src.anes ?? {})) {
+    const aneAt: Origin = { file, path: joinPath(['anes', ane]) }
+    const problem = pidNameProblem(ane)
+    if (problem) {
+      diag.error(aneAt, `ANE name: ${problem} (RFC 9275 §6.1)`, ane)
+      continue
+    }
+    const values = new Map<string, string>()
+    for (const [name, value] of Object.entries(props)) {
+      const at: Origin = { file, path: joinPath(['anes', ane, name]) }
+      const text = jsonValue(diag, value, at, true)
+      if (text === undefined || !checkName(name, at)) continue
+      values.set(name, text)
+      distinct.add(text)
+    }
+    if (values.size > 0) anes.set(ane, values)
+    else diag.error(aneAt, 'an ANE entity needs at least one property', ane)
+  }
+
   // RFC 9240 §7.4: every domain in `mappings` has at least one property (`<1..*>`).
   if (names.size === 0 && diag.errors.length === errorsBefore)
     diag.error(origin, 'property map defines no property on any entity', id)
@@ -229,12 +251,29 @@ export function loadPropertyMap(
     prefixes: [...byPrefix.values()],
     pids,
     pidProperty,
+    anes,
   }
 }
 
-/** A property value as JSON text: a string or null (RFC 9240 §7.6: "a JSONString or a JSON 'null'"). */
-function jsonValue(diag: Diagnostics, value: unknown, at: Origin): string | undefined {
+/**
+ * A property value as JSON text: a string or null (RFC 9240 §7.6: "a JSONString or a JSON
+ * 'null'"); on ANE entities also a finite number (RFC 9240 §10.9's `.ane:dc21` values, RFC 9275
+ * §6.4.1's numeric ANE properties).
+ */
+function jsonValue(
+  diag: Diagnostics,
+  value: unknown,
+  at: Origin,
+  numbers = false
+): string | undefined {
   if (typeof value === 'string' || value === null) return JSON.stringify(value)
-  diag.error(at, 'property values are strings or null (RFC 9240 §7.6)', value)
+  if (numbers && typeof value === 'number' && Number.isFinite(value)) return JSON.stringify(value)
+  diag.error(
+    at,
+    numbers
+      ? 'ANE property values are strings, finite numbers or null (RFC 9240 §7.6, §10.9)'
+      : 'property values are strings or null (RFC 9240 §7.6)',
+    value
+  )
   return undefined
 }

@@ -107,6 +107,7 @@ export const propertyMapSchema = z.strictObject({
   pids: z.record(z.string(), z.record(z.string(), entityValues)).optional(),
   'pid-csv': z.array(relativeFile).optional(),
   'pid-property': z.array(z.string()).optional(),
+  anes: z.record(z.string(), entityValues).optional(),
 })
 
 /** RFC 7285 §11.2.1.6 network map response (unknown keys ignored; the vtag is ours to compute). */
@@ -174,5 +175,9 @@ export const pathVectorSchema = z.strictObject({
       'persistent-entity-id': z.unknown().optional(),
     })
   ),
-  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** Compact form (docs/path-vector.md): PID classes and a path per class pair. */
+  classes: z.record(z.string(), z.array(z.string())).optional(),
+  'class-paths': z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  'self-paths': z.record(z.string(), z.unknown()).optional(),
 })

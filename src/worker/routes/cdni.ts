@@ -16,8 +16,15 @@ import type { AppEnv } from '../env.ts'
 import { serveFullResource } from '../full-resource.ts'
 import { altoTextResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
 import { phaseDone } from '../phases.ts'
-import { cdniOr404 } from '../resources.ts'
-import { cdniBody } from '../tables.ts'
+import { cdniOr404, networkMapVtag } from '../resources.ts'
+import { cdniBody, pidTable } from '../tables.ts'
+import { cdniPropertyName } from '../../alto/cdni-property-names.ts'
+import {
+  parseCdniEntity,
+  writeCdniPropertyMap,
+  type CdniEntity,
+} from '../../alto/cdni-property-map.ts'
+import { filteredPropertyMapRequest } from '../../alto/request-schemas.ts'
 
 export const cdniRoutes = new Hono<AppEnv>()
   .get('/cdni/:id', async (c) => {
@@ -55,5 +62,76 @@ export const cdniRoutes = new Hono<AppEnv>()
     phaseDone('serialise')
     return response
   })
+  .get('/cdni/:id/propmap', async (c) => {
+    const version = await requestVersion(c)
+    const id = c.req.param('id')
+    const cdni = cdniOr404(version.manifest, id)
+    const pm = cdni.propmap ?? httpFail({ kind: 'not-found' })
+    await requireVisible(c, resourceIds.cdniPropertyMap(id))
+    return serveFullResource(c, version, {
+      cacheId: `cdni-propmap/${encodeURIComponent(id)}`,
+      etag: strongEtag(pm.tag),
+      mediaType: MEDIA_TYPES.propMap,
+      blob: pm.json,
+    })
+  })
+  .post('/cdni/:id/propmap/filtered', async (c) => {
+    const version = await requestVersion(c)
+    const { manifest } = version
+    const id = c.req.param('id')
+    const cdni = cdniOr404(manifest, id)
+    if (cdni.propmap === undefined) httpFail({ kind: 'not-found' })
+    await requireVisible(c, resourceIds.filteredCdniPropertyMap(id))
+    requireAcceptable(c, MEDIA_TYPES.propMap)
+    const request = await readAltoRequest(c, MEDIA_TYPES.propMapParams, filteredPropertyMapRequest)
+    // RFC 9240 §8.3: properties from the capabilities only (the one `<id>.cdni-capabilities`).
+    const name = cdniPropertyName(id)
+    for (const p of request.properties ?? [])
+      if (p !== name) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: p })
+    const nm = cdni['network-map']
+    let entities: CdniEntity[] | null = null
+    if (request.entities.length > 0) {
+      const seen = new Set<string>()
+      entities = []
+      for (const text of request.entities) {
+        // RFC 9240 §8.6: a domain not in `mappings` or an id invalid for its domain.
+        const e = parseCdniEntity(text, nm)
+        if (e === null) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'entities', value: text })
+        if (seen.has(e.key)) continue
+        seen.add(e.key)
+        entities.push(e)
+      }
+    }
+    phaseDone('validate')
+    const [full, pids] = await Promise.all([
+      cdniBody(c.env.ALTO_KV, cdni),
+      nm !== undefined && entities?.some((e) => e.kind === 'pid')
+        ? pidTable(c.env.ALTO_KV, manifest['network-maps'][nm])
+        : null,
+    ])
+    phaseDone('lookup')
+    // RFC 9240 §8.6: ipv4/ipv6/asn/countrycode are resource-agnostic, and a PID entity depends
+    // on both `uses` resources: the vtags of every `uses` resource, in that order.
+    const dependentVtags = [
+      full.meta.vtag,
+      ...(nm !== undefined ? [networkMapVtag(manifest, nm)] : []),
+    ]
+    const text = writeCdniPropertyMap(
+      id,
+      full['cdni-advertisement']['capabilities-with-footprints'],
+      nm,
+      entities,
+      request.properties === undefined ? false : true,
+      dependentVtags,
+      (pid) => pids?.indexOf.has(pid) ?? false
+    )
+    const response = altoTextResponse(text, MEDIA_TYPES.propMap)
+    phaseDone('serialise')
+    return response
+  })
   .all('/cdni/:id', () => httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] }))
+  .all('/cdni/:id/propmap', () => httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] }))
+  .all('/cdni/:id/propmap/filtered', () =>
+    httpFail({ kind: 'method-not-allowed', allow: ['POST'] })
+  )
   .all('/cdni/:id/filtered', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))

@@ -11,16 +11,19 @@ import { altoFail, httpFail } from '../../alto/errors.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { parseMultiCost } from '../../alto/multi-cost.ts'
 import {
-  ANE_PROPERTY_NAMES,
+  MAX_RESERVABLE_BANDWIDTH,
   MULTIPART_RELATED,
+  PERSISTENT_ENTITY_ID,
   PART_IDS,
   PATH_VECTOR_COST_TYPE,
   PATH_VECTOR_COST_TYPE_NAME,
   contentIdDomain,
   multipartContentType,
   pathVectorCapabilities,
+  splitPersistentAneId,
   writeMultipartPathVector,
   type AneProperties,
+  type AneSelection,
 } from '../../alto/path-vector.ts'
 import {
   pathVectorCostMapRequest,
@@ -46,26 +49,56 @@ function pathVectorsOr404(manifest: Manifest, nmId: string): PathVectorEntry {
   return (Object.hasOwn(all, nmId) ? all[nmId] : undefined) ?? httpFail({ kind: 'not-found' })
 }
 
+/** The property maps defining the table's persistent ANEs (RFC 9275 §7.2.5 / §7.3.5). */
+const persistentMaps = (pv: PathVectorEntry): readonly string[] => pv['persistent-maps'] ?? []
+
 /**
  * The cost members held to the PV resource's capabilities (§7.2.4: the PV type only,
  * `cost-constraints` false, nothing testable) and `ane-property-names` to its
  * `ane-property-names` (§7.2.3: each entry MUST be one of them; absent: an empty list).
- * Returns whether `max-reservable-bandwidth` was requested.
+ * Returns which ANE properties were requested.
  */
 function checkPathVectorRequest(
   request: Parameters<typeof parseMultiCost>[0] & {
     'ane-property-names'?: string[]
-  }
-): { bandwidth: boolean } {
-  parseMultiCost(request, pathVectorCapabilities(), {
+  },
+  pv: PathVectorEntry
+): AneSelection {
+  const capabilities = pathVectorCapabilities(persistentMaps(pv).length > 0)
+  parseMultiCost(request, capabilities, {
     [PATH_VECTOR_COST_TYPE_NAME]: PATH_VECTOR_COST_TYPE,
   })
   const names = request['ane-property-names'] ?? []
-  const offered: readonly string[] = ANE_PROPERTY_NAMES
+  const offered = capabilities['ane-property-names']
   for (const name of names)
     if (!offered.includes(name))
       altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'ane-property-names', value: name })
-  return { bandwidth: names.includes('max-reservable-bandwidth') }
+  return {
+    bandwidth: names.includes(MAX_RESERVABLE_BANDWIDTH),
+    persistent: names.includes(PERSISTENT_ENTITY_ID),
+  }
+}
+
+/**
+ * §7.2.6 / §7.3.6: with `persistent-entity-id` requested, the property part's dependent-vtags
+ * also hold "the version tags of the dependent resources that may expose the entities in the
+ * response": the property maps (in `uses` order) defining the persistent ANEs it shows.
+ */
+function persistentVtagsJson(
+  manifest: Manifest,
+  pv: PathVectorEntry,
+  anes: readonly AneProperties[],
+  selection: AneSelection
+): string[] {
+  if (!selection.persistent) return []
+  const shown = new Set<string>()
+  for (const ane of anes)
+    if (ane.persistentEntityId !== undefined)
+      shown.add(splitPersistentAneId(ane.persistentEntityId)[0])
+  const maps = manifest['property-maps'] ?? {}
+  return persistentMaps(pv)
+    .filter((id) => shown.has(id) && Object.hasOwn(maps, id))
+    .map((id) => s({ 'resource-id': id, tag: maps[id].tag }))
 }
 
 /** Collects the ANEs of the returned paths, in first-use order. */
@@ -93,10 +126,7 @@ class AneCollector {
     return `${text}]`
   }
   anes(): AneProperties[] {
-    return this.order.map((i) => {
-      const { name, maxReservableBandwidth } = this.table.ane(i)
-      return maxReservableBandwidth !== undefined ? { name, maxReservableBandwidth } : { name }
-    })
+    return this.order.map((i) => this.table.ane(i))
   }
 }
 
@@ -114,7 +144,8 @@ function multipartResponse(
     pvJson: string
     pvVtagJson: string
     anes: AneProperties[]
-    bandwidth: boolean
+    selection: AneSelection
+    moreVtagsJson: string[]
   }
 ): Response {
   const m = {
@@ -139,7 +170,7 @@ export const pathVectorRoutes = new Hono<AppEnv>()
     await requireVisible(c, rid)
     requireAcceptable(c, MULTIPART_RELATED)
     const request = await readAltoRequest(c, MEDIA_TYPES.costMapFilter, pathVectorCostMapRequest)
-    const { bandwidth } = checkPathVectorRequest(request)
+    const selection = checkPathVectorRequest(request, pv)
     phaseDone('validate')
     const [pids, table] = await Promise.all([
       pidTable(c.env.ALTO_KV, nm),
@@ -164,13 +195,15 @@ export const pathVectorRoutes = new Hono<AppEnv>()
     const pvJson =
       `{"meta":{"vtag":${pvVtagJson},"dependent-vtags":[${s(networkMapVtag(manifest, nmId))}],` +
       `"cost-type":${COST_TYPE_JSON}},"cost-map":{${rows.join(',')}}}`
+    const shown = anes.anes()
     return multipartResponse(c, {
       pvPartId: PART_IDS.costMap,
       pvMediaType: MEDIA_TYPES.costMap,
       pvJson,
       pvVtagJson,
-      anes: anes.anes(),
-      bandwidth,
+      anes: shown,
+      selection,
+      moreVtagsJson: persistentVtagsJson(manifest, pv, shown, selection),
     })
   })
   .all('/costmap/:nm/pv', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
@@ -187,7 +220,7 @@ export const pathVectorRoutes = new Hono<AppEnv>()
       MEDIA_TYPES.endpointCostParams,
       pathVectorEndpointCostRequest
     )
-    const { bandwidth } = checkPathVectorRequest(request)
+    const selection = checkPathVectorRequest(request, pv)
     const { srcs, dsts } = endpointBatches(c, request.endpoints)
     phaseDone('validate')
     const [pidsOf, table] = await Promise.all([
@@ -216,13 +249,15 @@ export const pathVectorRoutes = new Hono<AppEnv>()
     const pvJson =
       `{"meta":{"vtag":${pvVtagJson},"dependent-vtags":[${s(networkMapVtag(manifest, nmId))}],` +
       `"cost-type":${COST_TYPE_JSON}},"endpoint-cost-map":{${rows.join(',')}}}`
+    const shown = anes.anes()
     return multipartResponse(c, {
       pvPartId: PART_IDS.endpointCost,
       pvMediaType: MEDIA_TYPES.endpointCost,
       pvJson,
       pvVtagJson,
-      anes: anes.anes(),
-      bandwidth,
+      anes: shown,
+      selection,
+      moreVtagsJson: persistentVtagsJson(manifest, pv, shown, selection),
     })
   })
   .all('/endpointcost/:nm/pv', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))

@@ -12,7 +12,12 @@ import { Hono } from 'hono'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { strongEtag } from '../../alto/negotiation.ts'
-import { parseEntity, writeFilteredPropertyMap, type Entity } from '../../alto/property-map.ts'
+import {
+  ANE_DOMAIN,
+  parseEntity,
+  writeFilteredPropertyMap,
+  type Entity,
+} from '../../alto/property-map.ts'
 import { filteredPropertyMapRequest } from '../../alto/request-schemas.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { distinct, type VersionTag } from '../../alto/responses.ts'
@@ -67,12 +72,13 @@ export const propertyMapRoutes = new Hono<AppEnv>()
             })
     const prefixDomains = Object.hasOwn(pm.mappings, 'ipv4')
     const pidNetworkMaps = new Set(Object.keys(pm.pids))
+    const aneDomain = Object.hasOwn(pm.mappings, ANE_DOMAIN)
     let entities: Entity[] | null = null
     if (request.entities.length > 0) {
       const seen = new Set<string>()
       entities = []
       for (const text of request.entities) {
-        const e = parseEntity(text, prefixDomains, pidNetworkMaps)
+        const e = parseEntity(text, prefixDomains, pidNetworkMaps, aneDomain)
         if (e === null) altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'entities', value: text })
         // §8.3: "entries appearing multiple times as if they appeared only once" (after
         // canonicalization: `ipv4:192.0.2.0/32` is `ipv4:192.0.2.0`, §6.1.1.2).
@@ -90,7 +96,16 @@ export const propertyMapRoutes = new Hono<AppEnv>()
       : pm.uses.filter((nm) => entities!.some((e) => e.kind === 'pid' && e.networkMap === nm))
     const dependentVtags: VersionTag[] = wanted.map((nm) => networkMapVtag(manifest, nm))
     const needPids = entities === null ? pm.uses : wanted.filter((nm) => pidNetworkMaps.has(nm))
-    const tables = await propertyMapTables(c.env.ALTO_KV, manifest, pm, agnostic, needPids)
+    // RFC 9275 §6.2.4: `.ane` entities are self-defined (RFC 9240 §5.1.2.3): no dependent vtag.
+    const needAnes = entities === null || entities.some((e) => e.kind === 'ane')
+    const tables = await propertyMapTables(
+      c.env.ALTO_KV,
+      manifest,
+      pm,
+      agnostic,
+      needPids,
+      needAnes
+    )
     phaseDone('lookup')
     const text = writeFilteredPropertyMap(tables, entities, columns, dependentVtags)
     const response = altoTextResponse(text, MEDIA_TYPES.propMap)
