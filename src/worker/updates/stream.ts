@@ -242,6 +242,8 @@ export class UpdateStream extends DurableObject<Env> {
       if (req.tag !== undefined && req.tag === latest.tag) sub.seq = latest.seq
       else await this.sendFull(sub, latest.snapshot, latest.seq)
     }
+    // The Worker answered from its (edge-cached) pointer; a newer version is sent at once.
+    if (added.some(([id]) => inputs.inputs[id])) await this.refreshInputs()
   }
 
   /** Brings one substream to the end of `log`: patches when it can, else one full replacement. */
