@@ -13,7 +13,9 @@ import type { SseEvent } from '../../src/updates/sse.ts'
 import { hubStub } from '../../src/worker/updates/common.ts'
 import { get, post, postEndpointCost, postFilteredCostMap } from './client.ts'
 import { MAP_SET_FILES, compileRealMapSet } from './map-set.ts'
-import { eventReader, publishWithUpdates } from './tips-helpers.ts'
+import { eventReader, publishWithUpdates, snapshotThenChange } from './tips-helpers.ts'
+import { AltoClient, type FetchLike } from '../../src/client/index.ts'
+import { exports } from 'cloudflare:workers'
 
 const PARAMS = MEDIA_TYPES.updateStreamParams
 const ACCEPT = { Accept: 'text/event-stream, application/alto-error+json' }
@@ -214,6 +216,24 @@ describe('RFC 8896 calendars followed over SSE', () => {
       JSON.parse(after)
     )
     expect((await post(controlUriOf(control), PARAMS, { remove: [] })).status).toBe(204)
+  })
+})
+
+describe('the client library: follow(resourceId, { input }) (RFC 8895 §6.5)', () => {
+  it('follows a multi-cost endpoint cost answer over SSE; after the publication its body is the new POST answer', async () => {
+    const viaWorker: FetchLike = (input, init) => exports.default.fetch(input, init)
+    const alto = await AltoClient.discover('http://alto.test', { fetch: viaWorker })
+    const controller = new AbortController()
+    const updates = alto.follow(ecs(MC), { input: ENDPOINTS, signal: controller.signal })
+    const before = JSON.parse(await postText(postEndpointCost(MC, ENDPOINTS))) as unknown
+    // v2 (routingcost PID1 → PID2 becomes 12) after the calendar-only version before it.
+    const { snapshot, change } = await snapshotThenChange(updates, () => publishWithUpdates(v2), MC)
+    controller.abort()
+    expect(snapshot).toMatchObject({ via: 'sse', kind: 'snapshot', body: before })
+    expect(change?.kind).toBe('merge-patch')
+    expect(change?.body).toStrictEqual(JSON.parse(await postText(postEndpointCost(MC, ENDPOINTS))))
+    expect(change?.body).not.toStrictEqual(before)
+    expect(() => alto.follow(ecs(MC), { via: 'tips', input: ENDPOINTS })).toThrow(/via: 'sse'/)
   })
 })
 
