@@ -171,6 +171,23 @@ describe('RFC 8895 §6.5 input: POST-mode substreams', () => {
     expect((await post(controlUriOf(control), PARAMS, { remove: [] })).status).toBe(204)
   })
 
+  it('a single-cost request for the whole map: the prebuilt full map, the bytes of the POST and of the GET', async () => {
+    const input = { 'cost-type': routing }
+    const res = await post(
+      '/updates/stream',
+      PARAMS,
+      { add: { whole: { 'resource-id': fcm(MC), input } } },
+      ACCEPT
+    )
+    const events = eventReader(res)
+    const [control, first] = await events.next(2)
+    expect(first.event).toBe(`${MEDIA_TYPES.costMap},whole`)
+    const posted = await postText(postFilteredCostMap(MC, input))
+    expect(text(first)).toBe(posted)
+    expect(posted).toBe(await (await get('/costmap/rfc8189-num-routingcost')).text())
+    expect((await post(controlUriOf(control), PARAMS, { remove: [] })).status).toBe(204)
+  })
+
   it('incremental-changes false: full replacements equal to the new POST answer', async () => {
     const input = { ...MULTI, pids: { srcs: ['PID1'], dsts: [] } }
     const res = await post(
@@ -315,6 +332,27 @@ describe('RFC 8895 §6.6 / §7.6: a bad input is refused with the POST service�
     expect(JSON.parse(started.data)).toEqual({ started: ['mc'] })
     expect(full.event).toBe(`${MEDIA_TYPES.costMap},mc`)
     expect(text(full)).toBe(await postText(postFilteredCostMap(MC, MULTI)))
+    expect((await post(uri, PARAMS, { remove: [] })).status).toBe(204)
+  })
+
+  it('RFC 8895 §10.1: more than 16 substreams with input on one stream is 503, nothing changed', async () => {
+    const input = { 'cost-type': routing, pids: { srcs: ['PID1'], dsts: ['PID2'] } }
+    const adds = (ids: string[]) =>
+      Object.fromEntries(ids.map((id) => [id, { 'resource-id': fcm(MC), input }]))
+    const ids = Array.from({ length: 17 }, (_, k) => `i${k}`)
+    const tooMany = await post('/updates/stream', PARAMS, { add: adds(ids) }, ACCEPT)
+    expect(tooMany.status).toBe(503)
+    expect(tooMany.headers.get('Retry-After')).toBe('60')
+    const res = await post('/updates/stream', PARAMS, { add: adds(ids.slice(0, 16)) }, ACCEPT)
+    expect(res.status).toBe(200)
+    const events = eventReader(res)
+    const [control] = await events.next(17)
+    const uri = controlUriOf(control)
+    expect((await post(uri, PARAMS, { add: adds(['i16']) })).status).toBe(503)
+    // add is processed before remove (§7.6): one in, one out stays at 16.
+    expect((await post(uri, PARAMS, { add: adds(['i16']), remove: ['i0'] })).status).toBe(204)
+    const [started] = await events.next(1)
+    expect(JSON.parse(started.data)).toEqual({ started: ['i16'] })
     expect((await post(uri, PARAMS, { remove: [] })).status).toBe(204)
   })
 

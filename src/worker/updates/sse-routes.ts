@@ -21,7 +21,12 @@ import { rateLimitKey } from '../middleware/rate-limit.ts'
 import { capFrom, clientLeases, DEFAULT_MAX_STREAMS_PER_CLIENT } from './client-leases.ts'
 import { updateStreamResource } from './common.ts'
 import { inputAnswer, validateAddInputs } from './inputs.ts'
-import { DEFAULT_IDLE_SECONDS, type ControlInputs, type OpenStreamInit } from './stream.ts'
+import {
+  DEFAULT_IDLE_SECONDS,
+  MAX_INPUT_SUBSTREAMS,
+  type ControlInputs,
+  type OpenStreamInit,
+} from './stream.ts'
 
 const anyJson = z.unknown()
 
@@ -29,6 +34,16 @@ const anyJson = z.unknown()
 const STREAM_ID = /^[0-9a-f]{64}$/
 
 export const controlPath = (streamId: string): string => `/updates/streams/${streamId}`
+
+/** RFC 8895 §10.1: too many substreams with input on one stream is 503, nothing changed. */
+function tooManyInputs(): never {
+  return httpFail({
+    kind: 'rate-limited',
+    status: 503,
+    retryAfterSeconds: 60,
+    reason: `at most ${MAX_INPUT_SUBSTREAMS} substreams with input per update stream; use another stream or remove some`,
+  })
+}
 
 /**
  * The POST-mode substreams of `add`, validated as their POST services validate (throws the ALTO
@@ -57,6 +72,7 @@ export const sseRoutes = new Hono<AppEnv>()
     if (!request.ok) altoFail(request.error)
     // §6.6: a missing or invalid input gets the error its resource would return; no stream.
     const inputs = await addInputs(c, request.value.add)
+    if (Object.keys(inputs.inputs).length > MAX_INPUT_SUBSTREAMS) tooManyInputs()
     const env = c.env
     const id = env.ALTO_UPDATE_STREAM.newUniqueId()
     // Per-client cap on open streams (client-leases.ts); loopback clients are not capped.
@@ -109,6 +125,7 @@ export const sseRoutes = new Hono<AppEnv>()
     }
     const result = await env.ALTO_UPDATE_STREAM.get(id).control(body, inputs)
     if (result.status === 404) httpFail({ kind: 'not-found' })
+    if (result.status === 503) tooManyInputs()
     if (result.status === 400) altoFail(result.error)
     return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } })
   })

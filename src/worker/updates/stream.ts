@@ -98,7 +98,19 @@ interface Substream {
   input?: { request: StreamInput; text: string; version: string }
 }
 
-export type ControlResult = { status: 204 } | { status: 400; error: AltoError } | { status: 404 }
+export type ControlResult =
+  | { status: 204 }
+  | { status: 400; error: AltoError }
+  | { status: 404 }
+  | { status: 503; reason: string }
+
+/**
+ * Most POST-mode substreams (RFC 8895 §6.5 `input`) one stream holds at once: each is recomputed
+ * at every publication. RFC 8895 §10.1: the server "SHOULD also choose to limit the number of
+ * active substream-ids on any given stream ... In these cases, the update stream server SHOULD
+ * return the HTTP status "503 Service Unavailable"".
+ */
+export const MAX_INPUT_SUBSTREAMS = 16
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -173,6 +185,15 @@ export class UpdateStream extends DurableObject<Env> {
     const outcome = applyControlRequest(this.state, body, { uses: new Set(this.uses.keys()) }, true)
     if (!outcome.ok)
       return outcome.status === 400 ? { status: 400, error: outcome.error } : { status: 404 }
+    const removed = new Set(outcome.stopped)
+    const inputsAfter =
+      [...this.substreams.values()].filter((sub) => sub.input && !removed.has(sub.id)).length +
+      Object.keys(inputs.inputs).length
+    if (inputsAfter > MAX_INPUT_SUBSTREAMS)
+      return {
+        status: 503,
+        reason: `at most ${MAX_INPUT_SUBSTREAMS} substreams with input per update stream`,
+      }
     this.lastActivity = Date.now()
     // Applied now (state and substreams); the events follow on the stream in order.
     this.state = outcome.state
