@@ -298,6 +298,18 @@ export function renderIrd(manifest: IrdSource): string {
   // RFC 9241 §3.7.3 / §4.2.3: CDNI Advertisements, after every network map an altopid one uses.
   updatable.push(...Object.keys(cdni).sort(byCodeUnits))
   const changeTypes = Object.fromEntries(updatable.map((id) => [id, MEDIA_TYPES.mergePatch]))
+  // RFC 8895 §6.5 `input`: the update stream also follows the POST-mode filtered cost map and
+  // endpoint cost service of each network map with cost maps (multi-cost and calendared requests
+  // included), right after that network map's cost maps. Their changes are merge patches too:
+  // a cost that drops out of a constrained answer is a `null` member (§9.3), a multi-cost
+  // `null` component sits inside an array, which merge patch replaces whole.
+  const streamable = networkMapOrder(manifest).flatMap((nmId) => {
+    const own = costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId)
+    if (own.length === 0) return [nmId]
+    return [nmId, ...own, resourceIds.filteredCostMap(nmId), resourceIds.endpointCost(nmId)]
+  })
+  streamable.push(...updatable.filter((id) => !streamable.includes(id)))
+  const streamChangeTypes = Object.fromEntries(streamable.map((id) => [id, MEDIA_TYPES.mergePatch]))
   resources.push([
     resourceIds.tips,
     {
@@ -315,10 +327,10 @@ export function renderIrd(manifest: IrdSource): string {
       'media-type': MEDIA_TYPES.eventStream,
       accepts: MEDIA_TYPES.updateStreamParams,
       capabilities: {
-        'incremental-change-media-types': changeTypes,
+        'incremental-change-media-types': streamChangeTypes,
         'support-stream-control': true,
       },
-      uses: updatable,
+      uses: streamable,
     },
   ])
   // RFC 9275 §7.2.4: the PV cost type MUST be defined in meta.cost-types (§8.2's name).

@@ -279,6 +279,30 @@ function wellFormedList(v: unknown): v is string[] {
   return true
 }
 
+/** The request schemas with the RFC 8189 cost members. */
+const COST_REQUESTS: ReadonlySet<z.ZodType> = new Set<z.ZodType>([
+  filteredCostMapRequest,
+  endpointCostRequest,
+  pathVectorCostMapRequest,
+  pathVectorEndpointCostRequest,
+])
+
+/**
+ * RFC 8896 §5.2.4's example request carries `"cost-type": {}` next to `multi-cost-types` (the
+ * empty cost type RFC 8189 §4.1.3 puts in the answer's meta for RFC 7285 clients). RFC 8189
+ * §4.1.2 says a client "MUST NOT specify both"; an empty object specifies no cost type, so it is
+ * read as absent — only beside `multi-cost-types`: alone it is still a cost type missing its
+ * members. Any other `cost-type` with `multi-cost-types` stays an error (multi-cost.ts).
+ */
+function withoutEmptyCostType(value: unknown): unknown {
+  if (!isObject(value) || value['multi-cost-types'] === undefined) return value
+  const single = value['cost-type']
+  if (!isObject(single) || Object.keys(single).length > 0) return value
+  const copy: Record<string, unknown> = { ...value }
+  delete copy['cost-type']
+  return copy
+}
+
 /**
  * Validates a parsed JSON value against a schema; the first issue becomes the ALTO error.
  *
@@ -317,6 +341,7 @@ export function validateRequest<T>(
     }
     input = copy
   }
+  if (COST_REQUESTS.has(schema)) input = withoutEmptyCostType(input)
   const result = schema.safeParse(input, { reportInput: true })
   if (!result.success) return { ok: false, error: altoErrorFromIssue(result.error.issues[0]) }
   const data = result.data as Record<string, Record<string, unknown>>

@@ -434,11 +434,17 @@ export class AltoClient {
   }
 
   /**
-   * Follows a GET-mode resource through TIPS (RFC 9569) or ALTO/SSE (RFC 8895): the first
-   * event carries the full body, each later one the body after a change.
+   * Follows a GET-mode resource through TIPS (RFC 9569) or ALTO/SSE (RFC 8895), or a POST-mode
+   * one with `input` through ALTO/SSE (RFC 8895 §6.5): the first event carries the full body,
+   * each later one the body after a change.
    */
   follow(resourceId: string, opts: FollowOptions = {}): AsyncGenerator<FollowEvent> {
-    const via = opts.via ?? 'tips'
+    const via = opts.via ?? (opts.input !== undefined ? 'sse' : 'tips')
+    if (via === 'tips' && opts.input !== undefined)
+      clientFail({
+        kind: 'no-resource',
+        reason: `following ${resourceId} with an input needs the update stream (via: 'sse')`,
+      })
     const media = via === 'tips' ? MEDIA_TYPES.tips : MEDIA_TYPES.eventStream
     const services = [...this.directory.resources.values()].filter(
       (r) => r.mediaType === media && r.uses.includes(resourceId)

@@ -30,6 +30,12 @@ import { countPatchLeaves, mergePatch } from './merge-patch.ts'
 
 export interface FollowOptions {
   via?: 'tips' | 'sse'
+  /**
+   * RFC 8895 §6.5 `input`: the request body of a POST-mode resource (a filtered cost map or
+   * endpoint cost request, multi-cost and calendared ones included) to follow its answer. SSE
+   * only: this server's TIPS follows GET-mode maps.
+   */
+  input?: Record<string, unknown>
   /** Stops the follower (the pending long poll or stream is aborted). */
   signal?: AbortSignal
 }
@@ -88,7 +94,7 @@ export function follow(
 ): AsyncGenerator<FollowEvent> {
   return opts.via === 'tips'
     ? followTips(transport, serviceUri, resourceId, opts.signal)
-    : followSse(transport, serviceUri, resourceId, opts.signal)
+    : followSse(transport, serviceUri, resourceId, opts.signal, opts.input)
 }
 
 async function* followTips(
@@ -178,15 +184,17 @@ async function* followSse(
   transport: Transport,
   streamUri: string,
   resourceId: string,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  input?: Record<string, unknown>
 ): AsyncGenerator<FollowEvent> {
+  const add = { 'resource-id': resourceId, ...(input !== undefined ? { input } : {}) }
   const res = await transport.send(streamUri, {
     method: 'POST',
     headers: {
       'Content-Type': MEDIA_TYPES.updateStreamParams,
       Accept: `${MEDIA_TYPES.eventStream},${MEDIA_TYPES.error}`,
     },
-    body: JSON.stringify({ add: { [SUBSTREAM]: { 'resource-id': resourceId } } }),
+    body: JSON.stringify({ add: { [SUBSTREAM]: add } }),
     signal,
   })
   if (!res.ok || !res.body) return void (await transport.fail(res, 'POST', streamUri))

@@ -17,7 +17,6 @@ import {
 } from '../alto/multi-cost.ts'
 import type { CostColumns, CostLookup } from '../alto/responses.ts'
 import type { CostMapEntry, Manifest } from '../store/manifest.ts'
-import type { AppContext } from './http.ts'
 import { costCalendar, costMatrix } from './tables.ts'
 
 export interface CostRequestPlan {
@@ -99,10 +98,10 @@ export function isSingleCost(plan: CostRequestPlan): boolean {
 }
 
 /** The plan's matrices read from KV (each distinct cost map once) as response columns. */
-export async function costColumns(c: AppContext, plan: CostRequestPlan): Promise<CostColumns> {
+export async function costColumns(kv: KVNamespace, plan: CostRequestPlan): Promise<CostColumns> {
   const distinct = [...new Set([...plan.values, ...plan.tests])]
   const matrices = new Map<CostMapEntry, CostLookup>()
-  const loaded = await Promise.all(distinct.map((cm) => costMatrix(c.env.ALTO_KV, cm)))
+  const loaded = await Promise.all(distinct.map((cm) => costMatrix(kv, cm)))
   distinct.forEach((cm, i) => matrices.set(cm, loaded[i]))
   const columns: CostColumns = {
     values: plan.values.map((cm) => matrices.get(cm)!),
@@ -114,7 +113,7 @@ export async function costColumns(c: AppContext, plan: CostRequestPlan): Promise
   const calendared = plan.calendars.filter((cm): cm is CostMapEntry => cm !== null)
   if (calendared.length > 0) {
     columns.calendars = await Promise.all(
-      plan.calendars.map((cm) => (cm ? costCalendar(c.env.ALTO_KV, cm) : null))
+      plan.calendars.map((cm) => (cm ? costCalendar(kv, cm) : null))
     )
     columns.calendarMeta = calendarResponseAttributes(
       calendared.map((cm) => ({ name: cm['cost-type-name'], timing: cm.calendar! })),

@@ -57,15 +57,23 @@ function expectedStart(before: number, after: number): string[] {
 }
 
 describe('RFC 8896 §4.1 calendar-attributes in the IRD', () => {
-  it('on the filtered cost map and the endpoint cost service of the network map, for its calendared type only', async () => {
+  it('on the filtered cost map and the endpoint cost service of the network map, for its calendared types only', async () => {
     const ird = (await (
       await worker.fetch(new Request(`${ORIGIN}/directory`), env, testExecutionContext())
     ).json()) as { resources: Record<string, { capabilities?: Record<string, unknown> }> }
+    // RFC 8896 §4.1: one element per distinct (interval size, count); rfc8896-examples.test.ts
+    // compares them with the §4.3 example IRD.
     const want = [
+      { 'cost-type-names': ['num-owdelay'], 'time-interval-size': 300, 'number-of-intervals': 12 },
       {
         'cost-type-names': ['num-routingcost'],
         'time-interval-size': 3600,
         'number-of-intervals': 24,
+      },
+      {
+        'cost-type-names': ['num-throughputrating'],
+        'time-interval-size': 7200,
+        'number-of-intervals': 12,
       },
     ]
     for (const id of [resourceIds.filteredCostMap(NM), resourceIds.endpointCost(NM)])

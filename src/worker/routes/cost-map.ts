@@ -18,15 +18,7 @@ import { httpFail } from '../../alto/errors.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { strongEtag } from '../../alto/negotiation.ts'
 import { filteredCostMapRequest } from '../../alto/request-schemas.ts'
-import {
-  STREAMED_COST_PAIRS,
-  filteredCostMapPieces,
-  multiCostMapPieces,
-  selectPids,
-  writeFilteredCostMap,
-  writeMultiCostMap,
-  type PidTable,
-} from '../../alto/responses.ts'
+import { STREAMED_COST_PAIRS } from '../../alto/responses.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
@@ -38,9 +30,8 @@ import {
   serveFullResource,
 } from '../full-resource.ts'
 import { altoTextResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
-import { costColumns, isSingleCost, planCostRequest, singleCostAccept } from '../cost-plan.ts'
-import { costMapOr404, networkMapOr404, networkMapVtag } from '../resources.ts'
-import { costMatrix, pidTable } from '../tables.ts'
+import { filteredCostMapAnswer, planFilteredCostMap } from '../cost-answers.ts'
+import { costMapOr404, networkMapOr404 } from '../resources.ts'
 
 export const costMapRoutes = new Hono<AppEnv>()
   .get('/costmap/:id', async (c) => {
@@ -59,27 +50,19 @@ export const costMapRoutes = new Hono<AppEnv>()
     const version = await requestVersion(c)
     const { manifest } = version
     const nmId = c.req.param('nm')
-    const nm = networkMapOr404(manifest, nmId)
+    networkMapOr404(manifest, nmId)
     await requireVisible(c, resourceIds.filteredCostMap(nmId))
     requireAcceptable(c, MEDIA_TYPES.costMap)
     const request = await readAltoRequest(c, MEDIA_TYPES.costMapFilter, filteredCostMapRequest)
-    const plan = planCostRequest(manifest, nmId, request)
+    const planned = planFilteredCostMap(manifest, nmId, request)
     phaseDone('validate')
     // The matrices are read only when the answer is computed (the whole map is its prebuilt blob).
-    const pids = await pidTable(c.env.ALTO_KV, nm)
-    // §11.3.2.3/§11.3.2.6: unknown PIDs are dropped; a list left empty (or absent) means all PIDs.
-    const single = isSingleCost(plan)
-    const wholeMap =
-      single &&
-      plan.clauses.length === 0 &&
-      !namesAny(pids, request.pids?.srcs) &&
-      !namesAny(pids, request.pids?.dsts)
-    if (wholeMap) {
-      const cm = plan.values[0]
-      const id = Object.keys(manifest['cost-maps']).find((k) => manifest['cost-maps'][k] === cm)!
+    const answer = await filteredCostMapAnswer(c.env.ALTO_KV, manifest, planned)
+    if (answer.kind === 'whole') {
+      const cm = answer.costMap
       phaseDone('lookup')
       return serveBlobThroughEdgeCache(c, {
-        key: edgeCacheKey(manifest.version, costMapCacheId(id)),
+        key: edgeCacheKey(manifest.version, costMapCacheId(answer.id)),
         blob: cm.json,
         headers: new Headers({
           'Content-Type': MEDIA_TYPES.costMap,
@@ -89,35 +72,10 @@ export const costMapRoutes = new Hono<AppEnv>()
         storedCacheControl: `public, max-age=${EDGE_CACHE_MAX_AGE_SECONDS}`,
       })
     }
-    const srcs = selectPids(pids, request.pids?.srcs)
-    const dsts = selectPids(pids, request.pids?.dsts)
-    const dependentVtag = networkMapVtag(manifest, nmId)
-    if (!single) {
-      // RFC 8189 §4.1.3: several matrices (returned and tested types) per pair.
-      const input = { pids, srcs, dsts, dependentVtag, columns: await costColumns(c, plan) }
-      if (srcs.length * dsts.length > STREAMED_COST_PAIRS) {
-        return altoTextResponse(textStream(multiCostMapPieces(input)), MEDIA_TYPES.costMap)
-      }
-      const text = writeMultiCostMap(input)
-      phaseDone('lookup')
-      const response = altoTextResponse(text, MEDIA_TYPES.costMap)
-      phaseDone('serialise')
-      return response
+    if (answer.pairs > STREAMED_COST_PAIRS) {
+      return altoTextResponse(textStream(answer.pieces()), MEDIA_TYPES.costMap)
     }
-    const cm = plan.values[0]
-    const input = {
-      pids,
-      costs: await costMatrix(c.env.ALTO_KV, cm),
-      srcs,
-      dsts,
-      accept: singleCostAccept(plan),
-      dependentVtag,
-      costType: cm['cost-type'],
-    }
-    if (input.srcs.length * input.dsts.length > STREAMED_COST_PAIRS) {
-      return altoTextResponse(textStream(filteredCostMapPieces(input)), MEDIA_TYPES.costMap)
-    }
-    const text = writeFilteredCostMap(input)
+    const text = answer.text()
     phaseDone('lookup')
     const response = altoTextResponse(text, MEDIA_TYPES.costMap)
     phaseDone('serialise')
@@ -129,11 +87,6 @@ export const costMapRoutes = new Hono<AppEnv>()
 /** The edge-cache id of a full cost map (shared by GET and whole-map filtered requests). */
 function costMapCacheId(id: string): string {
   return `costmap/${encodeURIComponent(id)}`
-}
-
-/** Whether a request pid list names at least one PID of the map. */
-function namesAny(pids: PidTable, names: readonly string[] | undefined): boolean {
-  return names !== undefined && names.some((name) => pids.indexOf.has(name))
 }
 
 /** Bytes per streamed chunk (a few rows of a large map). */

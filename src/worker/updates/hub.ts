@@ -50,6 +50,13 @@ interface Waiter {
 
 const STREAMS_KEY = 'streams'
 
+/**
+ * A pseudo resource id (`#` is not in ResourceID syntax) a stream subscribes with to hear of every
+ * new version, changed logs or not: a POST-mode substream (RFC 8895 §6.5 `input`) recomputes its
+ * answer then, since a calendar-only change moves no update log.
+ */
+export const EVERY_VERSION = '#version'
+
 export class UpdateHub extends DurableObject<Env> {
   private readonly logs = new Map<string, UpdateLog>()
   private readonly waiters = new Set<Waiter>()
@@ -125,7 +132,7 @@ export class UpdateHub extends DurableObject<Env> {
     this.streams.set(streamId, resourceIds)
     await this.ctx.storage.put(STREAMS_KEY, [...this.streams])
     await this.ensureAlarm()
-    return this.currentLogs(resourceIds)
+    return this.currentLogs(resourceIds.filter((rid) => rid !== EVERY_VERSION))
   }
 
   async unsubscribe(streamId: string): Promise<void> {
@@ -136,14 +143,14 @@ export class UpdateHub extends DurableObject<Env> {
   /** Publish hook: adopt the given logs, then check the pointer as an alarm would. */
   async notify(logs: UpdateLog[]): Promise<{ advanced: string[] }> {
     const advanced = logs.filter((log) => this.adopt(log)).map((log) => log['resource-id'])
-    const fromKv = await this.poll()
-    await this.deliver(new Set([...advanced, ...fromKv]))
-    return { advanced: [...new Set([...advanced, ...fromKv])] }
+    const polled = await this.poll()
+    await this.deliver(new Set([...advanced, ...polled.advanced]), polled.changed)
+    return { advanced: [...new Set([...advanced, ...polled.advanced])] }
   }
 
   override async alarm(): Promise<void> {
-    const advanced = await this.poll()
-    await this.deliver(new Set(advanced))
+    const polled = await this.poll()
+    await this.deliver(new Set(polled.advanced), polled.changed)
     if (this.waiters.size > 0 || this.streams.size > 0)
       await this.ctx.storage.setAlarm(Date.now() + POLL_INTERVAL_MS)
   }
@@ -151,9 +158,9 @@ export class UpdateHub extends DurableObject<Env> {
   /**
    * Pointer changed → re-read the logs someone waits on; then, for up to LOG_SETTLE_MS, keep
    * re-reading those whose newest tag is not yet the one the pointer's manifest names (a stale
-   * edge-cached read). Returns the resources that advanced.
+   * edge-cached read). Returns the resources that advanced, and whether the pointer changed.
    */
-  private async poll(): Promise<string[]> {
+  private async poll(): Promise<{ advanced: string[]; changed: boolean }> {
     // An unreadable pointer is no change: waiters keep waiting and the next alarm reads again.
     const pointer = await readCurrentPointer(this.env.ALTO_KV).catch(() => null)
     const now = Date.now()
@@ -164,17 +171,18 @@ export class UpdateHub extends DurableObject<Env> {
       this.expectedTags = await this.manifestTags(pointer.version)
       changed = true
     }
-    if (!changed && now > this.settleUntil) return []
+    if (!changed && now > this.settleUntil) return { advanced: [], changed }
     const watched = new Set<string>([...this.logs.keys()])
     for (const w of this.waiters) watched.add(w.resourceId)
-    for (const rids of this.streams.values()) for (const rid of rids) watched.add(rid)
+    for (const rids of this.streams.values())
+      for (const rid of rids) if (rid !== EVERY_VERSION) watched.add(rid)
     const advanced: string[] = []
     for (const rid of watched) {
       if (!changed && !this.lagging(rid)) continue
       const log = await readUpdateLog(this.env.ALTO_KV, rid)
       if (log && this.adopt(log)) advanced.push(rid)
     }
-    return advanced
+    return { advanced, changed }
   }
 
   /** True when the known log of `rid` does not end with the tag the current version has. */
@@ -199,8 +207,11 @@ export class UpdateHub extends DurableObject<Env> {
     return tags
   }
 
-  /** Wakes satisfied and expired long polls; pushes advanced logs to every stream following them. */
-  private async deliver(advanced: Set<string>): Promise<void> {
+  /**
+   * Wakes satisfied and expired long polls; pushes advanced logs to every stream following them,
+   * and (`versionChanged`) a call, with no logs if none advanced, to streams of {@link EVERY_VERSION}.
+   */
+  private async deliver(advanced: Set<string>, versionChanged = false): Promise<void> {
     const now = Date.now()
     for (const w of this.waiters) {
       const log = this.logs.get(w.resourceId)
@@ -209,12 +220,12 @@ export class UpdateHub extends DurableObject<Env> {
       else continue
       this.waiters.delete(w)
     }
-    if (advanced.size === 0) return
+    if (advanced.size === 0 && !versionChanged) return
     const gone: string[] = []
     await Promise.all(
       [...this.streams].map(async ([streamId, rids]) => {
         const logs = rids.filter((rid) => advanced.has(rid)).map((rid) => this.logs.get(rid)!)
-        if (logs.length === 0) return
+        if (logs.length === 0 && !(versionChanged && rids.includes(EVERY_VERSION))) return
         const stub = this.env.ALTO_UPDATE_STREAM.get(
           this.env.ALTO_UPDATE_STREAM.idFromString(streamId)
         )

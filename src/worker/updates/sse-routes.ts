@@ -12,13 +12,21 @@ import { Hono } from 'hono'
 import * as z from 'zod'
 import { altoFail, httpFail } from '../../alto/errors.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
-import { validateOpenRequest } from '../../updates/sse.ts'
+import { isJsonObject } from '../../updates/json.ts'
+import { validateOpenRequest, type AddUpdateReq } from '../../updates/sse.ts'
 import type { AppEnv } from '../env.ts'
-import { readAltoRequest, requireAcceptable } from '../http.ts'
+import { readAltoRequest, requestVersion, requireAcceptable, type AppContext } from '../http.ts'
+import { clientEndpoint } from '../routes/endpoint-cost.ts'
 import { rateLimitKey } from '../middleware/rate-limit.ts'
 import { capFrom, clientLeases, DEFAULT_MAX_STREAMS_PER_CLIENT } from './client-leases.ts'
 import { updateStreamResource } from './common.ts'
-import { DEFAULT_IDLE_SECONDS, type OpenStreamInit } from './stream.ts'
+import { inputAnswer, validateAddInputs } from './inputs.ts'
+import {
+  DEFAULT_IDLE_SECONDS,
+  MAX_INPUT_SUBSTREAMS,
+  type ControlInputs,
+  type OpenStreamInit,
+} from './stream.ts'
 
 const anyJson = z.unknown()
 
@@ -26,6 +34,33 @@ const anyJson = z.unknown()
 const STREAM_ID = /^[0-9a-f]{64}$/
 
 export const controlPath = (streamId: string): string => `/updates/streams/${streamId}`
+
+/** RFC 8895 §10.1: too many substreams with input on one stream is 503, nothing changed. */
+function tooManyInputs(): never {
+  return httpFail({
+    kind: 'rate-limited',
+    status: 503,
+    retryAfterSeconds: 60,
+    reason: `at most ${MAX_INPUT_SUBSTREAMS} substreams with input per update stream; use another stream or remove some`,
+  })
+}
+
+/**
+ * The POST-mode substreams of `add`, validated as their POST services validate (throws the ALTO
+ * error), with their first answers computed at the request's version, once per distinct input.
+ */
+async function addInputs(c: AppContext, add: Record<string, AddUpdateReq>): Promise<ControlInputs> {
+  const { manifest } = await requestVersion(c)
+  const inputs = validateAddInputs(manifest, add, clientEndpoint(c))
+  const byKey = new Map<string, Promise<string>>()
+  const initial: Record<string, string> = {}
+  for (const [sid, input] of Object.entries(inputs)) {
+    let answer = byKey.get(input.key)
+    if (!answer) byKey.set(input.key, (answer = inputAnswer(c.env.ALTO_KV, manifest, input)))
+    initial[sid] = await answer
+  }
+  return { inputs, initial, version: manifest.version }
+}
 
 export const sseRoutes = new Hono<AppEnv>()
   .post('/updates/stream', async (c) => {
@@ -35,15 +70,9 @@ export const sseRoutes = new Hono<AppEnv>()
     const body = await readAltoRequest(c, MEDIA_TYPES.updateStreamParams, anyJson)
     const request = validateOpenRequest(body, { uses: new Set(resource.uses) })
     if (!request.ok) altoFail(request.error)
-    for (const [sid, add] of Object.entries(request.value.add)) {
-      // Only GET-mode maps are offered: no input (§6.6: the error the resource would return).
-      if (add.input !== undefined)
-        altoFail({
-          code: 'E_INVALID_FIELD_VALUE',
-          field: `add/${sid}/input`,
-          value: JSON.stringify(add.input),
-        })
-    }
+    // §6.6: a missing or invalid input gets the error its resource would return; no stream.
+    const inputs = await addInputs(c, request.value.add)
+    if (Object.keys(inputs.inputs).length > MAX_INPUT_SUBSTREAMS) tooManyInputs()
     const env = c.env
     const id = env.ALTO_UPDATE_STREAM.newUniqueId()
     // Per-client cap on open streams (client-leases.ts); loopback clients are not capped.
@@ -66,6 +95,7 @@ export const sseRoutes = new Hono<AppEnv>()
       controlUri: new URL(controlPath(id.toString()), c.req.url).href,
       uses: [...resource.mediaTypes],
       shards: [...resource.shards],
+      ...inputs,
     }
     return env.ALTO_UPDATE_STREAM.get(id).fetch('https://update-stream.invalid/open', {
       method: 'POST',
@@ -78,6 +108,14 @@ export const sseRoutes = new Hono<AppEnv>()
     const resource = await updateStreamResource(c)
     if (!resource) httpFail({ kind: 'not-found' })
     const body = await readAltoRequest(c, MEDIA_TYPES.updateStreamParams, anyJson)
+    // §7.5: an added POST-mode resource is processed as in §6.5-§6.6 (validated here, where the
+    // request's version and client address are known); the rest of the request by the stream.
+    let inputs: ControlInputs | undefined
+    if (isJsonObject(body) && isJsonObject(body.add) && Object.keys(body.add).length > 0) {
+      const add = validateOpenRequest({ add: body.add }, { uses: new Set(resource.uses) })
+      if (!add.ok) altoFail(add.error)
+      inputs = await addInputs(c, add.value.add)
+    }
     const env = c.env
     let id: DurableObjectId
     try {
@@ -85,8 +123,9 @@ export const sseRoutes = new Hono<AppEnv>()
     } catch {
       return httpFail({ kind: 'not-found' })
     }
-    const result = await env.ALTO_UPDATE_STREAM.get(id).control(body)
+    const result = await env.ALTO_UPDATE_STREAM.get(id).control(body, inputs)
     if (result.status === 404) httpFail({ kind: 'not-found' })
+    if (result.status === 503) tooManyInputs()
     if (result.status === 400) altoFail(result.error)
     return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } })
   })

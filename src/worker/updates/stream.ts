@@ -16,13 +16,20 @@
  *           `remove: []` closes (§7.6). Answered 204: the state changes before the
  *           response; the events follow on the stream.
  *   keep-alive a comment every 15 s (§6.8).
+ *   input   a substream of a POST-mode resource (§6.5 `input`: the filtered cost map or endpoint
+ *           cost service, inputs.ts) starts with the answer the Worker computed for the add
+ *           request; at each new version (the hub calls with {@link EVERY_VERSION}) the answer
+ *           is recomputed, once per distinct input, and sent as a merge patch from the last one
+ *           (a cost that no longer passes a constraint is a `null` member, §9.3), or in full when
+ *           `incremental-changes` is false; nothing when it did not change (§6.6). An input that
+ *           a later version no longer accepts stops its substream (`stopped`, with the error).
  *
  * All writes go through one promise chain, so events never interleave or reorder. A write that
  * fails (client gone) closes the stream and unregisters it from the hub.
  */
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../env.ts'
-import { failureResponse, type AltoError } from '../../alto/errors.ts'
+import { failureResponse, RequestFailureError, type AltoError } from '../../alto/errors.ts'
 import { edgeItem } from '../../updates/history.ts'
 import { type UpdateLog } from '../../store/update-log.ts'
 import {
@@ -41,8 +48,14 @@ import {
 import type { BlobRef } from '../../store/manifest.ts'
 import { readBlobBytes } from '../store.ts'
 import { clientLeases } from './client-leases.ts'
-import { byShard, endSeqOf, hubStub } from './common.ts'
+import { byShard, endSeqOf, hubStub, readCurrentPointer } from './common.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
+import { createMergePatch, MergePatchUnrepresentableError } from '../../updates/merge-patch.ts'
+import { readManifest } from '../../store/read.ts'
+import type { Manifest } from '../../store/manifest.ts'
+import { kvStoreReader } from '../store.ts'
+import { EVERY_VERSION } from './hub.ts'
+import { inputAnswer, type StreamInput } from './inputs.ts'
 
 /** What the Worker hands the object to open a stream. */
 export interface OpenStreamInit {
@@ -56,6 +69,19 @@ export interface OpenStreamInit {
   clientKey: string | null
   /** `ALTO_SSE_IDLE_SECONDS` of the request's environment. */
   idleSeconds: number
+  /** POST-mode substreams (§6.5 `input`) of `request.add`, validated (inputs.ts). */
+  inputs: Record<string, StreamInput>
+  /** Their first answers, computed by the Worker at {@link version}. */
+  initial: Record<string, string>
+  /** The version (manifest id) the Worker answered from. */
+  version: string
+}
+
+/** POST-mode substreams added by a control request, with their first answers. */
+export interface ControlInputs {
+  inputs: Record<string, StreamInput>
+  initial: Record<string, string>
+  version: string
 }
 
 /** Default of `ALTO_SSE_IDLE_SECONDS`: a stream with no update and no control request is closed. */
@@ -68,9 +94,23 @@ interface Substream {
   incremental: boolean
   /** Seq the client holds (0: nothing sent yet). */
   seq: number
+  /** A POST-mode substream: its input, the answer the client holds and that answer's version. */
+  input?: { request: StreamInput; text: string; version: string }
 }
 
-export type ControlResult = { status: 204 } | { status: 400; error: AltoError } | { status: 404 }
+export type ControlResult =
+  | { status: 204 }
+  | { status: 400; error: AltoError }
+  | { status: 404 }
+  | { status: 503; reason: string }
+
+/**
+ * Most POST-mode substreams (RFC 8895 §6.5 `input`) one stream holds at once: each is recomputed
+ * at every publication. RFC 8895 §10.1: the server "SHOULD also choose to limit the number of
+ * active substream-ids on any given stream ... In these cases, the update stream server SHOULD
+ * return the HTTP status "503 Service Unavailable"".
+ */
+export const MAX_INPUT_SUBSTREAMS = 16
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -102,7 +142,7 @@ export class UpdateStream extends DurableObject<Env> {
     this.writer = writable.getWriter()
     this.enqueue(async () => {
       await this.write(formatControlEvent({ 'control-uri': init.controlUri }))
-      await this.start(init.request.add)
+      await this.start(init.request.add, init)
     })
     this.clientKey = init.clientKey
     this.idleSeconds = init.idleSeconds
@@ -127,19 +167,33 @@ export class UpdateStream extends DurableObject<Env> {
     this.enqueue(async () => {
       for (const log of ordered) {
         for (const sub of this.substreams.values())
-          if (sub.resourceId === log['resource-id']) await this.catchUp(sub, log)
+          if (sub.resourceId === log['resource-id'] && !sub.input) await this.catchUp(sub, log)
       }
+      // After the maps they depend on (§6.7.1).
+      await this.refreshInputs()
     })
     // Not awaited: a slow reader must not stall the hub's fan-out.
     return true
   }
 
   /** POST to the control URI (§7.6), body already parsed. */
-  async control(body: unknown): Promise<ControlResult> {
+  async control(
+    body: unknown,
+    inputs: ControlInputs = { inputs: {}, initial: {}, version: '' }
+  ): Promise<ControlResult> {
     if (!this.state || !this.writer) return { status: 404 }
     const outcome = applyControlRequest(this.state, body, { uses: new Set(this.uses.keys()) }, true)
     if (!outcome.ok)
       return outcome.status === 400 ? { status: 400, error: outcome.error } : { status: 404 }
+    const removed = new Set(outcome.stopped)
+    const inputsAfter =
+      [...this.substreams.values()].filter((sub) => sub.input && !removed.has(sub.id)).length +
+      Object.keys(inputs.inputs).length
+    if (inputsAfter > MAX_INPUT_SUBSTREAMS)
+      return {
+        status: 503,
+        reason: `at most ${MAX_INPUT_SUBSTREAMS} substreams with input per update stream`,
+      }
     this.lastActivity = Date.now()
     // Applied now (state and substreams); the events follow on the stream in order.
     this.state = outcome.state
@@ -148,7 +202,7 @@ export class UpdateStream extends DurableObject<Env> {
     this.enqueue(async () => {
       if (added.length > 0) {
         await this.write(formatControlEvent({ started: added }))
-        await this.start(outcome.add)
+        await this.start(outcome.add, inputs)
       }
       if (outcome.stopped.length > 0) {
         await this.write(
@@ -161,23 +215,28 @@ export class UpdateStream extends DurableObject<Env> {
   }
 
   /** Registers new substreams and sends their initial data, network maps first. */
-  private async start(add: Record<string, AddUpdateReq>): Promise<void> {
+  private async start(add: Record<string, AddUpdateReq>, inputs: ControlInputs): Promise<void> {
     const added = Object.entries(add).sort(
       ([, a], [, b]) =>
         rank(this.uses.get(a['resource-id'])) - rank(this.uses.get(b['resource-id']))
     )
-    const followed = [
-      ...new Set(
-        [...this.substreams.values()]
-          .map((s) => s.resourceId)
-          .concat(added.map(([, a]) => a['resource-id']))
-      ),
-    ]
+    // [shard, resource id] pairs to follow: a GET-mode map in its family's hub; a POST-mode
+    // substream the logs of its network map and cost maps, and every version, in that map's hub.
+    const followed = new Map<string, [string, string]>()
+    const follow = (shard: string, rid: string) => followed.set(`${shard}\n${rid}`, [shard, rid])
+    const addFollows = (rid: string, input: StreamInput | undefined) => {
+      if (!input) return follow(this.shards.get(rid) ?? rid, rid)
+      for (const dep of input.follows) follow(input.nm, dep)
+      follow(input.nm, EVERY_VERSION)
+    }
+    for (const s of this.substreams.values()) addFollows(s.resourceId, s.input?.request)
+    for (const [id, a] of added) addFollows(a['resource-id'], inputs.inputs[id])
     // One registration per map family's hub (each delivers its family's updates in one batch).
-    const groups = byShard(followed, (rid) => this.shards.get(rid) ?? rid)
+    const groups = byShard([...followed.values()], ([shard]) => shard)
     const logs: Record<string, UpdateLog | null> = {}
-    for (const [shard, rids] of groups) {
+    for (const [shard, pairs] of groups) {
       this.subscribed.add(shard)
+      const rids = pairs.map(([, rid]) => rid)
       Object.assign(logs, await hubStub(this.env, shard).subscribe(this.ctx.id.toString(), rids))
     }
     for (const [id, req] of added) {
@@ -189,6 +248,14 @@ export class UpdateStream extends DurableObject<Env> {
         seq: 0,
       }
       this.substreams.set(id, sub)
+      const input = inputs.inputs[id]
+      if (input) {
+        // §6.7.1: a full replacement first (a `tag` cannot name a POST answer, so none is skipped).
+        const text = inputs.initial[id]
+        sub.input = { request: input, text, version: inputs.version }
+        await this.write(formatSseEvent(sseEventType(sub.mediaType, sub.id), splitJsonLines(text)))
+        continue
+      }
       const log = logs[sub.resourceId]
       if (!log) continue // not published with update logs yet: data follows the first publication
       const latest = log.seqs[log.seqs.length - 1]
@@ -196,6 +263,8 @@ export class UpdateStream extends DurableObject<Env> {
       if (req.tag !== undefined && req.tag === latest.tag) sub.seq = latest.seq
       else await this.sendFull(sub, latest.snapshot, latest.seq)
     }
+    // The Worker answered from its (edge-cached) pointer; a newer version is sent at once.
+    if (added.some(([id]) => inputs.inputs[id])) await this.refreshInputs()
   }
 
   /** Brings one substream to the end of `log`: patches when it can, else one full replacement. */
@@ -213,6 +282,86 @@ export class UpdateStream extends DurableObject<Env> {
       await this.write(formatSseEvent(sseEventType(item.mediaType, sub.id), splitJsonLines(text)))
       sub.seq = seq
     }
+  }
+
+  /**
+   * Brings every POST-mode substream to the current version: its answer recomputed once per
+   * distinct input, then per substream nothing (unchanged), a merge patch or a full replacement.
+   */
+  private async refreshInputs(): Promise<void> {
+    const subs = [...this.substreams.values()].filter((s) => s.input)
+    if (subs.length === 0) return
+    const pointer = await readCurrentPointer(this.env.ALTO_KV)
+    if (!pointer) return
+    const stale = subs.filter((s) => s.input!.version !== pointer.version)
+    if (stale.length === 0) return
+    const manifest = await readManifest(kvStoreReader(this.env.ALTO_KV), pointer.version)
+    if (!manifest) return
+    const answers = new Map<string, Promise<string>>()
+    const patches = new Map<string, { from: string; event: string }>()
+    const failed = new Map<string, string>()
+    for (const sub of stale) {
+      const input = sub.input!
+      const key = input.request.key
+      let text: string
+      try {
+        let answer = answers.get(key)
+        if (!answer)
+          answers.set(key, (answer = inputAnswer(this.env.ALTO_KV, manifest, input.request)))
+        text = await answer
+      } catch (error) {
+        failed.set(sub.id, describeFailure(error))
+        continue
+      }
+      if (text !== input.text) {
+        await this.write(this.inputEvent(sub, input.text, text, patches))
+        input.text = text
+      }
+      input.version = pointer.version
+    }
+    if (failed.size > 0) await this.stopFailed(failed, manifest)
+  }
+
+  /** The event that brings `sub` from answer `from` to `to` (a merge patch when allowed). */
+  private inputEvent(
+    sub: Substream,
+    from: string,
+    to: string,
+    patches: Map<string, { from: string; event: string }>
+  ): string {
+    const full = () => formatSseEvent(sseEventType(sub.mediaType, sub.id), splitJsonLines(to))
+    if (!sub.incremental) return full()
+    const key = sub.input!.request.key
+    const cached = patches.get(key)
+    let body: string
+    if (cached && cached.from === from) body = cached.event
+    else {
+      try {
+        body = JSON.stringify(createMergePatch(JSON.parse(from), JSON.parse(to)))
+      } catch (error) {
+        if (!(error instanceof MergePatchUnrepresentableError)) throw error
+        return full()
+      }
+      // A patch no smaller than the answer is sent as the answer (RFC 8895 §6.4 full replacement).
+      if (body.length >= to.length) return full()
+      patches.set(key, { from, event: body })
+    }
+    return formatSseEvent(sseEventType(MEDIA_TYPES.mergePatch, sub.id), splitJsonLines(body))
+  }
+
+  /** Stops substreams whose input the new version refuses (§5.3 `stopped` with the reason). */
+  private async stopFailed(failed: Map<string, string>, manifest: Manifest): Promise<void> {
+    const ids = [...failed.keys()]
+    for (const id of ids) this.substreams.delete(id)
+    const active = this.state!.active.filter((id) => !failed.has(id))
+    this.state = { ...this.state!, active }
+    await this.write(
+      formatControlEvent({
+        stopped: ids,
+        description: `version ${manifest.version} refuses the input: ${[...new Set(failed.values())].join('; ')}`,
+      })
+    )
+    if (active.length === 0) await this.close()
   }
 
   private async sendFull(sub: Substream, ref: BlobRef, seq: number): Promise<void> {
@@ -281,6 +430,12 @@ export class UpdateStream extends DurableObject<Env> {
       )
     )
   }
+}
+
+/** An answer that failed: its ALTO error as JSON, else the message. */
+function describeFailure(error: unknown): string {
+  if (error instanceof RequestFailureError) return JSON.stringify(error.failure)
+  return error instanceof Error ? error.message : String(error)
 }
 
 /** §6.7.2 order: network maps before the cost maps that depend on them. */
