@@ -7,7 +7,7 @@
  */
 import { calendaredFlags, calendarResponseAttributes } from '../alto/calendar.ts'
 import type { CostType } from '../alto/cost-types.ts'
-import { networkMapCostServiceCapabilities } from '../alto/ird.ts'
+import { networkMapCostServiceCapabilities, type CostServiceCapabilities } from '../alto/ird.ts'
 import { constraintPredicate } from '../alto/constraints.ts'
 import {
   clausesPredicate,
@@ -52,6 +52,20 @@ function costMapsByType(manifest: Manifest, nmId: string): Map<string, CostMapEn
   return byType
 }
 
+/** Per manifest: the cost services' capabilities per network map (every request reads them). */
+const capabilitiesCache = new WeakMap<Manifest, Map<string, CostServiceCapabilities>>()
+
+function serviceCapabilities(manifest: Manifest, nmId: string): CostServiceCapabilities {
+  let perNm = capabilitiesCache.get(manifest)
+  if (!perNm) capabilitiesCache.set(manifest, (perNm = new Map()))
+  let capabilities = perNm.get(nmId)
+  if (!capabilities) {
+    capabilities = networkMapCostServiceCapabilities(manifest['cost-maps'], nmId)
+    perNm.set(nmId, capabilities)
+  }
+  return capabilities
+}
+
 /**
  * Validates the cost members of a request to network map `nmId`'s filtered cost map or endpoint
  * cost service and resolves them to cost maps (compiled maps: one per (network map, cost type)).
@@ -61,7 +75,7 @@ export function planCostRequest(
   nmId: string,
   request: MultiCostMembers & { calendared?: boolean[] }
 ): CostRequestPlan {
-  const capabilities = networkMapCostServiceCapabilities(manifest['cost-maps'], nmId)
+  const capabilities = serviceCapabilities(manifest, nmId)
   const costTypes: Record<string, CostType> = manifest['cost-types']
   const plan = parseMultiCost(request, capabilities, costTypes)
   const byType = costMapsByType(manifest, nmId)
