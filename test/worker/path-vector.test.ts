@@ -14,6 +14,7 @@ import { PathTable, decodeStringTable } from '../../src/tables/index.ts'
 import { readBlobBytes } from '../../src/worker/store.ts'
 import { altoErrorMeta, get, post, postEndpointCost, postFilteredCostMap } from './client.ts'
 import { MAP_SET_FILES, compileRealMapSet, publish } from './map-set.ts'
+import { EPHEMERAL, ephemeralRenaming } from './pv-helpers.ts'
 
 const NM = 'rfc-example-network-map'
 const NM2 = 'rfc8189-network-map'
@@ -249,25 +250,43 @@ describe('RFC 9275 §7.2 multipart filtered cost map', () => {
     const { parts } = await multipart(
       await postPvCostMap(NM2, { 'cost-type': PV, 'ane-property-names': [BW] })
     )
-    const expected: Record<string, Record<string, string[]>> = {}
-    const used = new Set<number>()
+    const got = parts[0].json['cost-map'] as Record<string, Record<string, string[]>>
+    const answered: string[][] = []
+    const source: string[][] = []
     for (let s = 0; s < pids.length; s++)
       for (let d = 0; d < pids.length; d++) {
         const path = table.path(s, d)
-        if (path === null) continue
-        ;(expected[pids[s]] ??= {})[pids[d]] = [...path].map((i) => table.ane(i).name)
-        for (const i of path) used.add(i)
+        if (path === null) {
+          expect(got[pids[s]]?.[pids[d]]).toBeUndefined()
+          continue
+        }
+        answered.push(got[pids[s]][pids[d]])
+        source.push([...path].map((i) => table.ane(i).name))
       }
-    expect(parts[0].json['cost-map']).toEqual(expected)
-    expect(parts[0].json['cost-map']).toEqual(TOPOLOGY.paths) // the source, read back
+    expect(answered).toHaveLength(Object.values(got).flatMap((r) => Object.keys(r)).length)
+    // §11: the answer's names are a renaming of the compiled paths, never the source's names.
+    const toSource = ephemeralRenaming(answered, source)
+    const byName = new Map(
+      Array.from({ length: table.aneCount }, (_, i) => table.ane(i)).map((a) => [a.name, a])
+    )
+    for (const name of toSource.keys()) expect(byName.has(name)).toBe(false)
+    // The same renaming maps the answer back onto the source, read back (TOPOLOGY.paths).
+    const renamed = Object.fromEntries(
+      Object.entries(got).map(([s, row]) => [
+        s,
+        Object.fromEntries(Object.entries(row).map(([d, p]) => [d, p.map((n) => toSource.get(n))])),
+      ])
+    )
+    expect(renamed).toEqual(TOPOLOGY.paths)
+    // §6.6: the property part has exactly the answer's names, each with its ANE's properties.
     const props: Record<string, Record<string, number>> = {}
-    for (const i of used) {
-      const ane = table.ane(i)
-      props[`.ane:${ane.name}`] =
+    for (const [name, src] of toSource) {
+      const ane = byName.get(src)!
+      props[`.ane:${name}`] =
         ane.maxReservableBandwidth !== undefined ? { [BW]: ane.maxReservableBandwidth } : {}
     }
     expect(parts[1].json['property-map']).toEqual(props)
-    expect(Object.keys(props).sort()).toEqual(['.ane:L1', '.ane:L2', '.ane:NET1', '.ane:NET2'])
+    expect([...toSource.values()].sort()).toEqual(['L1', 'L2', 'NET1', 'NET2'])
   })
 
   it('§6.6: only the ANEs of the returned paths appear (PID1 → PID2: NET1 and L1, not L2, NET2, AGGR1)', async () => {
@@ -279,10 +298,11 @@ describe('RFC 9275 §7.2 multipart filtered cost map', () => {
       })
     )
     // An empty path (crosses no ANE) is [] (§6.5.1), distinct from no path (pair omitted).
-    expect(parts[0].json['cost-map']).toEqual({ PID1: { PID1: [], PID2: ['NET1', 'L1'] } })
+    // §11: ephemeral names by first appearance: NET1 → ANE1, L1 → ANE2.
+    expect(parts[0].json['cost-map']).toEqual({ PID1: { PID1: [], PID2: ['ANE1', 'ANE2'] } })
     expect(parts[1].json['property-map']).toEqual({
-      '.ane:NET1': {},
-      '.ane:L1': { [BW]: 100000000 },
+      '.ane:ANE1': {},
+      '.ane:ANE2': { [BW]: 100000000 },
     })
   })
 })
@@ -334,24 +354,31 @@ describe('RFC 9275 §7.3 multipart endpoint cost service', () => {
         'ane-property-names': [BW],
       })
     )
-    const expected: Record<string, Record<string, string[]>> = {}
-    const used = new Set<string>()
+    const got = parts[0].json['endpoint-cost-map'] as Record<string, Record<string, string[]>>
+    const answered: string[][] = []
+    const source: string[][] = []
+    let pairs = 0
     for (const s of all)
       for (const d of all) {
         const path = table.path(pids.indexOf(endpoints[s]), pids.indexOf(endpoints[d]))
-        if (path === null) continue
-        const names = [...path].map((i) => table.ane(i).name)
-        ;(expected[s] ??= {})[d] = names
-        names.forEach((n) => used.add(n))
+        if (path === null) {
+          expect(got[s]?.[d]).toBeUndefined()
+          continue
+        }
+        pairs++
+        answered.push(got[s][d])
+        source.push([...path].map((i) => table.ane(i).name))
       }
-    expect(parts[0].json['endpoint-cost-map']).toEqual(expected)
+    expect(Object.values(got).flatMap((r) => Object.keys(r))).toHaveLength(pairs)
+    const toSource = ephemeralRenaming(answered, source)
     const byName = new Map(
       Array.from({ length: table.aneCount }, (_, i) => table.ane(i)).map((a) => [a.name, a])
     )
+    for (const name of toSource.keys()) expect(byName.has(name)).toBe(false)
     expect(parts[1].json['property-map']).toEqual(
       Object.fromEntries(
-        [...used].map((n) => {
-          const bw = byName.get(n)!.maxReservableBandwidth
+        [...toSource].map(([n, src]) => {
+          const bw = byName.get(src)!.maxReservableBandwidth
           return [`.ane:${n}`, bw !== undefined ? { [BW]: bw } : {}]
         })
       )
@@ -374,6 +401,48 @@ describe('RFC 9275 §7.3 multipart endpoint cost service', () => {
       expect(res.status, accept).toBe(200)
       await res.body?.cancel()
     }
+  })
+})
+
+describe('RFC 9275 §11 / §5.1.2 ephemeral ANE names', () => {
+  const body = (srcs: string[], dsts: string[]) => ({
+    'cost-type': PV,
+    pids: { srcs, dsts },
+    'ane-property-names': [BW, PEI],
+  })
+
+  it('§11: the names reveal no source name; the same ANE gets another name in another request; both parts of one answer agree', async () => {
+    const sourceNames = Object.keys(TOPOLOGY.anes)
+    const a = await multipart(await postPvCostMap(NM2, body(['PID1'], ['PID3'])))
+    const b = await multipart(await postPvCostMap(NM2, body(['PID2'], ['PID1'])))
+    const pathA = (a.parts[0].json['cost-map'] as Record<string, Record<string, string[]>>).PID1
+      .PID3
+    const pathB = (b.parts[0].json['cost-map'] as Record<string, Record<string, string[]>>).PID2
+      .PID1
+    // PID1 → PID3 is NET1, L2, NET2 and PID2 → PID1 is L1, NET1 in the source.
+    expect(pathA).toEqual(['ANE1', 'ANE2', 'ANE3'])
+    expect(pathB).toEqual(['ANE1', 'ANE2'])
+    for (const name of [...pathA, ...pathB]) {
+      expect(name).toMatch(EPHEMERAL)
+      expect(sourceNames).not.toContain(name)
+    }
+    // NET1 (persistent: ane-props.ane:MEC1) is ANE1 in one answer and ANE2 in the other.
+    const propsA = a.parts[1].json['property-map'] as Record<string, Record<string, unknown>>
+    const propsB = b.parts[1].json['property-map'] as Record<string, Record<string, unknown>>
+    expect(propsA['.ane:ANE1']).toEqual({ [PEI]: 'ane-props.ane:MEC1' })
+    expect(propsB['.ane:ANE2']).toEqual({ [PEI]: 'ane-props.ane:MEC1' })
+    // §6.6: the property part has one entry per name of the PV part, and no other.
+    expect(Object.keys(propsA)).toEqual(pathA.map((n) => `.ane:${n}`))
+    expect(Object.keys(propsB)).toEqual(pathB.map((n) => `.ane:${n}`))
+    expect(propsA['.ane:ANE2']).toEqual({ [BW]: 50000000 }) // L2
+    expect(propsB['.ane:ANE1']).toEqual({ [BW]: 100000000 }) // L1
+  })
+
+  it('the same request at the same version gets the same answer (deterministic, so an update stream patches only what changed)', async () => {
+    const request = body(['PID3', 'PID1'], ['PID1', 'PID2', 'PID3'])
+    const first = await multipart(await postPvCostMap(NM2, request))
+    const again = await multipart(await postPvCostMap(NM2, request))
+    expect(again.parts.map((p) => p.json)).toEqual(first.parts.map((p) => p.json))
   })
 })
 
@@ -400,7 +469,7 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.4 s
     })
   })
 
-  it('§8.4 example: NET3/L1/NET1 and NET3/L2/NET2 with max-reservable-bandwidth and persistent-entity-id; the property part depends on ane-props', async () => {
+  it('§8.4 example: NET3/L1/NET1 and NET3/L2/NET2 with max-reservable-bandwidth and persistent-entity-id, under §11 ephemeral names; the property part depends on ane-props', async () => {
     const { parts } = await multipart(
       await postPvEcs(NM3, {
         'cost-type': PV,
@@ -415,22 +484,26 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.4 s
     const ecm = parts[0].json['endpoint-cost-map'] as Record<string, Record<string, string[]>>
     // The example's three pairs. (RFC 7285 §11.5.1 asks for every source × destination, so the
     // IPv6 source also gets the IPv4 destinations of its PIDs' paths, which the example omits.)
+    // The example names its ANEs after the figure (NET3, L1, …); §11 wants names that do not
+    // show the physical entities, so here they are ephemeral, by first appearance: NET3 → ANE1,
+    // L1 → ANE2, NET1 → ANE3, L2 → ANE4, NET2 → ANE5 (the §7.2.6 example's `ANE1` scheme).
     expect(ecm['ipv4:192.0.2.34']).toEqual({
-      'ipv4:192.0.2.2': ['NET3', 'L1', 'NET1'],
-      'ipv4:192.0.2.50': ['NET3', 'L2', 'NET2'],
-      'ipv6:2001:db8::4:1': ['NET3', 'L2', 'NET2'],
+      'ipv4:192.0.2.2': ['ANE1', 'ANE2', 'ANE3'],
+      'ipv4:192.0.2.50': ['ANE1', 'ANE4', 'ANE5'],
+      'ipv6:2001:db8::4:1': ['ANE1', 'ANE4', 'ANE5'],
     })
-    expect(ecm['ipv6:2001:db8::3:1']['ipv6:2001:db8::4:1']).toEqual(['NET3', 'L2', 'NET2'])
+    expect(ecm['ipv6:2001:db8::3:1']['ipv6:2001:db8::4:1']).toEqual(['ANE1', 'ANE4', 'ANE5'])
     // §7.3.6: the PV part's vtag, then "the version tags of the dependent resources that may
-    // expose the entities in the response" (the example's ane-props).
+    // expose the entities in the response" (the example's ane-props). The example's properties,
+    // each under the ephemeral name of its ANE; the persistent ANEs keep their ids (§6.4.2).
     expect(parts[1].json).toEqual({
       meta: { 'dependent-vtags': [vtag, pmVtag()] },
       'property-map': {
-        '.ane:NET1': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC1' },
-        '.ane:NET2': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC2' },
-        '.ane:NET3': { [BW]: 50000000000 },
-        '.ane:L1': { [BW]: 10000000000 },
-        '.ane:L2': { [BW]: 15000000000 },
+        '.ane:ANE3': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC1' },
+        '.ane:ANE5': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC2' },
+        '.ane:ANE1': { [BW]: 50000000000 },
+        '.ane:ANE2': { [BW]: 10000000000 },
+        '.ane:ANE4': { [BW]: 15000000000 },
       },
     })
   })
@@ -443,13 +516,13 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.4 s
         'ane-property-names': [BW],
       })
     )
-    expect(parts[0].json['cost-map']).toEqual({ PID3: { PID1: ['NET3', 'L1', 'NET1'] } })
+    expect(parts[0].json['cost-map']).toEqual({ PID3: { PID1: ['ANE1', 'ANE2', 'ANE3'] } })
     expect(parts[1].json).toEqual({
       meta: { 'dependent-vtags': [pvVtag(`${NM3}-costmap-pv`, 'costmap', NM3)] },
       'property-map': {
-        '.ane:NET3': { [BW]: 50000000000 },
-        '.ane:L1': { [BW]: 10000000000 },
-        '.ane:NET1': { [BW]: 50000000000 },
+        '.ane:ANE1': { [BW]: 50000000000 },
+        '.ane:ANE2': { [BW]: 10000000000 },
+        '.ane:ANE3': { [BW]: 50000000000 },
       },
     })
   })
@@ -462,10 +535,10 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.4 s
         'ane-property-names': [PEI],
       })
     )
-    expect(parts[0].json['cost-map']).toEqual({ PID3: { PID3: ['NET3'] } })
+    expect(parts[0].json['cost-map']).toEqual({ PID3: { PID3: ['ANE1'] } })
     expect(parts[1].json).toEqual({
       meta: { 'dependent-vtags': [pvVtag(`${NM3}-costmap-pv`, 'costmap', NM3)] },
-      'property-map': { '.ane:NET3': {} },
+      'property-map': { '.ane:ANE1': {} },
     })
   })
 

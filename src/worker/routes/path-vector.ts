@@ -101,10 +101,23 @@ function persistentVtagsJson(
     .map((id) => s({ 'resource-id': id, tag: maps[id].tag }))
 }
 
-/** Collects the ANEs of the returned paths, in first-use order. */
+/**
+ * RFC 9275 §5.1.2 / §11: ephemeral ANE names. The answer never shows the source's ANE names
+ * (they can reveal the operator's topology): each ANE of the answer is named `ANE<k>`, k its
+ * rank of first appearance in the answer (the §7.2.6 / §7.3.6 examples' `ANE1` scheme). The
+ * name is thus a function of the answer's own content — of nothing the answer does not already
+ * show — the same in both parts of one answer, and the same for the same request at the same
+ * version (deterministic: cacheable, and patches of an update stream stay small), while the
+ * same ANE gets different names in answers to different requests (§11: "a different ephemeral
+ * ANE name ... for different requests"). A persistent ANE is still identified through
+ * `persistent-entity-id` (§6.4.2).
+ */
+export const ephemeralAneName = (rank: number): string => `ANE${rank}`
+
+/** Collects the ANEs of the returned paths, in first-use order, under their ephemeral names. */
 class AneCollector {
   private readonly table: PathTable
-  /** Per ANE index: its name as JSON text once used, else undefined. */
+  /** Per ANE index: its ephemeral name as JSON text once used, else undefined. */
   private readonly nameJson: (string | undefined)[]
   readonly order: number[] = []
   constructor(table: PathTable) {
@@ -118,15 +131,16 @@ class AneCollector {
       const i = path[k]
       let name = this.nameJson[i]
       if (name === undefined) {
-        name = this.nameJson[i] = s(this.table.ane(i).name)
         this.order.push(i)
+        name = this.nameJson[i] = `"${ephemeralAneName(this.order.length)}"`
       }
       text += k === 0 ? name : `,${name}`
     }
     return `${text}]`
   }
+  /** The ANEs shown, in first-use order, each under its ephemeral name. */
   anes(): AneProperties[] {
-    return this.order.map((i) => this.table.ane(i))
+    return this.order.map((i, k) => ({ ...this.table.ane(i), name: ephemeralAneName(k + 1) }))
   }
 }
 
