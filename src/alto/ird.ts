@@ -309,6 +309,12 @@ export function renderIrd(manifest: IrdSource): string {
     return [nmId, ...own, resourceIds.filteredCostMap(nmId), resourceIds.endpointCost(nmId)]
   })
   streamable.push(...updatable.filter((id) => !streamable.includes(id)))
+  // RFC 9275 §9.3: the multipart path-vector resources, after everything they use (the network
+  // map and the property maps of their persistent ANEs). Merge patches apply to one part each
+  // (RFC 8895 §6.7.3), named `<substream-id>.<part>@<domain>`.
+  for (const nmId of networkMapOrder(manifest))
+    if (Object.hasOwn(pathVectors, nmId))
+      streamable.push(resourceIds.pathVectorCostMap(nmId), resourceIds.pathVectorEndpointCost(nmId))
   const streamChangeTypes = Object.fromEntries(streamable.map((id) => [id, MEDIA_TYPES.mergePatch]))
   resources.push([
     resourceIds.tips,

@@ -75,10 +75,7 @@ describe('RFC 9275 §6.6 multipart pieces', () => {
       pvPartId: 'ecs',
       pvMediaType: 'application/alto-endpointcost+json',
       pvJson: '{}',
-      pvVtagJson: '{}',
-      anes: [],
-      selection: { bandwidth: false, persistent: false },
-      moreVtagsJson: [],
+      propJson: anePropertyMapJson(['{}'], [], { bandwidth: false, persistent: false }),
     })
     expect(body).toBe(
       '--b1\r\nContent-ID: <ecs@h>\r\nContent-Type: application/alto-endpointcost+json\r\n\r\n{}\r\n' +

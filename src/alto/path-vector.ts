@@ -85,17 +85,14 @@ export interface MultipartPathVector {
   pvMediaType: string
   /** The PV part's JSON text (its meta.vtag names `<resource>.<pvPartId>`). */
   pvJson: string
-  /** `{"resource-id":…,"tag":…}` of the PV part: the property part depends on it (§6.6). */
-  pvVtagJson: string
-  /** The ANEs of the PV part in first-use order, with the requested properties only. */
-  anes: readonly AneProperties[]
-  /** Which properties were requested (§7.2.3). */
-  selection: AneSelection
-  /**
-   * The property part's `dependent-vtags` after the PV part's: with `persistent-entity-id`
-   * requested, the vtags of the property maps defining the persistent ANEs shown (§7.2.6).
-   */
-  moreVtagsJson: readonly string[]
+  /** The ANE property map part's JSON text ({@link anePropertyMapJson}). */
+  propJson: string
+}
+
+/** A boundary of 32 random hex digits: cannot occur in the JSON parts by chance. */
+export function randomBoundary(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return `alto-pv-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`
 }
 
 /** §6.6 `<PART-RESOURCE-ID@DOMAIN-NAME>`. */
@@ -136,7 +133,7 @@ export function writeMultipartPathVector(m: MultipartPathVector): string {
     `${dash}\r\nContent-ID: ${contentId(m.pvPartId, m.domain)}\r\nContent-Type: ${m.pvMediaType}\r\n\r\n` +
     `${m.pvJson}\r\n` +
     `${dash}\r\nContent-ID: ${contentId(PART_IDS.propMap, m.domain)}\r\nContent-Type: ${MEDIA_TYPES.propMap}\r\n\r\n` +
-    `${anePropertyMapJson([m.pvVtagJson, ...m.moreVtagsJson], m.anes, m.selection)}\r\n` +
+    `${m.propJson}\r\n` +
     `${dash}--\r\n`
   )
 }

@@ -101,6 +101,8 @@ export type FilteredNetworkMapRequest = z.infer<typeof filteredNetworkMapRequest
 export type FilteredCostMapRequest = z.infer<typeof filteredCostMapRequest>
 export type EndpointPropertyRequest = z.infer<typeof endpointPropertyRequest>
 export type EndpointCostRequest = z.infer<typeof endpointCostRequest>
+export type PathVectorCostMapRequest = z.infer<typeof pathVectorCostMapRequest>
+export type PathVectorEndpointCostRequest = z.infer<typeof pathVectorEndpointCostRequest>
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: AltoError }
 

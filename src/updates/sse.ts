@@ -124,6 +124,36 @@ export function formatSseEvent(eventType: string, dataLines: readonly string[]):
   return `${out}\n`
 }
 
+/** One part of a multipart/related resource (RFC 8895 §5.2, §6.7.3). */
+export interface MultipartEventPart {
+  /** The part's Content-ID without `<>` (static for the stream's life, §6.7.3). */
+  contentId: string
+  mediaType: string
+  /** The part's JSON text. */
+  json: string
+}
+
+/**
+ * The data lines of a full replacement of a multipart/related resource (RFC 8895 §6.7.3, RFC
+ * 9275 §8.5): the body's lines, one `data:` line each — delimiters, `Content-ID` and
+ * `Content-Type` headers, the blank line, then the part's JSON split as
+ * {@link splitJsonLines} does — and the close delimiter. A client joins them with LF (SSE), which
+ * RFC 2046 §5.1.1 parsers that accept bare LF read as the message.
+ */
+export function multipartEventLines(
+  boundary: string,
+  parts: readonly MultipartEventPart[],
+  maxLine = DEFAULT_MAX_DATA_LINE
+): string[] {
+  const lines: string[] = []
+  for (const p of parts) {
+    lines.push(`--${boundary}`, `Content-ID: <${p.contentId}>`, `Content-Type: ${p.mediaType}`, '')
+    lines.push(...splitJsonLines(p.json, maxLine))
+  }
+  lines.push(`--${boundary}--`)
+  return lines
+}
+
 /** An event carrying a JSON value (full replacement, merge patch, JSON patch or control). */
 export function formatJsonEvent(
   mediaType: string,

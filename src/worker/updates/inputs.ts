@@ -1,7 +1,8 @@
 /**
  * @module RFC 8895 §6.5 `input`: substreams of an update stream that follow a POST-mode resource
  * — the filtered cost map and the endpoint cost service of a network map, with single-cost,
- * multi-cost (RFC 8189) and calendared (RFC 8896) requests.
+ * multi-cost (RFC 8189) and calendared (RFC 8896) requests, and the RFC 9275 multipart path
+ * vector resources (§9.3: their answers have two parts, each followed by its own patches).
  *
  * The input is validated exactly as the POST service validates its body (the same schema, the
  * same ALTO errors, §6.6: "the same error response that that resource would return"), and the
@@ -11,10 +12,16 @@
 import {
   endpointCostRequest,
   filteredCostMapRequest,
+  pathVectorCostMapRequest,
+  pathVectorEndpointCostRequest,
   validateRequest,
   type EndpointCostRequest,
   type FilteredCostMapRequest,
+  type PathVectorCostMapRequest,
+  type PathVectorEndpointCostRequest,
 } from '../../alto/request-schemas.ts'
+import { MEDIA_TYPES } from '../../alto/media-types.ts'
+import { PART_IDS } from '../../alto/path-vector.ts'
 import { altoFail } from '../../alto/errors.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import type { Manifest } from '../../store/manifest.ts'
@@ -28,8 +35,32 @@ import {
   type EndpointCostPlan,
   type FilteredCostMapPlan,
 } from '../cost-answers.ts'
+import {
+  pathVectorAnswer,
+  planPathVectorCostMap,
+  planPathVectorEndpointCost,
+  type PathVectorPlan,
+} from '../path-vector-answers.ts'
 
-export type InputKind = 'filtered-cost-map' | 'endpoint-cost'
+export type InputKind = 'filtered-cost-map' | 'endpoint-cost' | 'pv-cost-map' | 'pv-endpoint-cost'
+
+/** One part of a multipart answer (RFC 2387; RFC 9275 §6.6). */
+export interface AnswerPart {
+  /** PART-RESOURCE-ID: the Content-ID is `<id@domain>` (RFC 9275 §6.6). */
+  id: string
+  mediaType: string
+  json: string
+}
+
+/**
+ * An answer as the stream holds it: one JSON text, or (RFC 9275) the parts of a
+ * `multipart/related` answer, root first, with `text` their JSON texts joined by a line break
+ * (for comparison only).
+ */
+export interface InputAnswer {
+  text: string
+  parts?: AnswerPart[]
+}
 
 /** A validated POST-mode substream: what to compute at each version. */
 export interface StreamInput {
@@ -44,6 +75,8 @@ export interface StreamInput {
   follows: string[]
   /** Same key, same answer: computed once per distinct key per stream. */
   key: string
+  /** RFC 9275 §6.6 DOMAIN-NAME of the Content-IDs of a multipart answer (the add request's host). */
+  domain: string
 }
 
 /** The POST-mode resource `resourceId` names in `manifest`, or null (a GET-mode map). */
@@ -51,9 +84,14 @@ export function postModeResource(
   manifest: Manifest,
   resourceId: string
 ): { kind: InputKind; nm: string } | null {
+  const pv = manifest['path-vectors'] ?? {}
   for (const nm of Object.keys(manifest['network-maps'])) {
     if (resourceId === resourceIds.filteredCostMap(nm)) return { kind: 'filtered-cost-map', nm }
     if (resourceId === resourceIds.endpointCost(nm)) return { kind: 'endpoint-cost', nm }
+    if (!Object.hasOwn(pv, nm)) continue
+    if (resourceId === resourceIds.pathVectorCostMap(nm)) return { kind: 'pv-cost-map', nm }
+    if (resourceId === resourceIds.pathVectorEndpointCost(nm))
+      return { kind: 'pv-endpoint-cost', nm }
   }
   return null
 }
@@ -67,7 +105,8 @@ export function postModeResource(
 export function validateAddInputs(
   manifest: Manifest,
   add: Record<string, AddUpdateReq>,
-  client: string | null
+  client: string | null,
+  domain = 'localhost'
 ): Record<string, StreamInput> {
   const out: Record<string, StreamInput> = {}
   for (const [sid, req] of Object.entries(add)) {
@@ -81,22 +120,25 @@ export function validateAddInputs(
         })
       continue
     }
-    const schema =
-      target.kind === 'filtered-cost-map' ? filteredCostMapRequest : endpointCostRequest
-    const parsed = validateRequest<unknown>(schema, req.input ?? {})
+    const parsed = validateRequest<unknown>(SCHEMAS[target.kind], req.input ?? {})
     if (!parsed.ok) altoFail(parsed.error)
+    const pv = target.kind === 'pv-cost-map' || target.kind === 'pv-endpoint-cost'
     const input: StreamInput = {
       kind: target.kind,
       nm: target.nm,
       request: parsed.value,
-      client: target.kind === 'endpoint-cost' ? client : null,
-      follows: [
-        target.nm,
-        ...Object.keys(manifest['cost-maps'])
-          .filter((id) => manifest['cost-maps'][id]['network-map'] === target.nm)
-          .sort(),
-      ],
+      client: target.kind === 'endpoint-cost' || target.kind === 'pv-endpoint-cost' ? client : null,
+      // A path table has no update log: the stream recomputes at every version anyway.
+      follows: pv
+        ? [target.nm]
+        : [
+            target.nm,
+            ...Object.keys(manifest['cost-maps'])
+              .filter((id) => manifest['cost-maps'][id]['network-map'] === target.nm)
+              .sort(),
+          ],
       key: '',
+      domain,
     }
     input.key = canonicalJson([req['resource-id'], input.request, input.client])
     // The checks that need the manifest (cost types, constraints, calendars, addresses).
@@ -106,19 +148,30 @@ export function validateAddInputs(
   return out
 }
 
+/** The POST service's own request schema, per kind. */
+const SCHEMAS = {
+  'filtered-cost-map': filteredCostMapRequest,
+  'endpoint-cost': endpointCostRequest,
+  'pv-cost-map': pathVectorCostMapRequest,
+  'pv-endpoint-cost': pathVectorEndpointCostRequest,
+} as const
+
 type PlannedInput =
   | { kind: 'filtered-cost-map'; planned: FilteredCostMapPlan }
   | { kind: 'endpoint-cost'; planned: EndpointCostPlan }
+  | { kind: 'pv'; planned: PathVectorPlan }
 
 function planInput(manifest: Manifest, input: StreamInput): PlannedInput {
   if (manifest['network-maps'][input.nm] === undefined)
     throw new Error(`network map ${input.nm} is no longer published`)
-  return input.kind === 'filtered-cost-map'
-    ? {
+  switch (input.kind) {
+    case 'filtered-cost-map':
+      return {
         kind: input.kind,
         planned: planFilteredCostMap(manifest, input.nm, input.request as FilteredCostMapRequest),
       }
-    : {
+    case 'endpoint-cost':
+      return {
         kind: input.kind,
         planned: planEndpointCost(
           manifest,
@@ -127,6 +180,26 @@ function planInput(manifest: Manifest, input: StreamInput): PlannedInput {
           input.client
         ),
       }
+    case 'pv-cost-map':
+      return {
+        kind: 'pv',
+        planned: planPathVectorCostMap(
+          manifest,
+          input.nm,
+          input.request as PathVectorCostMapRequest
+        ),
+      }
+    case 'pv-endpoint-cost':
+      return {
+        kind: 'pv',
+        planned: planPathVectorEndpointCost(
+          manifest,
+          input.nm,
+          input.request as PathVectorEndpointCostRequest,
+          input.client
+        ),
+      }
+  }
 }
 
 /**
@@ -137,9 +210,16 @@ export async function inputAnswer(
   kv: KVNamespace,
   manifest: Manifest,
   input: StreamInput
-): Promise<string> {
+): Promise<InputAnswer> {
   const p = planInput(manifest, input)
-  return p.kind === 'filtered-cost-map'
-    ? filteredCostMapText(kv, manifest, p.planned)
-    : endpointCostText(kv, manifest, p.planned)
+  if (p.kind === 'filtered-cost-map')
+    return { text: await filteredCostMapText(kv, manifest, p.planned) }
+  if (p.kind === 'endpoint-cost') return { text: await endpointCostText(kv, manifest, p.planned) }
+  // RFC 9275 §6.6: the Path Vector part (root), then the ANE property map part.
+  const a = await pathVectorAnswer(kv, manifest, p.planned)
+  const parts: AnswerPart[] = [
+    { id: a.pvPartId, mediaType: a.pvMediaType, json: a.pvJson },
+    { id: PART_IDS.propMap, mediaType: MEDIA_TYPES.propMap, json: a.propJson },
+  ]
+  return { text: `${a.pvJson}\n${a.propJson}`, parts }
 }

@@ -20,7 +20,8 @@ import { clientEndpoint } from '../routes/endpoint-cost.ts'
 import { rateLimitKey } from '../middleware/rate-limit.ts'
 import { capFrom, clientLeases, DEFAULT_MAX_STREAMS_PER_CLIENT } from './client-leases.ts'
 import { updateStreamResource } from './common.ts'
-import { inputAnswer, validateAddInputs } from './inputs.ts'
+import { inputAnswer, validateAddInputs, type InputAnswer } from './inputs.ts'
+import { contentIdDomain } from '../../alto/path-vector.ts'
 import {
   DEFAULT_IDLE_SECONDS,
   MAX_INPUT_SUBSTREAMS,
@@ -51,9 +52,11 @@ function tooManyInputs(): never {
  */
 async function addInputs(c: AppContext, add: Record<string, AddUpdateReq>): Promise<ControlInputs> {
   const { manifest } = await requestVersion(c)
-  const inputs = validateAddInputs(manifest, add, clientEndpoint(c))
-  const byKey = new Map<string, Promise<string>>()
-  const initial: Record<string, string> = {}
+  // RFC 9275 §6.6: the Content-IDs of a multipart answer name the server's domain.
+  const domain = contentIdDomain(new URL(c.req.url).hostname)
+  const inputs = validateAddInputs(manifest, add, clientEndpoint(c), domain)
+  const byKey = new Map<string, Promise<InputAnswer>>()
+  const initial: Record<string, InputAnswer> = {}
   for (const [sid, input] of Object.entries(inputs)) {
     let answer = byKey.get(input.key)
     if (!answer) byKey.set(input.key, (answer = inputAnswer(c.env.ALTO_KV, manifest, input)))

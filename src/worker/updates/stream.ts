@@ -38,6 +38,7 @@ import {
   formatControlEvent,
   formatKeepAlive,
   formatSseEvent,
+  multipartEventLines,
   openStreamState,
   splitJsonLines,
   sseEventType,
@@ -55,7 +56,8 @@ import { readManifest } from '../../store/read.ts'
 import type { Manifest } from '../../store/manifest.ts'
 import { kvStoreReader } from '../store.ts'
 import { EVERY_VERSION } from './hub.ts'
-import { inputAnswer, type StreamInput } from './inputs.ts'
+import { inputAnswer, type InputAnswer, type StreamInput } from './inputs.ts'
+import { randomBoundary } from '../../alto/path-vector.ts'
 
 /** What the Worker hands the object to open a stream. */
 export interface OpenStreamInit {
@@ -72,7 +74,7 @@ export interface OpenStreamInit {
   /** POST-mode substreams (§6.5 `input`) of `request.add`, validated (inputs.ts). */
   inputs: Record<string, StreamInput>
   /** Their first answers, computed by the Worker at {@link version}. */
-  initial: Record<string, string>
+  initial: Record<string, InputAnswer>
   /** The version (manifest id) the Worker answered from. */
   version: string
 }
@@ -80,7 +82,7 @@ export interface OpenStreamInit {
 /** POST-mode substreams added by a control request, with their first answers. */
 export interface ControlInputs {
   inputs: Record<string, StreamInput>
-  initial: Record<string, string>
+  initial: Record<string, InputAnswer>
   version: string
 }
 
@@ -95,7 +97,7 @@ interface Substream {
   /** Seq the client holds (0: nothing sent yet). */
   seq: number
   /** A POST-mode substream: its input, the answer the client holds and that answer's version. */
-  input?: { request: StreamInput; text: string; version: string }
+  input?: { request: StreamInput; answer: InputAnswer; version: string }
 }
 
 export type ControlResult =
@@ -251,9 +253,9 @@ export class UpdateStream extends DurableObject<Env> {
       const input = inputs.inputs[id]
       if (input) {
         // §6.7.1: a full replacement first (a `tag` cannot name a POST answer, so none is skipped).
-        const text = inputs.initial[id]
-        sub.input = { request: input, text, version: inputs.version }
-        await this.write(formatSseEvent(sseEventType(sub.mediaType, sub.id), splitJsonLines(text)))
+        const answer = inputs.initial[id]
+        sub.input = { request: input, answer, version: inputs.version }
+        await this.write(this.fullInputEvent(sub, answer))
         continue
       }
       const log = logs[sub.resourceId]
@@ -297,25 +299,29 @@ export class UpdateStream extends DurableObject<Env> {
     if (stale.length === 0) return
     const manifest = await readManifest(kvStoreReader(this.env.ALTO_KV), pointer.version)
     if (!manifest) return
-    const answers = new Map<string, Promise<string>>()
+    const answers = new Map<string, Promise<InputAnswer>>()
     const patches = new Map<string, { from: string; event: string }>()
     const failed = new Map<string, string>()
     for (const sub of stale) {
       const input = sub.input!
       const key = input.request.key
-      let text: string
+      let next: InputAnswer
       try {
         let answer = answers.get(key)
         if (!answer)
           answers.set(key, (answer = inputAnswer(this.env.ALTO_KV, manifest, input.request)))
-        text = await answer
+        next = await answer
       } catch (error) {
         failed.set(sub.id, describeFailure(error))
         continue
       }
-      if (text !== input.text) {
-        await this.write(this.inputEvent(sub, input.text, text, patches))
-        input.text = text
+      if (next.text !== input.answer.text) {
+        await this.write(
+          next.parts
+            ? this.multipartEvents(sub, input.answer, next, patches)
+            : this.inputEvent(sub, input.answer.text, next.text, patches)
+        )
+        input.answer = next
       }
       input.version = pointer.version
     }
@@ -347,6 +353,71 @@ export class UpdateStream extends DurableObject<Env> {
       patches.set(key, { from, event: body })
     }
     return formatSseEvent(sseEventType(MEDIA_TYPES.mergePatch, sub.id), splitJsonLines(body))
+  }
+
+  /**
+   * A full replacement of an input's answer: its JSON, or (RFC 9275 §8.5, RFC 8895 §6.7.3) the
+   * whole multipart message as the event `multipart/related;boundary=…;type=<root>,<sid>`,
+   * with the Content-IDs `<part@domain>` the later patches name.
+   */
+  private fullInputEvent(sub: Substream, answer: InputAnswer): string {
+    if (!answer.parts)
+      return formatSseEvent(sseEventType(sub.mediaType, sub.id), splitJsonLines(answer.text))
+    const boundary = randomBoundary()
+    const domain = sub.input!.request.domain
+    const type = `multipart/related;boundary=${boundary};type=${answer.parts[0].mediaType}`
+    const parts = answer.parts.map((p) => ({
+      contentId: `${p.id}@${domain}`,
+      mediaType: p.mediaType,
+      json: p.json,
+    }))
+    return formatSseEvent(sseEventType(type, sub.id), multipartEventLines(boundary, parts))
+  }
+
+  /**
+   * The events that bring a multipart substream from `from` to `to` (RFC 8895 §6.7.3): one merge
+   * patch per changed part, root part first, each `application/merge-patch+json` with data-id
+   * `<sid>.<part>@<domain>` (§5.2; RFC 9275 §8.5); the whole message again when
+   * `incremental-changes` is false, a patch cannot express the change, or the patches are not
+   * smaller than the message.
+   */
+  private multipartEvents(
+    sub: Substream,
+    from: InputAnswer,
+    to: InputAnswer,
+    patches: Map<string, { from: string; event: string }>
+  ): string {
+    const full = () => this.fullInputEvent(sub, to)
+    if (!sub.incremental || !from.parts || from.parts.length !== to.parts!.length) return full()
+    const domain = sub.input!.request.domain
+    const bodies: [dataId: string, patch: string][] = []
+    let size = 0
+    for (const [k, part] of to.parts!.entries()) {
+      const old = from.parts[k]
+      if (old.id !== part.id) return full()
+      if (old.json === part.json) continue
+      const key = `${sub.input!.request.key}\n${k}`
+      const cached = patches.get(key)
+      let body: string
+      if (cached && cached.from === old.json) body = cached.event
+      else {
+        try {
+          body = JSON.stringify(createMergePatch(JSON.parse(old.json), JSON.parse(part.json)))
+        } catch (error) {
+          if (!(error instanceof MergePatchUnrepresentableError)) throw error
+          return full()
+        }
+        patches.set(key, { from: old.json, event: body })
+      }
+      size += body.length
+      bodies.push([`${sub.id}.${part.id}@${domain}`, body])
+    }
+    if (size >= to.text.length) return full()
+    return bodies
+      .map(([dataId, body]) =>
+        formatSseEvent(sseEventType(MEDIA_TYPES.mergePatch, dataId), splitJsonLines(body))
+      )
+      .join('')
   }
 
   /** Stops substreams whose input the new version refuses (§5.3 `stopped` with the reason). */

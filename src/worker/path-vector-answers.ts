@@ -1,0 +1,255 @@
+/**
+ * @module The answers of the RFC 9275 multipart filtered cost map (`POST /costmap/:nm/pv`, §7.2)
+ * and multipart endpoint cost service (`POST /endpointcost/:nm/pv`, §7.3), computed from a
+ * manifest and a validated request: the Path Vector part and the ANE property map part (§6.6),
+ * each as JSON text, the ANEs under ephemeral names (§11). The routes and the ALTO/SSE update
+ * stream (RFC 8895 §6.5 `input`, RFC 9275 §9.3) both call these, so a stream's parts are by
+ * construction the parts a POST with the same input gets at that version.
+ */
+import type { AddressBatch } from '../alto/address-batch.ts'
+import { httpFail, altoFail } from '../alto/errors.ts'
+import { MEDIA_TYPES } from '../alto/media-types.ts'
+import { parseMultiCost } from '../alto/multi-cost.ts'
+import {
+  MAX_RESERVABLE_BANDWIDTH,
+  PERSISTENT_ENTITY_ID,
+  PART_IDS,
+  PATH_VECTOR_COST_TYPE,
+  PATH_VECTOR_COST_TYPE_NAME,
+  anePropertyMapJson,
+  pathVectorCapabilities,
+  splitPersistentAneId,
+  type AneProperties,
+  type AneSelection,
+} from '../alto/path-vector.ts'
+import type {
+  PathVectorCostMapRequest,
+  PathVectorEndpointCostRequest,
+} from '../alto/request-schemas.ts'
+import { selectPids } from '../alto/responses.ts'
+import { resourceIds } from '../alto/resources.ts'
+import type { Manifest, PathVectorEntry } from '../store/manifest.ts'
+import type { PathTable } from '../tables/index.ts'
+import { endpointBatchesFor } from './cost-answers.ts'
+import { phaseDone } from './phases.ts'
+import { networkMapVtag } from './resources.ts'
+import { pathTable, pidIndexes, pidTable } from './tables.ts'
+
+const s = JSON.stringify
+const COST_TYPE_JSON = `{"cost-mode":"array","cost-metric":"ane-path"}`
+
+export function pathVectorsOr404(manifest: Manifest, nmId: string): PathVectorEntry {
+  const all = manifest['path-vectors'] ?? {}
+  return (Object.hasOwn(all, nmId) ? all[nmId] : undefined) ?? httpFail({ kind: 'not-found' })
+}
+
+/** The property maps defining the table's persistent ANEs (RFC 9275 §7.2.5 / §7.3.5). */
+const persistentMaps = (pv: PathVectorEntry): readonly string[] => pv['persistent-maps'] ?? []
+
+/**
+ * The cost members held to the PV resource's capabilities (§7.2.4: the PV type only,
+ * `cost-constraints` false, nothing testable) and `ane-property-names` to its
+ * `ane-property-names` (§7.2.3: each entry MUST be one of them; absent: an empty list).
+ * Returns which ANE properties were requested.
+ */
+function checkPathVectorRequest(
+  request: Parameters<typeof parseMultiCost>[0] & {
+    'ane-property-names'?: string[]
+  },
+  pv: PathVectorEntry
+): AneSelection {
+  const capabilities = pathVectorCapabilities(persistentMaps(pv).length > 0)
+  parseMultiCost(request, capabilities, {
+    [PATH_VECTOR_COST_TYPE_NAME]: PATH_VECTOR_COST_TYPE,
+  })
+  const names = request['ane-property-names'] ?? []
+  const offered = capabilities['ane-property-names']
+  for (const name of names)
+    if (!offered.includes(name))
+      altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'ane-property-names', value: name })
+  return {
+    bandwidth: names.includes(MAX_RESERVABLE_BANDWIDTH),
+    persistent: names.includes(PERSISTENT_ENTITY_ID),
+  }
+}
+
+/**
+ * §7.2.6 / §7.3.6: with `persistent-entity-id` requested, the property part's dependent-vtags
+ * also hold "the version tags of the dependent resources that may expose the entities in the
+ * response": the property maps (in `uses` order) defining the persistent ANEs it shows.
+ */
+function persistentVtagsJson(
+  manifest: Manifest,
+  pv: PathVectorEntry,
+  anes: readonly AneProperties[],
+  selection: AneSelection
+): string[] {
+  if (!selection.persistent) return []
+  const shown = new Set<string>()
+  for (const ane of anes)
+    if (ane.persistentEntityId !== undefined)
+      shown.add(splitPersistentAneId(ane.persistentEntityId)[0])
+  const maps = manifest['property-maps'] ?? {}
+  return persistentMaps(pv)
+    .filter((id) => shown.has(id) && Object.hasOwn(maps, id))
+    .map((id) => s({ 'resource-id': id, tag: maps[id].tag }))
+}
+
+/**
+ * RFC 9275 §5.1.2 / §11: ephemeral ANE names. The answer never shows the source's ANE names
+ * (they can reveal the operator's topology): each ANE of the answer is named `ANE<k>`, k its
+ * rank of first appearance in the answer (the §7.2.6 / §7.3.6 examples' `ANE1` scheme). The
+ * name is thus a function of the answer's own content — of nothing the answer does not already
+ * show — the same in both parts of one answer, and the same for the same request at the same
+ * version (deterministic: cacheable, and patches of an update stream stay small), while the
+ * same ANE gets different names in answers to different requests (§11: "a different ephemeral
+ * ANE name ... for different requests"). A persistent ANE is still identified through
+ * `persistent-entity-id` (§6.4.2).
+ */
+export const ephemeralAneName = (rank: number): string => `ANE${rank}`
+
+/** Collects the ANEs of the returned paths, in first-use order, under their ephemeral names. */
+class AneCollector {
+  readonly table: PathTable
+  /** Per ANE index: its ephemeral name as JSON text once used, else undefined. */
+  private readonly nameJson: (string | undefined)[]
+  readonly order: number[] = []
+  constructor(table: PathTable) {
+    this.table = table
+    this.nameJson = new Array<string | undefined>(table.aneCount)
+  }
+  /** The path's JSON array text, its ANEs noted. */
+  pathJson(path: ArrayLike<number>): string {
+    let text = '['
+    for (let k = 0; k < path.length; k++) {
+      const i = path[k]
+      let name = this.nameJson[i]
+      if (name === undefined) {
+        this.order.push(i)
+        name = this.nameJson[i] = `"${ephemeralAneName(this.order.length)}"`
+      }
+      text += k === 0 ? name : `,${name}`
+    }
+    return `${text}]`
+  }
+  /** The ANEs shown, in first-use order, each under its ephemeral name. */
+  anes(): AneProperties[] {
+    return this.order.map((i, k) => ({ ...this.table.ane(i), name: ephemeralAneName(k + 1) }))
+  }
+}
+
+/** A validated PV request of network map `nmId` (§7.2.3 / §7.3.3). */
+export type PathVectorPlan = {
+  nmId: string
+  /** The PV resource's id (`<nm>-costmap-pv` / `<nm>-endpoint-cost-pv`). */
+  rid: string
+  pv: PathVectorEntry
+  selection: AneSelection
+} & (
+  | { kind: 'costmap'; pids: { srcs?: string[]; dsts?: string[] } | undefined }
+  | { kind: 'ecs'; srcs: AddressBatch; dsts: AddressBatch }
+)
+
+/** Throws the request's ALTO error (or 404 without a path table) when it is not valid. */
+export function planPathVectorCostMap(
+  manifest: Manifest,
+  nmId: string,
+  request: PathVectorCostMapRequest
+): PathVectorPlan {
+  const pv = pathVectorsOr404(manifest, nmId)
+  const selection = checkPathVectorRequest(request, pv)
+  const rid = resourceIds.pathVectorCostMap(nmId)
+  return { kind: 'costmap', nmId, rid, pv, selection, pids: request.pids }
+}
+
+/**
+ * Throws the request's ALTO error (or 404) when it is not valid. `client` is the requesting
+ * client's typed address, which stands for an empty `srcs` or `dsts` (RFC 7285 §11.5.1.3).
+ */
+export function planPathVectorEndpointCost(
+  manifest: Manifest,
+  nmId: string,
+  request: PathVectorEndpointCostRequest,
+  client: string | null
+): PathVectorPlan {
+  const pv = pathVectorsOr404(manifest, nmId)
+  const selection = checkPathVectorRequest(request, pv)
+  const { srcs, dsts } = endpointBatchesFor(client, request.endpoints)
+  const rid = resourceIds.pathVectorEndpointCost(nmId)
+  return { kind: 'ecs', nmId, rid, pv, selection, srcs, dsts }
+}
+
+/** The two parts of a PV answer (§6.6), JSON texts; the PV part is the root. */
+export interface PathVectorAnswer {
+  /** PART_IDS.costMap or PART_IDS.endpointCost. */
+  pvPartId: string
+  /** application/alto-costmap+json or application/alto-endpointcost+json. */
+  pvMediaType: string
+  pvJson: string
+  /** The ANE property map part (application/alto-propmap+json, PART_IDS.propMap). */
+  propJson: string
+}
+
+/** The answer to `plan` at `manifest`'s version. */
+export async function pathVectorAnswer(
+  kv: KVNamespace,
+  manifest: Manifest,
+  plan: PathVectorPlan
+): Promise<PathVectorAnswer> {
+  const { nmId, rid, pv, selection } = plan
+  const nm = manifest['network-maps'][nmId]
+  const anes = new AneCollector(await pathTable(kv, pv))
+  const rows: string[] = []
+  let pvPartId: string
+  let pvMediaType: string
+  let member: string
+  if (plan.kind === 'costmap') {
+    const pids = await pidTable(kv, nm)
+    // RFC 7285 §11.3.2.3: unknown PIDs are dropped; a list left empty (or absent) means all PIDs.
+    const srcs = selectPids(pids, plan.pids?.srcs)
+    const dsts = selectPids(pids, plan.pids?.dsts)
+    for (const src of srcs) {
+      const cells: string[] = []
+      for (const dst of dsts) {
+        const path = anes.table.path(src, dst)
+        if (path !== null) cells.push(`${s(pids.names[dst])}:${anes.pathJson(path)}`)
+      }
+      if (cells.length > 0) rows.push(`${s(pids.names[src])}:{${cells.join(',')}}`)
+    }
+    pvPartId = PART_IDS.costMap
+    pvMediaType = MEDIA_TYPES.costMap
+    member = 'cost-map'
+  } else {
+    const pidsOf = await pidIndexes(kv, nm)
+    const { srcs, dsts } = plan
+    const srcPids = pidsOf(srcs)
+    const dstPids = pidsOf(dsts)
+    // Batch texts are distinct (RFC 7285 §11.5.1.3 duplicates count once) and need no escape.
+    for (let i = 0; i < srcs.texts.length; i++) {
+      if (srcPids[i] < 0) continue
+      const cells: string[] = []
+      for (let j = 0; j < dsts.texts.length; j++) {
+        if (dstPids[j] < 0) continue
+        const path = anes.table.path(srcPids[i], dstPids[j])
+        if (path !== null) cells.push(`${s(dsts.texts[j])}:${anes.pathJson(path)}`)
+      }
+      if (cells.length > 0) rows.push(`${s(srcs.texts[i])}:{${cells.join(',')}}`)
+    }
+    pvPartId = PART_IDS.endpointCost
+    pvMediaType = MEDIA_TYPES.endpointCost
+    member = 'endpoint-cost-map'
+  }
+  phaseDone('lookup')
+  // §6.6: meta.vtag `<resource>.<part>`; dependent-vtags: exactly the network map's vtag.
+  const pvVtagJson = s({ 'resource-id': `${rid}.${pvPartId}`, tag: pv.tag })
+  const pvJson =
+    `{"meta":{"vtag":${pvVtagJson},"dependent-vtags":[${s(networkMapVtag(manifest, nmId))}],` +
+    `"cost-type":${COST_TYPE_JSON}},"${member}":{${rows.join(',')}}}`
+  const shown = anes.anes()
+  const propJson = anePropertyMapJson(
+    [pvVtagJson, ...persistentVtagsJson(manifest, pv, shown, selection)],
+    shown,
+    selection
+  )
+  return { pvPartId, pvMediaType, pvJson, propJson }
+}
