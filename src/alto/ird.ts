@@ -297,6 +297,13 @@ export function renderIrd(manifest: IrdSource): string {
   updatable.push(...Object.keys(propertyMaps).sort(byCodeUnits))
   // RFC 9241 §3.7.3 / §4.2.3: CDNI Advertisements, after every network map an altopid one uses.
   updatable.push(...Object.keys(cdni).sort(byCodeUnits))
+  // RFC 9241 §6.3.3: their capabilities as property maps (GET-mode), after the advertisements.
+  updatable.push(
+    ...Object.keys(cdni)
+      .sort(byCodeUnits)
+      .filter((id) => cdni[id].propmap !== undefined)
+      .map((id) => resourceIds.cdniPropertyMap(id))
+  )
   const changeTypes = Object.fromEntries(updatable.map((id) => [id, MEDIA_TYPES.mergePatch]))
   // RFC 8895 §6.5 `input`: the update stream also follows the POST-mode filtered cost map and
   // endpoint cost service of each network map with cost maps (multi-cost and calendared requests

@@ -113,6 +113,16 @@ export function trackedResources(m: Manifest): ResourceVersion[] {
       tag: a.tag,
       snapshot: a.json,
     })
+    // RFC 9241 §6 / §6.3.3: its capabilities as an RFC 9240 property map, GET-mode as well
+    // (resource `<id>-propmap`, alto/resources.ts).
+    if (a.propmap === undefined) continue
+    out.push({
+      resourceId: `${id}-propmap`,
+      mediaType: MEDIA_TYPES.propMap,
+      version: m.version,
+      tag: a.propmap.tag,
+      snapshot: a.propmap.json,
+    })
   }
   return out
 }

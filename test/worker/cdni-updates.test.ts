@@ -84,4 +84,42 @@ describe('RFC 9241 CDNI Advertisements in TIPS and the update stream', () => {
       await updates.return(undefined)
     })
   }
+
+  // One follow (via the update stream); TIPS reads the same update log.
+  for (const via of ['sse'] as const) {
+    it(`RFC 9241 §6.3.3: the capabilities property map ${CDNI}-propmap is in both update resources; follow via ${via}: the GET body first, then the new GET body after a publication`, async () => {
+      const rid = `${CDNI}-propmap`
+      const ird = (await (await get('/directory')).json()) as Ird
+      for (const service of ['tips', 'update-stream']) {
+        const entry = ird.resources[service]
+        expect(entry.uses).toContain(rid)
+        expect(entry.uses!.indexOf(CDNI)).toBeLessThan(entry.uses!.indexOf(rid))
+        const types = entry.capabilities!['incremental-change-media-types'] as Record<
+          string,
+          string
+        >
+        expect(types[rid]).toBe(MEDIA_TYPES.mergePatch)
+      }
+      const body = async () => (await get(`/cdni/${CDNI}/propmap`)).json()
+      const before = await body()
+      const alto = await AltoClient.discover(ORIGIN, { fetch: viaWorker })
+      const controller = new AbortController()
+      const updates = alto.follow(rid, { via, signal: controller.signal })
+      // Alternate between the §3.7.3 versions: http/1.1 leaves (or comes back).
+      const current = JSON.stringify(before).includes('http/1.1') ? 1 : 0
+      const { snapshot, change } = await snapshotThenChange(
+        updates,
+        () => publishWithUpdates(builds[current === 1 ? 1 : 2]),
+        hubShardOf(ird, rid)
+      )
+      expect(snapshot).toMatchObject({ type: 'update', kind: 'snapshot' })
+      expect(snapshot!.body).toEqual(before)
+      expect(change).toMatchObject({ type: 'update', kind: 'merge-patch' })
+      const after = await body()
+      expect(after).not.toEqual(before)
+      expect(change!.body).toEqual(after)
+      controller.abort()
+      await updates.return(undefined)
+    })
+  }
 })
