@@ -173,12 +173,16 @@ ${table}
 
 Local-global cuts the transit (costly-path) bytes ${cut(lg)} at ${points(lg)} points of continuity
 lost against random, cost-weighted ${cut(cw)} at ${points(cw)} points, with the lowest mean path
-cost (${cw.meanCost.toFixed(1)}, against ${lg.meanCost.toFixed(1)} and ${rnd.meanCost.toFixed(1)}): it draws the same local set weighted
-toward the same PID, and its global set toward nearer countries (same continent, cost 30–49),
-so what does cross a border mostly stays on the continent. Its transit cut is below
-local-global's: a small country's global neighbours then sit on one continent, which may not
-hold a young chunk yet, so the chunk enters later and more of its peers reach their deadline
-first.
+cost (${cw.meanCost.toFixed(1)}, against ${lg.meanCost.toFixed(1)} and ${rnd.meanCost.toFixed(1)}). Cost-weighted draws its local set toward the
+same PID and takes a chunk from the cheapest holder (same PID, then same country, and across a
+border only from the cheapest foreign holder); its global set is uniform, as local-global's.
+An earlier version also weighted the global set toward nearer countries (same continent): its
+transit cut was 11.6× on this run, below local-global's, because a small country's global
+neighbours then sat on one continent that often did not hold a young chunk yet, so the chunk
+entered later and more peers reached their deadline and fetched it across the border again.
+Cost-weighted does not beat local-global on the transit cut: both bring each chunk into a
+country about once (re-entries about 2 % of bytes, first entries about 4 %), which bounds the
+cut near 18×; what cost-weighting still buys is fewer inter-PID bytes and a lower mean cost.
 
 The transit cut is costly-path bytes of random selection over those of the policy. A chunk has
 to cross into every locality that the source did not push it into, so with ${results[0].localitiesUsed} localities

@@ -42,29 +42,30 @@ describe('selectNeighbours', () => {
     expect(new Set(set).size).toBe(set.length)
   })
 
-  it('cost-weighted: nearer localities dominate the global set; random: every PID about equally', () => {
-    // E is on the same continent (35), C far away (90): global neighbours of A come from E.
+  it('cost-weighted: the global set stays uniform (far localities kept), as in local-global', () => {
+    // E is on the same continent (35), C far away (90): both stay in A's global set (a young
+    // chunk's first foreign holder may be anywhere), about half each.
     const c3 = (a: string, b: string) => (a === 'E' || b === 'E' ? 35 : cost(a, b))
     const peers: Candidate[] = Array.from({ length: 90 }, (_, id) => ({
       id,
       pid: ['A', 'C', 'E'][id % 3],
     }))
-    const share = (name: 'cost-weighted' | 'random', pid: string) => {
-      let n = 0
-      let all = 0
-      for (let s = 0; s < 50; s++) {
-        const set = selectNeighbours('A', peers, c3, DEFAULT_POLICIES[name], seededRandom(s))
-        n += set.filter((id) => peers[id].pid === pid).length
-        all += set.length
-      }
-      return n / all
+    let far = 0
+    let all = 0
+    for (let s = 0; s < 50; s++) {
+      const set = selectNeighbours(
+        'A',
+        peers,
+        c3,
+        DEFAULT_POLICIES['cost-weighted'],
+        seededRandom(s)
+      )
+      const global = set.filter((id) => peers[id].pid !== 'A')
+      far += global.filter((id) => peers[id].pid === 'C').length
+      all += global.length
     }
-    const cw = DEFAULT_POLICIES['cost-weighted']
-    expect(share('cost-weighted', 'C')).toBeLessThan(0.05 * (cw.global / cw.neighbours))
-    expect(share('cost-weighted', 'E')).toBeGreaterThan(
-      0.9 * (cw.global / (cw.neighbours + cw.global))
-    )
-    expect(share('random', 'C')).toBeGreaterThan(0.25)
+    expect(far / all).toBeGreaterThan(0.35)
+    expect(far / all).toBeLessThan(0.65)
   })
 
   it('cost-weighted: the full local set, and a global set drawn from the rest', () => {

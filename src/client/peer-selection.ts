@@ -19,9 +19,10 @@
  * - `random`: neighbours uniformly at random; any holder serves (the ISP-oblivious baseline);
  * - `local-global`: the paper's scheme, locality from ALTO (PID or cost < `localCost`), the global
  *   set uniform over the other peers;
- * - `cost-weighted`: the same local set, drawn with weight exp(−cost/`temperature`) (same PID
- *   first), and the global set drawn with that weight too (nearer localities first); among
- *   holders, the cheapest path first — non-local paths throttled as in `local-global`.
+ * - `cost-weighted`: the local set drawn with weight exp(−cost/`temperature`) (same PID first),
+ *   the global set uniform as in `local-global` (its diversity is what brings a young chunk into
+ *   the locality early); among holders the cheapest path first, a border crossed only through
+ *   the cheapest foreign holder — non-local paths throttled as in `local-global`.
  *
  * Pure and deterministic: randomness comes from the caller's seeded generator.
  */
@@ -145,7 +146,15 @@ export function selectNeighbours(
     }
     return chosen
   }
-  return [...drawn(local, policy.neighbours), ...drawn(remote, policy.global)].map((c) => c.id)
+  // The global set stays uniform, as in local-global: it is what brings a chunk into the
+  // locality, and the first foreign holder of a young chunk is anywhere in the world. A global
+  // set weighted toward nearer (same-continent) localities waits for the continent to hold the
+  // chunk, so more peers reach their deadline and fetch it across the border again (11.6x
+  // against 13.1x transit cut on the default run). Cost weighs where it pays: the local draw
+  // and the choice among holders (cheapest path first, inside and across the border).
+  return [...drawn(local, policy.neighbours), ...sample(remote, policy.global, random)].map(
+    (c) => c.id
+  )
 }
 
 /**
