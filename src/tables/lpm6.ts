@@ -396,8 +396,10 @@ const MAX_BUCKET_BITS = 12
  * with a cache miss per step). A chunk of s > {@link BUCKETED_CHUNK_ENTRIES} entries is cut into
  * 2^b buckets by the next b bits of w0 (b = ceil(log2 s) - 3, at most {@link MAX_BUCKET_BITS}:
  * about 8 entries per bucket); `first[at[c] + j]` is the last entry whose key is <= the start of
- * bucket j, so an address in bucket j is searched in [first[j], first[j + 1]] only. ~1 ms and
- * < 200 KiB for the ASN map's 170,154 entries.
+ * bucket j, so an address in bucket j is searched in [first[j], first[j + 1]] only. For the ASN
+ * map's 170,154 entries: 29,259 index entries (114 KiB), built in ~2.2 ms warm and ~9 ms in a
+ * cold isolate (once per table, beside the ~4 ms checksum of open); lookups on in-table addresses
+ * 99 -> 66 ns.
  */
 function bucketIndex(
   directBits: number,
