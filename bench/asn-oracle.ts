@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { mulberry32 } from './lib/harness.ts'
 import { loadInProcessWorker } from './lib/in-process.ts'
 import { MemoryKv, memoryExecutionContext } from './lib/memory-platform.ts'
+import { postEndpointCost } from './lib/synthetic-net.ts'
 
 const { compileMapSet, kvStoreFromBinding, publishBuild, app } = await loadInProcessWorker()
 
@@ -79,18 +80,7 @@ const source = STEMS.map((s) => {
 const scale: number[] = JSON.parse(files['calendar-routingcost.json']).scale
 
 async function ecs(body: unknown): Promise<any> {
-  const res = await app.fetch(
-    new Request(`http://alto.bench/endpointcost/${NM}/lookup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/alto-endpointcostparams+json' },
-      body: JSON.stringify(body),
-    }),
-    env as never,
-    ctx
-  )
-  const text = await res.text()
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`)
-  return JSON.parse(text)
+  return JSON.parse(await postEndpointCost(app, env, ctx, NM, body))
 }
 const types = METRICS.map((m) => ({ 'cost-mode': 'numerical', 'cost-metric': m }))
 const endpoints = {

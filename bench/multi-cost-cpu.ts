@@ -9,41 +9,14 @@
  *
  *   node bench/multi-cost-cpu.ts
  */
-import { mulberry32 } from './lib/harness.ts'
 import { loadInProcessWorker } from './lib/in-process.ts'
 import { MemoryKv, memoryExecutionContext } from './lib/memory-platform.ts'
+import { NM, numerical as num, postEndpointCost, syntheticNet } from './lib/synthetic-net.ts'
 
 const { compileMapSet, kvStoreFromBinding, publishBuild, app } = await loadInProcessWorker()
 
-const NM = 'bench-net'
-const pids: Record<string, { ipv4: string[] }> = { default: { ipv4: ['0.0.0.0/0'] } }
-for (let i = 0; i < 256; i++) pids[`p${i}`] = { ipv4: [`10.${i}.0.0/16`] }
-const names = Object.keys(pids)
-const next = mulberry32(15)
-const rand = () => next() / 2 ** 32
-function costMap(metric: string, value: () => number) {
-  const costs: Record<string, Record<string, number>> = {}
-  for (const s of names) {
-    costs[s] = {}
-    for (const d of names) costs[s][d] = value()
-  }
-  return JSON.stringify({
-    'network-map': NM,
-    'cost-type': { 'cost-mode': 'numerical', 'cost-metric': metric },
-    costs,
-  })
-}
-const files = {
-  'alto-edge.json': JSON.stringify({
-    'default-network-map': NM,
-    'network-maps': [{ file: 'net.json' }],
-    'cost-maps': [{ file: 'rc.json' }, { file: 'delay.json' }, { file: 'hops.json' }],
-  }),
-  'net.json': JSON.stringify({ 'resource-id': NM, pids }),
-  'rc.json': costMap('routingcost', () => Math.round(rand() * 100)),
-  'delay.json': costMap('delay-ow', () => Math.round(rand() * 2e5) / 10),
-  'hops.json': costMap('hopcount', () => Math.floor(rand() * 20)),
-}
+const net = syntheticNet()
+const files = net.files({ rc: net.randomRc(), delay: net.randomDelay(), hops: net.randomHops() })
 const result = await compileMapSet(files)
 if (!result.ok) throw new Error(JSON.stringify(result.errors))
 const kv = new MemoryKv()
@@ -51,12 +24,7 @@ await publishBuild(kvStoreFromBinding(kv as never), result.build, { verify: fals
 const env = { ALTO_KV: kv, ALTO_AUTH: 'off', ALTO_RATE_LIMIT: 'off', ALTO_MAX_AGE: '60' }
 const ctx = memoryExecutionContext()
 
-const dsts = Array.from(
-  { length: 1000 },
-  () =>
-    `ipv4:10.${Math.floor(rand() * 256)}.${Math.floor(rand() * 256)}.${1 + Math.floor(rand() * 250)}`
-)
-const num = (metric: string) => ({ 'cost-mode': 'numerical', 'cost-metric': metric })
+const dsts = net.endpoints(1000)
 const endpoints = { srcs: ['ipv4:10.1.2.3'], dsts }
 const rows: [string, unknown][] = [
   ['single routingcost', { 'cost-type': num('routingcost'), endpoints }],
@@ -74,20 +42,9 @@ const rows: [string, unknown][] = [
   ],
 ]
 async function call(body: unknown): Promise<void> {
-  const res = await app.fetch(
-    new Request(`http://alto.bench/endpointcost/${NM}/lookup`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/alto-endpointcostparams+json',
-        accept: 'application/alto-endpointcost+json,application/alto-error+json',
-      },
-      body: JSON.stringify(body),
-    }),
-    env as never,
-    ctx
-  )
-  const text = await res.text()
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`)
+  await postEndpointCost(app, env, ctx, NM, body, {
+    accept: 'application/alto-endpointcost+json,application/alto-error+json',
+  })
 }
 const results: Record<string, number> = {}
 for (const [name, body] of rows) {
