@@ -36,34 +36,42 @@ export interface CostRequestPlan {
   calendars: (CostMapEntry | null)[]
 }
 
-/** Per manifest: cost type name → cost map, per network map (manifests are immutable). */
+/**
+ * A value derived from an immutable manifest for one of its network maps, computed on first use
+ * and kept as long as the manifest is: `cache` holds one map per manifest, keyed by network map.
+ */
+function perNetworkMap<T>(
+  cache: WeakMap<Manifest, Map<string, T>>,
+  manifest: Manifest,
+  nmId: string,
+  compute: () => T
+): T {
+  let perNm = cache.get(manifest)
+  if (!perNm) cache.set(manifest, (perNm = new Map()))
+  let value = perNm.get(nmId)
+  if (value === undefined) perNm.set(nmId, (value = compute()))
+  return value
+}
+
+/** Cost type name → cost map, per manifest and network map. */
 const byTypeCache = new WeakMap<Manifest, Map<string, Map<string, CostMapEntry>>>()
 
 function costMapsByType(manifest: Manifest, nmId: string): Map<string, CostMapEntry> {
-  let perNm = byTypeCache.get(manifest)
-  if (!perNm) byTypeCache.set(manifest, (perNm = new Map()))
-  let byType = perNm.get(nmId)
-  if (!byType) {
-    byType = new Map()
+  return perNetworkMap(byTypeCache, manifest, nmId, () => {
+    const byType = new Map<string, CostMapEntry>()
     for (const cm of Object.values(manifest['cost-maps']))
       if (cm['network-map'] === nmId) byType.set(cm['cost-type-name'], cm)
-    perNm.set(nmId, byType)
-  }
-  return byType
+    return byType
+  })
 }
 
-/** Per manifest: the cost services' capabilities per network map (every request reads them). */
+/** The cost services' capabilities (every request is checked against them), per manifest and network map. */
 const capabilitiesCache = new WeakMap<Manifest, Map<string, CostServiceCapabilities>>()
 
 function serviceCapabilities(manifest: Manifest, nmId: string): CostServiceCapabilities {
-  let perNm = capabilitiesCache.get(manifest)
-  if (!perNm) capabilitiesCache.set(manifest, (perNm = new Map()))
-  let capabilities = perNm.get(nmId)
-  if (!capabilities) {
-    capabilities = networkMapCostServiceCapabilities(manifest['cost-maps'], nmId)
-    perNm.set(nmId, capabilities)
-  }
-  return capabilities
+  return perNetworkMap(capabilitiesCache, manifest, nmId, () =>
+    networkMapCostServiceCapabilities(manifest['cost-maps'], nmId)
+  )
 }
 
 /**
