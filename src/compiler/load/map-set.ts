@@ -171,25 +171,17 @@ export function loadMapSet(
     const cdni = loadCdniAdvertisement(diag, source, networkMaps.byId, networkMaps.someFailed)
     if (!cdni) return
     claimId(cdni.id, cdni.origin, 'CDNI advertisement')
-    const filteredId = resourceIds.filteredCdni(cdni.id)
-    const problem = resourceIdProblem(filteredId)
-    if (problem)
-      diag.error(
-        cdni.origin,
-        `${problem}: generated resource id ${filteredId} of CDNI advertisement ${cdni.id}; shorten its id`,
-        filteredId
-      )
-    else claimId(filteredId, cdni.origin, `generated for CDNI advertisement ${cdni.id}`)
-    // RFC 9241 §6: its property map and filtered property map.
+    // Its filtered resource and (RFC 9241 §6) its property map and filtered property map.
     for (const generated of [
+      resourceIds.filteredCdni(cdni.id),
       resourceIds.cdniPropertyMap(cdni.id),
       resourceIds.filteredCdniPropertyMap(cdni.id),
     ]) {
-      const p = resourceIdProblem(generated)
-      if (p)
+      const problem = resourceIdProblem(generated)
+      if (problem)
         diag.error(
           cdni.origin,
-          `${p}: generated resource id ${generated} of CDNI advertisement ${cdni.id}; shorten its id`,
+          `${problem}: generated resource id ${generated} of CDNI advertisement ${cdni.id}; shorten its id`,
           generated
         )
       else claimId(generated, cdni.origin, `generated for CDNI advertisement ${cdni.id}`)
