@@ -12,6 +12,8 @@ import { parseAddressBatch, type AddressBatch } from './address-batch.ts'
 import { RequestFailureError, altoFail } from './errors.ts'
 import {
   distinct,
+  endpointCostMapBytes,
+  filteredCostMapBytes,
   writeEndpointCostMap,
   writeEndpointProperties,
   writeFilteredCostMap,
@@ -26,6 +28,7 @@ import {
 import { parseTypedAddress, type TypedAddress } from './typed-address.ts'
 
 const SEED = 0x10ca1
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 const RUNS = 300
 
 // PID names (RFC 7285 §10.1 characters), some of them array indexes such as "7" and "10".
@@ -89,7 +92,10 @@ describe('writeFilteredCostMap = JSON.stringify(buildFilteredCostMap) (RFC 7285 
             dependentVtag: vtag,
             costType,
           }
-          expect(writeFilteredCostMap(input)).toBe(JSON.stringify(buildFilteredCostMap(input)))
+          const text = writeFilteredCostMap(input)
+          expect(text).toBe(JSON.stringify(buildFilteredCostMap(input)))
+          // The byte writer the POST route sends: the UTF-8 encoding of the same text.
+          expect(utf8.decode(filteredCostMapBytes(input))).toBe(text)
         }
       ),
       { seed: SEED, numRuns: RUNS }
@@ -211,6 +217,12 @@ describe('writeEndpointCostMap = JSON.stringify(buildEndpointCostMap) (RFC 7285 
             pidOf,
           })
           expect(text).toBe(JSON.stringify(old))
+          const bytes = endpointCostMapBytes({
+            ...common,
+            srcs: { batch: srcs, indexes: indexes(srcs) },
+            dsts: { batch: dsts, indexes: indexes(dsts) },
+          })
+          expect(utf8.decode(bytes)).toBe(text)
         }
       ),
       { seed: SEED, numRuns: RUNS }

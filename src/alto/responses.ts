@@ -13,6 +13,7 @@ import type { CostRow } from '../tables/index.ts'
 import type { AddressBatch } from './address-batch.ts'
 import type { CostType } from './cost-types.ts'
 import { jsonNumber, jsonString, objectKeyOrder, quotedNames } from './json-text.ts'
+import { JsonBytes, encodedKeys } from './json-bytes.ts'
 import { clausesPredicate, type IndexedConstraint } from './multi-cost.ts'
 
 /** RFC 7285 §10.3 VersionTag. */
@@ -164,6 +165,53 @@ export function* filteredCostMapPieces(input: FilteredCostMapInput): Generator<s
   yield '}}'
 }
 
+/**
+ * {@link filteredCostMapPieces} written as UTF-8 bytes (json-bytes.ts): the same answer, byte for
+ * byte, without a rope node per pair or the encoding of the text afterwards.
+ */
+export function filteredCostMapBytes(input: FilteredCostMapInput): Uint8Array {
+  const meta = {
+    'dependent-vtags': [input.dependentVtag],
+    'cost-type': responseCostType(input.costType),
+  }
+  const srcs = inObjectOrder(input.pids, input.srcs)
+  const dsts = inObjectOrder(input.pids, input.dsts)
+  const keys = encodedKeys(quotedNames(input.pids.names))
+  const dstKeys = dsts.map((dst) => keys[dst])
+  const out = new JsonBytes(64 + srcs.length * dsts.length * 12)
+  out.text(`{"meta":${JSON.stringify(meta)},"cost-map":{`)
+  const { accept } = input
+  let first = true
+  for (const src of srcs) {
+    const row = input.costs.row(src)
+    const rowStart = out.pos
+    if (!first) out.byte(COMMA)
+    out.bytes(keys[src])
+    out.byte(OPEN_BRACE)
+    let empty = true
+    for (let k = 0; k < dsts.length; k++) {
+      const cost = row.get(dsts[k])
+      if (cost !== cost || !accept(cost)) continue
+      if (!empty) out.byte(COMMA)
+      out.bytes(dstKeys[k])
+      out.number(cost)
+      empty = false
+    }
+    if (empty) {
+      out.pos = rowStart // a source whose every pair is dropped does not appear
+      continue
+    }
+    out.byte(CLOSE_BRACE)
+    first = false
+  }
+  out.text('}}')
+  return out.done()
+}
+
+const COMMA = 0x2c
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACE = 0x7d
+
 /** {@link filteredCostMapPieces} as one text. */
 export function writeFilteredCostMap(input: FilteredCostMapInput): string {
   let text = ''
@@ -234,6 +282,63 @@ export function writeEndpointCostMap(input: EndpointCostInput): string {
   }
   return text + '}}'
 }
+
+/**
+ * {@link writeEndpointCostMap} written as UTF-8 bytes (json-bytes.ts), byte for byte the same
+ * answer. A typed address text is ASCII (address-batch.ts), so it is copied code unit by code
+ * unit between quotes.
+ */
+export function endpointCostMapBytes(input: EndpointCostInput): Uint8Array {
+  const meta = {
+    vtag: input.vtag,
+    'dependent-vtags': [input.dependentVtag],
+    'cost-type': responseCostType(input.costType),
+  }
+  const { srcs, dsts, accept } = input
+  const dstTexts = dsts.batch.texts
+  const dstIndexes = dsts.indexes
+  const dstCount = dstTexts.length
+  const out = new JsonBytes(256 + srcs.batch.texts.length * dstCount * 56)
+  out.text(`{"meta":${JSON.stringify(meta)},"endpoint-cost-map":{`)
+  let firstRow = true
+  for (let i = 0; i < srcs.batch.texts.length; i++) {
+    const srcPid = srcs.indexes[i]
+    if (srcPid < 0) continue
+    const row = input.costs.row(srcPid)
+    const rowStart = out.pos
+    if (!firstRow) out.byte(COMMA)
+    out.byte(QUOTE)
+    out.ascii(srcs.batch.texts[i])
+    out.byte(QUOTE)
+    out.byte(COLON)
+    out.byte(OPEN_BRACE)
+    let empty = true
+    for (let j = 0; j < dstCount; j++) {
+      const dstPid = dstIndexes[j]
+      if (dstPid < 0) continue
+      const cost = row.get(dstPid)
+      if (cost !== cost || !accept(cost)) continue
+      if (!empty) out.byte(COMMA)
+      out.byte(QUOTE)
+      out.ascii(dstTexts[j])
+      out.byte(QUOTE)
+      out.byte(COLON)
+      out.number(cost)
+      empty = false
+    }
+    if (empty) {
+      out.pos = rowStart
+      continue
+    }
+    out.byte(CLOSE_BRACE)
+    firstRow = false
+  }
+  out.text('}}')
+  return out.done()
+}
+
+const QUOTE = 0x22
+const COLON = 0x3a
 
 /**
  * What an RFC 8189 answer reads: the matrices of the returned cost types and of the tested ones,

@@ -18,6 +18,9 @@ import {
   selectPids,
   writeEndpointCostMap,
   writeFilteredCostMap,
+  filteredCostMapBytes,
+  endpointCostMapBytes,
+  type EndpointCostInput,
   writeMultiCostMap,
   writeMultiEndpointCostMap,
   type PidTable,
@@ -62,6 +65,8 @@ export type FilteredCostMapAnswer =
       pairs: number
       /** The answer as one string. */
       text: () => string
+      /** The same answer as UTF-8 bytes (what the POST route sends). */
+      bytes: () => Uint8Array
       /** The same text in pieces (rows), for streaming a large answer. */
       pieces: () => Iterator<string>
     }
@@ -100,6 +105,7 @@ export async function filteredCostMapAnswer(
       kind: 'computed',
       pairs,
       text: () => writeMultiCostMap(input),
+      bytes: () => encoder.encode(writeMultiCostMap(input)),
       pieces: () => multiCostMapPieces(input),
     }
   }
@@ -117,11 +123,13 @@ export async function filteredCostMapAnswer(
     kind: 'computed',
     pairs,
     text: () => writeFilteredCostMap(input),
+    bytes: () => filteredCostMapBytes(input),
     pieces: () => filteredCostMapPieces(input),
   }
 }
 
 const decoder = new TextDecoder()
+const encoder = new TextEncoder()
 
 /** The filtered cost map answer as text (the whole map's blob read and decoded). */
 export async function filteredCostMapText(
@@ -188,8 +196,35 @@ async function endpointCostVtag(
 export async function endpointCostText(
   kv: KVNamespace,
   manifest: Manifest,
-  { nmId, plan, srcs, dsts }: EndpointCostPlan
+  planned: EndpointCostPlan
 ): Promise<string> {
+  const inputs = await endpointCostInputs(kv, manifest, planned)
+  return inputs.single
+    ? writeEndpointCostMap(inputs.single)
+    : writeMultiEndpointCostMap(inputs.multi)
+}
+
+/** {@link endpointCostText} as UTF-8 bytes (what the POST route sends). */
+export async function endpointCostBytes(
+  kv: KVNamespace,
+  manifest: Manifest,
+  planned: EndpointCostPlan
+): Promise<Uint8Array> {
+  const inputs = await endpointCostInputs(kv, manifest, planned)
+  return inputs.single
+    ? endpointCostMapBytes(inputs.single)
+    : encoder.encode(writeMultiEndpointCostMap(inputs.multi))
+}
+
+/** What the endpoint cost writers read: one matrix (`single`) or several (`multi`). */
+async function endpointCostInputs(
+  kv: KVNamespace,
+  manifest: Manifest,
+  { nmId, plan, srcs, dsts }: EndpointCostPlan
+): Promise<
+  | { single: EndpointCostInput; multi?: undefined }
+  | { single?: undefined; multi: Parameters<typeof writeMultiEndpointCostMap>[0] }
+> {
   const nm = manifest['network-maps'][nmId]
   const single = isSingleCost(plan)
   const [pidsOf, columns] = await Promise.all([pidIndexes(kv, nm), costColumns(kv, plan)])
@@ -207,13 +242,15 @@ export async function endpointCostText(
     dependentVtag,
   }
   return single
-    ? writeEndpointCostMap({
-        ...endpoints,
-        costs: columns.values[0],
-        accept: singleCostAccept(plan),
-        costType: columns.costTypes[0],
-      })
-    : writeMultiEndpointCostMap({ ...endpoints, columns })
+    ? {
+        single: {
+          ...endpoints,
+          costs: columns.values[0],
+          accept: singleCostAccept(plan),
+          costType: columns.costTypes[0],
+        },
+      }
+    : { multi: { ...endpoints, columns } }
 }
 
 /**

@@ -105,7 +105,7 @@ export function altoJsonResponse(body: unknown, mediaType: string): Response {
 
 /** {@link altoJsonResponse} of a body already written as JSON text (or streamed). */
 export function altoTextResponse(
-  text: string | ReadableStream<Uint8Array>,
+  text: string | Uint8Array | ReadableStream<Uint8Array>,
   mediaType: string
 ): Response {
   return new Response(text, {

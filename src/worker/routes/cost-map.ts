@@ -75,9 +75,9 @@ export const costMapRoutes = new Hono<AppEnv>()
     if (answer.pairs > STREAMED_COST_PAIRS) {
       return altoTextResponse(textStream(answer.pieces()), MEDIA_TYPES.costMap)
     }
-    const text = answer.text()
+    const bytes = answer.bytes()
     phaseDone('lookup')
-    const response = altoTextResponse(text, MEDIA_TYPES.costMap)
+    const response = altoTextResponse(bytes, MEDIA_TYPES.costMap)
     phaseDone('serialise')
     return response
   })

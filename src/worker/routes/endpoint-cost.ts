@@ -32,7 +32,7 @@ import {
   requireAcceptable,
   type AppContext,
 } from '../http.ts'
-import { endpointBatchesFor, endpointCostText, planEndpointCost } from '../cost-answers.ts'
+import { endpointBatchesFor, endpointCostBytes, planEndpointCost } from '../cost-answers.ts'
 import { networkMapOr404 } from '../resources.ts'
 
 /** The request's client as a canonical typed address, or null when the platform did not supply it. */
@@ -53,8 +53,8 @@ export const endpointCostRoutes = new Hono<AppEnv>()
     const request = await readAltoRequest(c, MEDIA_TYPES.endpointCostParams, endpointCostRequest)
     const planned = planEndpointCost(manifest, nmId, request, clientEndpoint(c))
     phaseDone('validate')
-    const text = await endpointCostText(c.env.ALTO_KV, manifest, planned)
-    const response = altoTextResponse(text, MEDIA_TYPES.endpointCost)
+    const bytes = await endpointCostBytes(c.env.ALTO_KV, manifest, planned)
+    const response = altoTextResponse(bytes, MEDIA_TYPES.endpointCost)
     phaseDone('serialise')
     return response
   })
