@@ -31,11 +31,13 @@ describe('JsonBytes writes what JSON.stringify writes', () => {
       o.number(42)
       o.byte(0x2c)
       o.bytes(keys[1])
-      o.ascii('"ipv6:2001:db8::1"')
+      o.ascii('"ipv6:2001:db8::1",')
+      o.asciiKey('ipv4:192.0.2.1')
+      o.number(0)
       o.byte(0x7d)
     })
     expect(text).toBe(
-      '{"meta":{"description":"Zürich ☃ 𝄞"},"PID1":42,"Zürich ☃ 𝄞":"ipv6:2001:db8::1"}'
+      '{"meta":{"description":"Zürich ☃ 𝄞"},"PID1":42,"Zürich ☃ 𝄞":"ipv6:2001:db8::1","ipv4:192.0.2.1":0}'
     )
   })
 })

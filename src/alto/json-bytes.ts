@@ -13,6 +13,8 @@
 
 const encoder = new TextEncoder()
 const CHAR_0 = 0x30
+const QUOTE = 0x22
+const COLON = 0x3a
 
 /** An append-only UTF-8 byte buffer that doubles when full. */
 export class JsonBytes {
@@ -87,6 +89,19 @@ export class JsonBytes {
     const buf = this.buf
     let p = this.pos
     for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i)
+    this.pos = p
+  }
+
+  /** An object key `"s":` whose text `s` is ASCII and needs no escape (a typed address). */
+  asciiKey(s: string): void {
+    const n = s.length
+    this.reserve(n + 3)
+    const buf = this.buf
+    let p = this.pos
+    buf[p++] = QUOTE
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i)
+    buf[p++] = QUOTE
+    buf[p++] = COLON
     this.pos = p
   }
 

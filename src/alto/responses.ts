@@ -307,10 +307,7 @@ export function endpointCostMapBytes(input: EndpointCostInput): Uint8Array {
     const row = input.costs.row(srcPid)
     const rowStart = out.pos
     if (!firstRow) out.byte(COMMA)
-    out.byte(QUOTE)
-    out.ascii(srcs.batch.texts[i])
-    out.byte(QUOTE)
-    out.byte(COLON)
+    out.asciiKey(srcs.batch.texts[i])
     out.byte(OPEN_BRACE)
     let empty = true
     for (let j = 0; j < dstCount; j++) {
@@ -319,10 +316,7 @@ export function endpointCostMapBytes(input: EndpointCostInput): Uint8Array {
       const cost = row.get(dstPid)
       if (cost !== cost || !accept(cost)) continue
       if (!empty) out.byte(COMMA)
-      out.byte(QUOTE)
-      out.ascii(dstTexts[j])
-      out.byte(QUOTE)
-      out.byte(COLON)
+      out.asciiKey(dstTexts[j])
       out.number(cost)
       empty = false
     }
@@ -336,9 +330,6 @@ export function endpointCostMapBytes(input: EndpointCostInput): Uint8Array {
   out.text('}}')
   return out.done()
 }
-
-const QUOTE = 0x22
-const COLON = 0x3a
 
 /**
  * What an RFC 8189 answer reads: the matrices of the returned cost types and of the tested ones,
