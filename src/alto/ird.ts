@@ -304,12 +304,18 @@ export function renderIrd(manifest: IrdSource): string {
       .filter((id) => cdni[id].propmap !== undefined)
       .map((id) => resourceIds.cdniPropertyMap(id))
   )
-  const changeTypes = Object.fromEntries(updatable.map((id) => [id, MEDIA_TYPES.mergePatch]))
   // RFC 8895 §6.5 `input`: the update stream also follows the POST-mode filtered cost map and
   // endpoint cost service of each network map with cost maps (multi-cost and calendared requests
   // included), right after that network map's cost maps. Their changes are merge patches too:
   // a cost that drops out of a constrained answer is a `null` member (§9.3), a multi-cost
   // `null` component sits inside an array, which merge patch replaces whole.
+  const postCost = new Set(
+    networkMapOrder(manifest).flatMap((nmId) => [
+      resourceIds.filteredCostMap(nmId),
+      resourceIds.endpointCost(nmId),
+    ])
+  )
+  const isPostCost = (id: string) => postCost.has(id)
   const streamable = networkMapOrder(manifest).flatMap((nmId) => {
     const own = costMapIds.filter((id) => manifest['cost-maps'][id]['network-map'] === nmId)
     if (own.length === 0) return [nmId]
@@ -323,14 +329,22 @@ export function renderIrd(manifest: IrdSource): string {
     if (Object.hasOwn(pathVectors, nmId))
       streamable.push(resourceIds.pathVectorCostMap(nmId), resourceIds.pathVectorEndpointCost(nmId))
   const streamChangeTypes = Object.fromEntries(streamable.map((id) => [id, MEDIA_TYPES.mergePatch]))
+  // RFC 9569 TIPSReq `input`: TIPS also opens views of the POST-mode filtered cost map and
+  // endpoint cost service (one per distinct input), in the update stream's order; not the
+  // multipart path-vector resources, whose parts RFC 9569 gives no item encoding for.
+  const tipsUses = streamable.filter((id) => updatable.includes(id) || isPostCost(id))
   resources.push([
     resourceIds.tips,
     {
       uri: resourcePaths.tips,
       'media-type': MEDIA_TYPES.tips,
       accepts: MEDIA_TYPES.tipsParams,
-      capabilities: { 'incremental-change-media-types': changeTypes },
-      uses: updatable,
+      capabilities: {
+        'incremental-change-media-types': Object.fromEntries(
+          tipsUses.map((id) => [id, MEDIA_TYPES.mergePatch])
+        ),
+      },
+      uses: tipsUses,
     },
   ])
   resources.push([

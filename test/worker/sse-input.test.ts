@@ -105,8 +105,9 @@ describe('RFC 8895 §6.3 / §8.1 update stream capabilities', () => {
       )
       expect(uses.indexOf(fcm(nm))).toBeGreaterThan(uses.indexOf(nm))
     }
-    // TIPS (RFC 9569) follows GET-mode maps only.
-    expect(ird.resources.tips.uses).not.toContain(fcm(MC))
+    // TIPS (RFC 9569) opens views of them too (tips-input.test.ts), but not of the multipart
+    // path-vector resources.
+    expect(ird.resources.tips.uses).toContain(fcm(MC))
   })
 })
 

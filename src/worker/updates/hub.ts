@@ -25,6 +25,7 @@ import type { Env } from '../env.ts'
 import { readManifest } from '../../store/read.ts'
 import { kvStoreReader } from '../store.ts'
 import type { UpdateLog } from '../../store/update-log.ts'
+import type { CurrentPointer } from '../../store/manifest.ts'
 import { endSeqOf, readCurrentPointer, readUpdateLog } from './common.ts'
 
 /** Alarm period while something waits. */
@@ -41,12 +42,26 @@ export const MAX_WAITERS = 10_000
 export type WaitResult =
   { status: 'ready'; log: UpdateLog } | { status: 'timeout' } | { status: 'busy' }
 
+/** {@link UpdateHub.waitForVersion}: the pointer once its seq is reached. */
+export type VersionWaitResult =
+  { status: 'ready'; pointer: CurrentPointer } | { status: 'timeout' } | { status: 'busy' }
+
 interface Waiter {
+  /** A resource's log to reach `seq`, or {@link EVERY_VERSION}: the pointer's seq. */
   resourceId: string
   seq: number
   deadline: number
-  resolve: (r: WaitResult) => void
+  resolve: (
+    r: { status: 'ready'; log?: UpdateLog; pointer?: CurrentPointer } | { status: 'timeout' }
+  ) => void
 }
+
+/**
+ * Most TIPS views with `input` (tips-inputs.ts) one hub keeps; opening one more closes the least
+ * recently opened (RFC 9569: "the server MAY close a view at any time"; its client gets 404 and
+ * reopens).
+ */
+export const MAX_INPUT_VIEWS = 10_000
 
 const STREAMS_KEY = 'streams'
 
@@ -63,6 +78,9 @@ export class UpdateHub extends DurableObject<Env> {
   /** Stream object id (hex) → resource ids it follows. */
   private streams = new Map<string, string[]>()
   private pointerVersion: string | null = null
+  /** The newest pointer read (for {@link waitForVersion}). */
+  private pointer: CurrentPointer | null = null
+  private inputViewsReady = false
   /** Until when (ms) lagging logs are re-read on every poll (see LOG_SETTLE_MS). */
   private settleUntil = 0
   /** Tag of each resource in the pointer's version (from its manifest), to spot lagging logs. */
@@ -111,10 +129,87 @@ export class UpdateHub extends DurableObject<Env> {
     if (log && endSeqOf(log) >= seq) return { status: 'ready', log }
     if (this.waiters.size >= maxWaiters) return { status: 'busy' }
     const result = new Promise<WaitResult>((resolve) => {
-      this.waiters.add({ resourceId, seq, deadline: Date.now() + holdMs, resolve })
+      this.waiters.add({
+        resourceId,
+        seq,
+        deadline: Date.now() + holdMs,
+        resolve: (r) => resolve(r.status === 'ready' ? { status: 'ready', log: r.log! } : r),
+      })
     })
     await this.ensureAlarm()
     return result
+  }
+
+  /**
+   * Resolves when the published pointer reaches `seq` (`ready`, with that pointer), when `holdMs`
+   * passes, or at once with `busy`: the long poll of a TIPS view with `input`, whose versions
+   * are publications (tips-inputs.ts).
+   */
+  async waitForVersion(
+    seq: number,
+    holdMs: number,
+    maxWaiters = MAX_WAITERS
+  ): Promise<VersionWaitResult> {
+    const pointer = await readCurrentPointer(this.env.ALTO_KV).catch(() => null)
+    if (pointer && (!this.pointer || pointer.seq > this.pointer.seq)) this.pointer = pointer
+    if (this.pointer && this.pointer.seq >= seq) return { status: 'ready', pointer: this.pointer }
+    if (this.waiters.size >= maxWaiters) return { status: 'busy' }
+    const result = new Promise<VersionWaitResult>((resolve) => {
+      this.waiters.add({
+        resourceId: EVERY_VERSION,
+        seq,
+        deadline: Date.now() + holdMs,
+        resolve: (r) =>
+          resolve(r.status === 'ready' ? { status: 'ready', pointer: r.pointer! } : r),
+      })
+    })
+    await this.ensureAlarm()
+    return result
+  }
+
+  /** The pointer read afresh (a handler whose edge-cached pointer may lag asks here). */
+  async latestPointer(): Promise<CurrentPointer | null> {
+    const pointer = await readCurrentPointer(this.env.ALTO_KV).catch(() => null)
+    if (pointer && (!this.pointer || pointer.seq > this.pointer.seq)) this.pointer = pointer
+    return this.pointer
+  }
+
+  /** The table of TIPS views with `input`: id → the validated input (JSON), last opened. */
+  private inputViews(): SqlStorage {
+    const sql = this.ctx.storage.sql
+    if (!this.inputViewsReady) {
+      sql.exec(
+        'CREATE TABLE IF NOT EXISTS tips_input_views (id TEXT PRIMARY KEY, input TEXT NOT NULL, opened INTEGER NOT NULL)'
+      )
+      sql.exec('CREATE INDEX IF NOT EXISTS tips_input_views_opened ON tips_input_views (opened)')
+      this.inputViewsReady = true
+    }
+    return sql
+  }
+
+  /** Keeps view `id` (its validated input); at {@link MAX_INPUT_VIEWS}, closes the oldest. */
+  async saveInputView(id: string, input: string, maxViews = MAX_INPUT_VIEWS): Promise<void> {
+    const sql = this.inputViews()
+    sql.exec(
+      'INSERT INTO tips_input_views (id, input, opened) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET opened = excluded.opened',
+      id,
+      input,
+      Date.now()
+    )
+    const count = sql.exec<{ n: number }>('SELECT count(*) AS n FROM tips_input_views').one().n
+    if (count > maxViews)
+      sql.exec(
+        'DELETE FROM tips_input_views WHERE id IN (SELECT id FROM tips_input_views ORDER BY opened LIMIT ?)',
+        count - maxViews
+      )
+  }
+
+  /** The validated input of view `id` (JSON), or null when it does not exist (any more). */
+  async inputView(id: string): Promise<string | null> {
+    const rows = this.inputViews()
+      .exec<{ input: string }>('SELECT input FROM tips_input_views WHERE id = ?', id)
+      .toArray()
+    return rows[0]?.input ?? null
   }
 
   /** Newest known logs of `resourceIds` (streams start from these). */
@@ -163,6 +258,7 @@ export class UpdateHub extends DurableObject<Env> {
   private async poll(): Promise<{ advanced: string[]; changed: boolean }> {
     // An unreadable pointer is no change: waiters keep waiting and the next alarm reads again.
     const pointer = await readCurrentPointer(this.env.ALTO_KV).catch(() => null)
+    if (pointer && (!this.pointer || pointer.seq > this.pointer.seq)) this.pointer = pointer
     const now = Date.now()
     let changed = false
     if (pointer && pointer.version !== this.pointerVersion) {
@@ -215,7 +311,12 @@ export class UpdateHub extends DurableObject<Env> {
     const now = Date.now()
     for (const w of this.waiters) {
       const log = this.logs.get(w.resourceId)
-      if (log && endSeqOf(log) >= w.seq) w.resolve({ status: 'ready', log })
+      if (w.resourceId === EVERY_VERSION) {
+        if (this.pointer && this.pointer.seq >= w.seq)
+          w.resolve({ status: 'ready', pointer: this.pointer })
+        else if (now >= w.deadline) w.resolve({ status: 'timeout' })
+        else continue
+      } else if (log && endSeqOf(log) >= w.seq) w.resolve({ status: 'ready', log })
       else if (now >= w.deadline) w.resolve({ status: 'timeout' })
       else continue
       this.waiters.delete(w)

@@ -110,42 +110,57 @@ export function validateAddInputs(
 ): Record<string, StreamInput> {
   const out: Record<string, StreamInput> = {}
   for (const [sid, req] of Object.entries(add)) {
-    const target = postModeResource(manifest, req['resource-id'])
-    if (!target) {
-      if (req.input !== undefined)
-        altoFail({
-          code: 'E_INVALID_FIELD_VALUE',
-          field: `add/${sid}/input`,
-          value: JSON.stringify(req.input),
-        })
-      continue
-    }
-    const parsed = validateRequest<unknown>(SCHEMAS[target.kind], req.input ?? {})
-    if (!parsed.ok) altoFail(parsed.error)
-    const pv = target.kind === 'pv-cost-map' || target.kind === 'pv-endpoint-cost'
-    const input: StreamInput = {
-      kind: target.kind,
-      nm: target.nm,
-      request: parsed.value,
-      client: target.kind === 'endpoint-cost' || target.kind === 'pv-endpoint-cost' ? client : null,
-      // A path table has no update log: the stream recomputes at every version anyway.
-      follows: pv
-        ? [target.nm]
-        : [
-            target.nm,
-            ...Object.keys(manifest['cost-maps'])
-              .filter((id) => manifest['cost-maps'][id]['network-map'] === target.nm)
-              .sort(),
-          ],
-      key: '',
+    const input = validateInput(manifest, req['resource-id'], req.input, client, {
       domain,
-    }
-    input.key = canonicalJson([req['resource-id'], input.request, input.client])
-    // The checks that need the manifest (cost types, constraints, calendars, addresses).
-    planInput(manifest, input)
-    out[sid] = input
+      field: `add/${sid}/input`,
+    })
+    if (input) out[sid] = input
   }
   return out
+}
+
+/**
+ * Validates `input` for `resourceId` as that resource's POST would (throws its ALTO error); null
+ * for a GET-mode resource without input. A GET-mode resource with an `input` is refused on
+ * `opts.field`. Shared by ALTO/SSE (RFC 8895 §6.5) and TIPS (RFC 9569 TIPSReq `input`).
+ */
+export function validateInput(
+  manifest: Manifest,
+  resourceId: string,
+  body: unknown,
+  client: string | null,
+  opts: { domain: string; field: string }
+): StreamInput | null {
+  const target = postModeResource(manifest, resourceId)
+  if (!target) {
+    if (body !== undefined)
+      altoFail({ code: 'E_INVALID_FIELD_VALUE', field: opts.field, value: JSON.stringify(body) })
+    return null
+  }
+  const parsed = validateRequest<unknown>(SCHEMAS[target.kind], body ?? {})
+  if (!parsed.ok) altoFail(parsed.error)
+  const pv = target.kind === 'pv-cost-map' || target.kind === 'pv-endpoint-cost'
+  const input: StreamInput = {
+    kind: target.kind,
+    nm: target.nm,
+    request: parsed.value,
+    client: target.kind === 'endpoint-cost' || target.kind === 'pv-endpoint-cost' ? client : null,
+    // A path table has no update log: the stream recomputes at every version anyway.
+    follows: pv
+      ? [target.nm]
+      : [
+          target.nm,
+          ...Object.keys(manifest['cost-maps'])
+            .filter((id) => manifest['cost-maps'][id]['network-map'] === target.nm)
+            .sort(),
+        ],
+    key: '',
+    domain: opts.domain,
+  }
+  input.key = canonicalJson([resourceId, input.request, input.client])
+  // The checks that need the manifest (cost types, constraints, calendars, addresses).
+  planInput(manifest, input)
+  return input
 }
 
 /** The POST service's own request schema, per kind. */

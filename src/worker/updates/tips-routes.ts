@@ -9,7 +9,9 @@
  * Views are shared, one per resource (`/tips/view/<resource-id>`), never closed: RFC 9569 allows a
  * view that "may already exist ... because the server perpetually maintains a TIPS view for an
  * often-requested resource"; the same request body always gets the same URI and two resources
- * never share one. Only GET-mode maps are offered, so a request with `input` is refused.
+ * never share one. A POST-mode resource (the filtered cost map, the endpoint cost service) is
+ * opened with its `input`, one view per distinct input (tips-inputs.ts); a GET-mode map with an
+ * `input` is refused.
  *
  * The updates graph of a view is the resource's update log (KV `updates/<rid>`, written by the
  * publisher before the pointer). Items are immutable content-addressed blobs: `ug/i/j` for
@@ -40,6 +42,23 @@ import { rateLimitKey } from '../middleware/rate-limit.ts'
 import { capFrom, clientLeases, DEFAULT_MAX_POLLS_PER_CLIENT } from './client-leases.ts'
 import { LOG_CACHE_TTL_SECONDS, endSeqOf, hubStub, readUpdateLog, tipsResource } from './common.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
+import { contentIdDomain } from '../../alto/path-vector.ts'
+import { clientEndpoint } from '../routes/endpoint-cost.ts'
+import { requestVersion } from '../http.ts'
+import { postModeResource, validateInput } from './inputs.ts'
+import {
+  inputItem,
+  inputViewGraph,
+  inputViewId,
+  inputViewPath,
+  inputViewSummary,
+  loadInputView,
+  readVersions,
+  refuseInput,
+  saveInputView,
+  serveInputItem,
+} from './tips-inputs.ts'
+import type { VersionWaitResult } from './hub.ts'
 
 /** `ug/<end>/<end+1>` may be requested before it exists (RFC 9569: "RECOMMENDED that the server allows for at least the prefetch of <end-seq> -> <end-seq + 1>"). */
 export const LONG_POLL_WINDOW = 1
@@ -172,6 +191,18 @@ async function withPollLease<T>(c: AppContext, poll: () => Promise<T>): Promise<
   }
 }
 
+/** A POST-mode resource of this TIPS: its media type and network map; 404 otherwise. */
+async function openInputTarget(
+  c: AppContext,
+  resourceId: string
+): Promise<{ mediaType: string; nm: string }> {
+  const tips = await tipsResource(c)
+  const mediaType = tips?.mediaTypes.get(resourceId)
+  const target = postModeResource((await requestVersion(c)).manifest, resourceId)
+  if (!mediaType || !target) httpFail({ kind: 'not-found' })
+  return { mediaType, nm: target.nm }
+}
+
 export const tipsRoutes = new Hono<AppEnv>()
   .post('/tips', async (c) => {
     const tips = await tipsResource(c)
@@ -181,9 +212,25 @@ export const tipsRoutes = new Hono<AppEnv>()
     const request = validateTipsRequest(body, new Set(tips.uses))
     if (!request.ok) altoFail(request.error)
     const { 'resource-id': resourceId, tag, input } = request.value
-    // Every resource of this TIPS is a GET-mode map: there is no input to give it.
-    if (input !== undefined)
-      altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'input', value: JSON.stringify(input) })
+    const { manifest } = await requestVersion(c)
+    if (postModeResource(manifest, resourceId)) {
+      // RFC 9569: "input ... the same error the resource itself would return".
+      const valid = validateInput(manifest, resourceId, input, clientEndpoint(c), {
+        domain: contentIdDomain(new URL(c.req.url).hostname),
+        field: 'input',
+      })!
+      const id = await inputViewId(valid)
+      await saveInputView(c, id, { ...valid, resourceId })
+      const graph = inputViewGraph(
+        resourceId,
+        tips.mediaTypes.get(resourceId)!,
+        await readVersions(c)
+      )
+      const uri = new URL(inputViewPath(resourceId, id), c.req.url).href
+      return altoJsonResponse(addTipsResponse(uri, inputViewSummary(graph, tag)), MEDIA_TYPES.tips)
+    }
+    // A GET-mode map: there is no input to give it.
+    if (input !== undefined) refuseInput(input)
     const opened = await openView(c, resourceId)
     const log = await logForTag(c, resourceId, opened.shard, opened.log, tag)
     const summary = summarizeGraph(graphFromUpdateLog(log), tagSeq(log, tag))
@@ -276,6 +323,86 @@ export const tipsRoutes = new Hono<AppEnv>()
     if (!isAcceptable(accept, item.mediaType)) return unacceptable(item.mediaType)
     return serveItem(c, item.ref, item.mediaType, current.signatures?.[item.ref.sha256])
   })
+  .post('/tips/view/:rid/input/:vid/ug', async (c) => {
+    const resourceId = c.req.param('rid')
+    const { mediaType, nm } = await openInputTarget(c, resourceId)
+    await loadInputView(c, resourceId, nm, c.req.param('vid'))
+    if (!isAcceptable(c.req.header('Accept'), MEDIA_TYPES.mergePatch))
+      return unacceptable(MEDIA_TYPES.mergePatch)
+    const body = await readAltoRequest(c, MEDIA_TYPES.tipsParams, anyJson)
+    const request = validateNextEdgeRequest(body, resourceId)
+    if (!request.ok) altoFail(request.error)
+    const graph = inputViewGraph(resourceId, mediaType, await readVersions(c))
+    return altoJsonResponse(
+      nextEdgeResponse(inputViewSummary(graph, request.value.tag)),
+      MEDIA_TYPES.mergePatch
+    )
+  })
+  .get('/tips/view/:rid/input/:vid/ug/:i/:j', async (c) => {
+    const resourceId = c.req.param('rid')
+    const { mediaType, nm } = await openInputTarget(c, resourceId)
+    const view = await loadInputView(c, resourceId, nm, c.req.param('vid'))
+    const i = parseSeq(c.req.param('i'))
+    const j = parseSeq(c.req.param('j'))
+    const accept = c.req.header('Accept')
+    let versions = await readVersions(c)
+    const classify = () =>
+      classifyEdgeRequest(inputViewGraph(resourceId, mediaType, versions), i, j, {
+        longPollWindow: LONG_POLL_WINDOW,
+      })
+    let decision = classify()
+    if (decision.action === 'reject' && decision.status === 425) {
+      // Maybe only this handler's cached pointer is behind: the hub reads it afresh.
+      const fresh = await hubStub(c.env, nm).latestPointer()
+      if (fresh) versions = await readVersions(c, fresh)
+      decision = classify()
+    }
+    if (decision.action === 'hold') {
+      if (i === 0 && !isAcceptable(accept, mediaType)) return unacceptable(mediaType)
+      if (!isAcceptable(accept, mediaType) && !isAcceptable(accept, MEDIA_TYPES.mergePatch))
+        return unacceptable(MEDIA_TYPES.mergePatch)
+      const env = c.env
+      const maxPolls = Number(env.ALTO_TIPS_MAX_POLLS)
+      const until = decision.untilEndSeq
+      const waited = await withPollLease(
+        c,
+        async (): Promise<VersionWaitResult> =>
+          (await hubStub(env, nm).waitForVersion(
+            until,
+            LONG_POLL_HOLD_MS,
+            Number.isInteger(maxPolls) && maxPolls >= 0 ? maxPolls : MAX_WAITERS
+          )) as VersionWaitResult
+      )
+      if (waited.status === 'busy')
+        httpFail({
+          kind: 'rate-limited',
+          status: 429,
+          retryAfterSeconds: 1,
+          reason: 'too many pending long polls',
+        })
+      if (waited.status === 'timeout')
+        httpFail({
+          kind: 'unavailable',
+          reason: `seq ${j} was not published within ${LONG_POLL_HOLD_MS / 1000} s; poll again`,
+          retryAfterSeconds: 0,
+        })
+      versions = await readVersions(c, waited.pointer)
+      decision = classify()
+    }
+    if (decision.action === 'reject') {
+      const kind = ({ 404: 'not-found', 410: 'gone', 425: 'too-early' } as const)[decision.status]
+      httpFail({ kind, reason: decision.reason })
+    }
+    if (decision.action === 'hold')
+      httpFail({ kind: 'unavailable', reason: 'poll again', retryAfterSeconds: 0 })
+    return serveInputItem(c, view, await inputItem(c, view, mediaType, versions, i, j))
+  })
+  .all('/tips/view/:rid/input/:vid/ug', () =>
+    httpFail({ kind: 'method-not-allowed', allow: ['POST'] })
+  )
+  .all('/tips/view/:rid/input/:vid/ug/:i/:j', () =>
+    httpFail({ kind: 'method-not-allowed', allow: ['GET', 'HEAD'] })
+  )
   .all('/tips', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
   .all('/tips/view/:rid/ug', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
   .all('/tips/view/:rid/ug/:i/:j', () =>
