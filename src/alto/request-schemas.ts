@@ -103,6 +103,7 @@ export type EndpointPropertyRequest = z.infer<typeof endpointPropertyRequest>
 export type EndpointCostRequest = z.infer<typeof endpointCostRequest>
 export type PathVectorCostMapRequest = z.infer<typeof pathVectorCostMapRequest>
 export type PathVectorEndpointCostRequest = z.infer<typeof pathVectorEndpointCostRequest>
+export type FilteredPropertyMapRequest = z.infer<typeof filteredPropertyMapRequest>
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: AltoError }
 

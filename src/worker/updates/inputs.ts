@@ -1,22 +1,26 @@
 /**
  * @module RFC 8895 §6.5 `input`: substreams of an update stream that follow a POST-mode resource
  * — the filtered cost map and the endpoint cost service of a network map, with single-cost,
- * multi-cost (RFC 8189) and calendared (RFC 8896) requests, and the RFC 9275 multipart path
- * vector resources (§9.3: their answers have two parts, each followed by its own patches).
+ * multi-cost (RFC 8189) and calendared (RFC 8896) requests, the RFC 9240 §8 filtered property
+ * maps, and the RFC 9275 multipart path vector resources (§9.3: their answers have two parts,
+ * each followed by its own patches).
  *
  * The input is validated exactly as the POST service validates its body (the same schema, the
  * same ALTO errors, §6.6: "the same error response that that resource would return"), and the
- * answer is computed by the same functions as the POST (cost-answers.ts), so each full
+ * answer is computed by the same functions as the POST (cost-answers.ts,
+ * property-map-answers.ts), so each full
  * replacement is the POST's answer for that input at that version.
  */
 import {
   endpointCostRequest,
   filteredCostMapRequest,
+  filteredPropertyMapRequest,
   pathVectorCostMapRequest,
   pathVectorEndpointCostRequest,
   validateRequest,
   type EndpointCostRequest,
   type FilteredCostMapRequest,
+  type FilteredPropertyMapRequest,
   type PathVectorCostMapRequest,
   type PathVectorEndpointCostRequest,
 } from '../../alto/request-schemas.ts'
@@ -41,8 +45,18 @@ import {
   planPathVectorEndpointCost,
   type PathVectorPlan,
 } from '../path-vector-answers.ts'
+import {
+  filteredPropertyMapText,
+  planFilteredPropertyMap,
+  type FilteredPropertyMapPlan,
+} from '../property-map-answers.ts'
 
-export type InputKind = 'filtered-cost-map' | 'endpoint-cost' | 'pv-cost-map' | 'pv-endpoint-cost'
+export type InputKind =
+  | 'filtered-cost-map'
+  | 'endpoint-cost'
+  | 'pv-cost-map'
+  | 'pv-endpoint-cost'
+  | 'filtered-property-map'
 
 /** One part of a multipart answer (RFC 2387; RFC 9275 §6.6). */
 export interface AnswerPart {
@@ -65,8 +79,13 @@ export interface InputAnswer {
 /** A validated POST-mode substream: what to compute at each version. */
 export interface StreamInput {
   kind: InputKind
-  /** The network map of the service. */
+  /**
+   * The network map of the service; for a filtered property map, the map family's hub shard
+   * (its first `uses` network map, or the property map itself: common.ts hubShardOf).
+   */
   nm: string
+  /** The property map of a `filtered-property-map` input. */
+  pm?: string
   /** The validated request body (schema output: unknown members dropped, RFC 7285 §8.3.7). */
   request: unknown
   /** The client's typed address (CF-Connecting-IP) for an empty `srcs`/`dsts` (endpoint cost). */
@@ -83,7 +102,12 @@ export interface StreamInput {
 export function postModeResource(
   manifest: Manifest,
   resourceId: string
-): { kind: InputKind; nm: string } | null {
+): { kind: InputKind; nm: string; pm?: string } | null {
+  const pms = manifest['property-maps'] ?? {}
+  for (const pm of Object.keys(pms)) {
+    if (resourceId === resourceIds.filteredPropertyMap(pm))
+      return { kind: 'filtered-property-map', nm: pms[pm].uses[0] ?? pm, pm }
+  }
   const pv = manifest['path-vectors'] ?? {}
   for (const nm of Object.keys(manifest['network-maps'])) {
     if (resourceId === resourceIds.filteredCostMap(nm)) return { kind: 'filtered-cost-map', nm }
@@ -146,16 +170,19 @@ export function validateInput(
     request: parsed.value,
     client: target.kind === 'endpoint-cost' || target.kind === 'pv-endpoint-cost' ? client : null,
     // A path table has no update log: the stream recomputes at every version anyway.
-    follows: pv
-      ? [target.nm]
-      : [
-          target.nm,
-          ...Object.keys(manifest['cost-maps'])
-            .filter((id) => manifest['cost-maps'][id]['network-map'] === target.nm)
-            .sort(),
-        ],
+    follows: target.pm
+      ? [...new Set([target.nm, target.pm])]
+      : pv
+        ? [target.nm]
+        : [
+            target.nm,
+            ...Object.keys(manifest['cost-maps'])
+              .filter((id) => manifest['cost-maps'][id]['network-map'] === target.nm)
+              .sort(),
+          ],
     key: '',
     domain: opts.domain,
+    ...(target.pm ? { pm: target.pm } : {}),
   }
   input.key = canonicalJson([resourceId, input.request, input.client])
   // The checks that need the manifest (cost types, constraints, calendars, addresses).
@@ -169,14 +196,28 @@ const SCHEMAS = {
   'endpoint-cost': endpointCostRequest,
   'pv-cost-map': pathVectorCostMapRequest,
   'pv-endpoint-cost': pathVectorEndpointCostRequest,
+  'filtered-property-map': filteredPropertyMapRequest,
 } as const
 
 type PlannedInput =
   | { kind: 'filtered-cost-map'; planned: FilteredCostMapPlan }
   | { kind: 'endpoint-cost'; planned: EndpointCostPlan }
   | { kind: 'pv'; planned: PathVectorPlan }
+  | { kind: 'filtered-property-map'; planned: FilteredPropertyMapPlan }
 
 function planInput(manifest: Manifest, input: StreamInput): PlannedInput {
+  if (input.kind === 'filtered-property-map') {
+    if (!Object.hasOwn(manifest['property-maps'] ?? {}, input.pm!))
+      throw new Error(`property map ${input.pm} is no longer published`)
+    return {
+      kind: input.kind,
+      planned: planFilteredPropertyMap(
+        manifest,
+        input.pm!,
+        input.request as FilteredPropertyMapRequest
+      ),
+    }
+  }
   if (manifest['network-maps'][input.nm] === undefined)
     throw new Error(`network map ${input.nm} is no longer published`)
   switch (input.kind) {
@@ -230,6 +271,8 @@ export async function inputAnswer(
   if (p.kind === 'filtered-cost-map')
     return { text: await filteredCostMapText(kv, manifest, p.planned) }
   if (p.kind === 'endpoint-cost') return { text: await endpointCostText(kv, manifest, p.planned) }
+  if (p.kind === 'filtered-property-map')
+    return { text: await filteredPropertyMapText(kv, manifest, p.planned) }
   // RFC 9275 §6.6: the Path Vector part (root), then the ANE property map part.
   const a = await pathVectorAnswer(kv, manifest, p.planned)
   const parts: AnswerPart[] = [
