@@ -321,13 +321,21 @@ export function renderIrd(manifest: IrdSource): string {
     return [nmId, ...own, resourceIds.filteredCostMap(nmId), resourceIds.endpointCost(nmId)]
   })
   streamable.push(...updatable.filter((id) => !streamable.includes(id)))
-  // RFC 8895 §6.5 `input` on RFC 9240 §8 filtered property maps too, after every full resource
+  // RFC 8895 §6.5 `input` on RFC 9240 §8 filtered property maps and RFC 9241 filtered CDNI
+  // resources too, after every full resource
   // (their `<nm>.pid` entities depend on network maps, their values on the full property map).
   const postPropmaps = Object.keys(propertyMaps)
     .sort(byCodeUnits)
     .map((id) => resourceIds.filteredPropertyMap(id))
-  streamable.push(...postPropmaps)
-  const postInput = new Set([...postCost, ...postPropmaps])
+  // RFC 9241 §5 filtered CDNI Advertisements and §6 their filtered capability property maps.
+  const postCdni = Object.keys(cdni)
+    .sort(byCodeUnits)
+    .flatMap((id) => [
+      resourceIds.filteredCdni(id),
+      ...(cdni[id].propmap !== undefined ? [resourceIds.filteredCdniPropertyMap(id)] : []),
+    ])
+  streamable.push(...postPropmaps, ...postCdni)
+  const postInput = new Set([...postCost, ...postPropmaps, ...postCdni])
   // RFC 9275 §9.3: the multipart path-vector resources, after everything they use (the network
   // map and the property maps of their persistent ANEs). Merge patches apply to one part each
   // (RFC 8895 §6.7.3), named `<substream-id>.<part>@<domain>`.
@@ -336,7 +344,7 @@ export function renderIrd(manifest: IrdSource): string {
       streamable.push(resourceIds.pathVectorCostMap(nmId), resourceIds.pathVectorEndpointCost(nmId))
   const streamChangeTypes = Object.fromEntries(streamable.map((id) => [id, MEDIA_TYPES.mergePatch]))
   // RFC 9569 TIPSReq `input`: TIPS also opens views of the POST-mode filtered cost map,
-  // endpoint cost service and filtered property maps (one per distinct input), in the update
+  // endpoint cost service, filtered property maps and CDNI resources (one per input), in the update
   // stream's order; not the multipart path-vector resources, whose parts RFC 9569 gives no item
   // encoding for.
   const tipsUses = streamable.filter((id) => updatable.includes(id) || postInput.has(id))

@@ -2,13 +2,13 @@
  * @module RFC 8895 §6.5 `input`: substreams of an update stream that follow a POST-mode resource
  * — the filtered cost map and the endpoint cost service of a network map, with single-cost,
  * multi-cost (RFC 8189) and calendared (RFC 8896) requests, the RFC 9240 §8 filtered property
- * maps, and the RFC 9275 multipart path vector resources (§9.3: their answers have two parts,
+ * maps, the RFC 9241 filtered CDNI Advertisements and their filtered property maps, and the RFC 9275 multipart path vector resources (§9.3: their answers have two parts,
  * each followed by its own patches).
  *
  * The input is validated exactly as the POST service validates its body (the same schema, the
  * same ALTO errors, §6.6: "the same error response that that resource would return"), and the
  * answer is computed by the same functions as the POST (cost-answers.ts,
- * property-map-answers.ts), so each full
+ * property-map-answers.ts, cdni-answers.ts), so each full
  * replacement is the POST's answer for that input at that version.
  */
 import {
@@ -45,6 +45,15 @@ import {
   planPathVectorEndpointCost,
   type PathVectorPlan,
 } from '../path-vector-answers.ts'
+import { filteredCdniRequest, type FilteredCdniRequest } from '../../alto/cdni.ts'
+import {
+  filteredCdniPropertyMapText,
+  filteredCdniText,
+  planFilteredCdni,
+  planFilteredCdniPropertyMap,
+  type FilteredCdniPlan,
+  type FilteredCdniPropertyMapPlan,
+} from '../cdni-answers.ts'
 import {
   filteredPropertyMapText,
   planFilteredPropertyMap,
@@ -57,6 +66,8 @@ export type InputKind =
   | 'pv-cost-map'
   | 'pv-endpoint-cost'
   | 'filtered-property-map'
+  | 'filtered-cdni'
+  | 'filtered-cdni-property-map'
 
 /** One part of a multipart answer (RFC 2387; RFC 9275 §6.6). */
 export interface AnswerPart {
@@ -84,8 +95,11 @@ export interface StreamInput {
    * (its first `uses` network map, or the property map itself: common.ts hubShardOf).
    */
   nm: string
-  /** The property map of a `filtered-property-map` input. */
-  pm?: string
+  /**
+   * The full resource a filtered one filters: the property map of a `filtered-property-map`
+   * input, the CDNI Advertisement of a `filtered-cdni` or `filtered-cdni-property-map` one.
+   */
+  of?: string
   /** The validated request body (schema output: unknown members dropped, RFC 7285 §8.3.7). */
   request: unknown
   /** The client's typed address (CF-Connecting-IP) for an empty `srcs`/`dsts` (endpoint cost). */
@@ -102,11 +116,18 @@ export interface StreamInput {
 export function postModeResource(
   manifest: Manifest,
   resourceId: string
-): { kind: InputKind; nm: string; pm?: string } | null {
+): { kind: InputKind; nm: string; of?: string } | null {
   const pms = manifest['property-maps'] ?? {}
   for (const pm of Object.keys(pms)) {
     if (resourceId === resourceIds.filteredPropertyMap(pm))
-      return { kind: 'filtered-property-map', nm: pms[pm].uses[0] ?? pm, pm }
+      return { kind: 'filtered-property-map', nm: pms[pm].uses[0] ?? pm, of: pm }
+  }
+  const cdnis = manifest['cdni-advertisements'] ?? {}
+  for (const id of Object.keys(cdnis)) {
+    const nm = cdnis[id]['network-map'] ?? id
+    if (resourceId === resourceIds.filteredCdni(id)) return { kind: 'filtered-cdni', nm, of: id }
+    if (cdnis[id].propmap !== undefined && resourceId === resourceIds.filteredCdniPropertyMap(id))
+      return { kind: 'filtered-cdni-property-map', nm, of: id }
   }
   const pv = manifest['path-vectors'] ?? {}
   for (const nm of Object.keys(manifest['network-maps'])) {
@@ -170,8 +191,8 @@ export function validateInput(
     request: parsed.value,
     client: target.kind === 'endpoint-cost' || target.kind === 'pv-endpoint-cost' ? client : null,
     // A path table has no update log: the stream recomputes at every version anyway.
-    follows: target.pm
-      ? [...new Set([target.nm, target.pm])]
+    follows: target.of
+      ? [...new Set([target.nm, target.of])]
       : pv
         ? [target.nm]
         : [
@@ -182,7 +203,7 @@ export function validateInput(
           ],
     key: '',
     domain: opts.domain,
-    ...(target.pm ? { pm: target.pm } : {}),
+    ...(target.of ? { of: target.of } : {}),
   }
   input.key = canonicalJson([resourceId, input.request, input.client])
   // The checks that need the manifest (cost types, constraints, calendars, addresses).
@@ -197,6 +218,8 @@ const SCHEMAS = {
   'pv-cost-map': pathVectorCostMapRequest,
   'pv-endpoint-cost': pathVectorEndpointCostRequest,
   'filtered-property-map': filteredPropertyMapRequest,
+  'filtered-cdni': filteredCdniRequest,
+  'filtered-cdni-property-map': filteredPropertyMapRequest,
 } as const
 
 type PlannedInput =
@@ -204,19 +227,39 @@ type PlannedInput =
   | { kind: 'endpoint-cost'; planned: EndpointCostPlan }
   | { kind: 'pv'; planned: PathVectorPlan }
   | { kind: 'filtered-property-map'; planned: FilteredPropertyMapPlan }
+  | { kind: 'filtered-cdni'; planned: FilteredCdniPlan }
+  | { kind: 'filtered-cdni-property-map'; planned: FilteredCdniPropertyMapPlan }
 
 function planInput(manifest: Manifest, input: StreamInput): PlannedInput {
-  if (input.kind === 'filtered-property-map') {
-    if (!Object.hasOwn(manifest['property-maps'] ?? {}, input.pm!))
-      throw new Error(`property map ${input.pm} is no longer published`)
-    return {
-      kind: input.kind,
-      planned: planFilteredPropertyMap(
-        manifest,
-        input.pm!,
-        input.request as FilteredPropertyMapRequest
-      ),
-    }
+  switch (input.kind) {
+    case 'filtered-property-map':
+      if (!Object.hasOwn(manifest['property-maps'] ?? {}, input.of!))
+        throw new Error(`property map ${input.of} is no longer published`)
+      return {
+        kind: input.kind,
+        planned: planFilteredPropertyMap(
+          manifest,
+          input.of!,
+          input.request as FilteredPropertyMapRequest
+        ),
+      }
+    case 'filtered-cdni':
+    case 'filtered-cdni-property-map':
+      if (!Object.hasOwn(manifest['cdni-advertisements'] ?? {}, input.of!))
+        throw new Error(`CDNI Advertisement ${input.of} is no longer published`)
+      return input.kind === 'filtered-cdni'
+        ? {
+            kind: input.kind,
+            planned: planFilteredCdni(manifest, input.of!, input.request as FilteredCdniRequest),
+          }
+        : {
+            kind: input.kind,
+            planned: planFilteredCdniPropertyMap(
+              manifest,
+              input.of!,
+              input.request as FilteredPropertyMapRequest
+            ),
+          }
   }
   if (manifest['network-maps'][input.nm] === undefined)
     throw new Error(`network map ${input.nm} is no longer published`)
@@ -273,6 +316,9 @@ export async function inputAnswer(
   if (p.kind === 'endpoint-cost') return { text: await endpointCostText(kv, manifest, p.planned) }
   if (p.kind === 'filtered-property-map')
     return { text: await filteredPropertyMapText(kv, manifest, p.planned) }
+  if (p.kind === 'filtered-cdni') return { text: await filteredCdniText(kv, p.planned) }
+  if (p.kind === 'filtered-cdni-property-map')
+    return { text: await filteredCdniPropertyMapText(kv, manifest, p.planned) }
   // RFC 9275 §6.6: the Path Vector part (root), then the ANE property map part.
   const a = await pathVectorAnswer(kv, manifest, p.planned)
   const parts: AnswerPart[] = [
