@@ -194,13 +194,14 @@ export function renderIrd(manifest: IrdSource): string {
   for (const nmId of networkMapOrder(manifest)) {
     if (pathVectors[nmId] === undefined) continue
     const persistent = pathVectors[nmId]['persistent-maps'] ?? []
+    const numeric = networkMapCostTypeNames(manifest['cost-maps'], nmId)
     resources.push([
       resourceIds.pathVectorCostMap(nmId),
       {
         uri: resourcePaths.pathVectorCostMap(nmId),
         'media-type': PV_MEDIA_TYPES.costMap,
         accepts: MEDIA_TYPES.costMapFilter,
-        capabilities: pathVectorCapabilities(persistent.length > 0),
+        capabilities: pathVectorCapabilities(persistent.length > 0, numeric),
         uses: [nmId, ...persistent],
       },
     ])
@@ -210,7 +211,7 @@ export function renderIrd(manifest: IrdSource): string {
         uri: resourcePaths.pathVectorEndpointCost(nmId),
         'media-type': PV_MEDIA_TYPES.endpointCost,
         accepts: MEDIA_TYPES.endpointCostParams,
-        capabilities: pathVectorCapabilities(persistent.length > 0),
+        capabilities: pathVectorCapabilities(persistent.length > 0, numeric),
         ...(persistent.length > 0 ? { uses: [...persistent] } : {}),
       },
     ])

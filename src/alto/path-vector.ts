@@ -43,12 +43,19 @@ export const MULTIPART_RELATED = 'multipart/related'
 export const PART_IDS = { costMap: 'costmap', endpointCost: 'ecs', propMap: 'propmap' } as const
 
 /** §7.2.4 / §7.3.4 capabilities: the PV type only, no constraints, no tests (§9.2). */
-export function pathVectorCapabilities(persistent = false): {
+export function pathVectorCapabilities(
+  persistent = false,
+  numeric: readonly string[] = []
+): {
   'cost-type-names': string[]
+  'max-cost-types'?: number
   'ane-property-names': string[]
 } {
+  // §7.2.4: "cost-type-names" includes the PV type; RFC 8189 multi-cost (§8.6) with the network
+  // map's own cost types beside it: a path and, say, its routing cost per pair in one answer.
   return {
-    'cost-type-names': [PATH_VECTOR_COST_TYPE_NAME],
+    'cost-type-names': [PATH_VECTOR_COST_TYPE_NAME, ...numeric],
+    ...(numeric.length > 0 ? { 'max-cost-types': 1 + numeric.length } : {}),
     'ane-property-names': anePropertyNames(persistent),
   }
 }

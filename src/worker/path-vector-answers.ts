@@ -26,14 +26,17 @@ import type {
   PathVectorCostMapRequest,
   PathVectorEndpointCostRequest,
 } from '../alto/request-schemas.ts'
+import { jsonNumber } from '../alto/json-text.ts'
 import { selectPids } from '../alto/responses.ts'
+import { networkMapCostTypeNames } from '../alto/ird.ts'
 import { resourceIds } from '../alto/resources.ts'
-import type { Manifest, PathVectorEntry } from '../store/manifest.ts'
+import type { CostMapEntry, Manifest, PathVectorEntry } from '../store/manifest.ts'
+import { sha256Hex } from '../tables/bytes.ts'
 import type { PathTable } from '../tables/index.ts'
 import { endpointBatchesFor } from './cost-answers.ts'
 import { phaseDone } from './phases.ts'
 import { networkMapVtag } from './resources.ts'
-import { pathTable, pidIndexes, pidTable } from './tables.ts'
+import { costMatrix, pathTable, pidIndexes, pidTable } from './tables.ts'
 
 const s = JSON.stringify
 const COST_TYPE_JSON = `{"cost-mode":"array","cost-metric":"ane-path"}`
@@ -46,20 +49,38 @@ export function pathVectorsOr404(manifest: Manifest, nmId: string): PathVectorEn
 /** The property maps defining the table's persistent ANEs (RFC 9275 §7.2.5 / §7.3.5). */
 const persistentMaps = (pv: PathVectorEntry): readonly string[] => pv['persistent-maps'] ?? []
 
+/** What a PV request returns per pair: its cost types in request order. */
+interface PathVectorCosts {
+  /** RFC 8189 `multi-cost-types` was used: one array per pair. */
+  multi: boolean
+  /** Per returned type, in request order: the path (`null`) or the cost map of a scalar type. */
+  types: (CostMapEntry | null)[]
+  selection: AneSelection
+}
+
 /**
- * The cost members held to the PV resource's capabilities (§7.2.4: the PV type only,
- * `cost-constraints` false, nothing testable) and `ane-property-names` to its
- * `ane-property-names` (§7.2.3: each entry MUST be one of them; absent: an empty list).
- * Returns which ANE properties were requested.
+ * The cost members held to the PV resource's capabilities (§7.2.4: the PV type and, for RFC
+ * 8189 multi-cost (§8.6), the network map's cost types; `cost-constraints` false, nothing
+ * testable) and `ane-property-names` to its `ane-property-names` (§7.2.3: each entry MUST be one
+ * of them; absent: an empty list). Returns the types to answer and the ANE properties asked.
  */
 function checkPathVectorRequest(
+  manifest: Manifest,
+  nmId: string,
   request: Parameters<typeof parseMultiCost>[0] & {
     'ane-property-names'?: string[]
   },
   pv: PathVectorEntry
-): AneSelection {
-  const capabilities = pathVectorCapabilities(persistentMaps(pv).length > 0)
-  parseMultiCost(request, capabilities, {
+): PathVectorCosts {
+  const byType = new Map<string, CostMapEntry>()
+  for (const cm of Object.values(manifest['cost-maps']))
+    if (cm['network-map'] === nmId) byType.set(cm['cost-type-name'], cm)
+  const capabilities = pathVectorCapabilities(
+    persistentMaps(pv).length > 0,
+    networkMapCostTypeNames(manifest['cost-maps'], nmId)
+  )
+  const plan = parseMultiCost(request, capabilities, {
+    ...manifest['cost-types'],
     [PATH_VECTOR_COST_TYPE_NAME]: PATH_VECTOR_COST_TYPE,
   })
   const names = request['ane-property-names'] ?? []
@@ -68,8 +89,14 @@ function checkPathVectorRequest(
     if (!offered.includes(name))
       altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'ane-property-names', value: name })
   return {
-    bandwidth: names.includes(MAX_RESERVABLE_BANDWIDTH),
-    persistent: names.includes(PERSISTENT_ENTITY_ID),
+    multi: plan.multi,
+    types: plan.types.map((name) =>
+      name === PATH_VECTOR_COST_TYPE_NAME ? null : byType.get(name)!
+    ),
+    selection: {
+      bandwidth: names.includes(MAX_RESERVABLE_BANDWIDTH),
+      persistent: names.includes(PERSISTENT_ENTITY_ID),
+    },
   }
 }
 
@@ -145,6 +172,7 @@ export type PathVectorPlan = {
   rid: string
   pv: PathVectorEntry
   selection: AneSelection
+  costs: PathVectorCosts
 } & (
   | { kind: 'costmap'; pids: { srcs?: string[]; dsts?: string[] } | undefined }
   | { kind: 'ecs'; srcs: AddressBatch; dsts: AddressBatch }
@@ -157,9 +185,10 @@ export function planPathVectorCostMap(
   request: PathVectorCostMapRequest
 ): PathVectorPlan {
   const pv = pathVectorsOr404(manifest, nmId)
-  const selection = checkPathVectorRequest(request, pv)
+  const costs = checkPathVectorRequest(manifest, nmId, request, pv)
   const rid = resourceIds.pathVectorCostMap(nmId)
-  return { kind: 'costmap', nmId, rid, pv, selection, pids: request.pids }
+  const { selection } = costs
+  return { kind: 'costmap', nmId, rid, pv, selection, costs, pids: request.pids }
 }
 
 /**
@@ -173,10 +202,11 @@ export function planPathVectorEndpointCost(
   client: string | null
 ): PathVectorPlan {
   const pv = pathVectorsOr404(manifest, nmId)
-  const selection = checkPathVectorRequest(request, pv)
+  const costs = checkPathVectorRequest(manifest, nmId, request, pv)
   const { srcs, dsts } = endpointBatchesFor(client, request.endpoints)
   const rid = resourceIds.pathVectorEndpointCost(nmId)
-  return { kind: 'ecs', nmId, rid, pv, selection, srcs, dsts }
+  const { selection } = costs
+  return { kind: 'ecs', nmId, rid, pv, selection, costs, srcs, dsts }
 }
 
 /** The two parts of a PV answer (§6.6), JSON texts; the PV part is the root. */
@@ -196,9 +226,32 @@ export async function pathVectorAnswer(
   manifest: Manifest,
   plan: PathVectorPlan
 ): Promise<PathVectorAnswer> {
-  const { nmId, rid, pv, selection } = plan
+  const { nmId, rid, pv, selection, costs } = plan
   const nm = manifest['network-maps'][nmId]
-  const anes = new AneCollector(await pathTable(kv, pv))
+  const [table, matrices] = await Promise.all([
+    pathTable(kv, pv),
+    Promise.all(costs.types.map((cm) => (cm === null ? null : costMatrix(kv, cm)))),
+  ])
+  const anes = new AneCollector(table)
+  /** The pair's value: the path, a cost, or (multi-cost) the array of them; null: none at all. */
+  const cell = (src: number, dst: number): string | null => {
+    let any = false
+    const parts: string[] = []
+    for (const m of matrices) {
+      let v = 'null'
+      if (m === null) {
+        const path = anes.table.path(src, dst)
+        if (path !== null) v = anes.pathJson(path)
+      } else {
+        const cost = m.row(src).get(dst)
+        if (cost === cost) v = jsonNumber(cost)
+      }
+      any ||= v !== 'null'
+      parts.push(v)
+    }
+    if (!any) return null
+    return costs.multi ? `[${parts.join(',')}]` : parts[0]
+  }
   const rows: string[] = []
   let pvPartId: string
   let pvMediaType: string
@@ -211,8 +264,8 @@ export async function pathVectorAnswer(
     for (const src of srcs) {
       const cells: string[] = []
       for (const dst of dsts) {
-        const path = anes.table.path(src, dst)
-        if (path !== null) cells.push(`${s(pids.names[dst])}:${anes.pathJson(path)}`)
+        const v = cell(src, dst)
+        if (v !== null) cells.push(`${s(pids.names[dst])}:${v}`)
       }
       if (cells.length > 0) rows.push(`${s(pids.names[src])}:{${cells.join(',')}}`)
     }
@@ -230,8 +283,8 @@ export async function pathVectorAnswer(
       const cells: string[] = []
       for (let j = 0; j < dsts.texts.length; j++) {
         if (dstPids[j] < 0) continue
-        const path = anes.table.path(srcPids[i], dstPids[j])
-        if (path !== null) cells.push(`${s(dsts.texts[j])}:${anes.pathJson(path)}`)
+        const v = cell(srcPids[i], dstPids[j])
+        if (v !== null) cells.push(`${s(dsts.texts[j])}:${v}`)
       }
       if (cells.length > 0) rows.push(`${s(srcs.texts[i])}:{${cells.join(',')}}`)
     }
@@ -240,11 +293,28 @@ export async function pathVectorAnswer(
     member = 'endpoint-cost-map'
   }
   phaseDone('lookup')
-  // §6.6: meta.vtag `<resource>.<part>`; dependent-vtags: exactly the network map's vtag.
-  const pvVtagJson = s({ 'resource-id': `${rid}.${pvPartId}`, tag: pv.tag })
+  // §6.6: meta.vtag `<resource>.<part>`; dependent-vtags: exactly the network map's vtag. With
+  // cost maps beside the paths (§8.6) the tag also moves with theirs.
+  const scalar = costs.types.filter((cm): cm is CostMapEntry => cm !== null)
+  const tag =
+    scalar.length === 0
+      ? pv.tag
+      : await sha256Hex([pv.tag, ...scalar.map((cm) => cm.tag)].join('\n'))
+  const pvVtagJson = s({ 'resource-id': `${rid}.${pvPartId}`, tag })
+  const typeJson = (cm: CostMapEntry | null) =>
+    cm === null
+      ? COST_TYPE_JSON
+      : s({
+          'cost-mode': cm['cost-type']['cost-mode'],
+          'cost-metric': cm['cost-type']['cost-metric'],
+        })
+  // RFC 8189 §4.1.3 / §4.2.3: a multi-cost answer has `"cost-type":{}` and the types as asked.
+  const costMeta = costs.multi
+    ? `"cost-type":{},"multi-cost-types":[${costs.types.map(typeJson).join(',')}]`
+    : `"cost-type":${typeJson(costs.types[0])}`
   const pvJson =
     `{"meta":{"vtag":${pvVtagJson},"dependent-vtags":[${s(networkMapVtag(manifest, nmId))}],` +
-    `"cost-type":${COST_TYPE_JSON}},"${member}":{${rows.join(',')}}}`
+    `${costMeta}},"${member}":{${rows.join(',')}}}`
   const shown = anes.anes()
   const propJson = anePropertyMapJson(
     [pvVtagJson, ...persistentVtagsJson(manifest, pv, shown, selection)],

@@ -134,7 +134,12 @@ describe('RFC 9275 §6.5 / §7.2.4 / §7.3.4 the path-vector resources in the IR
     const ird = (await (await get('/directory')).json()) as {
       resources: Record<string, Record<string, unknown>>
     }
-    const caps = { 'cost-type-names': ['path-vector'], 'ane-property-names': [BW] }
+    // RFC 8189 multi-cost (§8.6): the network map's own cost types beside the PV type.
+    const caps = {
+      'cost-type-names': ['path-vector', 'num-routingcost', 'ord-routingcost'],
+      'max-cost-types': 3,
+      'ane-property-names': [BW],
+    }
     expect(ird.resources[`${NM}-costmap-pv`]).toEqual({
       uri: pvCostMapPath(NM),
       'media-type': 'multipart/related;type=application/alto-costmap+json',
@@ -151,8 +156,20 @@ describe('RFC 9275 §6.5 / §7.2.4 / §7.3.4 the path-vector resources in the IR
     })
     // Tables with persistent ANEs offer persistent-entity-id (§6.4.2, the §8.2 endpoint-cost-pv)
     // and use their defining property map (§7.2.5 / §7.3.5 MUST).
-    const withPei = { 'cost-type-names': ['path-vector'], 'ane-property-names': [BW, PEI] }
     for (const nm of [NM2, NM3]) {
+      const withPei =
+        nm === NM3 // no cost maps: the PV type only, no multi-cost
+          ? { 'cost-type-names': ['path-vector'], 'ane-property-names': [BW, PEI] }
+          : {
+              'cost-type-names': [
+                'path-vector',
+                'num-routingcost',
+                'num-sceneryrate',
+                'num-shoesize',
+              ],
+              'max-cost-types': 4,
+              'ane-property-names': [BW, PEI],
+            }
       expect(ird.resources[`${nm}-costmap-pv`]).toMatchObject({
         capabilities: withPei,
         uses: [nm, 'ane-props'],
@@ -620,15 +637,102 @@ describe('RFC 9275 path vectors: every error is the proper ALTO error', () => {
     }
   })
 
-  it('§7.2.4: a cost type the PV resource does not offer → E_INVALID_FIELD_VALUE cost-type/cost-metric', async () => {
-    const routing = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
-    const arrayOther = { 'cost-mode': 'array', 'cost-metric': 'routingcost' }
-    for (const costType of [routing, arrayOther]) {
+  it('§7.2.4: a cost type the PV resource does not offer → E_INVALID_FIELD_VALUE on cost-type (the metric, or the mode of an offered metric)', async () => {
+    // numerical hopcount: no cost map of the network map has it (its routingcost is offered, §8.6).
+    const cases: [Record<string, string>, string][] = [
+      [{ 'cost-mode': 'numerical', 'cost-metric': 'hopcount' }, 'cost-type/cost-metric'],
+      [{ 'cost-mode': 'array', 'cost-metric': 'routingcost' }, 'cost-type/cost-mode'],
+    ]
+    for (const [costType, field] of cases) {
       const meta = await altoErrorMeta(await postPvEcs(NM, ecsBody({ 'cost-type': costType })))
-      expect(meta).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-metric' })
+      expect(meta).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field })
+      // The single-part service answers the same error for the same cost type.
+      const plain = await altoErrorMeta(
+        await postEndpointCost(NM, ecsBody({ 'cost-type': costType }))
+      )
+      expect(plain).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field })
       const fcm = await altoErrorMeta(await postPvCostMap(NM, { 'cost-type': costType }))
-      expect(fcm).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'cost-type/cost-metric' })
+      expect(fcm).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field })
     }
+  })
+
+  it('§8.6 / RFC 8189 §4.2.3: multi-cost-types [path-vector, num-routingcost] — per pair [path, cost], each equal to the single-cost answers (the PV answer and the plain ECS); meta cost-type {} and multi-cost-types; the same property part', async () => {
+    const routing = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
+    const endpoints = {
+      srcs: ['ipv4:192.0.2.2', 'ipv4:198.51.100.130'],
+      dsts: ['ipv4:192.0.2.2', 'ipv4:198.51.100.130', 'ipv4:203.0.113.7', 'ipv6:2001:db8::1'],
+    }
+    const single = await multipart(
+      await postPvEcs(NM, { 'cost-type': PV, endpoints, 'ane-property-names': [BW] })
+    )
+    const multi = await multipart(
+      await postPvEcs(NM, {
+        'multi-cost-types': [PV, routing],
+        endpoints,
+        'ane-property-names': [BW],
+      })
+    )
+    const plainRes = await postEndpointCost(NM, { 'cost-type': routing, endpoints })
+    expect(plainRes.status).toBe(200)
+    const plain = (await plainRes.json()) as {
+      'endpoint-cost-map': Record<string, Record<string, number>>
+    }
+    const paths = single.parts[0].json['endpoint-cost-map'] as Record<
+      string,
+      Record<string, string[]>
+    >
+    const both = multi.parts[0].json['endpoint-cost-map'] as Record<
+      string,
+      Record<string, [string[] | null, number | null]>
+    >
+    let pairs = 0
+    for (const src of endpoints.srcs)
+      for (const dst of endpoints.dsts) {
+        const path = paths[src]?.[dst]
+        const cost = plain['endpoint-cost-map'][src]?.[dst]
+        if (path === undefined && cost === undefined) {
+          expect(both[src]?.[dst]).toBeUndefined()
+          continue
+        }
+        pairs++
+        // Names are ranks of first appearance: the same walk, so the same names.
+        expect(both[src][dst]).toEqual([path ?? null, cost ?? null])
+      }
+    expect(pairs).toBeGreaterThan(2)
+    const meta = multi.parts[0].json.meta as Record<string, unknown>
+    expect(meta['cost-type']).toEqual({})
+    expect(meta['multi-cost-types']).toEqual([PV, routing])
+    // The paths' tag also moves with the cost map's; the property part is the single one's but
+    // for that dependent vtag.
+    expect((meta.vtag as { tag: string }).tag).not.toBe(
+      (single.parts[0].json.meta as { vtag: { tag: string } }).vtag.tag
+    )
+    expect(multi.parts[1].json['property-map']).toEqual(single.parts[1].json['property-map'])
+    expect(
+      (multi.parts[1].json.meta as { 'dependent-vtags': unknown[] })['dependent-vtags'][0]
+    ).toEqual(meta.vtag)
+  })
+
+  it('§7.2.6: without the PV type among the requested types the property part is {} (filtered cost map, routingcost only)', async () => {
+    const routing = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
+    const { parts } = await multipart(await postPvCostMap(NM, { 'multi-cost-types': [routing] }))
+    expect(parts[1].json['property-map']).toEqual({})
+    const plain = await postFilteredCostMap(NM, { 'cost-type': routing })
+    const map = ((await plain.json()) as { 'cost-map': Record<string, Record<string, number>> })[
+      'cost-map'
+    ]
+    const wrapped = Object.fromEntries(
+      Object.entries(map).map(([src, row]) => [
+        src,
+        Object.fromEntries(Object.entries(row).map(([dst, c]) => [dst, [c]])),
+      ])
+    )
+    expect(parts[0].json['cost-map']).toEqual(wrapped)
+    // max-cost-types 3: four types are one too many.
+    const tooMany = await altoErrorMeta(
+      await postPvCostMap(NM, { 'multi-cost-types': [PV, routing, routing, routing] })
+    )
+    expect(tooMany).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'multi-cost-types' })
   })
 
   it('§7.2.4: the PV type at the single-part filtered cost map and endpoint cost service (not offered there) → E_INVALID_FIELD_VALUE cost-type/cost-metric', async () => {
@@ -670,8 +774,9 @@ describe('RFC 9275 path vectors: every error is the proper ALTO error', () => {
       await postPvCostMap(NM, { 'cost-type': PV, constraints: ['le 5'] })
     )
     expect(constrained.code).toBe('E_INVALID_FIELD_VALUE')
+    // A network map without cost maps: no max-cost-types on its PV resources.
     const multi = await altoErrorMeta(
-      await postPvEcs(NM, { endpoints: ecsBody({}).endpoints, 'multi-cost-types': [PV] })
+      await postPvEcs(NM3, { endpoints: ecsBody({}).endpoints, 'multi-cost-types': [PV] })
     )
     expect(multi).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'multi-cost-types' })
   })
