@@ -20,6 +20,8 @@ import type {
   EndpointPropertyRequest,
   FilteredCostMapRequest,
   FilteredNetworkMapRequest,
+  PathVectorCostMapRequest,
+  PathVectorEndpointCostRequest,
 } from '../alto/request-schemas.ts'
 import {
   costMapResponseSchema,
@@ -47,6 +49,23 @@ import {
 import { clientFail } from './errors.ts'
 import { Transport, type TransportOptions } from './http.ts'
 import { follow, type FollowOptions, type FollowEvent } from './follow.ts'
+import {
+  bareMediaType,
+  mediaTypeParameter,
+  parseMultipart,
+  type MultipartPart,
+} from './multipart.ts'
+import { PV_MEDIA_TYPES } from '../alto/path-vector.ts'
+
+/** An RFC 9275 multipart answer, parsed (§6.6). */
+export interface PathVectorAnswer {
+  /** The Path Vector part (the root): a cost map or endpoint cost map of ANE-name arrays. */
+  paths: Record<string, unknown>
+  /** The ANE property map part: `.ane:<name>` → the requested ANE properties. */
+  properties: Record<string, unknown>
+  /** The parts' Content-IDs (without `<>`), root first. */
+  contentIds: [string, string]
+}
 
 export type ClientOptions = TransportOptions
 
@@ -309,6 +328,82 @@ export class AltoClient {
     )
   }
 
+  /**
+   * RFC 9275 §7.3 path vectors of endpoint pairs (the multipart endpoint cost service of the
+   * chosen network map): `paths` is the Path Vector part (RFC 7285 §11.5.1.6, or RFC 8189 §4.2.3
+   * arrays with `multi-cost-types`), `properties` the ANE property map part (RFC 9240 §7.6).
+   */
+  pathVectorEndpointCost(
+    request: PathVectorEndpointCostRequest,
+    choice: ResourceChoice = {}
+  ): Promise<PathVectorAnswer> {
+    return this.#pathVector(
+      PV_MEDIA_TYPES.endpointCost,
+      MEDIA_TYPES.endpointCostParams,
+      request,
+      choice
+    )
+  }
+
+  /** RFC 9275 §7.2 path vectors between PIDs (the multipart filtered cost map), as above. */
+  pathVectorCostMap(
+    request: PathVectorCostMapRequest,
+    choice: ResourceChoice = {}
+  ): Promise<PathVectorAnswer> {
+    return this.#pathVector(PV_MEDIA_TYPES.costMap, MEDIA_TYPES.costMapFilter, request, choice)
+  }
+
+  async #pathVector(
+    mediaType: string,
+    accepts: string,
+    request: unknown,
+    choice: ResourceChoice
+  ): Promise<PathVectorAnswer> {
+    const r = this.#pick('path-vector resource', this.resourcesOf(mediaType, accepts), choice, true)
+    const res = await this.transport.send(r.uri, {
+      method: 'POST',
+      headers: { 'Content-Type': accepts, Accept: `multipart/related,${MEDIA_TYPES.error}` },
+      body: JSON.stringify(request),
+    })
+    if (!res.ok) return this.transport.fail(res, 'POST', r.uri)
+    const type = res.headers.get('Content-Type') ?? ''
+    const bad = (reason: string): never =>
+      clientFail({ kind: 'invalid-response', url: r.uri, reason })
+    const boundary = mediaTypeParameter(type, 'boundary')
+    if (bareMediaType(type) !== 'multipart/related' || !boundary)
+      bad(`Content-Type ${type} is not multipart/related with a boundary`)
+    let parts: MultipartPart[] = []
+    try {
+      parts = parseMultipart(await res.text(), boundary!)
+    } catch (e) {
+      bad((e as Error).message)
+    }
+    // §6.6: exactly two parts; the root (the `start` part, else the first) is the path vectors.
+    if (parts.length !== 2) bad(`${parts.length} parts (RFC 9275 §6.6: two)`)
+    const start = mediaTypeParameter(type, 'start')
+    const rootIndex = start ? parts.findIndex((p) => `<${p.contentId}>` === start) : 0
+    if (rootIndex < 0) bad(`no part has the start Content-ID ${start}`)
+    const json = (p: MultipartPart): Record<string, unknown> => {
+      try {
+        const v = JSON.parse(p.body) as unknown
+        if (typeof v === 'object' && v !== null && !Array.isArray(v))
+          return v as Record<string, unknown>
+      } catch {
+        // reported below
+      }
+      return bad(`part ${p.contentId} is not a JSON object`)
+    }
+    const root = parts[rootIndex]
+    const other = parts[1 - rootIndex]
+    if (bareMediaType(other.contentType) !== MEDIA_TYPES.propMap)
+      bad(`the second part is ${other.contentType}, not ${MEDIA_TYPES.propMap}`)
+    return {
+      paths: json(root),
+      properties: json(other),
+      contentIds: [root.contentId, other.contentId],
+    }
+  }
+
   /** RFC 8189 §4.2 endpoint multi-cost service, chosen as {@link filteredMultiCostMap}'s. */
   endpointMultiCost(
     request: MultiCost<EndpointCostRequest>,
@@ -434,21 +529,19 @@ export class AltoClient {
   }
 
   /**
-   * Follows a GET-mode resource through TIPS (RFC 9569) or ALTO/SSE (RFC 8895), or a POST-mode
-   * one with `input` through ALTO/SSE (RFC 8895 §6.5): the first event carries the full body,
-   * each later one the body after a change.
+   * Follows a GET-mode resource, or a POST-mode one with `input` (RFC 8895 §6.5, RFC 9569
+   * TIPSReq `input`), through TIPS (RFC 9569, the default where a TIPS offers it) or ALTO/SSE
+   * (RFC 8895): the first event carries the full body, each later one the body after a change.
+   * A path-vector resource (multipart, SSE only) yields `parts` and a body of parts by Content-ID.
    */
   follow(resourceId: string, opts: FollowOptions = {}): AsyncGenerator<FollowEvent> {
-    const via = opts.via ?? (opts.input !== undefined ? 'sse' : 'tips')
-    if (via === 'tips' && opts.input !== undefined)
-      clientFail({
-        kind: 'no-resource',
-        reason: `following ${resourceId} with an input needs the update stream (via: 'sse')`,
-      })
-    const media = via === 'tips' ? MEDIA_TYPES.tips : MEDIA_TYPES.eventStream
-    const services = [...this.directory.resources.values()].filter(
-      (r) => r.mediaType === media && r.uses.includes(resourceId)
-    )
+    const offering = (media: string) =>
+      [...this.directory.resources.values()].filter(
+        (r) => r.mediaType === media && r.uses.includes(resourceId)
+      )
+    // TIPS when one offers the resource (RFC 9569), else the update stream (path vectors).
+    const via = opts.via ?? (offering(MEDIA_TYPES.tips).length > 0 ? 'tips' : 'sse')
+    const services = offering(via === 'tips' ? MEDIA_TYPES.tips : MEDIA_TYPES.eventStream)
     const service =
       services[0] ??
       clientFail({

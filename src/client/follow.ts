@@ -10,6 +10,11 @@
  *   (`<media-type>,<id>`) or a merge patch (`application/merge-patch+json,<id>`, §6.7), and
  *   control events (`application/alto-updatestreamcontrol+json`) carry the control URI.
  *
+ * A POST-mode resource is followed with its request body as `input` (RFC 8895 §6.5; RFC 9569
+ * TIPSReq `input`). An RFC 9275 path-vector answer (SSE only: `multipart/related`, §9.3) is held
+ * as an object of its parts by Content-ID, root first (`parts`); each later event patches one
+ * part (data-id `<substream>.<content-id>`, RFC 8895 §6.7.3).
+ *
  * Merge patches (RFC 7396) are applied with structural sharing (merge-patch.ts): each update's
  * `body` is a new object and the bodies delivered before it never change, while untouched
  * subtrees are shared between them (treat bodies as read-only). A JSON patch (RFC 6902, which this
@@ -27,13 +32,19 @@ import { clientFail } from './errors.ts'
 import { EventStreamReader } from './event-stream.ts'
 import { checked, type Transport } from './http.ts'
 import { countPatchLeaves, mergePatch } from './merge-patch.ts'
+import {
+  bareMediaType,
+  mediaTypeParameter,
+  parseMultipart,
+  type MultipartPart,
+} from './multipart.ts'
 
 export interface FollowOptions {
   via?: 'tips' | 'sse'
   /**
-   * RFC 8895 §6.5 `input`: the request body of a POST-mode resource (a filtered cost map or
-   * endpoint cost request, multi-cost and calendared ones included) to follow its answer. SSE
-   * only: this server's TIPS follows GET-mode maps.
+   * RFC 8895 §6.5 / RFC 9569 `input`: the request body of a POST-mode resource (a filtered cost
+   * map, endpoint cost, filtered property map or CDNI request, multi-cost and calendared ones
+   * included; path vectors over SSE only) to follow its answer.
    */
   input?: Record<string, unknown>
   /** Stops the follower (the pending long poll or stream is aborted). */
@@ -56,6 +67,11 @@ export interface UpdateEvent {
   changed?: number
   /** TIPS: the edge `seq-i → seq-j` that carried it. */
   edge?: { from: number; to: number }
+  /**
+   * A multipart answer (RFC 9275 path vectors): `body` maps each part's Content-ID (without
+   * `<>`) to its JSON; these are the Content-IDs, root (the path-vector part) first.
+   */
+  parts?: string[]
 }
 
 export type FollowEvent =
@@ -93,7 +109,7 @@ export function follow(
   opts: FollowOptions & { via: 'tips' | 'sse' }
 ): AsyncGenerator<FollowEvent> {
   return opts.via === 'tips'
-    ? followTips(transport, serviceUri, resourceId, opts.signal)
+    ? followTips(transport, serviceUri, resourceId, opts.signal, opts.input)
     : followSse(transport, serviceUri, resourceId, opts.signal, opts.input)
 }
 
@@ -101,13 +117,14 @@ async function* followTips(
   transport: Transport,
   tipsUri: string,
   resourceId: string,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  input?: Record<string, unknown>
 ): AsyncGenerator<FollowEvent> {
   const open = await transport.post(
     tipsUri,
     MEDIA_TYPES.tipsParams,
     MEDIA_TYPES.tips,
-    { 'resource-id': resourceId },
+    { 'resource-id': resourceId, ...(input !== undefined ? { input } : {}) },
     tipsResponseSchema
   )
   const viewUri = new URL(open['tips-view-uri'], tipsUri).href
@@ -169,6 +186,34 @@ async function* followTips(
   }
 }
 
+/**
+ * The JSON parts of a multipart event (RFC 9275 §6.6: exactly two, each with Content-ID and
+ * Content-Type, the path-vector part first); anything else is an `invalid-response` (§6.6: "the
+ * client MUST discard" an answer missing a part).
+ */
+function multipartParts(
+  data: string,
+  mediaType: string,
+  url: string
+): { id: string; json: unknown }[] {
+  const boundary = mediaTypeParameter(mediaType, 'boundary')
+  const bad = (reason: string): never => clientFail({ kind: 'invalid-response', url, reason })
+  if (!boundary) bad('a multipart event without a boundary parameter')
+  let parsed: MultipartPart[] = []
+  try {
+    parsed = parseMultipart(data, boundary!)
+  } catch (e) {
+    bad(`multipart event: ${(e as Error).message}`)
+  }
+  if (parsed.length !== 2) bad(`a multipart answer of ${parsed.length} parts (RFC 9275: two)`)
+  return parsed.map((p) => {
+    if (!p.contentId || !p.contentType) bad('a part without Content-ID or Content-Type')
+    const json = safeParse(p.body)
+    if (json === undefined) bad(`part ${p.contentId} is not JSON`)
+    return { id: p.contentId, json }
+  })
+}
+
 function safeParse(text: string): unknown {
   try {
     return JSON.parse(text) as unknown
@@ -201,6 +246,8 @@ async function* followSse(
   const reader = res.body.getReader()
   const events = new EventStreamReader()
   let body: unknown = null
+  /** The parts of a multipart answer being held (RFC 9275), else null. */
+  let parts: { id: string; json: unknown }[] | null = null
   try {
     while (!signal?.aborted) {
       let chunk: ReadableStreamReadResult<Uint8Array>
@@ -216,7 +263,25 @@ async function* followSse(
       }
       if (chunk.done) return
       for (const event of events.push(chunk.value)) {
-        const [mediaType] = event.event.split(',')
+        const comma = event.event.lastIndexOf(',')
+        const mediaType = comma < 0 ? event.event : event.event.slice(0, comma)
+        const dataId = comma < 0 ? '' : event.event.slice(comma + 1)
+        if (bareMediaType(mediaType) === 'multipart/related') {
+          // RFC 9275 §9.3: the whole multipart answer, one data line per line of the message.
+          parts = multipartParts(event.data, mediaType, streamUri)
+          body = Object.fromEntries(parts.map((p) => [p.id, p.json]))
+          yield {
+            type: 'update',
+            via: 'sse',
+            resourceId,
+            kind: 'snapshot',
+            body,
+            tag: bodyTag(parts[0].json),
+            bytes: event.data.length,
+            parts: parts.map((p) => p.id),
+          }
+          continue
+        }
         const data = checked(z.unknown(), safeParse(event.data), streamUri)
         if (mediaType === MEDIA_TYPES.updateStreamControl) {
           yield { type: 'control', control: checked(updateStreamControlSchema, data, streamUri) }
@@ -229,6 +294,31 @@ async function* followSse(
             reason: 'JSON patch updates are not supported',
           })
         const isPatch = mediaType === MEDIA_TYPES.mergePatch
+        if (parts !== null && isPatch) {
+          // RFC 8895 §6.7.3: a patch of one part, data-id `<substream-id>.<content-id>`.
+          const id = dataId.startsWith(`${SUBSTREAM}.`) ? dataId.slice(SUBSTREAM.length + 1) : ''
+          if (!parts.some((p) => p.id === id))
+            clientFail({
+              kind: 'invalid-response',
+              url: streamUri,
+              reason: `a patch of part ${JSON.stringify(dataId)}, which the answer does not have`,
+            })
+          const held = body as Record<string, unknown>
+          body = { ...held, [id]: mergePatch(held[id], data) }
+          yield {
+            type: 'update',
+            via: 'sse',
+            resourceId,
+            kind: 'merge-patch',
+            body,
+            tag: bodyTag((body as Record<string, unknown>)[parts[0].id]),
+            bytes: event.data.length,
+            changed: countPatchLeaves(data),
+            parts: parts.map((p) => p.id),
+          }
+          continue
+        }
+        parts = null
         body = isPatch ? mergePatch(body, data) : data
         yield {
           type: 'update',

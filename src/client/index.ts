@@ -2,7 +2,14 @@
  * @module The `alto-edge/client` entry: an ALTO (RFC 7285) client on `fetch` alone, for browsers,
  * Node ≥ 22 and Workers (docs/client.md).
  */
-export { AltoClient, type ClientOptions, type CostTypeRef, type ResourceChoice } from './client.ts'
+export {
+  AltoClient,
+  type ClientOptions,
+  type CostTypeRef,
+  type PathVectorAnswer,
+  type ResourceChoice,
+} from './client.ts'
+export { mediaTypeParameter, parseMultipart, type MultipartPart } from './multipart.ts'
 export { directoryUri, discover, MAX_IRDS, type Directory, type Resource } from './directory.ts'
 export { AltoClientError, type ClientFailure, type OtherAltoError } from './errors.ts'
 export { bodyTag, type FollowEvent, type FollowOptions, type UpdateEvent } from './follow.ts'
@@ -14,6 +21,8 @@ export type {
   EndpointPropertyRequest,
   FilteredCostMapRequest,
   FilteredNetworkMapRequest,
+  PathVectorCostMapRequest,
+  PathVectorEndpointCostRequest,
 } from '../alto/request-schemas.ts'
 export type * from '../alto/response-schemas.ts'
 export type { CdniAdvertisementResponse, CdniFilterRequest } from '../alto/cdni.ts'

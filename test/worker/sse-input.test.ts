@@ -242,7 +242,11 @@ describe('the client library: follow(resourceId, { input }) (RFC 8895 §6.5)', (
     const viaWorker: FetchLike = (input, init) => exports.default.fetch(input, init)
     const alto = await AltoClient.discover('http://alto.test', { fetch: viaWorker })
     const controller = new AbortController()
-    const updates = alto.follow(ecs(MC), { input: ENDPOINTS, signal: controller.signal })
+    const updates = alto.follow(ecs(MC), {
+      via: 'sse',
+      input: ENDPOINTS,
+      signal: controller.signal,
+    })
     const before = JSON.parse(await postText(postEndpointCost(MC, ENDPOINTS))) as unknown
     // v2 (routingcost PID1 → PID2 becomes 12) after the calendar-only version before it.
     const { snapshot, change } = await snapshotThenChange(updates, () => publishWithUpdates(v2), MC)

@@ -1,0 +1,70 @@
+/**
+ * @module `multipart/related` (RFC 2387) as RFC 9275 path-vector answers use it (§6.6): a
+ * message of parts, each with `Content-ID` and `Content-Type` headers and a JSON body, between
+ * `--<boundary>` delimiter lines and a closing `--<boundary>--` (RFC 2046 §5.1.1). Accepts CRLF
+ * (HTTP bodies) and LF line breaks (an ALTO/SSE event's data lines, RFC 8895 §6.7.3, rejoined).
+ * Pure and fetch-free: runs in browsers, Node and Workers.
+ */
+
+export interface MultipartPart {
+  /** The Content-ID without its angle brackets (`ecs@alto.example.com`). */
+  contentId: string
+  contentType: string
+  /** The part's body text (without the line break before the next delimiter). */
+  body: string
+}
+
+/**
+ * A parameter of a Content-Type value (`boundary`, `type`, `start`), unquoted; undefined when
+ * absent. RFC 2045 §5.1: names are case-insensitive, values a token or a quoted string.
+ */
+export function mediaTypeParameter(contentType: string, name: string): string | undefined {
+  const re = /;\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g
+  for (let m = re.exec(contentType); m !== null; m = re.exec(contentType)) {
+    if (m[1].toLowerCase() !== name.toLowerCase()) continue
+    const v = m[2].trim()
+    return v.startsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v
+  }
+  return undefined
+}
+
+/** The media type of a Content-Type value without its parameters, lower-cased. */
+export const bareMediaType = (contentType: string): string =>
+  contentType.split(';')[0].trim().toLowerCase()
+
+/**
+ * The parts of a multipart message with `boundary`. Throws an Error naming the problem when the
+ * message has no delimiter, a part lacks its blank line after the headers, or the closing
+ * delimiter is missing.
+ */
+export function parseMultipart(message: string, boundary: string): MultipartPart[] {
+  const lines = message.split(/\r?\n/)
+  const delimiter = `--${boundary}`
+  // RFC 2046 §5.1.1: delimiter lines may carry trailing whitespace ("transport padding").
+  const isDelimiter = (line: string) => line.trimEnd() === delimiter
+  const isClose = (line: string) => line.trimEnd() === `${delimiter}--`
+  let i = lines.findIndex((l) => isDelimiter(l) || isClose(l))
+  if (i < 0) throw new Error(`no --${boundary} delimiter`)
+  const parts: MultipartPart[] = []
+  while (!isClose(lines[i])) {
+    i++
+    const headers = new Map<string, string>()
+    for (; i < lines.length && lines[i] !== ''; i++) {
+      const colon = lines[i].indexOf(':')
+      if (colon <= 0) throw new Error(`part ${parts.length + 1}: malformed header line`)
+      headers.set(lines[i].slice(0, colon).trim().toLowerCase(), lines[i].slice(colon + 1).trim())
+    }
+    if (i >= lines.length) throw new Error(`part ${parts.length + 1}: no blank line after headers`)
+    i++
+    const start = i
+    while (i < lines.length && !isDelimiter(lines[i]) && !isClose(lines[i])) i++
+    if (i >= lines.length) throw new Error(`no closing --${boundary}-- delimiter`)
+    const id = headers.get('content-id') ?? ''
+    parts.push({
+      contentId: id.startsWith('<') && id.endsWith('>') ? id.slice(1, -1) : id,
+      contentType: headers.get('content-type') ?? '',
+      body: lines.slice(start, i).join('\n'),
+    })
+  }
+  return parts
+}
