@@ -129,6 +129,9 @@ export function blobBytes(build: Build, sha256: string): Uint8Array {
   return b
 }
 
+/** Workers KV's largest value (25 MiB). */
+const NAIVE_KV_VALUE_LIMIT = 25 * 1024 * 1024
+
 /** Seeds the naive Worker's KV with the RFC 7285 JSON bodies of the build. */
 export async function seedNaive(w: RunningWorker, build: Build): Promise<void> {
   const kv = (await w.mf.getKVNamespace('NAIVE_KV')) as unknown as KvNamespaceLike
@@ -137,10 +140,16 @@ export async function seedNaive(w: RunningWorker, build: Build): Promise<void> {
     await kv.put(`networkmap/${id}`, blobBytes(build, nm.json.sha256))
   }
   for (const cm of Object.values(m['cost-maps'])) {
-    await kv.put(
-      `costmap/${cm['network-map']}/${cm['cost-type-name']}`,
-      blobBytes(build, cm.json.sha256)
-    )
+    const bytes = blobBytes(build, cm.json.sha256)
+    // KV's value limit (25 MiB): the naive Worker has no chunking, and the rows compare the
+    // routingcost maps only. The ASN map's lossrate map JSON (27 MB) is left out of its KV.
+    if (bytes.byteLength > NAIVE_KV_VALUE_LIMIT) {
+      log(
+        `naive KV: ${cm['cost-type-name']} of ${cm['network-map']} (${bytes.byteLength} B) skipped`
+      )
+      continue
+    }
+    await kv.put(`costmap/${cm['network-map']}/${cm['cost-type-name']}`, bytes)
   }
 }
 
