@@ -5,22 +5,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { BenchResult } from '../bench/lib/harness.ts'
 
-interface Row {
-  name: string
-  unit: string
-  ours: number | null
-  baseline: number | null
-  baseline_name: string | null
-  ratio: number | null
-  target?: string
-  meets?: boolean
-}
 interface Report {
   machine: { cpu: string; cores: number; node: string; workerd?: string; date: string }
   quick: boolean
   seconds: number
-  results: Row[]
+  results: BenchResult[]
 }
 
 const root = join(import.meta.dirname, '..')
@@ -36,7 +27,7 @@ function num(x: number | null): string {
 }
 const ratio = (r: number | null) =>
   r === null ? '–' : `${r >= 1000 ? r.toPrecision(3) : Number(r.toPrecision(3))}×`
-const target = (r: Row) =>
+const target = (r: BenchResult) =>
   r.target ? `${r.target}${r.meets === undefined ? '' : r.meets ? ' ✓' : ' ✗'}` : ''
 
 const m = report.machine

@@ -4,18 +4,15 @@
  * 8895 §6.5) and TIPS views (RFC 9569 TIPSReq `input`): first event / snapshot = the POST
  * answer byte for byte, then updates that rebuild the next POST answer (issue 16 item 4).
  */
-import { env } from 'cloudflare:workers'
-import { runDurableObjectAlarm } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Ird } from '../../src/alto/ird.ts'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import type { Build } from '../../src/compiler/index.ts'
 import { applyMergePatch } from '../../src/updates/merge-patch.ts'
 import type { SseEvent } from '../../src/updates/sse.ts'
-import { hubStub } from '../../src/worker/updates/common.ts'
 import { altoErrorMeta, get, post } from './client.ts'
 import { compileRealMapSet, MAP_SET_FILES } from './map-set.ts'
-import { eventReader, publishWithUpdates } from './tips-helpers.ts'
+import { eventReader, publishWithUpdates, withHubAlarms } from './tips-helpers.ts'
 
 const CDNI = 'my-default-cdnifci'
 const FCDNI = `${CDNI}-filtered`
@@ -65,20 +62,6 @@ async function answer(res: Promise<Response>): Promise<string> {
 const text = (e: SseEvent) => e.data.split('\n').join('')
 const controlUriOf = (control: SseEvent) =>
   new URL((JSON.parse(control.data) as { 'control-uri': string })['control-uri']).pathname
-
-/** `pending`, with the hub's alarm (its pointer poll) run until it settles (bounded, 10 s). */
-async function withAlarms<T>(pending: Promise<T>): Promise<T> {
-  let settled = false
-  void pending.then(
-    () => (settled = true),
-    () => (settled = true)
-  )
-  for (const deadline = Date.now() + 10_000; !settled && Date.now() < deadline;) {
-    await runDurableObjectAlarm(hubStub(env, CDNI))
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return pending
-}
 
 let builds: Build[]
 
@@ -131,7 +114,7 @@ describe('RFC 8895 §6.5 / RFC 9569 input on the filtered CDNI resources', () =>
 
     await publishWithUpdates(builds[1])
     const changed = Object.fromEntries(
-      (await withAlarms(events.next(2))).map((e) => [e.event.split(',')[1], e])
+      (await withHubAlarms(events.next(2), CDNI)).map((e) => [e.event.split(',')[1], e])
     )
     const after = { f: await answer(postFilter(FILTER)), p: await answer(postProps(ENTITIES)) }
     // The [https/1.1, http/1.1] object no longer offers http/1.1: the filter drops it.
@@ -171,7 +154,7 @@ describe('RFC 8895 §6.5 / RFC 9569 input on the filtered CDNI resources', () =>
     })
     await new Promise((r) => setTimeout(r, 50))
     await publishWithUpdates(builds[2])
-    const next = await withAlarms(held)
+    const next = await withHubAlarms(held, CDNI)
     expect(next.status, await next.clone().text()).toBe(200)
     const after = await answer(postFilter(FILTER))
     expect(after).not.toBe(before)

@@ -15,6 +15,7 @@ import { hubStub } from '../../src/worker/updates/common.ts'
 import { ORIGIN, post, postFilteredCostMap } from './client.ts'
 import { MAP_SET_FILES, compileRealMapSet } from './map-set.ts'
 import { publishWithUpdates } from './tips-helpers.ts'
+import { pvTopology, withPvTopology } from './pv-helpers.ts'
 
 const NM = 'rfc8189-network-map'
 const ECS_PV = `${NM}-endpoint-cost-pv`
@@ -22,31 +23,16 @@ const PV = { 'cost-mode': 'array', 'cost-metric': 'ane-path' }
 const BW = 'max-reservable-bandwidth'
 const viaWorker: FetchLike = (input, init) => exports.default.fetch(input, init)
 
-const topology = (v2: boolean) => ({
-  'network-map': NM,
-  anes: { L1: { [BW]: v2 ? 40000000 : 100000000 }, L2: { [BW]: 50000000 }, NET1: {}, NET2: {} },
-  paths: {
-    PID1: { PID1: [], PID2: ['NET1', 'L1'], PID3: v2 ? ['NET1', 'L1', 'NET2'] : ['NET1', 'L2'] },
-    PID2: { PID1: ['L1', 'NET1'] },
-  },
-})
-
-/** The map set with the topology above, and routingcost PID1 → PID2 4 (v1) or 12 (v2). */
+/** The map set with {@link pvTopology}, and routingcost PID1 → PID2 4 (v1) or 12 (v2). */
 function files(v2: boolean): Record<string, string> {
-  const config = JSON.parse(MAP_SET_FILES['alto-edge.json']) as {
-    'path-vectors': { file: string }[]
-  }
-  config['path-vectors'].push({ file: 'example/test-pv-topology.json' })
   const rc = JSON.parse(MAP_SET_FILES['example/rfc8189-cost-routingcost.json']) as {
     costs: Record<string, Record<string, number>>
   }
   if (v2) rc.costs.PID1.PID2 = 12
-  return {
-    ...MAP_SET_FILES,
-    'alto-edge.json': JSON.stringify(config),
-    'example/test-pv-topology.json': JSON.stringify(topology(v2)),
-    'example/rfc8189-cost-routingcost.json': JSON.stringify(rc),
-  }
+  return withPvTopology(
+    { ...MAP_SET_FILES, 'example/rfc8189-cost-routingcost.json': JSON.stringify(rc) },
+    pvTopology(NM, v2, false)
+  )
 }
 
 const ECS_INPUT = {

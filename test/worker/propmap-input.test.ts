@@ -14,7 +14,7 @@ import type { SseEvent } from '../../src/updates/sse.ts'
 import { hubShardOf, hubStub } from '../../src/worker/updates/common.ts'
 import { altoErrorMeta, get, post } from './client.ts'
 import { compileRealMapSet, MAP_SET_FILES } from './map-set.ts'
-import { eventReader, NM, publishWithUpdates } from './tips-helpers.ts'
+import { eventReader, NM, publishWithUpdates, withHubAlarms } from './tips-helpers.ts'
 
 const PM = 'rfc-example-property-map'
 const FPM = `${PM}-filtered`
@@ -50,23 +50,6 @@ async function postAnswer(body: unknown): Promise<string> {
 const text = (e: SseEvent) => e.data.split('\n').join('')
 const controlUriOf = (control: SseEvent) =>
   new URL((JSON.parse(control.data) as { 'control-uri': string })['control-uri']).pathname
-
-/**
- * `pending`, with the hub's alarm (its pointer poll) run until it settles: the stream may
- * register with the hub only after the publication (bounded, 10 s).
- */
-async function nextWithAlarms<T>(pending: Promise<T>): Promise<T> {
-  let settled = false
-  void pending.then(
-    () => (settled = true),
-    () => (settled = true)
-  )
-  for (const deadline = Date.now() + 10_000; !settled && Date.now() < deadline;) {
-    await runDurableObjectAlarm(hubStub(env, NM))
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return pending
-}
 
 let v2: Build
 let v3: Build
@@ -119,7 +102,7 @@ describe('RFC 8895 §6.5 input on a filtered property map', () => {
     expect(text(first)).toBe(before)
 
     await publishWithUpdates(v2)
-    const [changed] = await nextWithAlarms(events.next(1))
+    const [changed] = await withHubAlarms(events.next(1), NM)
     const after = await postAnswer(INPUT)
     expect(after).not.toBe(before)
     expect(changed.event).toBe(`${MEDIA_TYPES.mergePatch},p`)

@@ -37,3 +37,41 @@ export function ephemeralRenaming(
   expect(order).toEqual(order.map((_, k) => `ANE${k + 1}`))
   return toSource
 }
+
+const BW = 'max-reservable-bandwidth'
+const PEI = 'persistent-entity-id'
+
+/**
+ * A small path table for `nm` (the rfc8189 example network map's PIDs) in two versions: v2 lowers
+ * L1's bandwidth and reroutes PID1 → PID3 over NET2 — a topology change both parts of a PV
+ * answer see. `persistent`: NET1 is the persistent ANE `ane-props.ane:MEC1`.
+ */
+export function pvTopology(nm: string, v2: boolean, persistent = true) {
+  return {
+    'network-map': nm,
+    anes: {
+      L1: { [BW]: v2 ? 40000000 : 100000000 },
+      L2: { [BW]: 50000000 },
+      NET1: persistent ? { [PEI]: 'ane-props.ane:MEC1' } : {},
+      NET2: {},
+    },
+    paths: {
+      PID1: { PID1: [], PID2: ['NET1', 'L1'], PID3: v2 ? ['NET1', 'L1', 'NET2'] : ['NET1', 'L2'] },
+      PID2: { PID1: ['L1', 'NET1'] },
+    },
+  }
+}
+
+/** `files` (a map set) with {@link pvTopology} added as `example/test-pv-topology.json`. */
+export function withPvTopology(
+  files: Record<string, string>,
+  topology: ReturnType<typeof pvTopology>
+): Record<string, string> {
+  const config = JSON.parse(files['alto-edge.json']) as { 'path-vectors': { file: string }[] }
+  config['path-vectors'].push({ file: 'example/test-pv-topology.json' })
+  return {
+    ...files,
+    'alto-edge.json': JSON.stringify(config),
+    'example/test-pv-topology.json': JSON.stringify(topology),
+  }
+}

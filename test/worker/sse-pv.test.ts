@@ -15,6 +15,7 @@ import { hubStub } from '../../src/worker/updates/common.ts'
 import { get, post } from './client.ts'
 import { MAP_SET_FILES, compileRealMapSet } from './map-set.ts'
 import { eventReader, publishWithUpdates } from './tips-helpers.ts'
+import { pvTopology, withPvTopology } from './pv-helpers.ts'
 
 const PARAMS = MEDIA_TYPES.updateStreamParams
 const ACCEPT = { Accept: 'text/event-stream, application/alto-error+json' }
@@ -25,31 +26,7 @@ const PV = { 'cost-mode': 'array', 'cost-metric': 'ane-path' }
 const BW = 'max-reservable-bandwidth'
 const PEI = 'persistent-entity-id'
 
-const topology = (v2: boolean) => ({
-  'network-map': NM,
-  anes: {
-    L1: { [BW]: v2 ? 40000000 : 100000000 },
-    L2: { [BW]: 50000000 },
-    NET1: { [PEI]: 'ane-props.ane:MEC1' },
-    NET2: {},
-  },
-  paths: {
-    PID1: { PID1: [], PID2: ['NET1', 'L1'], PID3: v2 ? ['NET1', 'L1', 'NET2'] : ['NET1', 'L2'] },
-    PID2: { PID1: ['L1', 'NET1'] },
-  },
-})
-
-function files(v2: boolean): Record<string, string> {
-  const config = JSON.parse(MAP_SET_FILES['alto-edge.json']) as {
-    'path-vectors': { file: string }[]
-  }
-  config['path-vectors'].push({ file: 'example/test-pv-topology.json' })
-  return {
-    ...MAP_SET_FILES,
-    'alto-edge.json': JSON.stringify(config),
-    'example/test-pv-topology.json': JSON.stringify(topology(v2)),
-  }
-}
+const files = (v2: boolean) => withPvTopology(MAP_SET_FILES, pvTopology(NM, v2))
 
 /** PID1 → PID1, PID2, PID3 and PID2 → PID1 (endpoints of the rfc8189 example network map). */
 const ECS_INPUT = {

@@ -106,3 +106,21 @@ export async function snapshotThenChange(
   }
   return { snapshot, change: await next }
 }
+
+/**
+ * `pending` (a follower's next event, a held long poll), with the alarm of hub `hub` (its
+ * pointer poll) run until it settles: a stream or long poll may reach the hub only after the
+ * publication it waits for (bounded, 10 s).
+ */
+export async function withHubAlarms<T>(pending: Promise<T>, hub: string): Promise<T> {
+  let settled = false
+  void pending.then(
+    () => (settled = true),
+    () => (settled = true)
+  )
+  for (const deadline = Date.now() + 10_000; !settled && Date.now() < deadline;) {
+    await runDurableObjectAlarm(hubStub(env, hub))
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return pending
+}
