@@ -2,14 +2,15 @@
  * @module RFC 8895 §6.5 `input`: substreams of an update stream that follow a POST-mode resource
  * — the filtered cost map and the endpoint cost service of a network map, with single-cost,
  * multi-cost (RFC 8189) and calendared (RFC 8896) requests, the RFC 9240 §8 filtered property
- * maps, the RFC 9241 filtered CDNI Advertisements and their filtered property maps, and the RFC 9275 multipart path vector resources (§9.3: their answers have two parts,
- * each followed by its own patches).
+ * maps, the RFC 9241 filtered CDNI Advertisements and their filtered property maps, and the
+ * RFC 9275 multipart path vector resources (§9.3: their answers have two parts, each followed
+ * by its own patches).
  *
  * The input is validated exactly as the POST service validates its body (the same schema, the
  * same ALTO errors, §6.6: "the same error response that that resource would return"), and the
  * answer is computed by the same functions as the POST (cost-answers.ts,
- * property-map-answers.ts, cdni-answers.ts), so each full
- * replacement is the POST's answer for that input at that version.
+ * property-map-answers.ts, cdni-answers.ts), so each full replacement is the POST's answer for
+ * that input at that version.
  */
 import {
   endpointCostRequest,
@@ -91,8 +92,8 @@ export interface InputAnswer {
 export interface StreamInput {
   kind: InputKind
   /**
-   * The network map of the service; for a filtered property map, the map family's hub shard
-   * (its first `uses` network map, or the property map itself: common.ts hubShardOf).
+   * The network map of the service; for a filtered property map or CDNI resource, the map
+   * family's hub shard (its network map, else the full resource itself: common.ts hubShardOf).
    */
   nm: string
   /**
