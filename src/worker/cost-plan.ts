@@ -56,7 +56,7 @@ function perNetworkMap<T>(
 /** Cost type name → cost map, per manifest and network map. */
 const byTypeCache = new WeakMap<Manifest, Map<string, Map<string, CostMapEntry>>>()
 
-function costMapsByType(manifest: Manifest, nmId: string): Map<string, CostMapEntry> {
+export function costMapsByType(manifest: Manifest, nmId: string): Map<string, CostMapEntry> {
   return perNetworkMap(byTypeCache, manifest, nmId, () => {
     const byType = new Map<string, CostMapEntry>()
     for (const cm of Object.values(manifest['cost-maps']))

@@ -34,6 +34,7 @@ import type { CostMapEntry, Manifest, PathVectorEntry } from '../store/manifest.
 import { sha256Hex } from '../tables/bytes.ts'
 import type { PathTable } from '../tables/index.ts'
 import { endpointBatchesFor } from './cost-answers.ts'
+import { costMapsByType } from './cost-plan.ts'
 import { phaseDone } from './phases.ts'
 import { networkMapVtag } from './resources.ts'
 import { costMatrix, pathTable, pidIndexes, pidTable } from './tables.ts'
@@ -72,9 +73,7 @@ function checkPathVectorRequest(
   },
   pv: PathVectorEntry
 ): PathVectorCosts {
-  const byType = new Map<string, CostMapEntry>()
-  for (const cm of Object.values(manifest['cost-maps']))
-    if (cm['network-map'] === nmId) byType.set(cm['cost-type-name'], cm)
+  const byType = costMapsByType(manifest, nmId)
   const capabilities = pathVectorCapabilities(
     persistentMaps(pv).length > 0,
     networkMapCostTypeNames(manifest['cost-maps'], nmId)
@@ -171,7 +170,7 @@ export type PathVectorPlan = {
   /** The PV resource's id (`<nm>-costmap-pv` / `<nm>-endpoint-cost-pv`). */
   rid: string
   pv: PathVectorEntry
-  selection: AneSelection
+  /** The cost types to answer and the ANE properties asked for. */
   costs: PathVectorCosts
 } & (
   | { kind: 'costmap'; pids: { srcs?: string[]; dsts?: string[] } | undefined }
@@ -187,8 +186,7 @@ export function planPathVectorCostMap(
   const pv = pathVectorsOr404(manifest, nmId)
   const costs = checkPathVectorRequest(manifest, nmId, request, pv)
   const rid = resourceIds.pathVectorCostMap(nmId)
-  const { selection } = costs
-  return { kind: 'costmap', nmId, rid, pv, selection, costs, pids: request.pids }
+  return { kind: 'costmap', nmId, rid, pv, costs, pids: request.pids }
 }
 
 /**
@@ -205,8 +203,7 @@ export function planPathVectorEndpointCost(
   const costs = checkPathVectorRequest(manifest, nmId, request, pv)
   const { srcs, dsts } = endpointBatchesFor(client, request.endpoints)
   const rid = resourceIds.pathVectorEndpointCost(nmId)
-  const { selection } = costs
-  return { kind: 'ecs', nmId, rid, pv, selection, costs, srcs, dsts }
+  return { kind: 'ecs', nmId, rid, pv, costs, srcs, dsts }
 }
 
 /** The two parts of a PV answer (§6.6), JSON texts; the PV part is the root. */
@@ -226,7 +223,8 @@ export async function pathVectorAnswer(
   manifest: Manifest,
   plan: PathVectorPlan
 ): Promise<PathVectorAnswer> {
-  const { nmId, rid, pv, selection, costs } = plan
+  const { nmId, rid, pv, costs } = plan
+  const { selection } = costs
   const nm = manifest['network-maps'][nmId]
   const [table, matrices] = await Promise.all([
     pathTable(kv, pv),
