@@ -49,12 +49,7 @@ import {
 import { clientFail } from './errors.ts'
 import { Transport, type TransportOptions } from './http.ts'
 import { follow, type FollowOptions, type FollowEvent } from './follow.ts'
-import {
-  bareMediaType,
-  mediaTypeParameter,
-  parseMultipart,
-  type MultipartPart,
-} from './multipart.ts'
+import { parsePathVectorParts, type PathVectorParts } from './multipart.ts'
 import { PV_MEDIA_TYPES } from '../alto/path-vector.ts'
 
 /** An RFC 9275 multipart answer, parsed (§6.6). */
@@ -366,41 +361,20 @@ export class AltoClient {
       body: JSON.stringify(request),
     })
     if (!res.ok) return this.transport.fail(res, 'POST', r.uri)
-    const type = res.headers.get('Content-Type') ?? ''
-    const bad = (reason: string): never =>
-      clientFail({ kind: 'invalid-response', url: r.uri, reason })
-    const boundary = mediaTypeParameter(type, 'boundary')
-    if (bareMediaType(type) !== 'multipart/related' || !boundary)
-      bad(`Content-Type ${type} is not multipart/related with a boundary`)
-    let parts: MultipartPart[] = []
+    let parsed: PathVectorParts
     try {
-      parts = parseMultipart(await res.text(), boundary!)
+      parsed = parsePathVectorParts(
+        await res.text(),
+        res.headers.get('Content-Type') ?? '',
+        MEDIA_TYPES.propMap
+      )
     } catch (e) {
-      bad((e as Error).message)
+      return clientFail({ kind: 'invalid-response', url: r.uri, reason: (e as Error).message })
     }
-    // §6.6: exactly two parts; the root (the `start` part, else the first) is the path vectors.
-    if (parts.length !== 2) bad(`${parts.length} parts (RFC 9275 §6.6: two)`)
-    const start = mediaTypeParameter(type, 'start')
-    const rootIndex = start ? parts.findIndex((p) => `<${p.contentId}>` === start) : 0
-    if (rootIndex < 0) bad(`no part has the start Content-ID ${start}`)
-    const json = (p: MultipartPart): Record<string, unknown> => {
-      try {
-        const v = JSON.parse(p.body) as unknown
-        if (typeof v === 'object' && v !== null && !Array.isArray(v))
-          return v as Record<string, unknown>
-      } catch {
-        // reported below
-      }
-      return bad(`part ${p.contentId} is not a JSON object`)
-    }
-    const root = parts[rootIndex]
-    const other = parts[1 - rootIndex]
-    if (bareMediaType(other.contentType) !== MEDIA_TYPES.propMap)
-      bad(`the second part is ${other.contentType}, not ${MEDIA_TYPES.propMap}`)
     return {
-      paths: json(root),
-      properties: json(other),
-      contentIds: [root.contentId, other.contentId],
+      paths: parsed.root.json,
+      properties: parsed.properties.json,
+      contentIds: [parsed.root.contentId, parsed.properties.contentId],
     }
   }
 

@@ -32,12 +32,7 @@ import { clientFail } from './errors.ts'
 import { EventStreamReader } from './event-stream.ts'
 import { checked, type Transport } from './http.ts'
 import { countPatchLeaves, mergePatch } from './merge-patch.ts'
-import {
-  bareMediaType,
-  mediaTypeParameter,
-  parseMultipart,
-  type MultipartPart,
-} from './multipart.ts'
+import { bareMediaType, parsePathVectorParts } from './multipart.ts'
 
 export interface FollowOptions {
   via?: 'tips' | 'sse'
@@ -187,31 +182,24 @@ async function* followTips(
 }
 
 /**
- * The JSON parts of a multipart event (RFC 9275 §6.6: exactly two, each with Content-ID and
- * Content-Type, the path-vector part first); anything else is an `invalid-response` (§6.6: "the
- * client MUST discard" an answer missing a part).
+ * The JSON parts of a multipart event, root first (RFC 9275 §6.6, parsePathVectorParts);
+ * anything else is an `invalid-response` (§6.6: "the client MUST discard" it).
  */
 function multipartParts(
   data: string,
   mediaType: string,
   url: string
 ): { id: string; json: unknown }[] {
-  const boundary = mediaTypeParameter(mediaType, 'boundary')
-  const bad = (reason: string): never => clientFail({ kind: 'invalid-response', url, reason })
-  if (!boundary) bad('a multipart event without a boundary parameter')
-  let parsed: MultipartPart[] = []
   try {
-    parsed = parseMultipart(data, boundary!)
+    const { root, properties } = parsePathVectorParts(data, mediaType, MEDIA_TYPES.propMap)
+    return [root, properties].map((p) => ({ id: p.contentId, json: p.json }))
   } catch (e) {
-    bad(`multipart event: ${(e as Error).message}`)
+    return clientFail({
+      kind: 'invalid-response',
+      url,
+      reason: `multipart event: ${(e as Error).message}`,
+    })
   }
-  if (parsed.length !== 2) bad(`a multipart answer of ${parsed.length} parts (RFC 9275: two)`)
-  return parsed.map((p) => {
-    if (!p.contentId || !p.contentType) bad('a part without Content-ID or Content-Type')
-    const json = safeParse(p.body)
-    if (json === undefined) bad(`part ${p.contentId} is not JSON`)
-    return { id: p.contentId, json }
-  })
 }
 
 function safeParse(text: string): unknown {

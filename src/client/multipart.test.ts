@@ -6,7 +6,7 @@
 import { parseMultipart as oracle } from '@remix-run/multipart-parser'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { mediaTypeParameter, parseMultipart } from './multipart.ts'
+import { mediaTypeParameter, parseMultipart, parsePathVectorParts } from './multipart.ts'
 
 const json = fc.json().filter((t) => !t.includes('\n') && !t.includes('\r'))
 const part = fc.record({
@@ -68,5 +68,51 @@ describe('mediaTypeParameter (RFC 2045 §5.1)', () => {
     expect(mediaTypeParameter(t, 'TYPE')).toBe('application/alto-costmap+json')
     expect(mediaTypeParameter(t, 'start')).toBeUndefined()
     expect(mediaTypeParameter('multipart/related;boundary=x', 'boundary')).toBe('x')
+  })
+})
+
+describe('parsePathVectorParts (RFC 9275 §6.6)', () => {
+  const PM = 'application/alto-propmap+json'
+  const ecs = 'application/alto-endpointcost+json'
+  const msg = (parts: [string, string, string][]) =>
+    message(
+      parts.map(([id, type, body]) => ({ id, type, body })),
+      'b'
+    )
+  const type = (extra = '') => `multipart/related; boundary=b; type=${ecs}${extra}`
+
+  it('root first (or the `start` part), then the property map part', () => {
+    const two = msg([
+      ['ecs@h', ecs, '{"a":1}'],
+      ['propmap@h', PM, '{"b":2}'],
+    ])
+    expect(parsePathVectorParts(two, type(), PM)).toEqual({
+      root: { contentId: 'ecs@h', json: { a: 1 } },
+      properties: { contentId: 'propmap@h', json: { b: 2 } },
+    })
+    const swapped = msg([
+      ['propmap@h', PM, '{"b":2}'],
+      ['ecs@h', ecs, '{"a":1}'],
+    ])
+    expect(parsePathVectorParts(swapped, type('; start="<ecs@h>"'), PM).root.contentId).toBe(
+      'ecs@h'
+    )
+  })
+
+  it('an answer to discard is an error naming why', () => {
+    const one = msg([['ecs@h', ecs, '{}']])
+    expect(() => parsePathVectorParts(one, type(), PM)).toThrow(/1 parts/)
+    const notPm = msg([
+      ['ecs@h', ecs, '{}'],
+      ['x@h', ecs, '{}'],
+    ])
+    expect(() => parsePathVectorParts(notPm, type(), PM)).toThrow(/second part/)
+    const array = msg([
+      ['ecs@h', ecs, '[1]'],
+      ['propmap@h', PM, '{}'],
+    ])
+    expect(() => parsePathVectorParts(array, type(), PM)).toThrow(/not a JSON object/)
+    expect(() => parsePathVectorParts(array, ecs, PM)).toThrow(/not multipart/)
+    expect(() => parsePathVectorParts(array, type('; start="<nope>"'), PM)).toThrow(/start/)
   })
 })

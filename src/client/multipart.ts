@@ -68,3 +68,52 @@ export function parseMultipart(message: string, boundary: string): MultipartPart
   }
   return parts
 }
+
+/** An RFC 9275 answer's two parts, parsed: the root (path vectors) first, then the ANE part. */
+export interface PathVectorParts {
+  root: { contentId: string; json: Record<string, unknown> }
+  properties: { contentId: string; json: Record<string, unknown> }
+}
+
+/**
+ * The two JSON parts of an RFC 9275 multipart answer (§6.6) whose Content-Type is
+ * `contentType`: exactly two parts, each with Content-ID and Content-Type and a JSON object body,
+ * the root being the `start` part (else the first) and the other the ANE property map
+ * (`propMapType`). Throws an Error naming what is wrong: §6.6 "the client MUST discard" such an
+ * answer. Used for POST answers and for ALTO/SSE multipart events alike.
+ */
+export function parsePathVectorParts(
+  message: string,
+  contentType: string,
+  propMapType: string
+): PathVectorParts {
+  const boundary = mediaTypeParameter(contentType, 'boundary')
+  if (bareMediaType(contentType) !== 'multipart/related' || !boundary)
+    throw new Error(`Content-Type ${contentType} is not multipart/related with a boundary`)
+  const parts = parseMultipart(message, boundary)
+  if (parts.length !== 2) throw new Error(`${parts.length} parts (RFC 9275 §6.6: two)`)
+  for (const p of parts)
+    if (!p.contentId || !p.contentType) throw new Error('a part without Content-ID or Content-Type')
+  const start = mediaTypeParameter(contentType, 'start')
+  const rootIndex = start ? parts.findIndex((p) => `<${p.contentId}>` === start) : 0
+  if (rootIndex < 0) throw new Error(`no part has the start Content-ID ${start}`)
+  const root = parts[rootIndex]
+  const other = parts[1 - rootIndex]
+  if (bareMediaType(other.contentType) !== propMapType)
+    throw new Error(`the second part is ${other.contentType}, not ${propMapType}`)
+  const json = (p: MultipartPart): Record<string, unknown> => {
+    let v: unknown
+    try {
+      v = JSON.parse(p.body)
+    } catch {
+      v = undefined
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new Error(`part ${p.contentId} is not a JSON object`)
+    return v as Record<string, unknown>
+  }
+  return {
+    root: { contentId: root.contentId, json: json(root) },
+    properties: { contentId: other.contentId, json: json(other) },
+  }
+}
