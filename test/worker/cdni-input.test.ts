@@ -12,7 +12,7 @@ import { applyMergePatch } from '../../src/updates/merge-patch.ts'
 import type { SseEvent } from '../../src/updates/sse.ts'
 import { altoErrorMeta, get, post } from './client.ts'
 import { compileRealMapSet, MAP_SET_FILES } from './map-set.ts'
-import { eventReader, publishWithUpdates, withHubAlarms } from './tips-helpers.ts'
+import { eventReader, bodyAfterItem, publishWithUpdates, withHubAlarms } from './tips-helpers.ts'
 
 const CDNI = 'my-default-cdnifci'
 const FCDNI = `${CDNI}-filtered`
@@ -158,12 +158,7 @@ describe('RFC 8895 §6.5 / RFC 9569 input on the filtered CDNI resources', () =>
     expect(next.status, await next.clone().text()).toBe(200)
     const after = await answer(postFilter(FILTER))
     expect(after).not.toBe(before)
-    const body = JSON.parse(await next.text()) as unknown
-    const rebuilt =
-      next.headers.get('Content-Type') === MEDIA_TYPES.mergePatch
-        ? applyMergePatch(JSON.parse(before), body)
-        : body
-    expect(rebuilt).toStrictEqual(JSON.parse(after))
+    expect(await bodyAfterItem(next, before)).toStrictEqual(JSON.parse(after))
 
     const bad = {
       'cdni-capabilities': [{ 'capability-type': 'FCI.DeliveryProtocol', 'capability-value': 7 }],

@@ -14,7 +14,13 @@ import type { SseEvent } from '../../src/updates/sse.ts'
 import { hubShardOf, hubStub } from '../../src/worker/updates/common.ts'
 import { altoErrorMeta, get, post } from './client.ts'
 import { compileRealMapSet, MAP_SET_FILES } from './map-set.ts'
-import { eventReader, NM, publishWithUpdates, withHubAlarms } from './tips-helpers.ts'
+import {
+  eventReader,
+  NM,
+  bodyAfterItem,
+  publishWithUpdates,
+  withHubAlarms,
+} from './tips-helpers.ts'
 
 const PM = 'rfc-example-property-map'
 const FPM = `${PM}-filtered`
@@ -173,12 +179,7 @@ describe('RFC 9569 TIPSReq input on a filtered property map', () => {
     const res = await held
     expect(res.status, await res.clone().text()).toBe(200)
     const after = await postAnswer(INPUT)
-    const body = JSON.parse(await res.text()) as unknown
-    const rebuilt =
-      res.headers.get('Content-Type') === MEDIA_TYPES.mergePatch
-        ? applyMergePatch(JSON.parse(before), body)
-        : body
-    expect(rebuilt).toStrictEqual(JSON.parse(after))
+    expect(await bodyAfterItem(res, before)).toStrictEqual(JSON.parse(after))
     expect(JSON.parse(after)['property-map']['ipv4:192.0.2.0/26']['.region']).toBe('ap-south')
 
     // A bad input: the POST's error.

@@ -3,8 +3,10 @@ import { env } from 'cloudflare:workers'
 import { runDurableObjectAlarm } from 'cloudflare:test'
 import type { FollowEvent, UpdateEvent } from '../../src/client/index.ts'
 import type { Build } from '../../src/compiler/index.ts'
+import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import { kvStoreFromBinding } from '../../src/compiler/kv-binding.ts'
 import { publishBuild, type PublishResult } from '../../src/compiler/publish.ts'
+import { applyMergePatch } from '../../src/updates/merge-patch.ts'
 import { parseSseStream, type SseEvent } from '../../src/updates/sse.ts'
 import { hubStub } from '../../src/worker/updates/common.ts'
 import { compileRealMapSet, exampleVariant } from './map-set.ts'
@@ -123,4 +125,15 @@ export async function withHubAlarms<T>(pending: Promise<T>, hub: string): Promis
     await new Promise((r) => setTimeout(r, 50))
   }
   return pending
+}
+
+/**
+ * The body a TIPS item turns `before` (the previous answer's JSON text) into: the merge patch
+ * applied when the item is one (RFC 7396), else the item itself (a snapshot or full replacement).
+ */
+export async function bodyAfterItem(res: Response, before: string): Promise<unknown> {
+  const body = JSON.parse(await res.text()) as unknown
+  return res.headers.get('Content-Type') === MEDIA_TYPES.mergePatch
+    ? applyMergePatch(JSON.parse(before), body)
+    : body
 }

@@ -9,12 +9,11 @@ import { runDurableObjectAlarm } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import type { Build } from '../../src/compiler/index.ts'
-import { applyMergePatch } from '../../src/updates/merge-patch.ts'
 import { viewVersions } from '../../src/worker/updates/tips-inputs.ts'
 import { hubStub } from '../../src/worker/updates/common.ts'
 import { altoErrorMeta, get, post, postEndpointCost, postFilteredCostMap } from './client.ts'
 import { MAP_SET_FILES, compileRealMapSet } from './map-set.ts'
-import { publishWithUpdates } from './tips-helpers.ts'
+import { bodyAfterItem, publishWithUpdates } from './tips-helpers.ts'
 
 const TIPS_ACCEPT = { Accept: `${MEDIA_TYPES.tips}, application/alto-error+json` }
 const MC = 'rfc8189-network-map'
@@ -237,11 +236,7 @@ describe('RFC 9569 Client Pull: items of an input view', () => {
     for (const [k, pending] of held.entries()) {
       const res = await pending
       expect(res.status, await res.clone().text()).toBe(200)
-      const type = res.headers.get('Content-Type')
-      const body = JSON.parse(await res.text()) as unknown
-      const rebuilt =
-        type === MEDIA_TYPES.mergePatch ? applyMergePatch(JSON.parse(before[k]), body) : body
-      expect(rebuilt).toEqual(JSON.parse(after[k]))
+      expect(await bodyAfterItem(res, before[k])).toEqual(JSON.parse(after[k]))
     }
     // The multi-cost answer changed in two costs: a patch, not the whole answer.
     const patch = await item(views[0].path, e, e + 1, MEDIA_TYPES.mergePatch)
