@@ -15,10 +15,12 @@
  * directory is touched. wrangler itself is not imported: loading it costs more than the whole
  * unchanged publish (~1.5 s).
  */
+import type { Miniflare } from 'miniflare'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { kvStoreFromBinding, type KvStore } from '../compiler/index.ts'
+import { kvStoreFromBinding, type KvNamespaceLike, type KvStore } from '../compiler/index.ts'
 import { PROJECT_ROOT } from './wrangler-kv.ts'
 
 export interface LocalKvOptions {
@@ -75,11 +77,34 @@ async function startMiniflare(opts: LocalKvOptions) {
     })
   )
   try {
-    const ns = await mf.getKVNamespace(binding)
+    const ns = streamingValues(await mf.getKVNamespace(binding))
     return { mf, ns, watchdog: watchWorkerd() }
   } catch (error) {
     await mf.dispose()
     throw error
+  }
+}
+
+/**
+ * The proxied namespace with values passed as streams. Miniflare's Node-side proxy serialises a
+ * byte value into its JSON call message (and the answer back), but sends a stream as the raw
+ * request or response body: measured on 3 × 24 MiB values, writes 1.6–1.7 s → 0.6–0.9 s and
+ * reads 1.8–2.4 s → 0.2–0.25 s. The generated ASN map set is 275 MiB.
+ */
+function streamingValues(ns: Awaited<ReturnType<Miniflare['getKVNamespace']>>): KvNamespaceLike {
+  return {
+    async get(key) {
+      const body = await ns.get(key, 'stream')
+      return body === null ? null : new Response(body).arrayBuffer()
+    },
+    put(key, value) {
+      return ns.put(
+        key,
+        typeof value === 'string' ? value : (new Blob([value]).stream() as NodeReadableStream)
+      )
+    },
+    delete: (key) => ns.delete(key),
+    list: (options) => ns.list(options),
   }
 }
 

@@ -421,6 +421,61 @@ describe('compileMapSet: validation rules (file, path, line, value, message)', (
     ])
   })
 
+  it('a cost CSV read in place (the common lines) compiles like the same costs in JSON', async () => {
+    // The JSON costs of baseFiles() plus D's row, as CSV lines of every form the reader meets:
+    // in PID order (read in place), out of order, with spaces, CRLF, a decimal, a comment.
+    const viaJson = editJson(baseFiles(), 'cost.json', (d) => {
+      d.costs.D = { A: 0.5, B: 12, D: 0 }
+    })
+    let viaCsv = editJson(baseFiles(), 'cost.json', (d) => {
+      d.costs = {}
+      d['cost-csv'] = ['costs.csv']
+    })
+    viaCsv = {
+      ...viaCsv,
+      'costs.csv': [
+        'src,dst,cost',
+        'A,A,1',
+        'A,B,2',
+        'A,D,3',
+        '# B row, D before A',
+        'B,B,1\r',
+        ' B , A , 2 ',
+        'D,D,0',
+        'D,A,0.5',
+        'D,B,12',
+      ].join('\n'),
+    }
+    const blobOf = async (files: SourceFiles) => {
+      const r = await compileMapSet(files)
+      if (!r.ok) throw new Error(JSON.stringify(r.errors))
+      const ref = r.build.manifest['cost-maps']['net-num-routingcost'].json
+      return new TextDecoder().decode(r.build.blobs.get(ref.sha256))
+    }
+    const text = await blobOf(viaCsv)
+    expect(text).toBe(await blobOf(viaJson))
+    expect(JSON.parse(text)['cost-map'].D).toEqual({ A: 0.5, B: 12, D: 0 })
+  })
+
+  it('cost CSV lines the in-place reader declines get the generic errors', async () => {
+    let files = editJson(baseFiles(), 'cost.json', (d) => {
+      d.costs = {}
+      d['cost-csv'] = ['costs.csv']
+    })
+    files = {
+      ...files,
+      'costs.csv': 'src,dst,cost\nA,A,1\nA,B,007\nA,D,-1\nB,A,1e400\nB,B,1,2\nA,A,1\nQ,A,1\n',
+    }
+    const errors = await errorsOf(files)
+    expect(errors.map((e) => [e.line, e.path, e.value, e.message])).toEqual([
+      [3, 'cost', '007', 'cost must be a finite number'],
+      [5, 'cost', 'Infinity', 'cost must be a finite number'],
+      [6, 'cost', '1,2', 'cost must be a finite number'],
+      [7, 'cost', '1', 'cost A -> A is defined twice'],
+      [8, 'src', 'Q', 'source PID Q is not in network map net'],
+    ])
+  })
+
   it('reports all errors of all files at once', async () => {
     let files = editJson(baseFiles(), 'net.json', (d) => (d.pids.A.ipv4 = ['10.0.0.1/8']))
     files = editJson(files, 'prop.json', (d) => (d.property = 'nope'))

@@ -12,6 +12,7 @@ import { Diagnostics, joinPath, subPath, subPathOrigin, type Origin } from '../s
 import { declaredResourceId, type EntrySource } from './config-entries.ts'
 import { checkCostType, cleanCostType, costChecker, type CostChecker } from './cost-type.ts'
 import { readCsvFiles } from './files.ts'
+import type { CsvRecord, FastLine } from '../csv.ts'
 import { checkSchema, hasKey } from './json.ts'
 import {
   MAX_COST_CELLS,
@@ -146,6 +147,29 @@ const readNativeCostMap: CostMapReader = (diag, source) => {
   }
 }
 
+/** `name` followed by a comma at `at` (before `to`). */
+function hasField(text: string, at: number, to: number, name: string): boolean {
+  return (
+    at + name.length < to && text.charCodeAt(at + name.length) === 44 && text.startsWith(name, at)
+  )
+}
+
+/**
+ * The integer `text.slice(from, to)` spells as a JSON number (digits, no leading zero, at most
+ * 15 of them so it is exact), else -1.
+ */
+function integerAt(text: string, from: number, to: number): number {
+  const digits = to - from
+  if (digits < 1 || digits > 15 || (digits > 1 && text.charCodeAt(from) === 48)) return -1
+  let v = 0
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return -1
+    v = v * 10 + d
+  }
+  return v
+}
+
 /**
  * Fills the matrix from the JSON rows, then the CSV files: reports unknown PIDs, bad costs and
  * a pair defined twice (the first definition stays).
@@ -161,24 +185,21 @@ function fillCells(
   const n = nm.pidNames.length
   const cells = new Float64Array(n * n).fill(Number.NaN)
   let entries = 0
-  const setCell = (
-    src: string,
-    dst: string,
-    raw: unknown,
-    srcAt: Origin,
-    dstAt: Origin,
-    costAt: Origin
-  ): void => {
+  // Origins are built only to report: a generated CSV has 1.5 million lines.
+  type At = Origin | (() => Origin)
+  const origin = (at: At) => (typeof at === 'function' ? at() : at)
+  const setCell = (src: string, dst: string, raw: unknown, srcAt: At, dstAt: At, costAt: At) => {
     const si = nm.pidIndex.get(src)
     const di = nm.pidIndex.get(dst)
-    if (si === undefined) diag.error(srcAt, `source PID ${src} is not in network map ${nmId}`, src)
+    if (si === undefined)
+      diag.error(origin(srcAt), `source PID ${src} is not in network map ${nmId}`, src)
     if (di === undefined)
-      diag.error(dstAt, `destination PID ${dst} is not in network map ${nmId}`, dst)
+      diag.error(origin(dstAt), `destination PID ${dst} is not in network map ${nmId}`, dst)
     const cost = checkCost(diag, raw, costAt)
     if (si === undefined || di === undefined || cost === undefined) return
     const cell = si * n + di
     if (!Number.isNaN(cells[cell])) {
-      diag.error(costAt, `cost ${src} -> ${dst} is defined twice`, cost)
+      diag.error(origin(costAt), `cost ${src} -> ${dst} is defined twice`, cost)
       return
     }
     cells[cell] = cost
@@ -191,19 +212,63 @@ function fillCells(
       setCell(src, dst, raw, srcAt, dstAt, dstAt)
     }
   }
-  readCsvFiles(diag, files, file, 'cost-csv', csvRefs, ['src', 'dst', 'cost'], (r, csvFile) => {
+  const readRecord = (r: CsvRecord, csvFile: string) => {
     const [src, dst, costText] = r.fields
     const line = r.line
-    const costAt: Origin = { file: csvFile, path: 'cost', line }
     const cost = JSON_NUMBER.test(costText) ? Number(costText) : costText
     setCell(
       src,
       dst,
       cost,
-      { file: csvFile, path: 'src', line },
-      { file: csvFile, path: 'dst', line },
-      costAt
+      () => ({ file: csvFile, path: 'src', line }),
+      () => ({ file: csvFile, path: 'dst', line }),
+      () => ({ file: csvFile, path: 'cost', line })
     )
-  })
+  }
+  /**
+   * The common line, `src,dst,<integer>` with known PIDs and no space, read in place: the source
+   * is usually the previous line's and the destination the PID after the previous one (files
+   * written row by row in PID order), so both are matched without slicing. Anything else — an
+   * unknown PID, another number form, a space — goes the generic way and gets its error there.
+   */
+  const fastLine = (csvFile: string): FastLine => {
+    let line = 0
+    const costAt = () => ({ file: csvFile, path: 'cost', line })
+    let si = -1
+    let di = -1
+    return (text, from, to, lineNo) => {
+      let at = from
+      if (si < 0 || !hasField(text, at, to, nm.pidNames[si])) {
+        const comma = text.indexOf(',', at)
+        if (comma < 0 || comma >= to) return false
+        const s = nm.pidIndex.get(text.slice(at, comma))
+        if (s === undefined) return false
+        si = s
+      }
+      at += nm.pidNames[si].length + 1
+      if (!(di + 1 < n && hasField(text, at, to, nm.pidNames[di + 1]))) {
+        const comma = text.indexOf(',', at)
+        if (comma < 0 || comma >= to) return false
+        const d = nm.pidIndex.get(text.slice(at, comma))
+        if (d === undefined) return false
+        di = d
+      } else di++
+      at += nm.pidNames[di].length + 1
+      const cost = integerAt(text, at, to)
+      if (cost < 0) return false
+      line = lineNo
+      const checked = checkCost(diag, cost, costAt)
+      if (checked === undefined) return true
+      const cell = si * n + di
+      if (!Number.isNaN(cells[cell])) {
+        diag.error(costAt(), `cost ${nm.pidNames[si]} -> ${nm.pidNames[di]} is defined twice`, cost)
+        return true
+      }
+      cells[cell] = checked
+      entries++
+      return true
+    }
+  }
+  readCsvFiles(diag, files, file, 'cost-csv', csvRefs, ['src', 'dst', 'cost'], readRecord, fastLine)
   return { cells, entries }
 }

@@ -69,7 +69,12 @@ export function cleanCostType(costType: CostType): CostType {
 }
 
 /** Checks one cost value of a cost map of this type; returns it, or undefined (reported). */
-export type CostChecker = (diag: Diagnostics, value: unknown, at: Origin) => number | undefined
+/** `at` may be a function: it is called only to report (a CSV line's origin is then built lazily). */
+export type CostChecker = (
+  diag: Diagnostics,
+  value: unknown,
+  at: Origin | (() => Origin)
+) => number | undefined
 
 /** The value checker of a cost type (an unknown mode, already reported, adds no rule). */
 export function costChecker(costType: CostType): CostChecker {
@@ -78,15 +83,16 @@ export function costChecker(costType: CostType): CostChecker {
     ownRow(METRIC_RULES, costType['cost-metric']),
     performanceRule(costType),
   ].filter((r): r is CostRule => r !== undefined)
+  const origin = (at: Origin | (() => Origin)) => (typeof at === 'function' ? at() : at)
   return (diag, value, at) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      diag.error(at, 'cost must be a finite number', value)
+      diag.error(origin(at), 'cost must be a finite number', value)
       return undefined
     }
     for (const rule of rules) {
       const problem = rule(value)
       if (problem !== undefined) {
-        diag.error(at, problem, value)
+        diag.error(origin(at), problem, value)
         return undefined
       }
     }

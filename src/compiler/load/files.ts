@@ -3,7 +3,7 @@
  * reading the CSV side files a JSON source lists, and discovering every file the map set
  * references (`referencedFiles`, for readers that fetch files on demand).
  */
-import { parseCsv, type CsvRecord } from '../csv.ts'
+import { forEachCsvRecord, type CsvRecord, type FastLine } from '../csv.ts'
 import { dirname, resolveRelative } from '../paths.ts'
 import { Diagnostics, joinPath, type Origin } from '../source-error.ts'
 import { CONFIG_FILE, CONFIG_LISTS, CSV_LISTS, type CsvList, type SourceFiles } from './model.ts'
@@ -26,7 +26,7 @@ export function resolveFileRef(
 /**
  * Reads the CSV files a source lists under `key` (paths relative to the source): reports a bad
  * path, a missing file and every malformed line, and hands each record, with its file, to
- * `onRecord`.
+ * `onRecord`, in line order (the record is a fresh object per call: keep it if you need it).
  */
 export function readCsvFiles(
   diag: Diagnostics,
@@ -35,7 +35,9 @@ export function readCsvFiles(
   key: CsvList,
   refs: readonly string[] | undefined,
   columns: string[],
-  onRecord: (record: CsvRecord, csvFile: string) => void
+  onRecord: (record: CsvRecord, csvFile: string) => void,
+  /** Per file: a {@link FastLine} for the common lines (they then skip `onRecord`). */
+  fastLine?: (csvFile: string) => FastLine
 ): void {
   refs?.forEach((rel, i) => {
     const at: Origin = { file, path: joinPath([key, i]) }
@@ -46,10 +48,13 @@ export function readCsvFiles(
       diag.error(at, 'file not found', csvFile)
       return
     }
-    const { records, problems } = parseCsv(text, columns)
-    for (const p of problems)
-      diag.error({ file: csvFile, path: '', line: p.line }, p.message, p.value)
-    for (const r of records) onRecord(r, csvFile)
+    forEachCsvRecord(
+      text,
+      columns,
+      (fields, line) => onRecord({ line, fields }, csvFile),
+      (p) => diag.error({ file: csvFile, path: '', line: p.line }, p.message, p.value),
+      fastLine?.(csvFile)
+    )
   })
 }
 
