@@ -3,8 +3,27 @@ import {
   anePropertyMapJson,
   contentIdDomain,
   multipartContentType,
+  pathVectorCapabilities,
   writeMultipartPathVector,
 } from './path-vector.ts'
+
+describe('RFC 9275 §7.2.4 / §7.3.4 / §9.2 capabilities', () => {
+  it('a network map without cost maps: the PV type only, no max-cost-types (not multi-cost aware, so multi-cost-types is refused)', () => {
+    expect(pathVectorCapabilities(false)).toEqual({
+      'cost-type-names': ['path-vector'],
+      'ane-property-names': ['max-reservable-bandwidth'],
+    })
+  })
+  it('with cost maps: §8.2 "multicost-pv" — the PV type first, then the scalar types, max-cost-types their number; never testable-cost-type-names for the PV type', () => {
+    const caps = pathVectorCapabilities(true, ['num-routingcost'])
+    expect(caps).toEqual({
+      'cost-type-names': ['path-vector', 'num-routingcost'],
+      'max-cost-types': 2,
+      'ane-property-names': ['max-reservable-bandwidth', 'persistent-entity-id'],
+    })
+    expect(caps).not.toHaveProperty('testable-cost-type-names')
+  })
+})
 
 describe('RFC 9275 §6.6 multipart pieces', () => {
   it('Content-ID DOMAIN-NAME is a dot-atom-text (RFC 5322): host names kept, IPv6 literals replaced', () => {

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
 import { PathTable, decodeStringTable } from '../../src/tables/index.ts'
+import { sha256Hex } from '../../src/tables/bytes.ts'
 import { readBlobBytes } from '../../src/worker/store.ts'
 import { altoErrorMeta, get, post, postEndpointCost, postFilteredCostMap } from './client.ts'
 import { MAP_SET_FILES, compileRealMapSet, publish } from './map-set.ts'
@@ -158,8 +159,12 @@ describe('RFC 9275 §6.5 / §7.2.4 / §7.3.4 the path-vector resources in the IR
     // and use their defining property map (§7.2.5 / §7.3.5 MUST).
     for (const nm of [NM2, NM3]) {
       const withPei =
-        nm === NM3 // no cost maps: the PV type only, no multi-cost
-          ? { 'cost-type-names': ['path-vector'], 'ane-property-names': [BW, PEI] }
+        nm === NM3 // one routing cost map: the §8.2 "multicost-pv" capabilities
+          ? {
+              'cost-type-names': ['path-vector', 'num-routingcost'],
+              'max-cost-types': 2,
+              'ane-property-names': [BW, PEI],
+            }
           : {
               'cost-type-names': [
                 'path-vector',
@@ -463,7 +468,7 @@ describe('RFC 9275 §11 / §5.1.2 ephemeral ANE names', () => {
   })
 })
 
-describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.4 sample)', () => {
+describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.6 sample)', () => {
   const pmVtag = () => ({
     'resource-id': 'ane-props',
     tag: manifest['property-maps']!['ane-props'].tag,
@@ -515,6 +520,71 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.4 s
     // each under the ephemeral name of its ANE; the persistent ANEs keep their ids (§6.4.2).
     expect(parts[1].json).toEqual({
       meta: { 'dependent-vtags': [vtag, pmVtag()] },
+      'property-map': {
+        '.ane:ANE3': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC1' },
+        '.ane:ANE5': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC2' },
+        '.ane:ANE1': { [BW]: 50000000000 },
+        '.ane:ANE2': { [BW]: 10000000000 },
+        '.ane:ANE4': { [BW]: 15000000000 },
+      },
+    })
+  })
+
+  it('§8.6 example: multi-cost-types [path-vector, routingcost] at the §8.1 sample — [[NET3, …], 3] and [[NET3, …], 2] per pair, the same property part as §8.4', async () => {
+    const routing = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
+    const res = await postPvEcs(NM3, {
+      'multi-cost-types': [PV, routing],
+      endpoints: {
+        srcs: ['ipv4:192.0.2.34', 'ipv6:2001:db8::3:1'],
+        dsts: ['ipv4:192.0.2.2', 'ipv4:192.0.2.50', 'ipv6:2001:db8::4:1'],
+      },
+      'ane-property-names': [BW, PEI],
+    })
+    expect(res.headers.get('Content-Type')).toMatch(
+      /^multipart\/related;.*type="application\/alto-endpointcost\+json"/
+    )
+    const { parts } = await multipart(res)
+    // The paths' tag moves with the routing cost map's too (path-vector-answers.ts).
+    const tag = await sha256Hex(
+      [
+        manifest['path-vectors']![NM3].tag,
+        manifest['cost-maps']['rfc9275-num-routingcost'].tag,
+      ].join('\n')
+    )
+    // The example's answer is [[NET3, AGGR1], 3], [[NET3, AGGR2], 2] and [[NET3, AGGR2], 2]: its
+    // routing costs (maps/example/rfc9275-cost-routingcost.json: PID3 → PID1 3, PID3 → PID4 2)
+    // with the §8.4 paths after the server aggregated NET1+L1 and NET2+L2, which §8.4 calls
+    // "implementation specific" obfuscation. Here the paths are §8.4's own (NET3, L1, NET1 …),
+    // under the §11 ephemeral names of the §8.4 test; the IPv6 source also gets the IPv4
+    // destinations (RFC 7285 §11.5.1: every source × destination), which the example omits.
+    const toPid1 = [['ANE1', 'ANE2', 'ANE3'], 3]
+    const toPid4 = [['ANE1', 'ANE4', 'ANE5'], 2]
+    expect(parts[0].json).toEqual({
+      meta: {
+        vtag: { 'resource-id': `${NM3}-endpoint-cost-pv.ecs`, tag },
+        'dependent-vtags': [nmVtag(NM3)],
+        // RFC 8189 §4.2.3: "cost-type" {} for RFC 7285 clients, then the types asked for.
+        'cost-type': {},
+        'multi-cost-types': [PV, routing],
+      },
+      'endpoint-cost-map': {
+        'ipv4:192.0.2.34': {
+          'ipv4:192.0.2.2': toPid1,
+          'ipv4:192.0.2.50': toPid4,
+          'ipv6:2001:db8::4:1': toPid4,
+        },
+        'ipv6:2001:db8::3:1': {
+          'ipv4:192.0.2.2': toPid1,
+          'ipv4:192.0.2.50': toPid4,
+          'ipv6:2001:db8::4:1': toPid4,
+        },
+      },
+    })
+    // §8.6: "a property map that maps the ANEs to their requested properties" — the §8.4 values.
+    expect(parts[1].json).toEqual({
+      meta: {
+        'dependent-vtags': [{ 'resource-id': `${NM3}-endpoint-cost-pv.ecs`, tag }, pmVtag()],
+      },
       'property-map': {
         '.ane:ANE3': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC1' },
         '.ane:ANE5': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC2' },
@@ -769,14 +839,19 @@ describe('RFC 9275 path vectors: every error is the proper ALTO error', () => {
     }
   })
 
-  it('§7.2.4 / §9.2: cost-constraints false — constraints → E_INVALID_FIELD_VALUE; no max-cost-types — multi-cost-types → E_INVALID_FIELD_VALUE', async () => {
+  it('§7.2.4 / §9.2: cost-constraints false — constraints → E_INVALID_FIELD_VALUE; more types than max-cost-types (2 at the §8.1 sample) → E_INVALID_FIELD_VALUE', async () => {
     const constrained = await altoErrorMeta(
       await postPvCostMap(NM, { 'cost-type': PV, constraints: ['le 5'] })
     )
     expect(constrained.code).toBe('E_INVALID_FIELD_VALUE')
-    // A network map without cost maps: no max-cost-types on its PV resources.
+    // (A PV resource without max-cost-types refuses multi-cost-types at all: multi-cost.test.ts,
+    // and path-vector.test.ts for the capabilities of a network map without cost maps.)
+    const routing = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
     const multi = await altoErrorMeta(
-      await postPvEcs(NM3, { endpoints: ecsBody({}).endpoints, 'multi-cost-types': [PV] })
+      await postPvEcs(NM3, {
+        endpoints: ecsBody({}).endpoints,
+        'multi-cost-types': [PV, routing, routing],
+      })
     )
     expect(multi).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'multi-cost-types' })
   })
