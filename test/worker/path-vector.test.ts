@@ -469,6 +469,22 @@ describe('RFC 9275 §11 / §5.1.2 ephemeral ANE names', () => {
 })
 
 describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.6 sample)', () => {
+  /** The §8.4 and §8.6 requests' endpoints: 192.0.2.34 and 2001:db8::3:1 are in PID3. */
+  const SAMPLE_ENDPOINTS = {
+    srcs: ['ipv4:192.0.2.34', 'ipv6:2001:db8::3:1'],
+    dsts: ['ipv4:192.0.2.2', 'ipv4:192.0.2.50', 'ipv6:2001:db8::4:1'],
+  }
+  /**
+   * The §8.4 property part (both properties asked for), each under the ephemeral name its ANE
+   * gets in those answers: NET3 → ANE1, L1 → ANE2, NET1 → ANE3, L2 → ANE4, NET2 → ANE5.
+   */
+  const SAMPLE_PROPERTIES = {
+    '.ane:ANE3': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC1' },
+    '.ane:ANE5': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC2' },
+    '.ane:ANE1': { [BW]: 50000000000 },
+    '.ane:ANE2': { [BW]: 10000000000 },
+    '.ane:ANE4': { [BW]: 15000000000 },
+  }
   const pmVtag = () => ({
     'resource-id': 'ane-props',
     tag: manifest['property-maps']!['ane-props'].tag,
@@ -495,10 +511,7 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.6 s
     const { parts } = await multipart(
       await postPvEcs(NM3, {
         'cost-type': PV,
-        endpoints: {
-          srcs: ['ipv4:192.0.2.34', 'ipv6:2001:db8::3:1'],
-          dsts: ['ipv4:192.0.2.2', 'ipv4:192.0.2.50', 'ipv6:2001:db8::4:1'],
-        },
+        endpoints: SAMPLE_ENDPOINTS,
         'ane-property-names': [BW, PEI],
       })
     )
@@ -520,13 +533,7 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.6 s
     // each under the ephemeral name of its ANE; the persistent ANEs keep their ids (§6.4.2).
     expect(parts[1].json).toEqual({
       meta: { 'dependent-vtags': [vtag, pmVtag()] },
-      'property-map': {
-        '.ane:ANE3': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC1' },
-        '.ane:ANE5': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC2' },
-        '.ane:ANE1': { [BW]: 50000000000 },
-        '.ane:ANE2': { [BW]: 10000000000 },
-        '.ane:ANE4': { [BW]: 15000000000 },
-      },
+      'property-map': SAMPLE_PROPERTIES,
     })
   })
 
@@ -534,10 +541,7 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.6 s
     const routing = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
     const res = await postPvEcs(NM3, {
       'multi-cost-types': [PV, routing],
-      endpoints: {
-        srcs: ['ipv4:192.0.2.34', 'ipv6:2001:db8::3:1'],
-        dsts: ['ipv4:192.0.2.2', 'ipv4:192.0.2.50', 'ipv6:2001:db8::4:1'],
-      },
+      endpoints: SAMPLE_ENDPOINTS,
       'ane-property-names': [BW, PEI],
     })
     expect(res.headers.get('Content-Type')).toMatch(
@@ -585,13 +589,7 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.6 s
       meta: {
         'dependent-vtags': [{ 'resource-id': `${NM3}-endpoint-cost-pv.ecs`, tag }, pmVtag()],
       },
-      'property-map': {
-        '.ane:ANE3': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC1' },
-        '.ane:ANE5': { [BW]: 50000000000, [PEI]: 'ane-props.ane:MEC2' },
-        '.ane:ANE1': { [BW]: 50000000000 },
-        '.ane:ANE2': { [BW]: 10000000000 },
-        '.ane:ANE4': { [BW]: 15000000000 },
-      },
+      'property-map': SAMPLE_PROPERTIES,
     })
   })
 
