@@ -31,7 +31,7 @@ import { selectPids } from '../alto/responses.ts'
 import { networkMapCostTypeNames } from '../alto/ird.ts'
 import { resourceIds } from '../alto/resources.ts'
 import type { CostMapEntry, Manifest, PathVectorEntry } from '../store/manifest.ts'
-import { sha256Hex } from '../tables/bytes.ts'
+import { sha256Hex, toHex } from '../tables/bytes.ts'
 import type { PathTable } from '../tables/index.ts'
 import { endpointBatchesFor } from './cost-answers.ts'
 import { costMapsByType } from './cost-plan.ts'
@@ -134,15 +134,49 @@ function persistentVtagsJson(
  */
 export const ephemeralAneName = (rank: number): string => `ANE${rank}`
 
+/**
+ * How the ephemeral names of a POST answer are chosen (`ALTO_PV_ANE_NAMES`): `ranked` (the
+ * default, above) or `random` — §11: "A RECOMMENDED assignment strategy is to generate ANE names
+ * from random numbers", so that the same entity gets another name in every answer, also to
+ * another client asking the same question. A random name is `ANE` and 16 hex digits (64 random
+ * bits; PIDName syntax, §6.1), distinct within the answer. Update streams keep ranked names:
+ * they compare an answer with the previous one, and random names would change every path of
+ * every event.
+ */
+export type AneNaming = 'ranked' | 'random'
+
+/** `ALTO_PV_ANE_NAMES` read once per request: `random`, else the default `ranked`. */
+export const aneNamingOf = (value: string | undefined): AneNaming =>
+  value?.trim().toLowerCase() === 'random' ? 'random' : 'ranked'
+
+const randomAneNames = (): ((rank: number) => string) => {
+  const used = new Set<string>()
+  const bytes = new Uint8Array(8)
+  return () => {
+    for (;;) {
+      crypto.getRandomValues(bytes)
+      const name = `ANE${toHex(bytes)}`
+      if (!used.has(name)) {
+        used.add(name)
+        return name
+      }
+    }
+  }
+}
+
 /** Collects the ANEs of the returned paths, in first-use order, under their ephemeral names. */
 class AneCollector {
   readonly table: PathTable
   /** Per ANE index: its ephemeral name as JSON text once used, else undefined. */
   private readonly nameJson: (string | undefined)[]
+  /** The ephemeral names given, in first-use order. */
+  private readonly names: string[] = []
+  private readonly nameFor: (rank: number) => string
   readonly order: number[] = []
-  constructor(table: PathTable) {
+  constructor(table: PathTable, naming: AneNaming) {
     this.table = table
     this.nameJson = new Array<string | undefined>(table.aneCount)
+    this.nameFor = naming === 'random' ? randomAneNames() : ephemeralAneName
   }
   /** The path's JSON array text, its ANEs noted. */
   pathJson(path: ArrayLike<number>): string {
@@ -152,7 +186,9 @@ class AneCollector {
       let name = this.nameJson[i]
       if (name === undefined) {
         this.order.push(i)
-        name = this.nameJson[i] = `"${ephemeralAneName(this.order.length)}"`
+        const given = this.nameFor(this.order.length)
+        this.names.push(given)
+        name = this.nameJson[i] = `"${given}"`
       }
       text += k === 0 ? name : `,${name}`
     }
@@ -160,7 +196,7 @@ class AneCollector {
   }
   /** The ANEs shown, in first-use order, each under its ephemeral name. */
   anes(): AneProperties[] {
-    return this.order.map((i, k) => ({ ...this.table.ane(i), name: ephemeralAneName(k + 1) }))
+    return this.order.map((i, k) => ({ ...this.table.ane(i), name: this.names[k] }))
   }
 }
 
@@ -221,7 +257,8 @@ export interface PathVectorAnswer {
 export async function pathVectorAnswer(
   kv: KVNamespace,
   manifest: Manifest,
-  plan: PathVectorPlan
+  plan: PathVectorPlan,
+  naming: AneNaming = 'ranked'
 ): Promise<PathVectorAnswer> {
   const { nmId, rid, pv, costs } = plan
   const { selection } = costs
@@ -230,7 +267,7 @@ export async function pathVectorAnswer(
     pathTable(kv, pv),
     Promise.all(costs.types.map((cm) => (cm === null ? null : costMatrix(kv, cm)))),
   ])
-  const anes = new AneCollector(table)
+  const anes = new AneCollector(table, naming)
   /** The pair's value: the path, a cost, or (multi-cost) the array of them; null: none at all. */
   const cell = (src: number, dst: number): string | null => {
     let any = false

@@ -12,9 +12,17 @@ import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
 import { PathTable, decodeStringTable } from '../../src/tables/index.ts'
 import { sha256Hex } from '../../src/tables/bytes.ts'
+import worker from '../../src/worker/index.ts'
 import { readBlobBytes } from '../../src/worker/store.ts'
-import { altoErrorMeta, get, post, postEndpointCost, postFilteredCostMap } from './client.ts'
-import { MAP_SET_FILES, compileRealMapSet, publish } from './map-set.ts'
+import {
+  ORIGIN,
+  altoErrorMeta,
+  get,
+  post,
+  postEndpointCost,
+  postFilteredCostMap,
+} from './client.ts'
+import { MAP_SET_FILES, compileRealMapSet, publish, testExecutionContext } from './map-set.ts'
 import { EPHEMERAL, ephemeralRenaming } from './pv-helpers.ts'
 
 const NM = 'rfc-example-network-map'
@@ -458,6 +466,60 @@ describe('RFC 9275 §11 / §5.1.2 ephemeral ANE names', () => {
     expect(Object.keys(propsB)).toEqual(pathB.map((n) => `.ane:${n}`))
     expect(propsA['.ane:ANE2']).toEqual({ [BW]: 50000000 }) // L2
     expect(propsB['.ane:ANE1']).toEqual({ [BW]: 100000000 }) // L1
+  })
+
+  it('§11 RECOMMENDED random names (ALTO_PV_ANE_NAMES=random): ANE + 16 hex digits, new in every answer to the same request, one renaming of the ranked answer that both parts agree on', async () => {
+    const request = body(['PID3', 'PID1'], ['PID1', 'PID2', 'PID3'])
+    const random = async () =>
+      multipart(
+        await worker.fetch(
+          new Request(`${ORIGIN}${pvCostMapPath(NM2)}`, {
+            method: 'POST',
+            headers: {
+              'Content-Type': MEDIA_TYPES.costMapFilter,
+              Accept: 'multipart/related',
+            },
+            body: JSON.stringify(request),
+          }),
+          { ...env, ALTO_PV_ANE_NAMES: 'random' },
+          testExecutionContext()
+        )
+      )
+    const ranked = await multipart(await postPvCostMap(NM2, request))
+    const [a, b] = [await random(), await random()]
+    const paths = (answer: typeof a) =>
+      Object.values(
+        answer.parts[0].json['cost-map'] as Record<string, Record<string, string[]>>
+      ).flatMap((row) => Object.values(row))
+    const rankedPaths = paths(ranked)
+    const shown = (answer: typeof a) => [...new Set(paths(answer).flat())]
+    for (const answer of [a, b]) {
+      for (const name of shown(answer)) expect(name).toMatch(/^ANE[0-9a-f]{16}$/)
+      // One name per ANE: the random answer is the ranked one under a bijective renaming …
+      const toRanked = new Map<string, string>()
+      paths(answer).forEach((path, k) =>
+        path.forEach((name, j) => {
+          expect(toRanked.get(name) ?? rankedPaths[k][j]).toBe(rankedPaths[k][j])
+          toRanked.set(name, rankedPaths[k][j])
+        })
+      )
+      expect(new Set(toRanked.values()).size).toBe(toRanked.size)
+      // … and the property part holds each ANE's ranked properties under its random name.
+      const props = answer.parts[1].json['property-map'] as Record<string, unknown>
+      const rankedProps = ranked.parts[1].json['property-map'] as Record<string, unknown>
+      expect(Object.keys(props).sort()).toEqual(
+        shown(answer)
+          .map((n) => `.ane:${n}`)
+          .sort()
+      )
+      for (const [name, rankedName] of toRanked)
+        expect(props[`.ane:${name}`]).toEqual(rankedProps[`.ane:${rankedName}`])
+    }
+    // §11: "a different ephemeral ANE name ... even for different requests from the same client".
+    const namesB = new Set(shown(b))
+    expect(shown(a).some((n) => namesB.has(n))).toBe(false)
+    // The default stays ranked: the same answer twice.
+    expect(env.ALTO_PV_ANE_NAMES).toBe('ranked')
   })
 
   it('the same request at the same version gets the same answer (deterministic, so an update stream patches only what changed)', async () => {

@@ -26,6 +26,7 @@ import { requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
 import { readAltoRequest, requestVersion, requireAcceptable, type AppContext } from '../http.ts'
 import {
+  aneNamingOf,
   pathVectorAnswer,
   pathVectorsOr404,
   planPathVectorCostMap,
@@ -60,7 +61,10 @@ export const pathVectorRoutes = new Hono<AppEnv>()
     const request = await readAltoRequest(c, MEDIA_TYPES.costMapFilter, pathVectorCostMapRequest)
     const plan = planPathVectorCostMap(manifest, nmId, request)
     phaseDone('validate')
-    return multipartResponse(c, await pathVectorAnswer(c.env.ALTO_KV, manifest, plan))
+    return multipartResponse(
+      c,
+      await pathVectorAnswer(c.env.ALTO_KV, manifest, plan, aneNamingOf(c.env.ALTO_PV_ANE_NAMES))
+    )
   })
   .all('/costmap/:nm/pv', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
   .post('/endpointcost/:nm/pv', async (c) => {
@@ -77,6 +81,9 @@ export const pathVectorRoutes = new Hono<AppEnv>()
     )
     const plan = planPathVectorEndpointCost(manifest, nmId, request, clientEndpoint(c))
     phaseDone('validate')
-    return multipartResponse(c, await pathVectorAnswer(c.env.ALTO_KV, manifest, plan))
+    return multipartResponse(
+      c,
+      await pathVectorAnswer(c.env.ALTO_KV, manifest, plan, aneNamingOf(c.env.ALTO_PV_ANE_NAMES))
+    )
   })
   .all('/endpointcost/:nm/pv', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
