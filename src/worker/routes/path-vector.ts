@@ -23,6 +23,7 @@ import {
 } from '../../alto/request-schemas.ts'
 import { resourceIds } from '../../alto/resources.ts'
 import { requireVisible } from '../access.ts'
+import type { Manifest } from '../../store/manifest.ts'
 import type { AppEnv } from '../env.ts'
 import { readAltoRequest, requestVersion, requireAcceptable, type AppContext } from '../http.ts'
 import {
@@ -31,13 +32,20 @@ import {
   pathVectorsOr404,
   planPathVectorCostMap,
   planPathVectorEndpointCost,
-  type PathVectorAnswer,
+  type PathVectorPlan,
 } from '../path-vector-answers.ts'
 import { phaseDone } from '../phases.ts'
 import { networkMapOr404 } from '../resources.ts'
 import { clientEndpoint } from './endpoint-cost.ts'
 
-function multipartResponse(c: AppContext, answer: PathVectorAnswer): Response {
+/** The answer to `plan`, ANEs named as `ALTO_PV_ANE_NAMES` says, as a multipart response. */
+async function multipartResponse(
+  c: AppContext,
+  manifest: Manifest,
+  plan: PathVectorPlan
+): Promise<Response> {
+  const naming = aneNamingOf(c.env.ALTO_PV_ANE_NAMES)
+  const answer = await pathVectorAnswer(c.env.ALTO_KV, manifest, plan, naming)
   const m = {
     ...answer,
     boundary: randomBoundary(),
@@ -61,10 +69,7 @@ export const pathVectorRoutes = new Hono<AppEnv>()
     const request = await readAltoRequest(c, MEDIA_TYPES.costMapFilter, pathVectorCostMapRequest)
     const plan = planPathVectorCostMap(manifest, nmId, request)
     phaseDone('validate')
-    return multipartResponse(
-      c,
-      await pathVectorAnswer(c.env.ALTO_KV, manifest, plan, aneNamingOf(c.env.ALTO_PV_ANE_NAMES))
-    )
+    return multipartResponse(c, manifest, plan)
   })
   .all('/costmap/:nm/pv', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
   .post('/endpointcost/:nm/pv', async (c) => {
@@ -81,9 +86,6 @@ export const pathVectorRoutes = new Hono<AppEnv>()
     )
     const plan = planPathVectorEndpointCost(manifest, nmId, request, clientEndpoint(c))
     phaseDone('validate')
-    return multipartResponse(
-      c,
-      await pathVectorAnswer(c.env.ALTO_KV, manifest, plan, aneNamingOf(c.env.ALTO_PV_ANE_NAMES))
-    )
+    return multipartResponse(c, manifest, plan)
   })
   .all('/endpointcost/:nm/pv', () => httpFail({ kind: 'method-not-allowed', allow: ['POST'] }))
