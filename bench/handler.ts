@@ -176,7 +176,7 @@ function pathVectorRow(): Row {
   }
 }
 
-function rows(asn: AsnMapData, etag: string): Row[] {
+export function rows(asn: AsnMapData, etag: string): Row[] {
   const make = addressMaker(asn, SEED + 10)
   const ecs = (family: 'v4' | 'v6' | 'mixed', n: number, target?: number): Row => ({
     name: `endpoint cost 1x${n.toLocaleString('en')} (${family === 'mixed' ? 'mixed' : family === 'v4' ? 'IPv4' : 'IPv6'})`,

@@ -9,6 +9,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseAddressBatch, type AddressBatch } from './address-batch.ts'
+import { scanAddressLists } from './address-scan.ts'
 import { RequestFailureError, altoFail } from './errors.ts'
 import {
   distinct,
@@ -223,6 +224,22 @@ describe('writeEndpointCostMap = JSON.stringify(buildEndpointCostMap) (RFC 7285 
             dsts: { batch: dsts, indexes: indexes(dsts) },
           })
           expect(utf8.decode(bytes)).toBe(text)
+          // The same lists read from a request body's bytes (address-scan.ts): keys copied from it.
+          const body = new TextEncoder().encode(
+            JSON.stringify({ endpoints: { srcs: srcTexts, dsts: dstTexts } })
+          )
+          const scanned = scanAddressLists(body, [
+            ['endpoints', 'srcs'],
+            ['endpoints', 'dsts'],
+          ])!
+          const [srcBytes, dstBytes] = scanned.batches as AddressBatch[]
+          expect(srcBytes.bytes && dstBytes.bytes).toBeTruthy()
+          const fromBody = endpointCostMapBytes({
+            ...common,
+            srcs: { batch: srcBytes, indexes: indexes(srcBytes) },
+            dsts: { batch: dstBytes, indexes: indexes(dstBytes) },
+          })
+          expect(utf8.decode(fromBody)).toBe(text)
         }
       ),
       { seed: SEED, numRuns: RUNS }

@@ -254,7 +254,7 @@ export function writeEndpointCostMap(input: EndpointCostInput): string {
     'cost-type': responseCostType(input.costType),
   }
   const { srcs, dsts, accept } = input
-  const dstCount = dsts.batch.texts.length
+  const dstCount = dsts.batch.count
   // A parsed typed address is `ipv4:`/`ipv6:` and digits, hex, '.' and ':' only (address-batch.ts
   // refuses anything else): its JSON string is the text in quotes, no escape needed.
   const dstKeys: string[] = new Array<string>(dstCount)
@@ -264,7 +264,7 @@ export function writeEndpointCostMap(input: EndpointCostInput): string {
   // `+=`, not arrays joined: see filteredCostMapPieces.
   let text = `{"meta":${JSON.stringify(meta)},"endpoint-cost-map":{`
   let firstRow = true
-  for (let i = 0; i < srcs.batch.texts.length; i++) {
+  for (let i = 0; i < srcs.batch.count; i++) {
     const srcPid = srcs.indexes[i]
     if (srcPid < 0) continue
     const row = input.costs.row(srcPid)
@@ -295,19 +295,24 @@ export function endpointCostMapBytes(input: EndpointCostInput): Uint8Array {
     'cost-type': responseCostType(input.costType),
   }
   const { srcs, dsts, accept } = input
-  const dstTexts = dsts.batch.texts
   const dstIndexes = dsts.indexes
-  const dstCount = dstTexts.length
-  const out = new JsonBytes(256 + srcs.batch.texts.length * dstCount * 56)
+  const dstCount = dsts.batch.count
+  // Keys straight from the request body's bytes when the batch came from them, else the texts.
+  const dstBytes = dsts.batch.bytes
+  const dstTexts = dstBytes ? null : dsts.batch.texts
+  const srcBytes = srcs.batch.bytes
+  const out = new JsonBytes(256 + srcs.batch.count * dstCount * 56)
   out.text(`{"meta":${JSON.stringify(meta)},"endpoint-cost-map":{`)
   let firstRow = true
-  for (let i = 0; i < srcs.batch.texts.length; i++) {
+  for (let i = 0; i < srcs.batch.count; i++) {
     const srcPid = srcs.indexes[i]
     if (srcPid < 0) continue
     const row = input.costs.row(srcPid)
     const rowStart = out.pos
     if (!firstRow) out.byte(COMMA)
-    out.asciiKey(srcs.batch.texts[i])
+    if (srcBytes)
+      out.asciiKeyRange(srcBytes.bytes, srcBytes.view, srcBytes.start[i], srcBytes.end[i])
+    else out.asciiKey(srcs.batch.texts[i])
     out.byte(OPEN_BRACE)
     let empty = true
     for (let j = 0; j < dstCount; j++) {
@@ -316,7 +321,9 @@ export function endpointCostMapBytes(input: EndpointCostInput): Uint8Array {
       const cost = row.get(dstPid)
       if (cost !== cost || !accept(cost)) continue
       if (!empty) out.byte(COMMA)
-      out.asciiKey(dstTexts[j])
+      if (dstTexts === null)
+        out.asciiKeyRange(dstBytes!.bytes, dstBytes!.view, dstBytes!.start[j], dstBytes!.end[j])
+      else out.asciiKey(dstTexts[j])
       out.number(cost)
       empty = false
     }
@@ -516,7 +523,7 @@ export interface MultiEndpointCostInput {
 export function writeMultiEndpointCostMap(input: MultiEndpointCostInput): string {
   const meta = JSON.stringify({ vtag: input.vtag, 'dependent-vtags': [input.dependentVtag] })
   const { srcs, dsts } = input
-  const dstCount = dsts.batch.texts.length
+  const dstCount = dsts.batch.count
   const dstKeys: string[] = new Array<string>(dstCount)
   for (let j = 0; j < dstCount; j++) {
     if (dsts.indexes[j] >= 0) dstKeys[j] = `"${dsts.batch.texts[j]}":` // no escape: see above
@@ -524,7 +531,7 @@ export function writeMultiEndpointCostMap(input: MultiEndpointCostInput): string
   const cellsOf = rowCells(input.columns)
   let text = `{"meta":${meta.slice(0, -1)},${costMetaMembers(input.columns)}},"endpoint-cost-map":{`
   let firstRow = true
-  for (let i = 0; i < srcs.batch.texts.length; i++) {
+  for (let i = 0; i < srcs.batch.count; i++) {
     const srcPid = srcs.indexes[i]
     if (srcPid < 0) continue
     const cell = cellsOf(srcPid)
@@ -565,7 +572,7 @@ export function writeEndpointProperties(
   const values = columns.map((p) => quotedNames(p.values))
   // `+=`, not arrays joined: see filteredCostMapPieces.
   let text = `{"meta":${JSON.stringify({ 'dependent-vtags': dependentVtags })},"endpoint-properties":{`
-  for (let i = 0; i < endpoints.texts.length; i++) {
+  for (let i = 0; i < endpoints.count; i++) {
     let entries = ''
     for (let k = 0; k < columns.length; k++) {
       const v = columns[k].indexes[i]

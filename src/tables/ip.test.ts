@@ -6,7 +6,9 @@ import {
   maskedPrefixString,
   parseAddress,
   parseIPv4,
+  parseIPv4QuotedHalves,
   parseIPv6,
+  parseIPv6QuotedInto,
   parsePrefix,
 } from './ip.ts'
 import { mulberry32, randomU32 } from './test-helpers.ts'
@@ -299,5 +301,96 @@ describe('helpers', () => {
     expect(parseAddress('10.0.0.1')).toEqual({ family: 4, words: [0x0a000001] })
     expect(parseAddress('::a')).toEqual({ family: 6, words: [0, 0, 0, 10] })
     expect(parseAddress('nope')).toBeNull()
+  })
+})
+
+describe('parseIPv4QuotedHalves / parseIPv6QuotedInto = the string parsers (request bodies read as bytes)', () => {
+  const encoder = new TextEncoder()
+  /** The byte parser on `text` as a JSON string's content, as in a request body. */
+  const viaBytes = (text: string, family: 4 | 6): number[] | null => {
+    const bytes = encoder.encode(`["${text}"]`)
+    const closing = bytes.length - 2 // the parse must end at the string's closing quote
+    if (family === 4) {
+      const halves = new Int32Array(2)
+      return parseIPv4QuotedHalves(bytes, 2, halves) === closing
+        ? [halves[0] * 65536 + halves[1]]
+        : null
+    }
+    const out = new Uint32Array(8).fill(0xdeadbeef)
+    return parseIPv6QuotedInto(bytes, 2, out, 4) === closing ? [...out.subarray(4)] : null
+  }
+  const viaString = (text: string, family: 4 | 6): number[] | null => {
+    if (family === 4) {
+      const v = parseIPv4(text)
+      return v === null ? null : [v]
+    }
+    return parseIPv6(text)
+  }
+
+  it('agree on random texts of both grammars, non-ASCII and escapes included', () => {
+    const rng = mulberry32(0x7285)
+    const pieces = [
+      '0',
+      '1',
+      '9',
+      '25',
+      '255',
+      '01',
+      'f',
+      'F',
+      'db8',
+      'ffff',
+      '12345',
+      ':',
+      '::',
+      '.',
+      '1.2.3.4',
+      'é',
+      '\\',
+      '"',
+      ' ',
+      'g',
+    ]
+    let accepted = 0
+    for (let i = 0; i < 100_000; i++) {
+      const count = 1 + (randomU32(rng) % 12)
+      let text = ''
+      for (let k = 0; k < count; k++) text += pieces[randomU32(rng) % pieces.length]
+      for (const family of [4, 6] as const) {
+        const expected = viaString(text, family)
+        expect(viaBytes(text, family), `${family} ${text}`).toEqual(expected)
+        if (expected) accepted++
+      }
+    }
+    expect(accepted).toBeGreaterThan(1000)
+  })
+
+  it.each([
+    '::',
+    '::1',
+    '2001:DB8::1',
+    '::ffff:192.0.2.1',
+    '1:2:3:4:5:6:1.2.3.4',
+    '1:2:3:4:5:6:7:8',
+    '1::2::3',
+    '::1.2.3.256',
+    '1:2:3:4:5:6:7:8::',
+    'fe80::1%eth0',
+    '',
+  ])('IPv6 %j', (text) => {
+    expect(viaBytes(text, 6)).toEqual(viaString(text, 6))
+  })
+
+  it.each([
+    '0.0.0.0',
+    '255.255.255.255',
+    '192.0.2.1',
+    '01.2.3.4',
+    '1.2.3',
+    '256.1.1.1',
+    '1.2.3.4.',
+    '',
+  ])('IPv4 %j', (text) => {
+    expect(viaBytes(text, 4)).toEqual(viaString(text, 4))
   })
 })

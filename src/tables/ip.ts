@@ -212,6 +212,148 @@ export function parseIPv6Into(s: string, out: Uint32Array, start = 0, at = 0): b
   return true
 }
 
+const CHAR_QUOTE = 0x22
+
+/**
+ * {@link parseIPv4Halves} of the text that starts at b[start] and ends at the next '"' (a JSON
+ * string's content in a request body's UTF-8 bytes, address-scan.ts): the same grammar and the
+ * same halves, read from bytes so that no string is made per address, and the end found by the
+ * parse itself. Returns the index of that '"', or -1 when the bytes before the first '"' are not
+ * an address (or there is no '"'). Bytes and UTF-16 code units agree on ASCII, and no byte of a
+ * multi-byte UTF-8 sequence is a digit, '.' or '"'.
+ */
+export function parseIPv4QuotedHalves(b: Uint8Array, start: number, out: Int32Array): number {
+  const n = b.length
+  let i = start
+  let hi = 0
+  let lo = 0
+  for (let part = 0; part < 4; part++) {
+    if (i >= n) return -1
+    const d1 = b[i] - CHAR_0
+    if (d1 < 0 || d1 > 9) return -1
+    const d2 = i + 1 < n ? b[i + 1] - CHAR_0 : -1
+    let octet = d1
+    if (d2 >= 0 && d2 <= 9) {
+      if (d1 === 0) return -1 // a leading zero ("01")
+      octet = d1 * 10 + d2
+      i += 2
+      const d3 = i < n ? b[i] - CHAR_0 : -1
+      if (d3 >= 0 && d3 <= 9) {
+        octet = octet * 10 + d3
+        if (octet > 255) return -1
+        i++
+      }
+    } else {
+      i++
+    }
+    if (part < 2) hi = (hi << 8) | octet
+    else lo = (lo << 8) | octet
+    if (part < 3) {
+      if (i >= n || b[i] !== CHAR_DOT) return -1
+      i++
+    }
+  }
+  if (i >= n || b[i] !== CHAR_QUOTE) return -1
+  out[0] = hi
+  out[1] = lo
+  return i
+}
+
+/**
+ * {@link parseIPv6Into} of the text that starts at b[start] and ends at the next '"' (see
+ * parseIPv4QuotedHalves): the same grammar (RFC 4291 §2.2, see there) and the same four words
+ * into out[at..at+3]; the index of that '"', or -1. ip.test.ts checks that both parsers agree
+ * on the string parser's cases and on random texts.
+ */
+export function parseIPv6QuotedInto(
+  b: Uint8Array,
+  start: number,
+  out: Uint32Array,
+  at: number
+): number {
+  const n = b.length
+  const groups = groupScratch
+  let count = 0
+  let gapAt = -1
+  let i = start
+  let end = -1
+  if (i < n && b[i] === CHAR_COLON) {
+    if (i + 1 >= n || b[i + 1] !== CHAR_COLON) return -1
+    gapAt = 0
+    i += 2
+    if (i < n && b[i] === CHAR_QUOTE) end = i // "::"
+  }
+  while (end < 0) {
+    if (i >= n) return -1
+    const groupStart = i
+    let group = HEX_VALUE[b[i]]
+    if (group < 0) return -1 // an empty group (":::", '.' or '"' where a group starts)
+    i++
+    if (i < n) {
+      let d = HEX_VALUE[b[i]]
+      if (d >= 0) {
+        group = (group << 4) | d
+        i++
+        if (i < n) {
+          d = HEX_VALUE[b[i]]
+          if (d >= 0) {
+            group = (group << 4) | d
+            i++
+            if (i < n) {
+              d = HEX_VALUE[b[i]]
+              if (d >= 0) {
+                group = (group << 4) | d
+                i++
+              }
+            }
+          }
+        }
+      }
+    }
+    if (i >= n) return -1
+    const c = b[i]
+    if (c === CHAR_QUOTE) {
+      if (count === 8) return -1
+      groups[count++] = group
+      end = i
+      break
+    }
+    if (c === CHAR_DOT) {
+      // "x:x:x:x:x:x:d.d.d.d": the dotted quad starts where this group started.
+      if (count > 6) return -1
+      end = parseIPv4QuotedHalves(b, groupStart, halvesScratch)
+      if (end < 0) return -1
+      groups[count++] = halvesScratch[0]
+      groups[count++] = halvesScratch[1]
+      break
+    }
+    if (c !== CHAR_COLON || count === 8) return -1 // a fifth hex digit, another character
+    groups[count++] = group
+    i++
+    if (i < n && b[i] === CHAR_COLON) {
+      if (gapAt >= 0) return -1 // "::" twice, or ":::"
+      gapAt = count
+      i++
+      if (i < n && b[i] === CHAR_QUOTE) end = i // "…::"
+    } else if (i < n && b[i] === CHAR_QUOTE) {
+      return -1 // trailing single ':'
+    }
+  }
+  if (gapAt < 0) {
+    if (count !== 8) return -1
+  } else {
+    if (count > 7) return -1 // "::" must stand for at least one group
+    const tail = count - gapAt
+    for (let k = 0; k < tail; k++) groups[7 - k] = groups[count - 1 - k]
+    for (let k = gapAt; k < 8 - tail; k++) groups[k] = 0
+  }
+  out[at] = (groups[0] << 16) | groups[1]
+  out[at + 1] = (groups[2] << 16) | groups[3]
+  out[at + 2] = (groups[4] << 16) | groups[5]
+  out[at + 3] = (groups[6] << 16) | groups[7]
+  return end
+}
+
 /** parseIPv6Into returning a fresh tuple of the four unsigned words, or null. */
 export function parseIPv6(s: string): IPv6Words | null {
   const w = wordScratch

@@ -163,10 +163,11 @@ export function planEndpointCost(
   manifest: Manifest,
   nmId: string,
   request: EndpointCostRequest,
-  client: string | null
+  client: string | null,
+  parsed: ParsedLists = {}
 ): EndpointCostPlan {
   const plan = planCostRequest(manifest, nmId, request)
-  return { nmId, plan, ...endpointBatchesFor(client, request.endpoints) }
+  return { nmId, plan, ...endpointBatchesFor(client, request.endpoints, parsed) }
 }
 
 /** Derived tags by `nm vtag \n cm tag` (a few versions live in an isolate at a time). */
@@ -254,40 +255,51 @@ async function endpointCostInputs(
 }
 
 /**
+ * Lists already parsed from the body's bytes (http.ts readAltoAddressRequest): the same batches
+ * parseAddressBatch would make of the request's texts.
+ */
+export interface ParsedLists {
+  srcs?: AddressBatch
+  dsts?: AddressBatch
+}
+
+/**
  * The request's §11.5.1.3 `endpoints` as address batches: both lists empty is
  * E_INVALID_FIELD_VALUE; one empty list stands for the client's own address `client`,
  * E_MISSING_FIELD when there is none; more than MAX_ENDPOINT_COST_PAIRS pairs is refused.
  */
 export function endpointBatchesFor(
   client: string | null,
-  endpoints: { srcs?: string[]; dsts?: string[] }
+  endpoints: { srcs?: string[]; dsts?: string[] },
+  parsed: ParsedLists = {}
 ): { srcs: AddressBatch; dsts: AddressBatch } {
-  const srcTexts = endpoints.srcs ?? []
-  const dstTexts = endpoints.dsts ?? []
+  // A list parsed from the body is not read as texts (they are made only when asked for).
+  const srcTexts = parsed.srcs ? null : (endpoints.srcs ?? [])
+  const dstTexts = parsed.dsts ? null : (endpoints.dsts ?? [])
   // §11.5.1.3: "The ALTO client MUST NOT specify both srcs and dsts as empty".
-  if (srcTexts.length === 0 && dstTexts.length === 0) {
+  if (srcTexts?.length === 0 && dstTexts?.length === 0) {
     altoFail({
       code: 'E_INVALID_FIELD_VALUE',
       field: 'endpoints',
       value: errorValueOfEmpty(endpoints),
     })
   }
-  let srcs = parseAddressBatch(srcTexts, 'endpoints/srcs')
-  let dsts = parseAddressBatch(dstTexts, 'endpoints/dsts')
-  if (srcs.texts.length === 0 || dsts.texts.length === 0) {
+  let srcs = parsed.srcs ?? parseAddressBatch(srcTexts!, 'endpoints/srcs')
+  let dsts = parsed.dsts ?? parseAddressBatch(dstTexts!, 'endpoints/dsts')
+  if (srcs.count === 0 || dsts.count === 0) {
     if (!client)
       altoFail({
         code: 'E_MISSING_FIELD',
-        field: srcs.texts.length === 0 ? 'endpoints/srcs' : 'endpoints/dsts',
+        field: srcs.count === 0 ? 'endpoints/srcs' : 'endpoints/dsts',
       })
-    if (srcs.texts.length === 0) srcs = parseAddressBatch([client], 'endpoints/srcs')
+    if (srcs.count === 0) srcs = parseAddressBatch([client], 'endpoints/srcs')
     else dsts = parseAddressBatch([client], 'endpoints/dsts')
   }
-  if (srcs.texts.length * dsts.texts.length > MAX_ENDPOINT_COST_PAIRS) {
+  if (srcs.count * dsts.count > MAX_ENDPOINT_COST_PAIRS) {
     altoFail({
       code: 'E_INVALID_FIELD_VALUE',
       field: 'endpoints',
-      value: `${srcs.texts.length}×${dsts.texts.length} pairs; at most ${MAX_ENDPOINT_COST_PAIRS} are served per request`,
+      value: `${srcs.count}×${dsts.count} pairs; at most ${MAX_ENDPOINT_COST_PAIRS} are served per request`,
     })
   }
   return { srcs, dsts }

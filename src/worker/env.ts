@@ -29,8 +29,8 @@ export type AppEnv = {
     version: Promise<PublishedVersion>
     /** The authenticated client; unset when authentication is off (everything visible). */
     client: AltoClient
-    /** The POST body text once read (kept so a request can be replayed on the last good version). */
-    requestBody: string
+    /** The POST body once read (kept to replay a request on the last good version, and to sign). */
+    requestBody: Uint8Array
   }
 }
 

@@ -15,6 +15,8 @@ import {
   ifNoneMatchMatches,
   notModifiedSince,
 } from '../alto/negotiation.ts'
+import type { AddressBatch } from '../alto/address-batch.ts'
+import { readAddressLists, type ListPath } from '../alto/address-scan.ts'
 import { parseJsonText, validateRequest } from '../alto/request-schemas.ts'
 import { maxAgeSeconds, type AppEnv, type PublishedVersion } from './env.ts'
 import { replayPin } from './middleware/last-good.ts'
@@ -45,14 +47,14 @@ export function requireAcceptable(c: AppContext, mediaType: string): void {
 }
 
 /**
- * Reads the request body as UTF-8 text, refusing more than {@link MAX_BODY_BYTES} (413) without
+ * Reads the request body's bytes, refusing more than {@link MAX_BODY_BYTES} (413) without
  * buffering beyond the limit.
  */
-async function readBodyText(request: Request): Promise<string> {
+async function readBodyBytes(request: Request): Promise<Uint8Array> {
   const tooLarge = (): never => httpFail({ kind: 'payload-too-large', limitBytes: MAX_BODY_BYTES })
   const declared = Number(request.headers.get('Content-Length') ?? '0')
   if (declared > MAX_BODY_BYTES) tooLarge()
-  if (!request.body) return ''
+  if (!request.body) return new Uint8Array(0)
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let total = 0
@@ -66,17 +68,43 @@ async function readBodyText(request: Request): Promise<string> {
     }
     chunks.push(value)
   }
+  if (chunks.length === 1) return chunks[0]
   const bytes = new Uint8Array(total)
   let offset = 0
   for (const chunk of chunks) {
     bytes.set(chunk, offset)
     offset += chunk.byteLength
   }
+  return bytes
+}
+
+/** The body as UTF-8 text, or E_SYNTAX when it is not UTF-8. */
+function bodyText(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {
     return altoFail({ code: 'E_SYNTAX', syntaxError: 'the request body is not valid UTF-8' })
   }
+}
+
+/** Checks `Content-Type` (415) and reads the body (413), kept for a replay and for signing. */
+async function readAltoBody(c: AppContext, accepts: string): Promise<Uint8Array> {
+  if (!isContentType(c.req.header('Content-Type'), accepts)) {
+    httpFail({ kind: 'unsupported-media-type', accepts })
+  }
+  const bytes = await readBodyBytes(c.req.raw)
+  c.set('requestBody', bytes)
+  return bytes
+}
+
+/** Parses (400 E_SYNTAX) and validates (400) a body the ordinary way. */
+function parseAltoBody<T>(bytes: Uint8Array, schema: z.ZodType<T>): T {
+  const json = parseJsonText(bodyText(bytes))
+  if (!json.ok) altoFail(json.error)
+  phaseDone('read+parse')
+  const parsed = validateRequest(schema, json.value)
+  if (!parsed.ok) altoFail(parsed.error)
+  return parsed.value
 }
 
 /** Checks `Content-Type` (415), reads (413) and validates (400) a POST body. */
@@ -85,17 +113,28 @@ export async function readAltoRequest<T>(
   accepts: string,
   schema: z.ZodType<T>
 ): Promise<T> {
-  if (!isContentType(c.req.header('Content-Type'), accepts)) {
-    httpFail({ kind: 'unsupported-media-type', accepts })
-  }
-  const text = await readBodyText(c.req.raw)
-  c.set('requestBody', text)
-  const json = parseJsonText(text)
-  if (!json.ok) altoFail(json.error)
+  return parseAltoBody(await readAltoBody(c, accepts), schema)
+}
+
+/**
+ * {@link readAltoRequest} of a request with long address lists at `paths`: each list is also
+ * returned as an address batch (`batches[k]` for `paths[k]`, undefined when absent or empty).
+ * When the body allows it the lists are read from its bytes (address-scan.ts: no string per
+ * address); otherwise, and whenever the request is refused, the ordinary path runs, so the
+ * value and every error are those of readAltoRequest + parseAddressBatch (a list's batch is then
+ * undefined and the caller parses the texts; address-scan.test.ts compares both).
+ */
+export async function readAltoAddressRequest<T>(
+  c: AppContext,
+  accepts: string,
+  schema: z.ZodType<T>,
+  paths: readonly ListPath[]
+): Promise<{ request: T; batches: (AddressBatch | undefined)[] }> {
+  const bytes = await readAltoBody(c, accepts)
+  const fast = readAddressLists(bytes, schema, paths)
   phaseDone('read+parse')
-  const parsed = validateRequest(schema, json.value)
-  if (!parsed.ok) altoFail(parsed.error)
-  return parsed.value
+  if (fast) return fast
+  return { request: parseAltoBody(bytes, schema), batches: paths.map(() => undefined) }
 }
 
 /** A JSON response labelled with exactly its ALTO media type (RFC 7285 §8.3.3). */

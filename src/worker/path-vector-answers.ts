@@ -313,10 +313,10 @@ export async function pathVectorAnswer(
     const srcPids = pidsOf(srcs)
     const dstPids = pidsOf(dsts)
     // Batch texts are distinct (RFC 7285 §11.5.1.3 duplicates count once) and need no escape.
-    for (let i = 0; i < srcs.texts.length; i++) {
+    for (let i = 0; i < srcs.count; i++) {
       if (srcPids[i] < 0) continue
       const cells: string[] = []
-      for (let j = 0; j < dsts.texts.length; j++) {
+      for (let j = 0; j < dsts.count; j++) {
         if (dstPids[j] < 0) continue
         const v = cell(srcPids[i], dstPids[j])
         if (v !== null) cells.push(`${s(dsts.texts[j])}:${v}`)

@@ -81,7 +81,7 @@ export function lastGoodFallback(dispatch: Dispatch): MiddlewareHandler<AppEnv> 
       original.method === 'GET' || original.method === 'HEAD'
         ? null
         : original.bodyUsed
-          ? (c.get('requestBody') ?? '')
+          ? (c.get('requestBody') ?? null)
           : original.body
     const replay = new Request(original.url, {
       method: original.method,

@@ -112,7 +112,7 @@ export const responseSigning: MiddlewareHandler<AppEnv> = async (c, next) => {
     request: {
       method: c.req.method,
       targetUri: c.req.url,
-      body: new TextEncoder().encode(c.get('requestBody') ?? ''),
+      body: c.get('requestBody') ?? new Uint8Array(0),
     },
     key,
     created,

@@ -17,6 +17,7 @@
  */
 import { Hono } from 'hono'
 import type { AddressBatch } from '../../alto/address-batch.ts'
+import type { ListPath } from '../../alto/address-scan.ts'
 import { httpFail } from '../../alto/errors.ts'
 import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { endpointCostRequest } from '../../alto/request-schemas.ts'
@@ -27,7 +28,7 @@ import type { AppEnv } from '../env.ts'
 import { phaseDone } from '../phases.ts'
 import {
   altoTextResponse,
-  readAltoRequest,
+  readAltoAddressRequest,
   requestVersion,
   requireAcceptable,
   type AppContext,
@@ -42,6 +43,12 @@ export function clientEndpoint(c: AppContext): string | null {
   return typedAddressOfIp(ip.trim())?.text ?? null
 }
 
+/** The request's address lists (RFC 7285 §11.5.1.3), read from the body's bytes when it allows. */
+const ENDPOINT_LISTS: readonly ListPath[] = [
+  ['endpoints', 'srcs'],
+  ['endpoints', 'dsts'],
+]
+
 export const endpointCostRoutes = new Hono<AppEnv>()
   .post('/endpointcost/:nm/lookup', async (c) => {
     const version = await requestVersion(c)
@@ -50,8 +57,16 @@ export const endpointCostRoutes = new Hono<AppEnv>()
     networkMapOr404(manifest, nmId)
     await requireVisible(c, resourceIds.endpointCost(nmId))
     requireAcceptable(c, MEDIA_TYPES.endpointCost)
-    const request = await readAltoRequest(c, MEDIA_TYPES.endpointCostParams, endpointCostRequest)
-    const planned = planEndpointCost(manifest, nmId, request, clientEndpoint(c))
+    const { request, batches } = await readAltoAddressRequest(
+      c,
+      MEDIA_TYPES.endpointCostParams,
+      endpointCostRequest,
+      ENDPOINT_LISTS
+    )
+    const planned = planEndpointCost(manifest, nmId, request, clientEndpoint(c), {
+      srcs: batches[0],
+      dsts: batches[1],
+    })
     phaseDone('validate')
     const bytes = await endpointCostBytes(c.env.ALTO_KV, manifest, planned)
     const response = altoTextResponse(bytes, MEDIA_TYPES.endpointCost)
