@@ -103,6 +103,45 @@ describe('RFC 9240 property map sources', () => {
       expect(e.line, e.path).toBeTypeOf('number')
   })
 
+  it('a prefix CSV read in place (plain lines) and the generic way (spaces) gives the same map and errors', async () => {
+    const rows = [
+      ['10.0.0.0/8', '.asn', '64500'],
+      ['10.0.0.0/8', '.country', 'NL'],
+      ['10.1.0.0/16', '.asn', '64501, 64502'], // the last field takes the rest of the line
+      ['2001:db8::/32', '.asn', '64503'],
+      ['10.1.0.0/16', '.country', '"quoted"'],
+    ]
+    const plainCsv = ['prefix,property,value', ...rows.map((r) => r.join(','))].join('\n')
+    const spaced = ['prefix,property,value', ...rows.map((r) => ` ${r[0]} , ${r[1]} ,${r[2]} `)]
+    const pm = { 'resource-id': 'pm', 'prefix-csv': ['pm.csv'] }
+    const compiled = async (csv: string) => {
+      const r = await compileMapSet(withPropertyMap(pm, { 'pm.csv': csv }))
+      if (!r.ok) throw new Error(JSON.stringify(r.errors))
+      const entry = r.build.manifest['property-maps']!.pm
+      return new TextDecoder().decode(r.build.blobs.get(entry.json.sha256))
+    }
+    const fast = await compiled(plainCsv)
+    expect(JSON.parse(fast)['property-map']['ipv4:10.1.0.0/16']).toEqual({
+      '.asn': '64501, 64502',
+      '.country': '"quoted"',
+    })
+    expect(await compiled(spaced.join('\n'))).toBe(fast)
+    // A value defined twice: the second definition is reported at its line, whichever reader
+    // read either line, and the first one is named.
+    for (const second of ['10.0.0.0/8,.asn,1', ' 10.0.0.0/8,.asn,1']) {
+      const errors = await errorsOf(
+        withPropertyMap(pm, { 'pm.csv': `${plainCsv}\n#c\n\n${second}\n10.0.0.0/99,.asn,1\n` })
+      )
+      expect(errors.map((e) => [e.file, e.line, e.path])).toEqual([
+        ['pm.csv', 9, 'property'],
+        ['pm.csv', 10, 'prefix'],
+      ])
+      expect(errors[0].message).toMatch(
+        /\.asn of 10\.0\.0\.0\/8 is defined twice \(first at pm\.csv:2/
+      )
+    }
+  })
+
   it('RFC 9275 §6.2.4: the .ane domain of persistent ANEs — mappings, full map, and its source errors', async () => {
     const r = await compileMapSet(
       withPropertyMap({

@@ -11,6 +11,7 @@ import { MAX_VALUES } from '../../tables/index.ts'
 import { Diagnostics, describeOrigin, joinPath, type Origin } from '../source-error.ts'
 import { byCodeUnits } from '../../alto/identifiers.ts'
 import { declaredResourceId, type EntrySource } from './config-entries.ts'
+import type { FastLine } from '../csv.ts'
 import { readCsvFiles } from './files.ts'
 import { checkSchema } from './json.ts'
 import type { NetworkMapSource, PrefixItem, PropertyMapSource, SourceFiles } from './model.ts'
@@ -54,8 +55,26 @@ export function loadPropertyMap(
   // large CSVs (the ASN map: 1.5M lines): origins are built only when reported or kept as the
   // first definition, names are checked once each, and a prefix repeated on consecutive lines
   // (one line per property) is parsed once.
+  /**
+   * Where a value was defined: an origin maker (JSON, derived values), or a CSV line packed into
+   * one small integer (file index × 2^21 + line, see csvAt) — 1.2 million origin objects were
+   * a large part of what the GC walked while the ASN map compiled.
+   */
+  type At = ((what: 'prefix' | 'property') => Origin) | number
+  const csvFiles: string[] = []
+  const CSV_LINES = 2 ** 21
+  const csvAt = (csvFile: string, line: number): At => {
+    let k = csvFiles.lastIndexOf(csvFile)
+    if (k < 0) k = csvFiles.push(csvFile) - 1
+    if (line < CSV_LINES && k < 256) return k * CSV_LINES + line
+    return (path) => ({ file: csvFile, path, line })
+  }
+  const originOf = (at: At, what: 'prefix' | 'property'): Origin =>
+    typeof at === 'number'
+      ? { file: csvFiles[Math.floor(at / CSV_LINES)], path: what, line: at % CSV_LINES }
+      : at(what)
   /** `at[k]`: where the k-th value (in `values` insertion order) was defined. */
-  type PrefixRecord = { prefix: PrefixItem; values: Map<string, string>; at: Origin[] }
+  type PrefixRecord = { prefix: PrefixItem; values: Map<string, string>; at: At[] }
   const byPrefix = new Map<string, PrefixRecord>()
   const nameOk = new Map<string, boolean>()
   let lastText: string | undefined
@@ -64,9 +83,10 @@ export function loadPropertyMap(
     prefixText: string,
     name: string,
     value: string,
-    origin: (what: 'prefix' | 'property') => Origin,
+    at: At,
     derived = false
   ) => {
+    const origin = (what: 'prefix' | 'property') => originOf(at, what)
     let prefix = prefixText === lastText ? lastPrefix : undefined
     if (!prefix) {
       prefix = readPrefix(diag, withLength(prefixText), origin('prefix'))
@@ -86,7 +106,7 @@ export function loadPropertyMap(
     let rec = byPrefix.get(prefix.text)
     if (!rec) byPrefix.set(prefix.text, (rec = { prefix, values: new Map(), at: [] }))
     if (rec.values.has(name)) {
-      const first = rec.at[[...rec.values.keys()].indexOf(name)]
+      const first = originOf(rec.at[[...rec.values.keys()].indexOf(name)], 'property')
       diag.error(
         origin('property'),
         `${name} of ${prefix.text} is defined twice (first at ${describeOrigin(first)})`,
@@ -94,7 +114,7 @@ export function loadPropertyMap(
       )
       return
     }
-    rec.at.push(origin('property'))
+    rec.at.push(at)
     rec.values.set(name, value)
     distinct.add(value)
   }
@@ -107,6 +127,59 @@ export function loadPropertyMap(
         setPrefixValue(prefixText, name, text, (what) => (what === 'prefix' ? at : vAt))
     }
   }
+  /** A CSV value as JSON text, made once per distinct value (the ASN map: ~80k of 1.2M). */
+  const jsonTexts = new Map<string, string>()
+  const jsonText = (raw: string): string => {
+    let text = jsonTexts.get(raw)
+    if (text === undefined) {
+      text = JSON.stringify(raw)
+      if (jsonTexts.size < 1 << 20) jsonTexts.set(raw, text)
+    }
+    return text
+  }
+  /**
+   * The common line, `prefix,property,value` with no space or other character that the generic
+   * split would trim around a field, read in place: the prefix is usually the previous line's
+   * (one line per property) and the property one of the last few names, so neither is sliced.
+   * It hands setPrefixValue exactly the fields the generic record would have; anything else (an
+   * empty field, a space, a missing comma) goes the generic way and gets its error there.
+   */
+  const recentNames: string[] = []
+  const fastPrefixLine =
+    (csvFile: string): FastLine =>
+    (text, from, to, line) => {
+      const c1 = text.indexOf(',', from)
+      if (c1 <= from || c1 >= to) return false
+      const c2 = text.indexOf(',', c1 + 1)
+      if (c2 <= c1 + 1 || c2 + 1 >= to) return false
+      if (
+        !plain(text.charCodeAt(from)) ||
+        text.charCodeAt(from) === 35 || // '#': a comment line
+        !plain(text.charCodeAt(c1 - 1)) ||
+        !plain(text.charCodeAt(c1 + 1)) ||
+        !plain(text.charCodeAt(c2 - 1)) ||
+        !plain(text.charCodeAt(c2 + 1)) ||
+        !plain(text.charCodeAt(to - 1))
+      )
+        return false
+      const prefixText =
+        lastText !== undefined && c1 - from === lastText.length && text.startsWith(lastText, from)
+          ? lastText
+          : text.slice(from, c1)
+      let name: string | undefined
+      for (const n of recentNames)
+        if (c2 - c1 - 1 === n.length && text.startsWith(n, c1 + 1)) {
+          name = n
+          break
+        }
+      if (name === undefined) {
+        name = text.slice(c1 + 1, c2)
+        recentNames.unshift(name)
+        if (recentNames.length > 4) recentNames.pop()
+      }
+      setPrefixValue(prefixText, name, jsonText(text.slice(c2 + 1, to)), csvAt(csvFile, line))
+      return true
+    }
   readCsvFiles(
     diag,
     files,
@@ -114,10 +187,9 @@ export function loadPropertyMap(
     'prefix-csv',
     src['prefix-csv'],
     ['prefix', 'property', 'value'],
-    (r, csvFile) => {
-      const at = (path: string): Origin => ({ file: csvFile, path, line: r.line })
-      setPrefixValue(r.fields[0], r.fields[1], JSON.stringify(r.fields[2]), at)
-    }
+    (r, csvFile) =>
+      setPrefixValue(r.fields[0], r.fields[1], jsonText(r.fields[2]), csvAt(csvFile, r.line)),
+    fastPrefixLine
   )
 
   // PID entities: the network map and the PID must exist (§6.2.2: "the PID names of the
@@ -276,4 +348,9 @@ function jsonValue(
     value
   )
   return undefined
+}
+
+/** A printable ASCII character: never white space to `String.prototype.trim` (csv.ts `plain`). */
+function plain(c: number): boolean {
+  return c > 32 && c < 127
 }
