@@ -33,6 +33,7 @@ import {
   parseTypedAddressQuoted,
   type AddressBatch,
 } from './address-batch.ts'
+import { JSON_CHAR } from './json-text.ts'
 import { MAX_JSON_DEPTH, MAX_LIST_ENTRIES } from './limits.ts'
 import type * as z from 'zod'
 import { jsonStructureProblem, validateRequest } from './request-schemas.ts'
@@ -53,15 +54,8 @@ const SPACE = 0x20
 const TAB = 0x09
 const LF = 0x0a
 const CR = 0x0d
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const COMMA = 0x2c
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
-const OPEN_ARRAY = 0x5b
-const CLOSE_ARRAY = 0x5d
+const { QUOTE, BACKSLASH, COMMA, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY } = JSON_CHAR
 const PLACEHOLDER = new Uint8Array([OPEN_ARRAY, QUOTE, QUOTE, CLOSE_ARRAY])
-const NOT_A_LIST = -1
 
 const isSpace = (b: number) => b === SPACE || b === LF || b === CR || b === TAB
 

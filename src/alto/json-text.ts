@@ -59,3 +59,14 @@ export function objectKeyOrder(keys: readonly string[]): number[] {
   indexes.sort((a, b) => Number(keys[a]) - Number(keys[b]))
   return [...indexes, ...order.filter((i) => !isArrayIndex(keys[i]))]
 }
+
+/** JSON's structural characters and string delimiters (RFC 8259 §2, §7), as code units / bytes. */
+export const JSON_CHAR = {
+  QUOTE: 0x22,
+  BACKSLASH: 0x5c,
+  COMMA: 0x2c,
+  OPEN_OBJECT: 0x7b,
+  CLOSE_OBJECT: 0x7d,
+  OPEN_ARRAY: 0x5b,
+  CLOSE_ARRAY: 0x5d,
+} as const

@@ -23,6 +23,7 @@
  */
 import * as z from 'zod'
 import { errorValueString, type AltoError } from './errors.ts'
+import { JSON_CHAR } from './json-text.ts'
 import {
   MAX_CONSTRAINTS,
   MAX_COST_TYPES,
@@ -144,13 +145,7 @@ export function altoErrorFromIssue(issue: z.core.$ZodIssue): AltoError {
   }
 }
 
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const COMMA = 0x2c
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
-const OPEN_ARRAY = 0x5b
-const CLOSE_ARRAY = 0x5d
+const { QUOTE, BACKSLASH, COMMA, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY } = JSON_CHAR
 
 /**
  * One linear pass over a VALID JSON text (JSON.parse accepted it): the first structural problem

@@ -119,6 +119,6 @@ function trimField(s: string, from: number, to: number): string {
 }
 
 /** A printable ASCII character: never white space to `String.prototype.trim`. */
-function plain(c: number): boolean {
+export function plain(c: number): boolean {
   return c > 32 && c < 127
 }

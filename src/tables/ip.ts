@@ -197,6 +197,21 @@ export function parseIPv6Into(s: string, out: Uint32Array, start = 0, at = 0): b
       return false // trailing single ':'
     }
   }
+  return packGroups(groups, count, gapAt, out, at)
+}
+
+/**
+ * The end of both IPv6 parsers: `count` parsed groups with the "::" (if any, `gapAt` >= 0)
+ * before group `gapAt`, widened to eight groups and written as four words into out[at..at+3];
+ * false when they do not make an address (eight groups without "::", at most seven with it).
+ */
+function packGroups(
+  groups: Int32Array,
+  count: number,
+  gapAt: number,
+  out: Uint32Array,
+  at: number
+): boolean {
   if (gapAt < 0) {
     if (count !== 8) return false
   } else {
@@ -339,19 +354,7 @@ export function parseIPv6QuotedInto(
       return -1 // trailing single ':'
     }
   }
-  if (gapAt < 0) {
-    if (count !== 8) return -1
-  } else {
-    if (count > 7) return -1 // "::" must stand for at least one group
-    const tail = count - gapAt
-    for (let k = 0; k < tail; k++) groups[7 - k] = groups[count - 1 - k]
-    for (let k = gapAt; k < 8 - tail; k++) groups[k] = 0
-  }
-  out[at] = (groups[0] << 16) | groups[1]
-  out[at + 1] = (groups[2] << 16) | groups[3]
-  out[at + 2] = (groups[4] << 16) | groups[5]
-  out[at + 3] = (groups[6] << 16) | groups[7]
-  return end
+  return packGroups(groups, count, gapAt, out, at) ? end : -1
 }
 
 /** parseIPv6Into returning a fresh tuple of the four unsigned words, or null. */

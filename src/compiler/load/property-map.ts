@@ -11,7 +11,7 @@ import { MAX_VALUES } from '../../tables/index.ts'
 import { Diagnostics, describeOrigin, joinPath, type Origin } from '../source-error.ts'
 import { byCodeUnits } from '../../alto/identifiers.ts'
 import { declaredResourceId, type EntrySource } from './config-entries.ts'
-import type { FastLine } from '../csv.ts'
+import { plain, type FastLine } from '../csv.ts'
 import { readCsvFiles } from './files.ts'
 import { checkSchema } from './json.ts'
 import type { NetworkMapSource, PrefixItem, PropertyMapSource, SourceFiles } from './model.ts'
@@ -348,9 +348,4 @@ function jsonValue(
     value
   )
   return undefined
-}
-
-/** A printable ASCII character: never white space to `String.prototype.trim` (csv.ts `plain`). */
-function plain(c: number): boolean {
-  return c > 32 && c < 127
 }
