@@ -135,14 +135,28 @@ export class JsonBytes {
   }
 }
 
-const encodedCache = new WeakMap<readonly string[], readonly Uint8Array[]>()
+const keyCache = new WeakMap<readonly string[], readonly Uint8Array[]>()
+const textCache = new WeakMap<readonly string[], readonly Uint8Array[]>()
+
+function encodedOnce(
+  cache: WeakMap<readonly string[], readonly Uint8Array[]>,
+  quoted: readonly string[],
+  suffix: string
+): readonly Uint8Array[] {
+  let encoded = cache.get(quoted)
+  if (!encoded) {
+    encoded = quoted.map((q) => encoder.encode(q + suffix))
+    cache.set(quoted, encoded)
+  }
+  return encoded
+}
 
 /** Each quoted text of `quoted` followed by `:`, UTF-8 encoded once per array. */
 export function encodedKeys(quoted: readonly string[]): readonly Uint8Array[] {
-  let keys = encodedCache.get(quoted)
-  if (!keys) {
-    keys = quoted.map((q) => encoder.encode(`${q}:`))
-    encodedCache.set(quoted, keys)
-  }
-  return keys
+  return encodedOnce(keyCache, quoted, ':')
+}
+
+/** Each quoted text of `quoted` (a value), UTF-8 encoded once per array. */
+export function encodedTexts(quoted: readonly string[]): readonly Uint8Array[] {
+  return encodedOnce(textCache, quoted, '')
 }

@@ -17,6 +17,7 @@ import {
   filteredCostMapBytes,
   writeEndpointCostMap,
   writeEndpointProperties,
+  endpointPropertiesBytes,
   writeFilteredCostMap,
   type PidTable,
 } from './responses.ts'
@@ -283,6 +284,12 @@ describe('writeEndpointProperties = JSON.stringify(buildEndpointProperties) (RFC
             [vtag]
           )
           expect(text).toBe(JSON.stringify(old))
+          expect(utf8.decode(endpointPropertiesBytes(batch, columns, [vtag]))).toBe(text)
+          // The same list read from a request body's bytes (address-scan.ts): keys copied from it.
+          const body = new TextEncoder().encode(JSON.stringify({ endpoints: texts }))
+          const fromBody = scanAddressLists(body, [['endpoints']])!.batches[0]!
+          expect(fromBody.bytes).toBeDefined()
+          expect(utf8.decode(endpointPropertiesBytes(fromBody, columns, [vtag]))).toBe(text)
         }
       ),
       { seed: SEED, numRuns: RUNS }

@@ -13,7 +13,7 @@ import type { CostRow } from '../tables/index.ts'
 import type { AddressBatch } from './address-batch.ts'
 import type { CostType } from './cost-types.ts'
 import { jsonNumber, jsonString, objectKeyOrder, quotedNames } from './json-text.ts'
-import { JsonBytes, encodedKeys } from './json-bytes.ts'
+import { JsonBytes, encodedKeys, encodedTexts } from './json-bytes.ts'
 import { clausesPredicate, type IndexedConstraint } from './multi-cost.ts'
 
 /** RFC 7285 §10.3 VersionTag. */
@@ -582,4 +582,43 @@ export function writeEndpointProperties(
     text += (i === 0 ? '"' : ',"') + endpoints.texts[i] + '":{' + entries + '}' // no escape: see above
   }
   return text + '}}'
+}
+
+/**
+ * {@link writeEndpointProperties} written as UTF-8 bytes (json-bytes.ts), byte for byte the same
+ * answer: property names and values encoded once per table, each endpoint's key copied from the
+ * request body's bytes when the batch came from them (address-scan.ts).
+ */
+export function endpointPropertiesBytes(
+  endpoints: AddressBatch,
+  properties: readonly PropertyColumn[],
+  dependentVtags: readonly VersionTag[]
+): Uint8Array {
+  const columns = objectKeyOrder(properties.map((p) => p.name)).map((k) => properties[k])
+  const names = encodedKeys(columns.map((p) => jsonString(p.name)))
+  const values = columns.map((p) => encodedTexts(quotedNames(p.values)))
+  const out = new JsonBytes(256 + endpoints.count * (48 + 24 * columns.length))
+  out.text(
+    `{"meta":${JSON.stringify({ 'dependent-vtags': dependentVtags })},"endpoint-properties":{`
+  )
+  const keys = endpoints.bytes
+  const texts = keys ? null : endpoints.texts
+  for (let i = 0; i < endpoints.count; i++) {
+    if (i > 0) out.byte(COMMA)
+    if (texts === null) out.asciiKeyRange(keys!.bytes, keys!.view, keys!.start[i], keys!.end[i])
+    else out.asciiKey(texts[i])
+    out.byte(OPEN_BRACE)
+    let first = true
+    for (let k = 0; k < columns.length; k++) {
+      const v = columns[k].indexes[i]
+      if (v < 0) continue
+      if (!first) out.byte(COMMA)
+      out.bytes(names[k])
+      out.bytes(values[k][v])
+      first = false
+    }
+    out.byte(CLOSE_BRACE)
+  }
+  out.text('}}')
+  return out.done()
 }

@@ -14,7 +14,7 @@ import { MEDIA_TYPES } from '../../alto/media-types.ts'
 import { endpointPropertyRequest } from '../../alto/request-schemas.ts'
 import {
   distinct,
-  writeEndpointProperties,
+  endpointPropertiesBytes,
   type PropertyColumn,
   type VersionTag,
 } from '../../alto/responses.ts'
@@ -23,7 +23,13 @@ import { resourceIds, resourcePaths } from '../../alto/resources.ts'
 import { isVisible, requestVisibility, requireVisible } from '../access.ts'
 import type { AppEnv } from '../env.ts'
 import { phaseDone } from '../phases.ts'
-import { altoTextResponse, readAltoRequest, requestVersion, requireAcceptable } from '../http.ts'
+import type { ListPath } from '../../alto/address-scan.ts'
+import {
+  altoTextResponse,
+  readAltoAddressRequest,
+  requestVersion,
+  requireAcceptable,
+} from '../http.ts'
 import { networkMapVtag } from '../resources.ts'
 import { pidIndexes, pidTable, propertyValues } from '../tables.ts'
 
@@ -44,6 +50,9 @@ export function classifyProperty(manifest: Manifest, name: string): PropertyRequ
   return null
 }
 
+/** The request's §11.4.1.3 endpoint list, read from the body's bytes when it allows. */
+const ENDPOINT_LIST: readonly ListPath[] = [['endpoints']]
+
 export const endpointPropertyRoutes = new Hono<AppEnv>()
   .post(resourcePaths.endpointProperty, async (c) => {
     const version = await requestVersion(c)
@@ -51,10 +60,11 @@ export const endpointPropertyRoutes = new Hono<AppEnv>()
     await requireVisible(c, resourceIds.endpointProperty)
     const visibility = await requestVisibility(c)
     requireAcceptable(c, MEDIA_TYPES.endpointProp)
-    const request = await readAltoRequest(
+    const { request, batches } = await readAltoAddressRequest(
       c,
       MEDIA_TYPES.endpointPropParams,
-      endpointPropertyRequest
+      endpointPropertyRequest,
+      ENDPOINT_LIST
     )
     // `<nm>.pid` of a network map hidden from this client is not among its prop-types.
     const offered = (property: PropertyRequest | null) =>
@@ -66,7 +76,7 @@ export const endpointPropertyRoutes = new Hono<AppEnv>()
         altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'properties', value: name })
       return property!
     })
-    const endpoints = parseAddressBatch(request.endpoints, 'endpoints')
+    const endpoints = batches[0] ?? parseAddressBatch(request.endpoints, 'endpoints')
     phaseDone('validate')
     const kv = c.env.ALTO_KV
     const dependentVtags: VersionTag[] = []
@@ -88,8 +98,8 @@ export const endpointPropertyRoutes = new Hono<AppEnv>()
         dependentVtags.push(networkMapVtag(manifest, property.networkMap))
     }
     phaseDone('lookup')
-    const text = writeEndpointProperties(endpoints, columns, dependentVtags)
-    const response = altoTextResponse(text, MEDIA_TYPES.endpointProp)
+    const bytes = endpointPropertiesBytes(endpoints, columns, dependentVtags)
+    const response = altoTextResponse(bytes, MEDIA_TYPES.endpointProp)
     phaseDone('serialise')
     return response
   })
