@@ -145,9 +145,25 @@ export const ephemeralAneName = (rank: number): string => `ANE${rank}`
  */
 export type AneNaming = 'ranked' | 'random'
 
-/** `ALTO_PV_ANE_NAMES` read once per request: `random`, else the default `ranked`. */
-export const aneNamingOf = (value: string | undefined): AneNaming =>
-  value?.trim().toLowerCase() === 'random' ? 'random' : 'ranked'
+/** Values of `ALTO_PV_ANE_NAMES` already warned about (once per isolate each). */
+const warnedNamings = new Set<string>()
+
+/**
+ * `ALTO_PV_ANE_NAMES` read once per request: `random`, else the default `ranked`. A value that
+ * is neither (a typo of a privacy switch) is logged once, so the operator sees that the names
+ * are ranked; the answer still uses ranked names, as for every other var's invalid value.
+ */
+export const aneNamingOf = (value: string | undefined): AneNaming => {
+  const v = value?.trim().toLowerCase() ?? ''
+  if (v === 'random') return 'random'
+  if (v !== '' && v !== 'ranked' && !warnedNamings.has(v)) {
+    warnedNamings.add(v)
+    console.warn(
+      `alto-edge: ALTO_PV_ANE_NAMES=${JSON.stringify(value)} is neither "ranked" nor "random": path-vector answers use ranked ANE names`
+    )
+  }
+  return 'ranked'
+}
 
 const randomAneNames = (): ((rank: number) => string) => {
   const used = new Set<string>()

@@ -7,13 +7,14 @@
  */
 import { getMultipartBoundary, parseMultipart } from '@remix-run/multipart-parser'
 import { env } from 'cloudflare:workers'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { MEDIA_TYPES } from '../../src/alto/media-types.ts'
 import type { Manifest } from '../../src/store/manifest.ts'
 import { PathTable, decodeStringTable } from '../../src/tables/index.ts'
 import { sha256Hex } from '../../src/tables/bytes.ts'
 import worker from '../../src/worker/index.ts'
 import { readBlobBytes } from '../../src/worker/store.ts'
+import { aneNamingOf } from '../../src/worker/path-vector-answers.ts'
 import {
   ORIGIN,
   altoErrorMeta,
@@ -520,6 +521,22 @@ describe('RFC 9275 §11 / §5.1.2 ephemeral ANE names', () => {
     expect(shown(a).some((n) => namesB.has(n))).toBe(false)
     // The default stays ranked: the same answer twice.
     expect(env.ALTO_PV_ANE_NAMES).toBe('ranked')
+  })
+
+  it('an ALTO_PV_ANE_NAMES that is neither ranked nor random is logged once and answers with ranked names', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      expect(aneNamingOf('Random ')).toBe('random')
+      expect(aneNamingOf('ranked')).toBe('ranked')
+      expect(aneNamingOf(undefined)).toBe('ranked')
+      expect(warn).not.toHaveBeenCalled()
+      expect(aneNamingOf('randon')).toBe('ranked')
+      expect(aneNamingOf('randon')).toBe('ranked')
+      expect(warn).toHaveBeenCalledTimes(1)
+      expect(String(warn.mock.calls[0][0])).toMatch(/ALTO_PV_ANE_NAMES="randon" is neither/)
+    } finally {
+      warn.mockRestore()
+    }
   })
 
   it('the same request at the same version gets the same answer (deterministic, so an update stream patches only what changed)', async () => {
