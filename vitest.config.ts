@@ -15,6 +15,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
+          // No build cache unless a test names one (src/cli/build-cache.ts).
+          env: { ALTO_EDGE_BUILD_CACHE_DIR: 'off' },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
@@ -30,6 +32,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          env: { ALTO_EDGE_BUILD_CACHE_DIR: 'off' },
           testTimeout: 180_000,
           hookTimeout: 240_000,
         },
@@ -40,6 +43,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
+          env: { ALTO_EDGE_BUILD_CACHE_DIR: 'off' },
           // One wrangler dev + Chromium at a time (2 cores, shared).
           fileParallelism: false,
           testTimeout: 120_000,

@@ -38,6 +38,7 @@ import { formatBytes, formatSummary } from './format.ts'
 import { MapSetReadError, readMapSet } from './read-map-set.ts'
 import { ServerUnreachableError, watch } from './watch.ts'
 import { LocalKvStore, localPersistRoot } from './local-kv.ts'
+import { buildCacheDir, cachedBuild, storeBuild } from './build-cache.ts'
 import { inputsHash, recordedVersion, recordVersion } from './publish-cache.ts'
 import { WranglerKvStore } from './wrangler-kv.ts'
 import { KeyFileError, readSigningKey } from './signing-key.ts'
@@ -331,6 +332,8 @@ async function pauseForTest(io: Io): Promise<void> {
 export interface PublishCliOptions extends SourceOptions, SigningCliOptions {
   keep?: number
   verify: boolean
+  /** `--no-build-cache`: false (compile even when the build cache holds these inputs). */
+  buildCache?: boolean
   updatesWindow?: number
   notify?: string
 }
@@ -361,7 +364,19 @@ export async function cmdPublish(
       )
       return EXIT_OK
     }
-    const compiled = await compile(dir, opts, io, files)
+    // --local, unsigned: a build compiled from exactly these inputs before is written as it is.
+    const cacheDir = inputs !== undefined && opts.buildCache !== false ? buildCacheDir() : null
+    const started = Date.now()
+    const fromCache = cacheDir ? await cachedBuild(inputs!, cacheDir) : null
+    if (fromCache) {
+      for (const n of fromCache.notices) if (!opts.json) io.err(`notice: ${n}`)
+      io.err(
+        `compiled build of these inputs read from the build cache in ${Date.now() - started} ms (${cacheDir}; --no-build-cache compiles)`
+      )
+    }
+    const compiled: Compiled = fromCache
+      ? { ok: true, ...fromCache }
+      : await compile(dir, opts, io, files)
     if (!compiled.ok) return compiled.code
     const previous = key.key ? await readCurrentManifest(kv) : null
     const build = await signed(compiled.build, key.key, opts, previous, io)
@@ -386,6 +401,10 @@ export async function cmdPublish(
       )
     printUpdates(result.updates, io)
     if (inputs) await recordVersion(target.persistTo, inputs, result.version)
+    if (cacheDir && !fromCache)
+      await storeBuild(inputs!, compiled, cacheDir).catch((error: unknown) =>
+        io.err(`notice: the build cache was not written (${String(error)}); the publish stands`)
+      )
     if (!result.unchanged) await notifyServer(opts.notify, result.updates, io)
     return EXIT_OK
   } finally {

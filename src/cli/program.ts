@@ -219,6 +219,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       ).argParser(positiveInt)
     )
     .option('--no-verify', 'skip reading back what was written')
+    .option('--no-build-cache', '--local: compile even if a build of these inputs is cached')
     .addOption(updatesWindow())
     .addOption(notify())
     .addOption(signingKey())

@@ -251,6 +251,7 @@ describe('--help and --version', () => {
         '--help',
         '--keep',
         '--local',
+        '--no-build-cache',
         '--no-verify',
         '--notify',
         '--persist-to',

@@ -194,4 +194,31 @@ describe('alto-edge publish --local (in-process; read back through wrangler)', (
       }
     }
   )
+
+  it(
+    'a fresh local KV gets the build of unchanged inputs from the build cache, the same version and keys; --no-build-cache compiles',
+    { timeout: 240_000 },
+    async () => {
+      const cache = join(tmp, 'build-cache')
+      const env = { ALTO_EDGE_BUILD_CACHE_DIR: cache }
+      const publishTo = (dir: string, ...extra: string[]) =>
+        runCli(['publish', mapsDir, '--local', '--persist-to', join(tmp, dir), ...extra], { env })
+      const cold = await publishTo('fresh-1')
+      expect(cold.code).toBe(0)
+      expect(cold.stderr).toBe('')
+      expect(readdirSync(cache)).toHaveLength(1) // the entry of these inputs
+      const warm = await publishTo('fresh-2')
+      expect(warm.code).toBe(0)
+      expect(warm.stderr).toMatch(
+        /^compiled build of these inputs read from the build cache in \d+ ms/
+      )
+      expect(versionOf(warm.stdout)).toBe(versionOf(cold.stdout))
+      const keys = (out: string) => /; (\d+) keys, /.exec(out)?.[1]
+      expect(keys(warm.stdout)).toBe(keys(cold.stdout))
+      const compiledAgain = await publishTo('fresh-3', '--no-build-cache')
+      expect(compiledAgain.code).toBe(0)
+      expect(compiledAgain.stderr).toBe('')
+      expect(versionOf(compiledAgain.stdout)).toBe(versionOf(cold.stdout))
+    }
+  )
 })
