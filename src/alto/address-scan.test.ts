@@ -199,6 +199,49 @@ describe('scanAddressLists: the byte shortcut reads what the ordinary path reads
     expect(answered).toBeGreaterThan(runs / 10)
   })
 
+  it('same value and batches on mutated bodies (bytes deleted, inserted, replaced), or declines', () => {
+    const base = encoder.encode(
+      JSON.stringify({
+        'cost-type': { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' },
+        endpoints: {
+          srcs: ['ipv4:192.0.2.2', 'ipv6:2001:db8::1'],
+          dsts: ['ipv4:192.0.2.89', 'ipv6:::ffff:192.0.2.1', 'ipv4:198.51.100.34'],
+        },
+      })
+    )
+    // Bytes that matter to JSON, to the address grammar, and to UTF-8.
+    const alphabet = encoder.encode('"\\[]{}:,. \n0119afFx-e')
+    const pool = [...alphabet, 0x00, 0x1f, 0x7f, 0x80, 0xc3, 0xa9, 0xff]
+    let answered = 0
+    let declined = 0
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.constantFrom('delete', 'insert', 'replace'),
+            fc.constantFrom(...pool)
+          ),
+          { minLength: 1, maxLength: 3 }
+        ),
+        (edits) => {
+          let bytes = Array.from(base)
+          for (const [at, kind, b] of edits) {
+            const i = at % (bytes.length + 1)
+            if (kind === 'insert') bytes.splice(i, 0, b)
+            else if (i < bytes.length) bytes.splice(i, 1, ...(kind === 'replace' ? [b] : []))
+          }
+          if (checkSame(Uint8Array.from(bytes), endpointCostRequest, ECS_LISTS)) answered++
+          else declined++
+        }
+      ),
+      { seed: 0x8259, numRuns: 5000 }
+    )
+    // Both outcomes occur: mutations inside free text keep the shortcut, most others decline it.
+    expect(answered).toBeGreaterThan(100)
+    expect(declined).toBeGreaterThan(100)
+  })
+
   it('same value and batch for the endpoint property service (one list at the top level)', () => {
     const body =
       '{"properties":["pid"],"endpoints":["ipv4:192.0.2.34","ipv6:2001:db8::1","ipv4:192.0.2.34"]}'
