@@ -79,6 +79,7 @@ export function loadPropertyMap(
   const nameOk = new Map<string, boolean>()
   let lastText: string | undefined
   let lastPrefix: PrefixItem | undefined
+  let lastRec: PrefixRecord | undefined
   const setPrefixValue = (
     prefixText: string,
     name: string,
@@ -93,6 +94,7 @@ export function loadPropertyMap(
       if (!prefix) return
       lastText = prefixText
       lastPrefix = prefix
+      lastRec = undefined
     }
     if (derived) names.add(name)
     else {
@@ -103,8 +105,10 @@ export function loadPropertyMap(
       }
       if (!ok) return
     }
-    let rec = byPrefix.get(prefix.text)
+    // The previous line's record when the prefix is the previous line's (one line per property).
+    let rec = lastRec ?? byPrefix.get(prefix.text)
     if (!rec) byPrefix.set(prefix.text, (rec = { prefix, values: new Map(), at: [] }))
+    lastRec = rec
     if (rec.values.has(name)) {
       const first = originOf(rec.at[[...rec.values.keys()].indexOf(name)], 'property')
       diag.error(
