@@ -177,11 +177,15 @@ function bodyBytesRow(
 }
 
 /** Each address of a `{"endpoints":["…",…]}` body through `one(body, start)` (start: after '"'). */
-function forEachBodyAddress(body: Uint8Array, one: (body: Uint8Array, start: number) => number) {
+function forEachBodyAddress(
+  body: Uint8Array,
+  one: (body: Uint8Array, start: number, view: DataView) => number
+) {
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength)
   let sum = 0
   let i = body.indexOf(0x5b) + 1 // '['
   while (body[i] === 0x22) {
-    const end = one(body, i + 1)
+    const end = one(body, i + 1, view)
     if (end < 0) throw new Error('bench body: not an address')
     sum += bodySum
     i = end + 2 // past '"' and ',' (or ']')
@@ -459,8 +463,8 @@ export async function benchLpm(opts: LpmBenchOptions, asn: AsnMapData): Promise<
           strings,
           reader,
           (body) =>
-            forEachBodyAddress(body, (b, start) => {
-              const end = parseIPv6QuotedInto(b, start, scratch, 0)
+            forEachBodyAddress(body, (b, start, view) => {
+              const end = parseIPv6QuotedInto(b, start, scratch, 0, view)
               bodySum = codes[lpm.lookup(scratch[0], scratch[1], scratch[2], scratch[3])]
               return end
             }),

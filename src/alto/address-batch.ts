@@ -119,13 +119,15 @@ export function parseAddressBatch(texts: readonly string[], field: string): Addr
  * when the bytes before it are not a typed address. The same acceptance as parseAddressBatch's:
  * any byte that is not part of the grammar — a backslash (an escape), a control character, a
  * non-ASCII byte — rejects it, so an accepted string's JSON value is exactly its bytes.
+ * `view` (a DataView of `bytes`) lets the IPv6 parser read four-digit groups as one word.
  */
 export function parseTypedAddressQuoted(
   bytes: Uint8Array,
   start: number,
   family: Uint8Array,
   words: Uint32Array,
-  i: number
+  i: number,
+  view?: DataView
 ): number {
   if (
     start + TYPE_PREFIX > bytes.length ||
@@ -146,7 +148,7 @@ export function parseTypedAddressQuoted(
     return end
   }
   if (d !== CHAR_6) return -1
-  const end = parseIPv6QuotedInto(bytes, start + TYPE_PREFIX, words, 4 * i)
+  const end = parseIPv6QuotedInto(bytes, start + TYPE_PREFIX, words, 4 * i, view)
   if (end >= 0) family[i] = FAMILY_V6
   return end
 }

@@ -208,13 +208,14 @@ function scanList(
   if (body[i] === CLOSE_ARRAY) return 'empty'
   // Parsed into the scratch arrays (the scan is synchronous), then copied out at their size.
   const { start, end, family, words } = scratch
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength)
   let count = 0
   for (;;) {
     if (body[i] !== QUOTE) return null
     const s = i + 1
     if (count === MAX_LIST_ENTRIES) return null // too long: zod's too_big error
     // The parser finds the closing quote: only grammar bytes precede it, so it is not escaped.
-    const e = parseTypedAddressQuoted(body, s, family, words, count)
+    const e = parseTypedAddressQuoted(body, s, family, words, count, view)
     if (e < 0) return null
     start[count] = s
     end[count] = e

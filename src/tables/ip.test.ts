@@ -317,7 +317,14 @@ describe('parseIPv4QuotedHalves / parseIPv6QuotedInto = the string parsers (requ
         : null
     }
     const out = new Uint32Array(8).fill(0xdeadbeef)
-    return parseIPv6QuotedInto(bytes, 2, out, 4) === closing ? [...out.subarray(4)] : null
+    const plain = parseIPv6QuotedInto(bytes, 2, out, 4) === closing ? [...out.subarray(4)] : null
+    // With a DataView: four-digit groups read as one word (fourHexDigitsAt); the same answer.
+    out.fill(0xdeadbeef)
+    const view = new DataView(bytes.buffer)
+    const swar =
+      parseIPv6QuotedInto(bytes, 2, out, 4, view) === closing ? [...out.subarray(4)] : null
+    expect(swar, `with a DataView: ${text}`).toEqual(plain)
+    return plain
   }
   const viaString = (text: string, family: 4 | 6): number[] | null => {
     if (family === 4) {
@@ -340,6 +347,10 @@ describe('parseIPv4QuotedHalves / parseIPv6QuotedInto = the string parsers (requ
       'F',
       'db8',
       'ffff',
+      'FfA0',
+      '09aF',
+      '0g00',
+      '@`[{',
       '12345',
       ':',
       '::',
@@ -363,6 +374,27 @@ describe('parseIPv4QuotedHalves / parseIPv6QuotedInto = the string parsers (requ
       }
     }
     expect(accepted).toBeGreaterThan(1000)
+  })
+
+  it('a four-character group read as one word = read digit by digit, on every group over the boundary characters of the hex ranges', () => {
+    const alphabet = '/09:@AFG`afg'
+    const out = new Uint32Array(4)
+    let accepted = 0
+    for (const a of alphabet)
+      for (const b of alphabet)
+        for (const c of alphabet)
+          for (const d of alphabet) {
+            const text = `${a}${b}${c}${d}::1`
+            const bytes = encoder.encode(`["${text}"]`)
+            const plain = parseIPv6QuotedInto(bytes, 2, out, 0)
+            const words = [...out]
+            const swar = parseIPv6QuotedInto(bytes, 2, out, 0, new DataView(bytes.buffer))
+            expect(swar, text).toBe(plain)
+            if (plain >= 0) expect([...out], text).toEqual(words)
+            if (plain >= 0 && /^[0-9a-f]{4}$/i.test(`${a}${b}${c}${d}`)) accepted++
+          }
+    // Every group of four hex digits over the alphabet's 6 hex characters (0 9 A F a f).
+    expect(accepted).toBe(6 ** 4)
   })
 
   it.each([

@@ -274,6 +274,45 @@ export function parseIPv4QuotedHalves(b: Uint8Array, start: number, out: Int32Ar
   return i
 }
 
+/** Each byte of a u32 set to one value. */
+const BYTES_80 = 0x80808080 | 0
+const BYTES_0F = 0x0f0f0f0f
+const BYTES_20 = 0x20202020
+const BYTES_01 = 0x01010101
+
+/**
+ * Per byte of x (each < 0x80): 0x80 where lo <= byte <= hi, else 0 (SWAR: adding 0x80 - lo
+ * sets a byte's top bit exactly when it is >= lo, adding 0x7f - hi when it is > hi; no byte
+ * carries into the next, every sum staying below 0x100).
+ */
+function bytesInRange(x: number, lo: number, hi: number): number {
+  const ge = (x + (0x80 - lo) * BYTES_01) | 0
+  const gt = (x + (0x7f - hi) * BYTES_01) | 0
+  return ge & ~gt & BYTES_80
+}
+
+/** The group value of the last fourHexDigitsAt that returned true. */
+let hexGroup = 0
+
+/**
+ * Whether the four bytes at view[i..i+3] are hex digits and `next` (the byte after them) ends a
+ * group (':' or '"'): the common group of an IPv6 text, read as one 32-bit word instead of four
+ * table lookups; its value goes to hexGroup. A digit's low nibble is its value ('0'-'9'), a
+ * letter's ('a'-'f', 'A'-'F': low nibble 1-6) plus 9.
+ */
+function fourHexDigitsAt(view: DataView, i: number, next: number): boolean {
+  if (next !== CHAR_COLON && next !== CHAR_QUOTE) return false
+  const x = view.getUint32(i, true) | 0 // the first character in the low byte
+  if ((x & BYTES_80) !== 0) return false
+  const digits = bytesInRange(x, 0x30, 0x39)
+  const letters = bytesInRange(x | BYTES_20, 0x61, 0x66)
+  if ((digits | letters) !== BYTES_80) return false
+  const nibbles = (x & BYTES_0F) + (letters >>> 7) * 9
+  const pairs = ((nibbles << 4) | (nibbles >>> 8)) & 0x00ff00ff
+  hexGroup = ((pairs & 0xff) << 8) | (pairs >>> 16)
+  return true
+}
+
 /**
  * {@link parseIPv6Into} of the text that starts at b[start] and ends at the next '"' (see
  * parseIPv4QuotedHalves): the same grammar (RFC 4291 §2.2, see there) and the same four words
@@ -284,7 +323,8 @@ export function parseIPv6QuotedInto(
   b: Uint8Array,
   start: number,
   out: Uint32Array,
-  at: number
+  at: number,
+  view?: DataView
 ): number {
   const n = b.length
   const groups = groupScratch
@@ -301,24 +341,30 @@ export function parseIPv6QuotedInto(
   while (end < 0) {
     if (i >= n) return -1
     const groupStart = i
-    let group = HEX_VALUE[b[i]]
-    if (group < 0) return -1 // an empty group (":::", '.' or '"' where a group starts)
-    i++
-    if (i < n) {
-      let d = HEX_VALUE[b[i]]
-      if (d >= 0) {
-        group = (group << 4) | d
-        i++
-        if (i < n) {
-          d = HEX_VALUE[b[i]]
-          if (d >= 0) {
-            group = (group << 4) | d
-            i++
-            if (i < n) {
-              d = HEX_VALUE[b[i]]
-              if (d >= 0) {
-                group = (group << 4) | d
-                i++
+    let group: number
+    if (view !== undefined && i + 4 < n && fourHexDigitsAt(view, i, b[i + 4])) {
+      group = hexGroup // the common group: four hex digits, then ':' or '"'
+      i += 4
+    } else {
+      group = HEX_VALUE[b[i]]
+      if (group < 0) return -1 // an empty group (":::", '.' or '"' where a group starts)
+      i++
+      if (i < n) {
+        let d = HEX_VALUE[b[i]]
+        if (d >= 0) {
+          group = (group << 4) | d
+          i++
+          if (i < n) {
+            d = HEX_VALUE[b[i]]
+            if (d >= 0) {
+              group = (group << 4) | d
+              i++
+              if (i < n) {
+                d = HEX_VALUE[b[i]]
+                if (d >= 0) {
+                  group = (group << 4) | d
+                  i++
+                }
               }
             }
           }

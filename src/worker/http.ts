@@ -68,7 +68,10 @@ async function readBodyBytes(request: Request): Promise<Uint8Array> {
     }
     chunks.push(value)
   }
-  if (chunks.length === 1) return chunks[0]
+  // A plain Uint8Array over the chunk, never a subclass (Node's Buffer, in the in-process bench):
+  // the byte readers then see one array shape (address-scan.ts), with no copy.
+  if (chunks.length === 1)
+    return new Uint8Array(chunks[0].buffer, chunks[0].byteOffset, chunks[0].byteLength)
   const bytes = new Uint8Array(total)
   let offset = 0
   for (const chunk of chunks) {
