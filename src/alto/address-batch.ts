@@ -155,11 +155,12 @@ export function parseTypedAddressQuoted(
 
 /**
  * The batch of n addresses parsed by {@link parseTypedAddressQuoted} whose texts are the byte
- * ranges bytes[start[i], end[i]): duplicates removed as parseAddressBatch removes them (same
+ * ranges bytes[start[i], end[i]) (`view`: a DataView of all of `bytes`): duplicates removed as parseAddressBatch removes them (same
  * address and same text), the texts made as strings only if a consumer asks for them.
  */
 export function byteAddressBatch(
   bytes: Uint8Array,
+  view: DataView,
   start: Uint32Array,
   end: Uint32Array,
   family: Uint8Array,
@@ -173,7 +174,6 @@ export function byteAddressBatch(
     return true
   }
   const kept = family.length < 2 ? null : distinct(family, words, sameText)
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let range: AddressBytes = { bytes, view, start, end }
   let count = family.length
   if (kept !== null) {

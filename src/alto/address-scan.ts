@@ -231,6 +231,7 @@ function scanList(
   const ends = end.slice(0, count)
   const batch = byteAddressBatch(
     body,
+    view,
     starts,
     ends,
     family.slice(0, count),
