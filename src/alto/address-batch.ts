@@ -155,8 +155,9 @@ export function parseTypedAddressQuoted(
 
 /**
  * The batch of n addresses parsed by {@link parseTypedAddressQuoted} whose texts are the byte
- * ranges bytes[start[i], end[i]) (`view`: a DataView of all of `bytes`): duplicates removed as parseAddressBatch removes them (same
- * address and same text), the texts made as strings only if a consumer asks for them.
+ * ranges bytes[start[i], end[i]) (`view`: a DataView of all of `bytes`): duplicates removed as
+ * parseAddressBatch removes them (same address and same text), the texts made as strings only
+ * if a consumer asks for them.
  */
 export function byteAddressBatch(
   bytes: Uint8Array,

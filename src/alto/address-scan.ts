@@ -261,9 +261,9 @@ function restWithPlaceholders(body: Uint8Array, spans: readonly number[]): Uint8
 }
 
 /**
- * The fast reading of a request with long address lists (worker/http.ts readAltoAddressRequest), or
- * null (take the ordinary path): the
- * validated value with each list taken put back as its batch's texts, made when first read.
+ * The fast reading of a request with long address lists (worker/http.ts readAltoAddressRequest),
+ * or null (take the ordinary path): the validated value with each list taken put back as its
+ * strings as sent, made when first read.
  */
 export function readAddressLists<T>(
   bytes: Uint8Array,

@@ -284,6 +284,16 @@ export function writeEndpointCostMap(input: EndpointCostInput): string {
 }
 
 /**
+ * Entry i of `batch` as an object key `"…":`: copied from the request body's bytes when the batch
+ * was read from them (address-scan.ts), else from its text (ASCII, no escape: address-batch.ts).
+ */
+function addressKey(out: JsonBytes, batch: AddressBatch, i: number): void {
+  const b = batch.bytes
+  if (b) out.asciiKeyRange(b.bytes, b.view, b.start[i], b.end[i])
+  else out.asciiKey(batch.texts[i])
+}
+
+/**
  * {@link writeEndpointCostMap} written as UTF-8 bytes (json-bytes.ts), byte for byte the same
  * answer. A typed address text is ASCII (address-batch.ts), so it is copied code unit by code
  * unit between quotes.
@@ -297,10 +307,6 @@ export function endpointCostMapBytes(input: EndpointCostInput): Uint8Array {
   const { srcs, dsts, accept } = input
   const dstIndexes = dsts.indexes
   const dstCount = dsts.batch.count
-  // Keys straight from the request body's bytes when the batch came from them, else the texts.
-  const dstBytes = dsts.batch.bytes
-  const dstTexts = dstBytes ? null : dsts.batch.texts
-  const srcBytes = srcs.batch.bytes
   const out = new JsonBytes(256 + srcs.batch.count * dstCount * 56)
   out.text(`{"meta":${JSON.stringify(meta)},"endpoint-cost-map":{`)
   let firstRow = true
@@ -310,9 +316,7 @@ export function endpointCostMapBytes(input: EndpointCostInput): Uint8Array {
     const row = input.costs.row(srcPid)
     const rowStart = out.pos
     if (!firstRow) out.byte(COMMA)
-    if (srcBytes)
-      out.asciiKeyRange(srcBytes.bytes, srcBytes.view, srcBytes.start[i], srcBytes.end[i])
-    else out.asciiKey(srcs.batch.texts[i])
+    addressKey(out, srcs.batch, i)
     out.byte(OPEN_BRACE)
     let empty = true
     for (let j = 0; j < dstCount; j++) {
@@ -321,9 +325,7 @@ export function endpointCostMapBytes(input: EndpointCostInput): Uint8Array {
       const cost = row.get(dstPid)
       if (cost !== cost || !accept(cost)) continue
       if (!empty) out.byte(COMMA)
-      if (dstTexts === null)
-        out.asciiKeyRange(dstBytes!.bytes, dstBytes!.view, dstBytes!.start[j], dstBytes!.end[j])
-      else out.asciiKey(dstTexts[j])
+      addressKey(out, dsts.batch, j)
       out.number(cost)
       empty = false
     }
@@ -601,12 +603,9 @@ export function endpointPropertiesBytes(
   out.text(
     `{"meta":${JSON.stringify({ 'dependent-vtags': dependentVtags })},"endpoint-properties":{`
   )
-  const keys = endpoints.bytes
-  const texts = keys ? null : endpoints.texts
   for (let i = 0; i < endpoints.count; i++) {
     if (i > 0) out.byte(COMMA)
-    if (texts === null) out.asciiKeyRange(keys!.bytes, keys!.view, keys!.start[i], keys!.end[i])
-    else out.asciiKey(texts[i])
+    addressKey(out, endpoints, i)
     out.byte(OPEN_BRACE)
     let first = true
     for (let k = 0; k < columns.length; k++) {

@@ -87,10 +87,9 @@ export function loadPropertyMap(
     at: At,
     derived = false
   ) => {
-    const origin = (what: 'prefix' | 'property') => originOf(at, what)
     let prefix = prefixText === lastText ? lastPrefix : undefined
     if (!prefix) {
-      prefix = readPrefix(diag, withLength(prefixText), origin('prefix'))
+      prefix = readPrefix(diag, withLength(prefixText), originOf(at, 'prefix'))
       if (!prefix) return
       lastText = prefixText
       lastPrefix = prefix
@@ -100,7 +99,7 @@ export function loadPropertyMap(
     else {
       let ok = nameOk.get(name)
       if (ok === undefined || !ok) {
-        ok = checkName(name, origin('property'))
+        ok = checkName(name, originOf(at, 'property'))
         nameOk.set(name, ok)
       }
       if (!ok) return
@@ -112,7 +111,7 @@ export function loadPropertyMap(
     if (rec.values.has(name)) {
       const first = originOf(rec.at[[...rec.values.keys()].indexOf(name)], 'property')
       diag.error(
-        origin('property'),
+        originOf(at, 'property'),
         `${name} of ${prefix.text} is defined twice (first at ${describeOrigin(first)})`,
         value
       )
