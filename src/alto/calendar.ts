@@ -26,18 +26,20 @@ export interface CalendarAttributes {
 
 /**
  * The `calendar-attributes` capability of network map `nmId`'s filtered cost map and endpoint
- * cost services: the cost types whose cost map has a calendar, grouped by interval size and
+ * cost services (and, with the path table's own calendar, of its path-vector resources): the
+ * cost types whose cost map has a calendar, grouped by interval size and
  * count (§4.1: "a cost type name MUST NOT appear in more than one element"); undefined when none.
  */
 export function calendarAttributes(
-  costMaps: Record<
-    string,
-    { 'network-map': string; 'cost-type-name': string; calendar?: CalendarTiming }
-  >,
+  costMaps: Iterable<{
+    'network-map': string
+    'cost-type-name': string
+    calendar?: CalendarTiming
+  }>,
   nmId: string
 ): CalendarAttributes[] | undefined {
   const groups = new Map<string, CalendarAttributes>()
-  for (const cm of Object.values(costMaps)) {
+  for (const cm of costMaps) {
     const cal = cm.calendar
     if (cm['network-map'] !== nmId || !cal) continue
     const key = `${cal['time-interval-size']}\n${cal['number-of-intervals']}`
@@ -102,7 +104,8 @@ export function calendarResponseAttributes(
   const named = calendared.length > 1
   const groups = new Map<string, { names: string[]; timing: CalendarTiming }>()
   for (const { name, timing } of calendared) {
-    const key = JSON.stringify(timing)
+    // The timing alone (a manifest's calendar entry also carries its table).
+    const key = `${timing['time-interval-size']} ${timing['number-of-intervals']} ${timing.anchor} ${timing.repeated ?? ''}`
     const g = groups.get(key)
     if (g) g.names.push(name)
     else groups.set(key, { names: [name], timing })

@@ -84,7 +84,43 @@ export function networkMapCostServiceCapabilities(
     names,
     names.filter((n) => !untestable.has(n))
   )
-  const calendars = calendarAttributes(costMaps, nmId)
+  const calendars = calendarAttributes(Object.values(costMaps), nmId)
+  if (calendars) capabilities['calendar-attributes'] = calendars
+  return capabilities
+}
+
+/**
+ * The capabilities of network map `nmId`'s two RFC 9275 resources (§7.2.4 / §7.3.4): the PV
+ * type and the network map's cost types (RFC 8189 multi-cost, §8.6), the ANE properties, and
+ * `calendar-attributes` (RFC 8896 §4.1) for the path table's calendar (§9.4) and the cost maps'
+ * calendars, so that a multi-cost answer can calendar any of its components.
+ */
+export function pathVectorResourceCapabilities(
+  source: Pick<IrdSource, 'cost-maps' | 'path-vectors'>,
+  nmId: string
+): ReturnType<typeof pathVectorCapabilities> & { 'calendar-attributes'?: CalendarAttributes[] } {
+  const pv = source['path-vectors']?.[nmId]
+  const capabilities: ReturnType<typeof pathVectorCapabilities> & {
+    'calendar-attributes'?: CalendarAttributes[]
+  } = pathVectorCapabilities(
+    (pv?.['persistent-maps'] ?? []).length > 0,
+    networkMapCostTypeNames(source['cost-maps'], nmId)
+  )
+  const calendars = calendarAttributes(
+    [
+      ...(pv?.calendar
+        ? [
+            {
+              'network-map': nmId,
+              'cost-type-name': PATH_VECTOR_COST_TYPE_NAME,
+              calendar: pv.calendar,
+            },
+          ]
+        : []),
+      ...Object.values(source['cost-maps']),
+    ],
+    nmId
+  )
   if (calendars) capabilities['calendar-attributes'] = calendars
   return capabilities
 }
@@ -117,7 +153,7 @@ export interface IrdSource {
   'property-maps'?: Record<string, { mappings: Record<string, string[]>; uses: string[] }>
   'cdni-advertisements'?: Record<string, { 'network-map'?: string; propmap?: unknown }>
   /** RFC 9275 path tables by network map id (absent: none). */
-  'path-vectors'?: Record<string, { 'persistent-maps'?: string[] }>
+  'path-vectors'?: Record<string, { 'persistent-maps'?: string[]; calendar?: CalendarTiming }>
 }
 
 /** Network map ids with the default first, then the others in code-unit order. */
@@ -194,14 +230,14 @@ export function renderIrd(manifest: IrdSource): string {
   for (const nmId of networkMapOrder(manifest)) {
     if (pathVectors[nmId] === undefined) continue
     const persistent = pathVectors[nmId]['persistent-maps'] ?? []
-    const numeric = networkMapCostTypeNames(manifest['cost-maps'], nmId)
+    const capabilities = pathVectorResourceCapabilities(manifest, nmId)
     resources.push([
       resourceIds.pathVectorCostMap(nmId),
       {
         uri: resourcePaths.pathVectorCostMap(nmId),
         'media-type': PV_MEDIA_TYPES.costMap,
         accepts: MEDIA_TYPES.costMapFilter,
-        capabilities: pathVectorCapabilities(persistent.length > 0, numeric),
+        capabilities,
         uses: [nmId, ...persistent],
       },
     ])
@@ -211,7 +247,7 @@ export function renderIrd(manifest: IrdSource): string {
         uri: resourcePaths.pathVectorEndpointCost(nmId),
         'media-type': PV_MEDIA_TYPES.endpointCost,
         accepts: MEDIA_TYPES.endpointCostParams,
-        capabilities: pathVectorCapabilities(persistent.length > 0, numeric),
+        capabilities: { ...capabilities },
         ...(persistent.length > 0 ? { uses: [...persistent] } : {}),
       },
     ])

@@ -395,7 +395,7 @@ function costMetaMembers(columns: CostColumns): string {
  * The JSON text of one pair's calendar (RFC 8896 §3.3: "an array of values, one per time
  * interval"), `null` where an interval has no value; null when it has none at all.
  */
-function calendarCell(
+export function calendarCell(
   cal: CalendarLookup,
   src: number,
   dst: number,

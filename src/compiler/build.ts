@@ -591,7 +591,22 @@ async function buildPathVector(
   blobs: BlobSet
 ): Promise<PathVectorEntry> {
   const table = encodePathTable({ n: pv.n, paths: pv.paths, anes: pv.anes })
-  const tag = await contentTag('path-vector', [pv.networkMap, nmVtag], table)
+  // RFC 9275 §9.4: a calendar is a second PATH_TABLE of `intervals` paths per pair over the same
+  // ANE table; its timing lives in the manifest (as a cost calendar's) and in the tag.
+  const cal = pv.calendar
+  const calendarTable =
+    cal && encodePathTable({ n: pv.n, intervals: cal.intervals, paths: cal.paths, anes: pv.anes })
+  const tag = await contentTag(
+    'path-vector',
+    [
+      pv.networkMap,
+      nmVtag,
+      ...(cal
+        ? [`calendar ${cal.intervals} ${cal.intervalSeconds} ${cal.anchor} ${cal.repeated ?? ''}`]
+        : []),
+    ],
+    calendarTable ? concatBytes([table, calendarTable]) : table
+  )
   // RFC 9275 §7.2.5 / §7.3.5: the defining property maps of the persistent ANEs (checked to
   // exist by the loader) go into the PV resources' `uses`.
   const persistent = new Set<string>()
@@ -604,6 +619,17 @@ async function buildPathVector(
     table: await blobs.add(table),
     'ane-count': pv.anes.length,
     'path-count': PathTable.open(table).pathCount,
+    ...(cal && calendarTable
+      ? {
+          calendar: {
+            table: await blobs.add(calendarTable),
+            'number-of-intervals': cal.intervals,
+            'time-interval-size': cal.intervalSeconds,
+            anchor: cal.anchor,
+            ...(cal.repeated !== undefined ? { repeated: cal.repeated } : {}),
+          },
+        }
+      : {}),
   }
 }
 

@@ -158,6 +158,11 @@ export interface PathVectorEntry {
   table: BlobRef
   'ane-count': number
   'path-count': number
+  /**
+   * RFC 9275 §9.4 with RFC 8896: a PATH_TABLE of `number-of-intervals` paths per pair (same ANE
+   * table) and when they hold; served to POST requests with `calendared`, as cost calendars.
+   */
+  calendar?: CalendarEntry
 }
 
 export interface Manifest {
@@ -237,6 +242,9 @@ export function manifestBlobs(m: Manifest): BlobRef[] {
     refs.push(cdni.json)
     if (cdni.propmap) refs.push(cdni.propmap.json)
   }
-  for (const pv of Object.values(m['path-vectors'] ?? {})) refs.push(pv.table)
+  for (const pv of Object.values(m['path-vectors'] ?? {})) {
+    refs.push(pv.table)
+    if (pv.calendar) refs.push(pv.calendar.table)
+  }
   return refs
 }

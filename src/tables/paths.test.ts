@@ -12,16 +12,28 @@ import { mulberry32, randomInt } from './test-helpers.ts'
 function decoded(table: PathTable): PathTableInput {
   const paths: (number[] | null)[] = []
   for (let s = 0; s < table.n; s++)
-    for (let d = 0; d < table.n; d++) {
-      const p = table.path(s, d)
-      paths.push(p === null ? null : [...p])
-    }
+    for (let d = 0; d < table.n; d++)
+      for (let k = 0; k < table.intervals; k++) {
+        const p = table.path(s, d, k)
+        paths.push(p === null ? null : [...p])
+      }
   const anes = Array.from({ length: table.aneCount }, (_, i) => table.ane(i))
-  return { n: table.n, paths, anes }
+  return {
+    n: table.n,
+    ...(table.intervals > 1 ? { intervals: table.intervals } : {}),
+    paths,
+    anes,
+  }
 }
 
 /** A random table: n PIDs, a ANEs, paths of 0..maxLen ANEs drawn from `distinct` templates. */
-function randomInput(rng: () => number, n: number, a: number, distinct: number): PathTableInput {
+function randomInput(
+  rng: () => number,
+  n: number,
+  a: number,
+  distinct: number,
+  intervals = 1
+): PathTableInput {
   const anes: AneRecord[] = Array.from({ length: a }, (_, i) => {
     const ane: AneRecord = { name: `ane-${i}-${randomInt(rng, 1000)}` }
     const r = rng()
@@ -33,10 +45,10 @@ function randomInput(rng: () => number, n: number, a: number, distinct: number):
   const templates: (number[] | null)[] = Array.from({ length: distinct }, () =>
     rng() < 0.1 ? null : Array.from({ length: randomInt(rng, 7) }, () => randomInt(rng, a))
   )
-  const paths = Array.from({ length: n * n }, () =>
+  const paths = Array.from({ length: n * n * intervals }, () =>
     a === 0 ? (rng() < 0.5 ? null : []) : templates[randomInt(rng, distinct)]
   )
-  return { n, paths, anes }
+  return { n, ...(intervals > 1 ? { intervals } : {}), paths, anes }
 }
 
 describe('PATH_TABLE (kind 8) round trips', () => {
@@ -51,6 +63,48 @@ describe('PATH_TABLE (kind 8) round trips', () => {
       const table = PathTable.open(encodePathTable(input))
       expect(decoded(table)).toEqual(input)
     }
+  })
+
+  it('calendars (RFC 9275 §9.4): every interval of every pair comes back, pair-major', () => {
+    const rng = mulberry32(0x8896)
+    for (let round = 0; round < 40; round++) {
+      const intervals = 2 + randomInt(rng, 24)
+      const input = randomInput(
+        rng,
+        randomInt(rng, 12),
+        randomInt(rng, 20),
+        1 + randomInt(rng, 30),
+        intervals
+      )
+      const table = PathTable.open(encodePathTable(input))
+      expect(table.intervals).toBe(intervals)
+      expect(decoded(table)).toEqual(input)
+    }
+    // The layout: (s, d, k) at (s*n + d)*t + k.
+    const table = PathTable.open(
+      encodePathTable({
+        n: 2,
+        intervals: 3,
+        paths: [[0], [1], null, [], [0, 1], [1], [1, 0], null, [0], [1], [1], [1]],
+        anes: [{ name: 'A' }, { name: 'B' }],
+      })
+    )
+    expect([...table.path(0, 1, 1)!]).toEqual([0, 1])
+    expect(table.path(1, 0, 1)).toBeNull()
+    expect([...table.path(1, 1, 2)!]).toEqual([1])
+  })
+
+  it('a blob written before calendars (intervals field 0) reads as one path per pair', () => {
+    const input = randomInput(mulberry32(7), 9, 6, 12)
+    const blob = encodePathTable(input)
+    expect(new DataView(blob.buffer).getUint32(CONTAINER_HEADER_BYTES + 20, true)).toBe(1)
+    new DataView(blob.buffer).setUint32(CONTAINER_HEADER_BYTES + 20, 0, true)
+    // The container's checksum covers the payload: re-wrap the changed payload.
+    const table = PathTable.open(
+      encodeContainer(TableKind.PATH_TABLE, blob.subarray(CONTAINER_HEADER_BYTES))
+    )
+    expect(table.intervals).toBe(1)
+    expect(decoded(table)).toEqual(input)
   })
 
   it('index and reference widths: 1/2/4-byte path indices, 2/4-byte ANE references', () => {

@@ -13,9 +13,13 @@
  * 12              4               aneCount     a
  * 16              1               indexWidth   1, 2 or 4: bytes of a pair's path index
  * 17              1               refWidth     2 or 4: bytes of an ANE reference
- * 18              6               reserved     0
- * 24              indexWidth*n*n  pathOf[]     path index of each pair; all ones (0xFF, 0xFFFF,
- *                                              0xFFFFFFFF) = NO_PATH, the pair has none
+ * 18              2               reserved     0
+ * 20              4               intervals    t  paths per pair: 1 (0 in blobs written before
+ *                                              calendars means 1), or an RFC 8896 calendar's
+ *                                              number-of-intervals (RFC 9275 §9.4)
+ * 24              indexWidth*n*n*t pathOf[]    path index of each pair and interval, pair-major:
+ *                                              (s, d, k) at (s*n + d)*t + k; all ones (0xFF,
+ *                                              0xFFFF, 0xFFFFFFFF) = NO_PATH, none
  * (pad to 8)      4*(p+1)         pathStart[]  path i = refs[pathStart[i], pathStart[i+1])
  * (pad to 8)      refWidth*m      refs[]       ANE indices, in traversal order
  * (pad to 8)      8*a             bandwidth[]  f64 max-reservable-bandwidth (bps), NaN = none
@@ -26,7 +30,9 @@
  * ```
  * Paths are deduplicated: pairs with the same ANE list share one path, so a topology of a few
  * dozen distinct routes over thousands of PIDs costs one byte per pair. An empty path (a pair
- * that crosses no ANE) is a path of length 0, distinct from NO_PATH.
+ * that crosses no ANE) is a path of length 0, distinct from NO_PATH. A calendar (t > 1) is a
+ * table of its own beside the single-path one, with the same ANE table: the k-th path of a pair
+ * is the path of the k-th time interval (RFC 9275 §9.4).
  */
 import {
   alignUp,
@@ -39,7 +45,7 @@ import {
 
 const PATH_TABLE_HEADER_BYTES = 24
 
-/** Largest pair count (n²) of a path table: 2^25, as for cost matrices. */
+/** Largest pair count (n² × intervals) of a path table: 2^25, as for cost matrices. */
 export const MAX_PATH_PAIRS = 1 << 25
 
 /** One ANE of the table, as the encoder takes it and `PathTable.ane` returns it. */
@@ -55,7 +61,12 @@ export interface AneRecord {
 export interface PathTableInput {
   /** PID count. */
   n: number
-  /** n*n entries, row-major (source-major): the ANE indices of the pair, or null = no path. */
+  /** Paths per pair (default 1): a calendar's number of intervals. */
+  intervals?: number
+  /**
+   * n*n*intervals entries, pair-major (source-major), (s, d, k) at (s*n + d)*intervals + k: the
+   * ANE indices of the pair in interval k, or null = no path.
+   */
   paths: readonly (readonly number[] | null)[]
   anes: readonly AneRecord[]
 }
@@ -72,9 +83,16 @@ const arrayOf = (width: number): new (b: ArrayBuffer, o: number, l: number) => U
   width === 1 ? Uint8Array : width === 2 ? Uint16Array : Uint32Array
 
 /** Section offsets of a payload, from its header fields. */
-function layout(n: number, p: number, m: number, a: number, indexWidth: number, refWidth: number) {
+function layout(
+  cells: number,
+  p: number,
+  m: number,
+  a: number,
+  indexWidth: number,
+  refWidth: number
+) {
   const pathOf = PATH_TABLE_HEADER_BYTES
-  const pathStart = alignUp(pathOf + indexWidth * n * n)
+  const pathStart = alignUp(pathOf + indexWidth * cells)
   const refs = alignUp(pathStart + 4 * (p + 1))
   const bandwidth = alignUp(refs + refWidth * m)
   const strStart = alignUp(bandwidth + 8 * a)
@@ -89,11 +107,17 @@ function layout(n: number, p: number, m: number, a: number, indexWidth: number, 
  */
 export function encodePathTable(input: PathTableInput): Uint8Array {
   const { n, paths, anes } = input
+  const t = input.intervals ?? 1
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`encodePathTable: n = ${n}`)
-  if (n * n > MAX_PATH_PAIRS)
-    throw new RangeError(`encodePathTable: ${n * n} pairs; at most ${MAX_PATH_PAIRS}`)
-  if (paths.length !== n * n)
-    throw new RangeError(`encodePathTable: ${paths.length} paths given, n = ${n} needs ${n * n}`)
+  if (!Number.isInteger(t) || t < 1 || t > 0xffffffff)
+    throw new RangeError(`encodePathTable: ${t} intervals`)
+  const cells = n * n * t
+  if (cells > MAX_PATH_PAIRS)
+    throw new RangeError(`encodePathTable: ${cells} pair intervals; at most ${MAX_PATH_PAIRS}`)
+  if (paths.length !== cells)
+    throw new RangeError(
+      `encodePathTable: ${paths.length} paths given, n = ${n} × ${t} intervals needs ${cells}`
+    )
   const a = anes.length
   if (a > 0xffffffff) throw new RangeError('encodePathTable: too many ANEs')
   // Deduplicate paths: the key is the ANE list's text.
@@ -110,7 +134,7 @@ export function encodePathTable(input: PathTableInput): Uint8Array {
     for (const ane of path) {
       if (!Number.isInteger(ane) || ane < 0 || ane >= a)
         throw new RangeError(
-          `encodePathTable: ANE index ${ane} of pair (${Math.floor(k / n)}, ${k % n}) is not in 0..${a - 1}`
+          `encodePathTable: ANE index ${ane} of pair (${Math.floor(k / t / n)}, ${Math.floor(k / t) % n}) is not in 0..${a - 1}`
         )
     }
     const key = path.join(',')
@@ -137,7 +161,7 @@ export function encodePathTable(input: PathTableInput): Uint8Array {
     encoder.encode(ane.persistentEntityId ?? ''),
   ])
   const strBytes = strings.reduce((sum, s) => sum + s.byteLength, 0)
-  const at = layout(n, p, refCount, a, indexWidth, refWidth)
+  const at = layout(cells, p, refCount, a, indexWidth, refWidth)
   const buf = new ArrayBuffer(at.strData + strBytes)
   const header = new DataView(buf)
   header.setUint32(0, n, true)
@@ -146,7 +170,8 @@ export function encodePathTable(input: PathTableInput): Uint8Array {
   header.setUint32(12, a, true)
   header.setUint8(16, indexWidth)
   header.setUint8(17, refWidth)
-  const pathOf = new (arrayOf(indexWidth))(buf, at.pathOf, n * n)
+  header.setUint32(20, t, true)
+  const pathOf = new (arrayOf(indexWidth))(buf, at.pathOf, cells)
   const noPath = noPathOf(indexWidth)
   for (let k = 0; k < pairPath.length; k++) pathOf[k] = pairPath[k] < 0 ? noPath : pairPath[k]
   const pathStart = new Uint32Array(buf, at.pathStart, p + 1)
@@ -175,6 +200,8 @@ export function encodePathTable(input: PathTableInput): Uint8Array {
 export class PathTable {
   /** PID count: pairs are n x n. */
   readonly n: number
+  /** Paths per pair: 1, or a calendar's number of intervals. */
+  readonly intervals: number
   /** Number of ANEs. */
   readonly aneCount: number
   /** Number of distinct paths. */
@@ -191,6 +218,7 @@ export class PathTable {
 
   private constructor(fields: {
     n: number
+    intervals: number
     byteLength: number
     pathOf: UintArray
     noPath: number
@@ -201,6 +229,7 @@ export class PathTable {
     persistentIds: string[]
   }) {
     this.n = fields.n
+    this.intervals = fields.intervals
     this.byteLength = fields.byteLength
     this.pathOf = fields.pathOf
     this.noPath = fields.noPath
@@ -230,19 +259,23 @@ export class PathTable {
     const a = header.getUint32(12, true)
     const indexWidth = header.getUint8(16)
     const refWidth = header.getUint8(17)
+    const t = header.getUint32(20, true) || 1
     if (indexWidth !== 1 && indexWidth !== 2 && indexWidth !== 4)
       throw new TableFormatError(`PATH_TABLE index width ${indexWidth} is not 1, 2 or 4`)
     if (refWidth !== 2 && refWidth !== 4)
       throw new TableFormatError(`PATH_TABLE reference width ${refWidth} is not 2 or 4`)
-    if (n * n > MAX_PATH_PAIRS)
-      throw new TableFormatError(`PATH_TABLE of ${n} PIDs exceeds ${MAX_PATH_PAIRS} pairs`)
+    const cells = n * n * t
+    if (cells > MAX_PATH_PAIRS)
+      throw new TableFormatError(
+        `PATH_TABLE of ${n} PIDs × ${t} intervals exceeds ${MAX_PATH_PAIRS} pair intervals`
+      )
     const noPath = noPathOf(indexWidth)
     if (p > noPath)
       throw new TableFormatError(`PATH_TABLE: ${p} paths do not fit ${indexWidth}-byte indices`)
-    const at = layout(n, p, m, a, indexWidth, refWidth)
+    const at = layout(cells, p, m, a, indexWidth, refWidth)
     if (at.strData > payloadLength) {
       throw new TableFormatError(
-        `PATH_TABLE payload is ${payloadLength} bytes, its sections (n = ${n}, ${p} paths, ${m} references, ${a} ANEs) need at least ${at.strData}`
+        `PATH_TABLE payload is ${payloadLength} bytes, its sections (n = ${n}, ${t} intervals, ${p} paths, ${m} references, ${a} ANEs) need at least ${at.strData}`
       )
     }
     const strStart = new Uint32Array(buffer, payloadOffset + at.strStart, 2 * a + 1)
@@ -252,12 +285,12 @@ export class PathTable {
       at.strData + strStart[2 * a],
       `n = ${n}, ${p} paths, ${m} references, ${a} ANEs, ${strStart[2 * a]} string bytes`
     )
-    const pathOf = new (arrayOf(indexWidth))(buffer, payloadOffset + at.pathOf, n * n)
+    const pathOf = new (arrayOf(indexWidth))(buffer, payloadOffset + at.pathOf, cells)
     for (let k = 0; k < pathOf.length; k++) {
       const v = pathOf[k]
       if (v >= p && v !== noPath)
         throw new TableFormatError(
-          `PATH_TABLE pair (${Math.floor(k / n)}, ${k % n}) names path ${v}, there are ${p}`
+          `PATH_TABLE pair (${Math.floor(k / t / n)}, ${Math.floor(k / t) % n})${t > 1 ? ` interval ${k % t}` : ''} names path ${v}, there are ${p}`
         )
     }
     const pathStart = new Uint32Array(buffer, payloadOffset + at.pathStart, p + 1)
@@ -291,6 +324,7 @@ export class PathTable {
     const byteLength = ArrayBuffer.isView(blob) ? blob.byteLength : blob.byteLength
     return new PathTable({
       n,
+      intervals: t,
       byteLength,
       pathOf,
       noPath,
@@ -303,11 +337,11 @@ export class PathTable {
   }
 
   /**
-   * The ANE indices from PID `src` to PID `dst` in traversal order (a view: do not modify), or
-   * null when the pair has no path.
+   * The ANE indices from PID `src` to PID `dst` in traversal order (a view: do not modify) in
+   * interval `k` (0 for a table without calendar), or null when the pair has no path then.
    */
-  path(src: number, dst: number): UintArray | null {
-    const id = this.pathOf[src * this.n + dst]
+  path(src: number, dst: number, k = 0): UintArray | null {
+    const id = this.pathOf[(src * this.n + dst) * this.intervals + k]
     if (id === this.noPath) return null
     return this.refs.subarray(this.pathStart[id], this.pathStart[id + 1])
   }

@@ -17,7 +17,6 @@ import {
   PATH_VECTOR_COST_TYPE,
   PATH_VECTOR_COST_TYPE_NAME,
   anePropertyMapJson,
-  pathVectorCapabilities,
   splitPersistentAneId,
   type AneProperties,
   type AneSelection,
@@ -27,8 +26,14 @@ import type {
   PathVectorEndpointCostRequest,
 } from '../alto/request-schemas.ts'
 import { jsonNumber } from '../alto/json-text.ts'
-import { selectPids } from '../alto/responses.ts'
-import { networkMapCostTypeNames } from '../alto/ird.ts'
+import {
+  calendarCell,
+  selectPids,
+  type CalendarLookup,
+  type CostLookup,
+} from '../alto/responses.ts'
+import { pathVectorResourceCapabilities } from '../alto/ird.ts'
+import { calendaredFlags, calendarResponseAttributes } from '../alto/calendar.ts'
 import { resourceIds } from '../alto/resources.ts'
 import type { CostMapEntry, Manifest, PathVectorEntry } from '../store/manifest.ts'
 import { sha256Hex, toHex } from '../tables/bytes.ts'
@@ -37,7 +42,7 @@ import { endpointBatchesFor } from './cost-answers.ts'
 import { costMapsByType } from './cost-plan.ts'
 import { phaseDone } from './phases.ts'
 import { networkMapVtag } from './resources.ts'
-import { costMatrix, pathTable, pidIndexes, pidTable } from './tables.ts'
+import { costCalendar, costMatrix, pathTable, pidIndexes, pidTable } from './tables.ts'
 
 const s = JSON.stringify
 const COST_TYPE_JSON = `{"cost-mode":"array","cost-metric":"ane-path"}`
@@ -56,6 +61,12 @@ interface PathVectorCosts {
   multi: boolean
   /** Per returned type, in request order: the path (`null`) or the cost map of a scalar type. */
   types: (CostMapEntry | null)[]
+  /**
+   * RFC 8896 / RFC 9275 §9.4, aligned with `types`: the type is answered as a calendar (asked
+   * `calendared` and its table has one; §5.1.1: a true flag for a type without calendar
+   * attributes is ignored, a single value answered).
+   */
+  calendared: boolean[]
   selection: AneSelection
 }
 
@@ -70,14 +81,12 @@ function checkPathVectorRequest(
   nmId: string,
   request: Parameters<typeof parseMultiCost>[0] & {
     'ane-property-names'?: string[]
+    calendared?: boolean[]
   },
   pv: PathVectorEntry
 ): PathVectorCosts {
   const byType = costMapsByType(manifest, nmId)
-  const capabilities = pathVectorCapabilities(
-    persistentMaps(pv).length > 0,
-    networkMapCostTypeNames(manifest['cost-maps'], nmId)
-  )
+  const capabilities = pathVectorResourceCapabilities(manifest, nmId)
   const plan = parseMultiCost(request, capabilities, {
     ...manifest['cost-types'],
     [PATH_VECTOR_COST_TYPE_NAME]: PATH_VECTOR_COST_TYPE,
@@ -87,10 +96,15 @@ function checkPathVectorRequest(
   for (const name of names)
     if (!offered.includes(name))
       altoFail({ code: 'E_INVALID_FIELD_VALUE', field: 'ane-property-names', value: name })
+  const types = plan.types.map((name) =>
+    name === PATH_VECTOR_COST_TYPE_NAME ? null : byType.get(name)!
+  )
+  const flags = calendaredFlags(request.calendared, types.length)
   return {
     multi: plan.multi,
-    types: plan.types.map((name) =>
-      name === PATH_VECTOR_COST_TYPE_NAME ? null : byType.get(name)!
+    types,
+    calendared: types.map(
+      (cm, i) => flags[i] && (cm === null ? pv.calendar : cm.calendar) !== undefined
     ),
     selection: {
       bandwidth: names.includes(MAX_RESERVABLE_BANDWIDTH),
@@ -258,6 +272,13 @@ export function planPathVectorEndpointCost(
   return { kind: 'ecs', nmId, rid, pv, costs, srcs, dsts }
 }
 
+/** Where one returned cost type's values come from. */
+type Column =
+  | { kind: 'path' }
+  | { kind: 'path-calendar'; t: PathTable }
+  | { kind: 'cost'; m: CostLookup }
+  | { kind: 'cost-calendar'; cal: CalendarLookup }
+
 /** The two parts of a PV answer (§6.6), JSON texts; the PV part is the root. */
 export interface PathVectorAnswer {
   /** PART_IDS.costMap or PART_IDS.endpointCost. */
@@ -279,24 +300,65 @@ export async function pathVectorAnswer(
   const { nmId, rid, pv, costs } = plan
   const { selection } = costs
   const nm = manifest['network-maps'][nmId]
-  const [table, matrices] = await Promise.all([
-    pathTable(kv, pv),
-    Promise.all(costs.types.map((cm) => (cm === null ? null : costMatrix(kv, cm)))),
+  const [table, columns] = await Promise.all([
+    pathTable(kv, pv.table),
+    Promise.all(
+      costs.types.map((cm, i): Promise<Column> => {
+        const calendared = costs.calendared[i]
+        if (cm === null)
+          return calendared
+            ? pathTable(kv, pv.calendar!.table).then((t) => ({ kind: 'path-calendar', t }))
+            : Promise.resolve({ kind: 'path' })
+        return calendared
+          ? costCalendar(kv, cm).then((cal) => ({ kind: 'cost-calendar', cal }))
+          : costMatrix(kv, cm).then((m) => ({ kind: 'cost', m }))
+      })
+    ),
   ])
   const anes = new AneCollector(table, naming)
+  let calendarBuffer: Float64Array | undefined
+  /** The pair's value in one column; 'null' when it has none. */
+  const component = (col: Column, src: number, dst: number): string => {
+    switch (col.kind) {
+      case 'path': {
+        const path = table.path(src, dst)
+        return path === null ? 'null' : anes.pathJson(path)
+      }
+      case 'cost': {
+        const cost = col.m.row(src).get(dst)
+        return cost === cost ? jsonNumber(cost) : 'null'
+      }
+      case 'path-calendar': {
+        // RFC 9275 §9.4: "the k-th Path Vector refers to the abstract network paths traversed in
+        // the k-th time interval"; an interval without a path is null, as an RFC 8896 interval
+        // without a value.
+        let text = '['
+        let any = false
+        for (let k = 0; k < col.t.intervals; k++) {
+          const path = col.t.path(src, dst, k)
+          if (k > 0) text += ','
+          if (path === null) text += 'null'
+          else {
+            text += anes.pathJson(path)
+            any = true
+          }
+        }
+        return any ? `${text}]` : 'null'
+      }
+      case 'cost-calendar': {
+        calendarBuffer ??= new Float64Array(col.cal.intervals)
+        if (calendarBuffer.length < col.cal.intervals)
+          calendarBuffer = new Float64Array(col.cal.intervals)
+        return calendarCell(col.cal, src, dst, calendarBuffer) ?? 'null'
+      }
+    }
+  }
   /** The pair's value: the path, a cost, or (multi-cost) the array of them; null: none at all. */
   const cell = (src: number, dst: number): string | null => {
     let any = false
     const parts: string[] = []
-    for (const m of matrices) {
-      let v = 'null'
-      if (m === null) {
-        const path = anes.table.path(src, dst)
-        if (path !== null) v = anes.pathJson(path)
-      } else {
-        const cost = m.row(src).get(dst)
-        if (cost === cost) v = jsonNumber(cost)
-      }
+    for (const col of columns) {
+      const v = component(col, src, dst)
       any ||= v !== 'null'
       parts.push(v)
     }
@@ -346,11 +408,12 @@ export async function pathVectorAnswer(
   phaseDone('lookup')
   // §6.6: meta.vtag `<resource>.<part>`; dependent-vtags: exactly the network map's vtag. With
   // cost maps beside the paths (§8.6) the tag also moves with theirs.
-  const scalar = costs.types.filter((cm): cm is CostMapEntry => cm !== null)
-  const tag =
-    scalar.length === 0
-      ? pv.tag
-      : await sha256Hex([pv.tag, ...scalar.map((cm) => cm.tag)].join('\n'))
+  // A calendared cost map's cells are not in its tag (the GET map has none): its calendar
+  // table's hash joins the answer's.
+  const scalar = costs.types.flatMap((cm, i) =>
+    cm === null ? [] : [costs.calendared[i] ? `${cm.tag} ${cm.calendar!.table.sha256}` : cm.tag]
+  )
+  const tag = scalar.length === 0 ? pv.tag : await sha256Hex([pv.tag, ...scalar].join('\n'))
   const pvVtagJson = s({ 'resource-id': `${rid}.${pvPartId}`, tag })
   const typeJson = (cm: CostMapEntry | null) =>
     cm === null
@@ -360,9 +423,24 @@ export async function pathVectorAnswer(
           'cost-metric': cm['cost-type']['cost-metric'],
         })
   // RFC 8189 §4.1.3 / §4.2.3: a multi-cost answer has `"cost-type":{}` and the types as asked.
-  const costMeta = costs.multi
-    ? `"cost-type":{},"multi-cost-types":[${costs.types.map(typeJson).join(',')}]`
-    : `"cost-type":${typeJson(costs.types[0])}`
+  // RFC 8896 §5.1.2 / §5.2.2: `calendar-response-attributes` when a type is calendared.
+  const calendared = costs.types.flatMap((cm, i) =>
+    costs.calendared[i]
+      ? [
+          cm === null
+            ? { name: PATH_VECTOR_COST_TYPE_NAME, timing: pv.calendar! }
+            : { name: cm['cost-type-name'], timing: cm.calendar! },
+        ]
+      : []
+  )
+  const calendarMeta =
+    calendared.length > 0
+      ? `,"calendar-response-attributes":${calendarResponseAttributes(calendared, Date.now())}`
+      : ''
+  const costMeta =
+    (costs.multi
+      ? `"cost-type":{},"multi-cost-types":[${costs.types.map(typeJson).join(',')}]`
+      : `"cost-type":${typeJson(costs.types[0])}`) + calendarMeta
   const pvJson =
     `{"meta":{"vtag":${pvVtagJson},"dependent-vtags":[${s(networkMapVtag(manifest, nmId))}],` +
     `${costMeta}},"${member}":{${rows.join(',')}}}`

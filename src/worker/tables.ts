@@ -30,7 +30,6 @@ import type {
   CostMapEntry,
   Manifest,
   NetworkMapEntry,
-  PathVectorEntry,
   PropertyEntry,
   PropertyMapEntry,
   PropertyMapPrefixes,
@@ -143,8 +142,8 @@ export function costMatrix(kv: KVNamespace, cm: CostMapEntry): Promise<CostLooku
 }
 
 /** The RFC 9275 PATH_TABLE of a network map (docs/path-vector.md). */
-export function pathTable(kv: KVNamespace, pv: PathVectorEntry): Promise<PathTable> {
-  return cached(kv, pv.table, 'paths', 1, (b) => PathTable.open(b))
+export function pathTable(kv: KVNamespace, ref: BlobRef): Promise<PathTable> {
+  return cached(kv, ref, 'paths', 1, (b) => PathTable.open(b))
 }
 
 /** The RFC 8896 calendar of a cost map (COST_CALENDAR), when it has one. */

@@ -49,8 +49,8 @@ const FCM_INPUT = {
 }
 
 /** The POST answer's parts by Content-ID (without `<>`), parsed by @remix-run/multipart-parser. */
-async function postedParts(): Promise<Record<string, unknown>> {
-  const res = await post(`/endpointcost/${NM}/pv`, MEDIA_TYPES.endpointCostParams, ECS_INPUT)
+async function postedParts(nm = NM, input: unknown = ECS_INPUT): Promise<Record<string, unknown>> {
+  const res = await post(`/endpointcost/${nm}/pv`, MEDIA_TYPES.endpointCostParams, input)
   expect(res.status).toBe(200)
   const boundary = getMultipartBoundary(res.headers.get('Content-Type')!)!
   const bytes = new Uint8Array(await res.arrayBuffer())
@@ -108,6 +108,34 @@ describe('alto-edge/client on RFC 9275 path vectors and inputs', () => {
         { resourceId: ECS_PV }
       )
     ).rejects.toMatchObject({ failure: { kind: 'alto', error: { code: 'E_INVALID_FIELD_VALUE' } } })
+  })
+
+  it('RFC 9275 §9.4 calendared path vectors (the §8.1 sample): through the client and followed over SSE, equal to the POST answer — number-of-intervals paths per pair', async () => {
+    const nm = 'rfc9275-netmap'
+    const input = {
+      'cost-type': PV,
+      calendared: [true],
+      endpoints: { srcs: ['ipv4:192.0.2.34'], dsts: ['ipv4:192.0.2.2', 'ipv4:192.0.2.50'] },
+      'ane-property-names': [BW],
+    }
+    const alto = await AltoClient.discover(ORIGIN, { fetch: viaWorker })
+    const answer = await alto.pathVectorEndpointCost(input, {
+      resourceId: `${nm}-endpoint-cost-pv`,
+    })
+    const posted = await postedParts(nm, input)
+    expect(answer.paths).toEqual(posted[answer.contentIds[0]])
+    expect(answer.properties).toEqual(posted[answer.contentIds[1]])
+    const row = (answer.paths['endpoint-cost-map'] as Record<string, Record<string, unknown[]>>)[
+      'ipv4:192.0.2.34'
+    ]
+    expect(row['ipv4:192.0.2.2']).toHaveLength(4)
+    expect(row['ipv4:192.0.2.50']).toHaveLength(4)
+    const controller = new AbortController()
+    const stream = alto.follow(`${nm}-endpoint-cost-pv`, { input, signal: controller.signal })
+    const first = await nextUpdate(stream)
+    expect(first).toMatchObject({ via: 'sse', kind: 'snapshot' })
+    expect(first.body).toEqual(await postedParts(nm, input))
+    controller.abort()
   })
 
   it('follow a path vector (SSE, the default where no TIPS offers it) and a filtered cost map with input (TIPS, the default): snapshots = the POST answers; after a publication the patched bodies = the new POST answers', async () => {

@@ -173,6 +173,15 @@ describe('RFC 9275 §6.5 / §7.2.4 / §7.3.4 the path-vector resources in the IR
               'cost-type-names': ['path-vector', 'num-routingcost'],
               'max-cost-types': 2,
               'ane-property-names': [BW, PEI],
+              // RFC 9275 §9.4 / RFC 8896 §4.1: the path calendar and the routing cost calendar
+              // share their timing, so one element names both.
+              'calendar-attributes': [
+                {
+                  'cost-type-names': ['num-routingcost', 'path-vector'],
+                  'time-interval-size': 21600,
+                  'number-of-intervals': 4,
+                },
+              ],
             }
           : {
               'cost-type-names': [
@@ -758,6 +767,253 @@ describe('RFC 9275 §6.4.2 persistent ANEs and their property map (§8.1-§8.6 s
       })
     )
     expect(other).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', value: '.ane:MEC1' })
+  })
+})
+
+describe('RFC 9275 §9.4 calendared path vectors (RFC 8896) at the §8.1 sample', () => {
+  /** The shipped sources: the path table with its calendar, the routing cost calendar. */
+  const PV_SOURCE = JSON.parse(MAP_SET_FILES['example/rfc9275-path-vectors.json']) as {
+    anes: Record<string, { [BW]?: number; [PEI]?: string }>
+    paths: Record<string, Record<string, string[]>>
+    calendar: {
+      'number-of-intervals': number
+      paths: Record<string, Record<string, (string[] | null)[]>>
+    }
+  }
+  const RC_CALENDAR = JSON.parse(MAP_SET_FILES['example/rfc9275-calendar-routingcost.json']) as {
+    costs: Record<string, Record<string, number[]>>
+  }
+  const N = PV_SOURCE.calendar['number-of-intervals']
+  /** §9.4: the source's path from PID `s` to PID `d` in interval k (its calendar, else its path). */
+  const sourcePath = (s: string, d: string, k: number): string[] | null =>
+    PV_SOURCE.calendar.paths[s]?.[d]?.[k] ?? PV_SOURCE.paths[s]?.[d] ?? null
+  const routing = { 'cost-mode': 'numerical', 'cost-metric': 'routingcost' }
+  /** 192.0.2.34 and 2001:db8::3:1 are in PID3; 192.0.2.2 in PID1; the others in PID4. */
+  const ENDPOINTS = {
+    srcs: ['ipv4:192.0.2.34', 'ipv6:2001:db8::3:1'],
+    dsts: ['ipv4:192.0.2.2', 'ipv4:192.0.2.50', 'ipv6:2001:db8::4:1'],
+  }
+  const PID_OF: Record<string, string> = {
+    'ipv4:192.0.2.34': 'PID3',
+    'ipv6:2001:db8::3:1': 'PID3',
+    'ipv4:192.0.2.2': 'PID1',
+    'ipv4:192.0.2.50': 'PID4',
+    'ipv6:2001:db8::4:1': 'PID4',
+  }
+
+  /** RFC 8896 §5.1.2: the iteration holding now (a day of 4 × 6 h from 00:00 UTC), IMF-fixdate. */
+  function expectIterationStart(text: unknown): void {
+    expect(text).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} 00:00:00 GMT$/)
+    const start = Date.parse(text as string)
+    expect(start).toBeLessThanOrEqual(Date.now())
+    expect(Date.now() - start).toBeLessThan(86_400_000)
+  }
+
+  /**
+   * Checks every interval of every pair of a calendared PV part against the source (through the
+   * §11 renaming, which must be one bijection by first appearance) and the property part against
+   * the source's ANEs; returns the renaming.
+   */
+  function checkCalendaredPaths(
+    rows: Record<string, Record<string, unknown>>,
+    pidOf: (key: string) => string,
+    pick: (value: unknown) => unknown,
+    props: Record<string, Record<string, unknown>>
+  ): Map<string, string> {
+    const got: string[][] = []
+    const want: string[][] = []
+    for (const [src, row] of Object.entries(rows))
+      for (const [dst, value] of Object.entries(row)) {
+        const intervals = pick(value) as (string[] | null)[]
+        expect(intervals, `${src} → ${dst}`).toHaveLength(N)
+        intervals.forEach((path, k) => {
+          const source = sourcePath(pidOf(src), pidOf(dst), k)
+          expect(path === null, `${src} → ${dst} interval ${k}`).toBe(source === null)
+          if (path !== null && source !== null) {
+            got.push(path)
+            want.push(source)
+          }
+        })
+      }
+    const toSource = ephemeralRenaming(got, want)
+    // §9.4 / §6.6: one property entry per ANE of any interval, with that ANE's properties.
+    expect(Object.keys(props).sort()).toEqual([...toSource.keys()].map((n) => `.ane:${n}`).sort())
+    for (const [name, source] of toSource) {
+      const bw = PV_SOURCE.anes[source][BW]
+      expect(props[`.ane:${name}`]).toEqual(bw === undefined ? {} : { [BW]: bw })
+    }
+    return toSource
+  }
+
+  it('§9.4: a calendared ECS answers an array of number-of-intervals paths per pair, the k-th the path of the k-th interval; calendar-response-attributes in the PV part', async () => {
+    const { parts } = await multipart(
+      await postPvEcs(NM3, {
+        'cost-type': PV,
+        calendared: [true],
+        endpoints: ENDPOINTS,
+        'ane-property-names': [BW],
+      })
+    )
+    const meta = parts[0].json.meta as Record<string, unknown>
+    expect(meta['cost-type']).toEqual(PV)
+    const attrs = meta['calendar-response-attributes'] as Record<string, unknown>[]
+    // RFC 8896 §5.1.2: cost-type-names only when more than one type is calendared.
+    expect(attrs).toEqual([
+      {
+        'calendar-start-time': attrs[0]['calendar-start-time'],
+        'time-interval-size': 21600,
+        'number-of-intervals': 4,
+        repeated: 7,
+      },
+    ])
+    expectIterationStart(attrs[0]['calendar-start-time'])
+    const rows = parts[0].json['endpoint-cost-map'] as Record<string, Record<string, unknown>>
+    expect(Object.keys(rows)).toEqual(ENDPOINTS.srcs)
+    const toSource = checkCalendaredPaths(
+      rows,
+      (a) => PID_OF[a],
+      (v) => v,
+      parts[1].json['property-map'] as Record<string, Record<string, unknown>>
+    )
+    // §9.4: "if such an ANE has different property values in two time intervals, it MUST be
+    // treated as two different ANEs": L1 at reduced capacity during the maintenance interval is
+    // another ANE, with another name, than L1 in the other intervals.
+    const sources = [...toSource.values()]
+    expect(sources).toContain('L1')
+    expect(sources).toContain('L1-maintenance')
+    const l1 = rows['ipv4:192.0.2.34']['ipv4:192.0.2.2'] as string[][]
+    expect(l1[0][1]).not.toBe(l1[1][1])
+    expect(l1.slice(1)).toEqual([l1[1], l1[1], l1[1]])
+  })
+
+  it('§9.4: the multipart filtered cost map, PID1 → PID3 and PID4, every interval from the source', async () => {
+    const { parts } = await multipart(
+      await postPvCostMap(NM3, {
+        'cost-type': PV,
+        calendared: [true],
+        pids: { srcs: ['PID1'], dsts: ['PID3', 'PID4'] },
+      })
+    )
+    const rows = parts[0].json['cost-map'] as Record<string, Record<string, unknown>>
+    expect(Object.keys(rows.PID1)).toEqual(['PID3', 'PID4'])
+    // §8.3: without ane-property-names each ANE is {}.
+    const props = parts[1].json['property-map'] as Record<string, Record<string, unknown>>
+    for (const v of Object.values(props)) expect(v).toEqual({})
+    const got: string[][] = []
+    const want: string[][] = []
+    for (const dst of ['PID3', 'PID4'])
+      (rows.PID1[dst] as string[][]).forEach((path, k) => {
+        got.push(path)
+        want.push(sourcePath('PID1', dst, k)!)
+      })
+    ephemeralRenaming(got, want)
+    expect(parts[0].json.meta['calendar-response-attributes']).toHaveLength(1)
+  })
+
+  it('RFC 8189 + RFC 8896 §5.2.1: multi-cost [path-vector, routingcost] calendared [true, true] — per pair [paths per interval, costs per interval]; both types named in calendar-response-attributes', async () => {
+    const { parts } = await multipart(
+      await postPvEcs(NM3, {
+        'multi-cost-types': [PV, routing],
+        calendared: [true, true],
+        endpoints: ENDPOINTS,
+        'ane-property-names': [BW],
+      })
+    )
+    const meta = parts[0].json.meta as Record<string, unknown>
+    expect(meta['cost-type']).toEqual({})
+    expect(meta['multi-cost-types']).toEqual([PV, routing])
+    const attrs = meta['calendar-response-attributes'] as Record<string, unknown>[]
+    // §5.1.2: "cost-type-names" MUST be present when more than one type is calendared; both
+    // calendars have the same timing, so one element names both, in request order.
+    expect(attrs).toEqual([
+      {
+        'cost-type-names': ['path-vector', 'num-routingcost'],
+        'calendar-start-time': attrs[0]['calendar-start-time'],
+        'time-interval-size': 21600,
+        'number-of-intervals': 4,
+        repeated: 7,
+      },
+    ])
+    expectIterationStart(attrs[0]['calendar-start-time'])
+    const rows = parts[0].json['endpoint-cost-map'] as Record<string, Record<string, unknown>>
+    checkCalendaredPaths(
+      rows,
+      (a) => PID_OF[a],
+      (v) => (v as unknown[])[0],
+      parts[1].json['property-map'] as Record<string, Record<string, unknown>>
+    )
+    for (const [src, row] of Object.entries(rows))
+      for (const [dst, value] of Object.entries(row))
+        expect((value as unknown[])[1], `${src} → ${dst}`).toEqual(
+          RC_CALENDAR.costs[PID_OF[src]][PID_OF[dst]]
+        )
+    // The paths' tag also moves with the routing cost calendar (not covered by the GET map's tag).
+    expect(parts[0].json.meta.vtag).toMatchObject({
+      'resource-id': `${NM3}-endpoint-cost-pv.ecs`,
+    })
+    expect((parts[0].json.meta.vtag as { tag: string }).tag).not.toBe(
+      manifest['path-vectors']![NM3].tag
+    )
+  })
+
+  it('RFC 8896 §5.1.1: calendared [true, false] calendars only the first type; [false] and a type without calendar (§5.1.1 "MUST ignore") get single values, as without calendared', async () => {
+    const mixed = await multipart(
+      await postPvEcs(NM3, {
+        'multi-cost-types': [PV, routing],
+        calendared: [true, false],
+        endpoints: ENDPOINTS,
+      })
+    )
+    const attrs = mixed.parts[0].json.meta['calendar-response-attributes'] as unknown[]
+    expect(attrs).toHaveLength(1)
+    expect(attrs[0]).not.toHaveProperty('cost-type-names')
+    const value = mixed.parts[0].json['endpoint-cost-map'] as Record<
+      string,
+      Record<string, unknown[]>
+    >
+    expect(value['ipv4:192.0.2.34']['ipv4:192.0.2.2'][0]).toHaveLength(N)
+    expect(value['ipv4:192.0.2.34']['ipv4:192.0.2.2'][1]).toBe(3)
+
+    const plain = await multipart(await postPvEcs(NM3, { 'cost-type': PV, endpoints: ENDPOINTS }))
+    const off = await multipart(
+      await postPvEcs(NM3, { 'cost-type': PV, calendared: [false], endpoints: ENDPOINTS })
+    )
+    expect(off.parts.map((p) => p.json)).toEqual(plain.parts.map((p) => p.json))
+    expect(plain.parts[0].json.meta).not.toHaveProperty('calendar-response-attributes')
+    // rfc-example-network-map's table has no calendar: true is ignored there.
+    const body = {
+      'cost-type': PV,
+      pids: { srcs: ['PID1'], dsts: ['PID2'] },
+    }
+    const ignored = await multipart(await postPvCostMap(NM, { ...body, calendared: [true] }))
+    const none = await multipart(await postPvCostMap(NM, body))
+    expect(ignored.parts.map((p) => p.json)).toEqual(none.parts.map((p) => p.json))
+  })
+
+  it('RFC 8896 §5.1.1: a calendared array whose length is not the number of cost types → E_INVALID_FIELD_VALUE on calendared; not an array of booleans → E_INVALID_FIELD_TYPE / VALUE', async () => {
+    for (const calendared of [
+      [true, true],
+      [true, false, true],
+    ])
+      expect(
+        await altoErrorMeta(
+          await postPvEcs(NM3, { 'cost-type': PV, calendared, endpoints: ENDPOINTS })
+        )
+      ).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'calendared' })
+    expect(
+      await altoErrorMeta(
+        await postPvCostMap(NM3, {
+          'multi-cost-types': [PV, routing],
+          calendared: [true],
+          pids: { srcs: ['PID1'] },
+        })
+      )
+    ).toMatchObject({ code: 'E_INVALID_FIELD_VALUE', field: 'calendared' })
+    const wrongType = await altoErrorMeta(
+      await postPvCostMap(NM3, { 'cost-type': PV, calendared: true, pids: {} })
+    )
+    expect(wrongType.code).toMatch(/^E_INVALID_FIELD_(TYPE|VALUE)$/)
+    expect(wrongType.field).toBe('calendared')
   })
 })
 

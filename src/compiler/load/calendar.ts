@@ -18,7 +18,12 @@ import { Diagnostics, joinPath, subPath, type Origin } from '../source-error.ts'
 import type { EntrySource } from './config-entries.ts'
 import { costChecker } from './cost-type.ts'
 import { checkSchema } from './json.ts'
-import { MAX_COST_CELLS, type CalendarSource, type CostMapSource } from './model.ts'
+import {
+  MAX_COST_CELLS,
+  type CalendarSource,
+  type CalendarTimingSource,
+  type CostMapSource,
+} from './model.ts'
 import { costCalendarSchema, type MapEntry } from './schema.ts'
 
 /** Most intervals of one calendar (a week of minutes). */
@@ -58,21 +63,12 @@ export function loadCostCalendar(
     )
     return undefined
   }
-  const N = cal['number-of-intervals']
-  if (!Number.isInteger(N) || N < 1 || N > MAX_CALENDAR_INTERVALS)
-    fail(at('number-of-intervals'), `must be an integer in 1..${MAX_CALENDAR_INTERVALS}`, N)
-  const size = cal['time-interval-size']
-  if (!(Number.isFinite(size) && size > 0))
-    fail(at('time-interval-size'), 'must be a positive number of seconds', size)
-  const anchorMs = Date.parse(cal.anchor)
-  if (!RFC3339.test(cal.anchor) || Number.isNaN(anchorMs))
-    fail(at('anchor'), 'must be an RFC 3339 date-time, e.g. 2026-01-05T00:00:00Z', cal.anchor)
-  const repeated = cal.repeated
-  if (repeated !== undefined && !(Number.isInteger(repeated) && repeated >= 1))
-    fail(at('repeated'), 'must be an integer ≥ 1 (RFC 8896 §4.1)', repeated)
+  const timing = checkCalendarTiming(diag, file, cal, [])
+  if (!timing) ok = false
   if ((cal.costs === undefined) === (cal.scale === undefined))
     fail(at(''), 'give exactly one of "costs" (values per pair) and "scale" (factors)', null)
-  if (!ok) return undefined
+  if (!ok || !timing) return undefined
+  const N = timing.intervals
   const n = cm.n
   const limit = cal.scale !== undefined ? MAX_SCALED_CALENDAR_CELLS : MAX_COST_CELLS
   if (n * n * N > limit) {
@@ -85,13 +81,6 @@ export function loadCostCalendar(
       N
     )
     return undefined
-  }
-  const timing = {
-    file,
-    intervals: N,
-    intervalSeconds: size,
-    anchor: new Date(anchorMs).toISOString(),
-    ...(repeated !== undefined ? { repeated } : {}),
   }
   const check = costChecker(cm.costType)
   if (cal.scale !== undefined) {
@@ -115,7 +104,7 @@ export function loadCostCalendar(
         if (check(diag, Math.round(least * f) + 0, at(`scale[${k}]`)) === undefined) ok = false
       })
     if (!ok) return undefined
-    return { costMap: cm.id, calendar: { ...timing, scale: [...cal.scale] } }
+    return { costMap: cm.id, calendar: { file, ...timing, scale: [...cal.scale] } }
   }
   const cells = new Float64Array(n * n * N).fill(Number.NaN)
   {
@@ -147,7 +136,50 @@ export function loadCostCalendar(
     }
   }
   if (!ok) return undefined
-  return { costMap: cm.id, calendar: { ...timing, cells } }
+  return { costMap: cm.id, calendar: { file, ...timing, cells } }
+}
+
+/**
+ * Checks a calendar's timing members (cost calendars and path-vector calendars, under `prefix`):
+ * `number-of-intervals` an integer in 1..MAX_CALENDAR_INTERVALS, `time-interval-size` > 0
+ * seconds, `anchor` an RFC 3339 date-time, `repeated` an integer ≥ 1 when given. Reports every
+ * problem; undefined when there was one.
+ */
+export function checkCalendarTiming(
+  diag: Diagnostics,
+  file: string,
+  cal: {
+    'number-of-intervals': number
+    'time-interval-size': number
+    anchor: string
+    repeated?: number
+  },
+  prefix: readonly string[]
+): CalendarTimingSource | undefined {
+  let ok = true
+  const fail = (member: string, message: string, value: unknown): void => {
+    diag.error({ file, path: joinPath([...prefix, member]) }, message, value)
+    ok = false
+  }
+  const N = cal['number-of-intervals']
+  if (!Number.isInteger(N) || N < 1 || N > MAX_CALENDAR_INTERVALS)
+    fail('number-of-intervals', `must be an integer in 1..${MAX_CALENDAR_INTERVALS}`, N)
+  const size = cal['time-interval-size']
+  if (!(Number.isFinite(size) && size > 0))
+    fail('time-interval-size', 'must be a positive number of seconds', size)
+  const anchorMs = Date.parse(cal.anchor)
+  if (!RFC3339.test(cal.anchor) || Number.isNaN(anchorMs))
+    fail('anchor', 'must be an RFC 3339 date-time, e.g. 2026-01-05T00:00:00Z', cal.anchor)
+  const repeated = cal.repeated
+  if (repeated !== undefined && !(Number.isInteger(repeated) && repeated >= 1))
+    fail('repeated', 'must be an integer ≥ 1 (RFC 8896 §4.1)', repeated)
+  if (!ok) return undefined
+  return {
+    intervals: N,
+    intervalSeconds: size,
+    anchor: new Date(anchorMs).toISOString(),
+    ...(repeated !== undefined ? { repeated } : {}),
+  }
 }
 
 /** RFC 3339 §5.6 date-time (Date.parse alone also takes many other forms). */

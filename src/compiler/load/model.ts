@@ -92,14 +92,18 @@ export interface CostMapSource {
   calendar?: CalendarSource
 }
 
-/** An RFC 8896 cost calendar of one cost map: N values per pair, and when they hold. */
-export interface CalendarSource {
-  file: string
+/** When a calendar's values hold: RFC 8896 §4.1's timing, the anchor as an ISO time. */
+export interface CalendarTimingSource {
   intervals: number
   intervalSeconds: number
   /** ISO time at which an iteration starts (iterations of intervals × size follow from it). */
   anchor: string
   repeated?: number
+}
+
+/** An RFC 8896 cost calendar of one cost map: N values per pair, and when they hold. */
+export interface CalendarSource extends CalendarTimingSource {
+  file: string
   /**
    * The `costs` form: pair-major, cell (src, dst, k) at (src*n + dst)*intervals + k; NaN = no
    * entry. Absent for the `scale` form, which is never materialised as Float64 cells.
@@ -158,6 +162,16 @@ export interface PathVectorSource {
   n: number
   /** Pairs with a path. */
   entries: number
+  /** RFC 9275 §9.4: the path of every pair in each interval of a calendar, when given. */
+  calendar?: PathCalendarSource
+}
+
+/** A path-vector calendar: `intervals` paths per pair and when they hold. */
+export interface PathCalendarSource extends CalendarTimingSource {
+  /** n × n × intervals, pair-major ((s*n + d)*intervals + k): ANE indices, or null = no path. */
+  paths: (number[] | null)[]
+  /** Pairs whose path differs between intervals. */
+  varying: number
 }
 
 export interface LoadedMapSet {

@@ -234,6 +234,112 @@ describe('path vector sources (RFC 9275, docs/path-vector.md)', () => {
     )
   })
 
+  it('RFC 9275 §9.4 calendar: a second PATH_TABLE of N paths per pair (pairs not listed keep their path in every interval), its timing in the manifest and in the tag', async () => {
+    const source = {
+      'network-map': 'net',
+      anes: {
+        L1: { 'max-reservable-bandwidth': 10000000000 },
+        'L1-maintenance': { 'max-reservable-bandwidth': 1000000000 },
+        L2: {},
+      },
+      paths: { A: { B: ['L1'], D: ['L2'] }, B: { A: ['L1'] } },
+      calendar: {
+        'time-interval-size': 3600,
+        'number-of-intervals': 3,
+        anchor: '2026-01-05T00:00:00+01:00',
+        paths: { A: { B: [['L1-maintenance'], ['L1'], null] }, D: { D: [[], null, ['L2']] } },
+      },
+    }
+    const r = await compileMapSet(withPaths(source))
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const entry = r.build.manifest['path-vectors']!.net
+    expect(entry.calendar).toMatchObject({
+      'number-of-intervals': 3,
+      'time-interval-size': 3600,
+      anchor: '2026-01-04T23:00:00.000Z',
+    })
+    expect(entry.calendar).not.toHaveProperty('repeated')
+    const table = PathTable.open(r.build.blobs.get(entry.table.sha256)!)
+    const cal = PathTable.open(r.build.blobs.get(entry.calendar!.table.sha256)!)
+    expect(table.intervals).toBe(1)
+    expect(cal.intervals).toBe(3)
+    const at = (s: number, d: number) =>
+      [0, 1, 2].map((k) => {
+        const p = cal.path(s, d, k)
+        return p === null ? null : [...p].map((i) => cal.ane(i).name)
+      })
+    // PIDs in index order: A, B, D.
+    expect(at(0, 1)).toEqual([['L1-maintenance'], ['L1'], null])
+    expect(at(0, 2)).toEqual([['L2'], ['L2'], ['L2']]) // not listed: its path in every interval
+    expect(at(1, 0)).toEqual([['L1'], ['L1'], ['L1']])
+    expect(at(2, 2)).toEqual([[], null, ['L2']])
+    expect(at(1, 1)).toEqual([null, null, null])
+    // The single current value stays the plain path (RFC 8896 §3.3).
+    expect([...table.path(0, 1)!]).toEqual([0])
+    // Retiming the calendar changes the tag (clients see a new vtag), the plain table does not.
+    const retimed = await compileMapSet(
+      withPaths({ ...source, calendar: { ...source.calendar, 'time-interval-size': 1800 } })
+    )
+    if (!retimed.ok) throw new Error(JSON.stringify(retimed.errors))
+    const other = retimed.build.manifest['path-vectors']!.net
+    expect(other.tag).not.toBe(entry.tag)
+    expect(other.table.sha256).toBe(entry.table.sha256)
+  })
+
+  it('§9.4 calendar errors: timing as for cost calendars, unknown PIDs, a wrong number of paths, unknown ANEs — each at its path', async () => {
+    const errors = await errorsOf(
+      withPaths({
+        'network-map': 'net',
+        anes: { L1: {} },
+        paths: { A: { B: ['L1'] } },
+        calendar: {
+          'time-interval-size': 0,
+          'number-of-intervals': 2.5,
+          anchor: 'yesterday',
+          repeated: 0,
+          paths: {},
+        },
+      })
+    )
+    expect(errors.map((e) => e.path).sort()).toEqual(
+      [
+        'calendar.anchor',
+        'calendar.number-of-intervals',
+        'calendar.repeated',
+        'calendar.time-interval-size',
+      ].sort()
+    )
+    const more = await errorsOf(
+      withPaths({
+        'network-map': 'net',
+        anes: { L1: {} },
+        paths: {},
+        calendar: {
+          'time-interval-size': 60,
+          'number-of-intervals': 2,
+          anchor: '2026-01-05T00:00:00Z',
+          paths: {
+            Z: { A: [['L1'], ['L1']] },
+            A: { Y: [['L1'], ['L1']], B: [['L1']], D: 'L1', A: [['L9'], 'L1'] },
+          },
+        },
+      })
+    )
+    const at = (path: string) => more.find((e) => e.path === path)
+    expect(more.map((e) => e.path).sort()).toEqual(
+      [
+        'calendar.paths.Z',
+        'calendar.paths.A.Y',
+        'calendar.paths.A.B',
+        'calendar.paths.A.D',
+        'calendar.paths.A.A[0][0]',
+        'calendar.paths.A.A[1]',
+      ].sort()
+    )
+    expect(at('calendar.paths.A.B')?.message).toMatch(/array of 2 paths, one per interval/)
+    expect(at('calendar.paths.A.A[0][0]')?.message).toBe('not an ANE defined under "anes"')
+  })
+
   it('an unknown network map, and two sources for one network map', async () => {
     expect(await errorsOf(withPaths({ 'network-map': 'nope', anes: {}, paths: {} }))).toEqual([
       expect.objectContaining({ file: 'pv0.json', path: 'network-map', value: 'nope' }),

@@ -6,13 +6,17 @@
  * `persistent-entity-id` is an entity id in some property map's `ane` domain (§6.4.2:
  * `<resource-id>.ane:<ANEName>`); every path names defined ANEs.
  */
+import type { z } from 'zod'
 import { pidNameProblem, resourceIdProblem } from '../../alto/identifiers.ts'
 import { MAX_PATH_PAIRS } from '../../tables/index.ts'
 import { Diagnostics, joinPath, type Origin } from '../source-error.ts'
 import type { EntrySource } from './config-entries.ts'
 import { checkSchema } from './json.ts'
-import type { NetworkMapSource, PathVectorSource } from './model.ts'
+import { checkCalendarTiming } from './calendar.ts'
+import type { NetworkMapSource, PathCalendarSource, PathVectorSource } from './model.ts'
 import { pathVectorSchema, type PropertyEntry } from './schema.ts'
+
+type PathVectorSchema = z.infer<typeof pathVectorSchema>
 
 /** Why `id` is not a persistent ANE entity id (`<property-map>.ane:<ANEName>`), or null. */
 export function persistentAneIdProblem(id: string): string | null {
@@ -181,6 +185,83 @@ export function loadPathVector(
   }
   let entries = 0
   for (const p of paths) if (p !== null) entries++
+  const calendar = src.calendar && readCalendar(src.calendar)
   if (diag.errors.length > errorsBefore) return undefined
-  return { file, origin, networkMap: nm.id, anes, paths, n, entries }
+  return {
+    file,
+    origin,
+    networkMap: nm.id,
+    anes,
+    paths,
+    n,
+    entries,
+    ...(calendar ? { calendar } : {}),
+  }
+
+  /**
+   * RFC 9275 §9.4: "the k-th Path Vector refers to the abstract network paths traversed in the
+   * k-th time interval". Every pair keeps its path (above) in every interval unless
+   * `calendar.paths` gives its N paths (null: none in that interval). An ANE whose properties
+   * change over time is written as one ANE per set of values (§9.4: "it MUST be treated as two
+   * different ANEs"), so each interval's path names the ANE with that interval's properties.
+   */
+  function readCalendar(
+    cal: NonNullable<PathVectorSchema['calendar']>
+  ): PathCalendarSource | undefined {
+    const timing = checkCalendarTiming(diag, file, cal, ['calendar'])
+    if (!timing) return undefined
+    const N = timing.intervals
+    if (n * n * N > MAX_PATH_PAIRS) {
+      diag.error(
+        { file, path: 'calendar.number-of-intervals' },
+        `a path calendar of ${N} intervals over ${n} PIDs needs ${n * n * N} pair intervals; at most ${MAX_PATH_PAIRS}`,
+        N
+      )
+      return undefined
+    }
+    const out = new Array<number[] | null>(n * n * N)
+    for (let pair = 0; pair < n * n; pair++) out.fill(paths[pair], pair * N, (pair + 1) * N)
+    let varying = 0
+    for (const [srcPid, row] of Object.entries(cal.paths)) {
+      const s = nm!.pidIndex.get(srcPid)
+      if (s === undefined) {
+        diag.error(
+          { file, path: joinPath(['calendar', 'paths', srcPid]) },
+          `no PID ${srcPid} in network map ${nm!.id}`,
+          srcPid
+        )
+        continue
+      }
+      for (const [dstPid, list] of Object.entries(row)) {
+        const at = ['calendar', 'paths', srcPid, dstPid]
+        const d = nm!.pidIndex.get(dstPid)
+        if (d === undefined) {
+          diag.error(
+            { file, path: joinPath(at) },
+            `no PID ${dstPid} in network map ${nm!.id}`,
+            dstPid
+          )
+          continue
+        }
+        if (!Array.isArray(list) || list.length !== N) {
+          diag.error(
+            { file, path: joinPath(at) },
+            `must be an array of ${N} paths, one per interval (null: no path in that interval)`,
+            Array.isArray(list) ? `${list.length} entries` : list
+          )
+          continue
+        }
+        const base = (s * n + d) * N
+        list.forEach((entry, k) => {
+          if (entry === null) out[base + k] = null
+          else {
+            const path = readPath(entry, [...at, k])
+            if (path !== undefined) out[base + k] = path
+          }
+        })
+        varying++
+      }
+    }
+    return { ...timing, paths: out, varying }
+  }
 }

@@ -180,4 +180,17 @@ export const pathVectorSchema = z.strictObject({
   classes: z.record(z.string(), z.array(z.string())).optional(),
   'class-paths': z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   'self-paths': z.record(z.string(), z.unknown()).optional(),
+  /**
+   * RFC 9275 §9.4 with RFC 8896: the path of each interval, for the pairs whose path changes
+   * over time (the others keep their path in every interval); timing as a cost calendar's.
+   */
+  calendar: z
+    .strictObject({
+      'time-interval-size': z.number(),
+      'number-of-intervals': z.number(),
+      anchor: z.string(),
+      repeated: z.number().optional(),
+      paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+    })
+    .optional(),
 })
