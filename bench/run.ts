@@ -60,7 +60,8 @@ await section('scale', async () => (await import('./scale.ts')).benchScale({ qui
 await section('throughput', async () =>
   (await import('./throughput.ts')).benchThroughput({ quick })
 )
-await section('handler', async () => (await import('./handler.ts')).benchHandler({ quick }))
+// In a process of its own: a fresh heap, as an isolate's (runHandlerSection says why).
+await section('handler', async () => (await import('./handler.ts')).runHandlerSection({ quick }))
 
 const machine = machineInfo()
 const report = {
