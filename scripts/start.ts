@@ -114,7 +114,17 @@ if (opts.asn && ASN_OUTPUTS.some((f) => !existsSync(join(root, 'maps/asn/generat
   if (code !== 0) fail('generating the ASN map', code)
 }
 
-const publishArgs = [join(root, 'src/cli/main.ts'), 'publish', opts.maps, '--local', ...persist]
+// A larger young generation: the ASN map's loaders make millions of short-lived strings, and
+// fewer of them survive into the old generation, whose collections are the publish's largest
+// cost (a cold publish 21.3 / 21.0 s → 19.5 / 20.5 s, paired runs, 2026-12-04).
+const publishArgs = [
+  '--max-semi-space-size=64',
+  join(root, 'src/cli/main.ts'),
+  'publish',
+  opts.maps,
+  '--local',
+  ...persist,
+]
 if (!opts.asn) publishArgs.push('--skip-optional')
 console.log('start: publishing maps to local KV (in-process; wrangler dev starts meanwhile)')
 const published = await runAsync(process.execPath, publishArgs)
