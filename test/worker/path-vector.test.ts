@@ -809,6 +809,21 @@ describe('RFC 9275 §9.4 calendared path vectors (RFC 8896) at the §8.1 sample'
     expect(Date.now() - start).toBeLessThan(86_400_000)
   }
 
+  /** The sample's one `calendar-response-attributes` element (§5.1.2), `names` when given. */
+  function expectCalendarAttributes(meta: Record<string, unknown>, names?: string[]): void {
+    const attrs = meta['calendar-response-attributes'] as Record<string, unknown>[]
+    expect(attrs).toEqual([
+      {
+        ...(names ? { 'cost-type-names': names } : {}),
+        'calendar-start-time': attrs[0]['calendar-start-time'],
+        'time-interval-size': 21600,
+        'number-of-intervals': 4,
+        repeated: 7,
+      },
+    ])
+    expectIterationStart(attrs[0]['calendar-start-time'])
+  }
+
   /**
    * Checks every interval of every pair of a calendared PV part against the source (through the
    * §11 renaming, which must be one bijection by first appearance) and the property part against
@@ -856,17 +871,8 @@ describe('RFC 9275 §9.4 calendared path vectors (RFC 8896) at the §8.1 sample'
     )
     const meta = parts[0].json.meta as Record<string, unknown>
     expect(meta['cost-type']).toEqual(PV)
-    const attrs = meta['calendar-response-attributes'] as Record<string, unknown>[]
     // RFC 8896 §5.1.2: cost-type-names only when more than one type is calendared.
-    expect(attrs).toEqual([
-      {
-        'calendar-start-time': attrs[0]['calendar-start-time'],
-        'time-interval-size': 21600,
-        'number-of-intervals': 4,
-        repeated: 7,
-      },
-    ])
-    expectIterationStart(attrs[0]['calendar-start-time'])
+    expectCalendarAttributes(meta)
     const rows = parts[0].json['endpoint-cost-map'] as Record<string, Record<string, unknown>>
     expect(Object.keys(rows)).toEqual(ENDPOINTS.srcs)
     const toSource = checkCalendaredPaths(
@@ -922,19 +928,9 @@ describe('RFC 9275 §9.4 calendared path vectors (RFC 8896) at the §8.1 sample'
     const meta = parts[0].json.meta as Record<string, unknown>
     expect(meta['cost-type']).toEqual({})
     expect(meta['multi-cost-types']).toEqual([PV, routing])
-    const attrs = meta['calendar-response-attributes'] as Record<string, unknown>[]
     // §5.1.2: "cost-type-names" MUST be present when more than one type is calendared; both
     // calendars have the same timing, so one element names both, in request order.
-    expect(attrs).toEqual([
-      {
-        'cost-type-names': ['path-vector', 'num-routingcost'],
-        'calendar-start-time': attrs[0]['calendar-start-time'],
-        'time-interval-size': 21600,
-        'number-of-intervals': 4,
-        repeated: 7,
-      },
-    ])
-    expectIterationStart(attrs[0]['calendar-start-time'])
+    expectCalendarAttributes(meta, ['path-vector', 'num-routingcost'])
     const rows = parts[0].json['endpoint-cost-map'] as Record<string, Record<string, unknown>>
     checkCalendaredPaths(
       rows,
