@@ -89,6 +89,10 @@ export function networkMapCostServiceCapabilities(
   return capabilities
 }
 
+type PathVectorResourceCapabilities = ReturnType<typeof pathVectorCapabilities> & {
+  'calendar-attributes'?: CalendarAttributes[]
+}
+
 /**
  * The capabilities of network map `nmId`'s two RFC 9275 resources (§7.2.4 / §7.3.4): the PV
  * type and the network map's cost types (RFC 8189 multi-cost, §8.6), the ANE properties, and
@@ -98,11 +102,9 @@ export function networkMapCostServiceCapabilities(
 export function pathVectorResourceCapabilities(
   source: Pick<IrdSource, 'cost-maps' | 'path-vectors'>,
   nmId: string
-): ReturnType<typeof pathVectorCapabilities> & { 'calendar-attributes'?: CalendarAttributes[] } {
+): PathVectorResourceCapabilities {
   const pv = source['path-vectors']?.[nmId]
-  const capabilities: ReturnType<typeof pathVectorCapabilities> & {
-    'calendar-attributes'?: CalendarAttributes[]
-  } = pathVectorCapabilities(
+  const capabilities: PathVectorResourceCapabilities = pathVectorCapabilities(
     (pv?.['persistent-maps'] ?? []).length > 0,
     networkMapCostTypeNames(source['cost-maps'], nmId)
   )

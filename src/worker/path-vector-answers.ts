@@ -277,7 +277,7 @@ type Column =
   | { kind: 'path' }
   | { kind: 'path-calendar'; t: PathTable }
   | { kind: 'cost'; m: CostLookup }
-  | { kind: 'cost-calendar'; cal: CalendarLookup }
+  | { kind: 'cost-calendar'; cal: CalendarLookup; buffer: Float64Array }
 
 /** The two parts of a PV answer (§6.6), JSON texts; the PV part is the root. */
 export interface PathVectorAnswer {
@@ -310,13 +310,16 @@ export async function pathVectorAnswer(
             ? pathTable(kv, pv.calendar!.table).then((t) => ({ kind: 'path-calendar', t }))
             : Promise.resolve({ kind: 'path' })
         return calendared
-          ? costCalendar(kv, cm).then((cal) => ({ kind: 'cost-calendar', cal }))
+          ? costCalendar(kv, cm).then((cal) => ({
+              kind: 'cost-calendar',
+              cal,
+              buffer: new Float64Array(cal.intervals),
+            }))
           : costMatrix(kv, cm).then((m) => ({ kind: 'cost', m }))
       })
     ),
   ])
   const anes = new AneCollector(table, naming)
-  let calendarBuffer: Float64Array | undefined
   /** The pair's value in one column; 'null' when it has none. */
   const component = (col: Column, src: number, dst: number): string => {
     switch (col.kind) {
@@ -345,12 +348,8 @@ export async function pathVectorAnswer(
         }
         return any ? `${text}]` : 'null'
       }
-      case 'cost-calendar': {
-        calendarBuffer ??= new Float64Array(col.cal.intervals)
-        if (calendarBuffer.length < col.cal.intervals)
-          calendarBuffer = new Float64Array(col.cal.intervals)
-        return calendarCell(col.cal, src, dst, calendarBuffer) ?? 'null'
-      }
+      case 'cost-calendar':
+        return calendarCell(col.cal, src, dst, col.buffer) ?? 'null'
     }
   }
   /** The pair's value: the path, a cost, or (multi-cost) the array of them; null: none at all. */

@@ -170,8 +170,6 @@ export interface PathVectorSource {
 export interface PathCalendarSource extends CalendarTimingSource {
   /** n × n × intervals, pair-major ((s*n + d)*intervals + k): ANE indices, or null = no path. */
   paths: (number[] | null)[]
-  /** Pairs whose path differs between intervals. */
-  varying: number
 }
 
 export interface LoadedMapSet {

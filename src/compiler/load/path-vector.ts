@@ -221,7 +221,6 @@ export function loadPathVector(
     }
     const out = new Array<number[] | null>(n * n * N)
     for (let pair = 0; pair < n * n; pair++) out.fill(paths[pair], pair * N, (pair + 1) * N)
-    let varying = 0
     for (const [srcPid, row] of Object.entries(cal.paths)) {
       const s = nm!.pidIndex.get(srcPid)
       if (s === undefined) {
@@ -259,9 +258,8 @@ export function loadPathVector(
             if (path !== undefined) out[base + k] = path
           }
         })
-        varying++
       }
     }
-    return { ...timing, paths: out, varying }
+    return { ...timing, paths: out }
   }
 }
