@@ -28,6 +28,7 @@ import {
   blobRefFor,
   MANIFEST_FORMAT,
   type BlobRef,
+  type CalendarEntry,
   type CdniEntry,
   type CostMapEntry,
   type Manifest,
@@ -59,6 +60,7 @@ import {
   type LoadedMapSet,
   type NetworkMapSource,
   type PathVectorSource,
+  type CalendarTimingSource,
   type PrefixItem,
   type PropertyMapSource,
   type PropertySource,
@@ -225,6 +227,17 @@ async function buildNetworkMap(
   return { entry, summary }
 }
 
+/** The manifest entry of a calendar (cost map or path table): its table and its timing. */
+function calendarEntry(timing: CalendarTimingSource, table: BlobRef): CalendarEntry {
+  return {
+    table,
+    'number-of-intervals': timing.intervals,
+    'time-interval-size': timing.intervalSeconds,
+    anchor: timing.anchor,
+    ...(timing.repeated !== undefined ? { repeated: timing.repeated } : {}),
+  }
+}
+
 async function buildCostMap(
   cm: CostMapSource,
   nm: NetworkMapSource,
@@ -291,17 +304,14 @@ async function buildCostMap(
   }
   const cal = cm.calendar
   if (cal) {
-    entry.calendar = {
-      table: await blobs.add(
+    entry.calendar = calendarEntry(
+      cal,
+      await blobs.add(
         cal.scale !== undefined
           ? encodeScaledCostCalendar(n, cm.cells, cal.scale)
           : encodeCostCalendar(n, cal.intervals, cal.cells!)
-      ),
-      'number-of-intervals': cal.intervals,
-      'time-interval-size': cal.intervalSeconds,
-      anchor: cal.anchor,
-      ...(cal.repeated !== undefined ? { repeated: cal.repeated } : {}),
-    }
+      )
+    )
   }
   const summary: CostMapSummary = {
     id: cm.id,
@@ -620,15 +630,7 @@ async function buildPathVector(
     'ane-count': pv.anes.length,
     'path-count': PathTable.open(table).pathCount,
     ...(cal && calendarTable
-      ? {
-          calendar: {
-            table: await blobs.add(calendarTable),
-            'number-of-intervals': cal.intervals,
-            'time-interval-size': cal.intervalSeconds,
-            anchor: cal.anchor,
-            ...(cal.repeated !== undefined ? { repeated: cal.repeated } : {}),
-          },
-        }
+      ? { calendar: calendarEntry(cal, await blobs.add(calendarTable)) }
       : {}),
   }
 }

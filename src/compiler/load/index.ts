@@ -12,6 +12,7 @@ export {
   DEFAULT_KEEP,
   type CdniSource,
   type PathVectorSource,
+  type CalendarTimingSource,
   MAX_COST_CELLS,
   type CostMapSource,
   type LoadedMapSet,
